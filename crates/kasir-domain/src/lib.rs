@@ -1,0 +1,10 @@
+//! Kasir's domain rules: permissions and roles, input validation, identifiers and time.
+//! Pure code only: nothing here touches the network, the clock of a database or a file.
+
+pub mod ids;
+pub mod permissions;
+pub mod time;
+pub mod validation;
+
+pub use permissions::{BuiltinRole, Permission};
+pub use validation::{FieldError, Violations};

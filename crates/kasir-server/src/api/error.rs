@@ -1,0 +1,174 @@
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use kasir_domain::FieldError;
+use kasir_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every way a request can fail, each with its status and stable machine code (API.md).
+#[derive(Debug)]
+pub enum ApiError {
+    BadRequest(String),
+    Validation(Vec<FieldError>),
+    Unauthorized(String),
+    Forbidden(String),
+    NotFound,
+    Conflict {
+        code: &'static str,
+        message: String,
+        errors: Vec<FieldError>,
+    },
+    PayloadTooLarge,
+    /// 410: the client must start over (for example a sync cursor past retention).
+    Gone {
+        code: &'static str,
+        message: String,
+    },
+    /// 422: a business rule refuses the request.
+    Rule {
+        code: &'static str,
+        message: String,
+    },
+    RateLimited {
+        retry_after_secs: i64,
+    },
+    /// A fault of ours. The detail is logged, never sent.
+    Internal(String),
+}
+
+/// The error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Always `false`.
+    pub success: bool,
+    /// Stable machine-readable code, such as `validation_failed`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<FieldErrorSchema>)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One field's problem.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorSchema {
+    /// Path of the field, such as `items[0].quantity`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn field(field: &str, message: &str) -> ApiError {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn forbidden() -> ApiError {
+        ApiError::Forbidden("you do not have permission to do this".into())
+    }
+
+    pub fn internal(context: &str, e: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(format!("{context}: {e}"))
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            ApiError::Validation(_) => (
+                StatusCode::BAD_REQUEST,
+                "validation_failed",
+                "the request has invalid fields".into(),
+            ),
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".into()),
+            ApiError::Conflict { code, message, .. } => {
+                (StatusCode::CONFLICT, code, message.clone())
+            }
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is larger than 1 MiB".into(),
+            ),
+            ApiError::Gone { code, message } => (StatusCode::GONE, code, message.clone()),
+            ApiError::Rule { code, message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
+            }
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many attempts; try again later".into(),
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal server error".into(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(error = %detail, "request failed");
+        }
+        let (status, code, message) = self.parts();
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let errors = match self {
+            ApiError::Validation(e) => e,
+            ApiError::Conflict { errors, .. } => errors,
+            _ => Vec::new(),
+        };
+        let mut res = (
+            status,
+            Json(ErrorBody {
+                success: false,
+                code: code.into(),
+                message,
+                errors,
+            }),
+        )
+            .into_response();
+        if let Some(secs) = retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict { field } => ApiError::Conflict {
+                code: "conflict",
+                message: format!("{field} is already in use"),
+                errors: vec![FieldError::new(field, "is already in use")],
+            },
+            StoreError::VersionConflict { current } => ApiError::Conflict {
+                code: "version_conflict",
+                message: format!(
+                    "the record was changed by someone else; it is now at version {current}"
+                ),
+                errors: Vec::new(),
+            },
+            StoreError::CursorExpired => ApiError::Gone {
+                code: "resync_required",
+                message:
+                    "the cursor is older than the retained history; pull again without a cursor"
+                        .into(),
+            },
+            StoreError::Db(e) => ApiError::Internal(format!("database: {e}")),
+            StoreError::Corrupt(e) => ApiError::Internal(format!("stored data: {e}")),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The API shell: the response envelope, errors, request extractors and the documented router.
+
+mod envelope;
+mod error;
+mod extract;
+pub mod openapi;
+
+pub use envelope::{created, ok, ok_list, Envelope, ListEnvelope, Pagination};
+pub use error::{ApiError, ErrorBody};
+pub use extract::{parse_if_match, ApiJson, ApiPath, ApiQuery, IdPath};

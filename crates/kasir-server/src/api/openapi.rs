@@ -1,0 +1,434 @@
+//! A router that documents as it routes: every route is added together with its OpenAPI operation,
+//! so the document at `/api/v1/openapi.json` cannot omit a route the server serves.
+
+use std::collections::BTreeMap;
+
+use axum::{handler::Handler, routing::MethodFilter, Router};
+use utoipa::{
+    openapi::{
+        path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn},
+        request_body::RequestBodyBuilder,
+        schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type},
+        security::{
+            ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
+        },
+        ComponentsBuilder, Content, InfoBuilder, OpenApi, OpenApiBuilder, Paths, Ref, RefOr,
+        Required, ResponseBuilder, Schema,
+    },
+    IntoParams, PartialSchema, ToSchema,
+};
+
+use super::{ErrorBody, Pagination};
+
+/// The HTTP methods routes use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    fn filter(self) -> MethodFilter {
+        match self {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+            Method::Patch => MethodFilter::PATCH,
+            Method::Put => MethodFilter::PUT,
+            Method::Delete => MethodFilter::DELETE,
+        }
+    }
+    fn http(self) -> HttpMethod {
+        match self {
+            Method::Get => HttpMethod::Get,
+            Method::Post => HttpMethod::Post,
+            Method::Patch => HttpMethod::Patch,
+            Method::Put => HttpMethod::Put,
+            Method::Delete => HttpMethod::Delete,
+        }
+    }
+    fn lower(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Patch => "patch",
+            Method::Put => "put",
+            Method::Delete => "delete",
+        }
+    }
+}
+
+/// The documentation of one operation, built alongside its route.
+pub struct Op {
+    tag: &'static str,
+    summary: String,
+    secured: bool,
+    params: Vec<utoipa::openapi::path::Parameter>,
+    body: Option<RefOr<Schema>>,
+    success: Option<(u16, String, Option<(String, RefOr<Schema>)>)>,
+    errors: Vec<u16>,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+impl Op {
+    /// An operation that needs credentials.
+    pub fn new(tag: &'static str, summary: impl Into<String>) -> Op {
+        Op {
+            tag,
+            summary: summary.into(),
+            secured: true,
+            params: Vec::new(),
+            body: None,
+            success: None,
+            errors: vec![400],
+            schemas: Vec::new(),
+        }
+    }
+
+    /// Needs no credentials.
+    pub fn public(mut self) -> Op {
+        self.secured = false;
+        self
+    }
+
+    fn register<T: ToSchema>(&mut self) -> RefOr<Schema> {
+        let name = T::name().to_string();
+        self.schemas.push((name.clone(), T::schema()));
+        T::schemas(&mut self.schemas);
+        RefOr::Ref(Ref::from_schema_name(name))
+    }
+
+    /// A JSON request body.
+    pub fn body<T: ToSchema>(mut self) -> Op {
+        self.body = Some(self.register::<T>());
+        self.errors.push(413);
+        self
+    }
+
+    /// Query parameters.
+    pub fn query<T: IntoParams>(mut self) -> Op {
+        self.params
+            .extend(T::into_params(|| Some(ParameterIn::Query)));
+        self
+    }
+
+    /// One more query parameter, typed by `schema`.
+    pub fn query_param(
+        mut self,
+        name: &str,
+        description: &str,
+        schema: impl Into<RefOr<Schema>>,
+    ) -> Op {
+        self.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build(),
+        );
+        self
+    }
+
+    /// A UUID path parameter `{name}`.
+    pub fn path_id(mut self, name: &str) -> Op {
+        self.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(uuid_schema()))
+                .build(),
+        );
+        self.errors.push(404);
+        self
+    }
+
+    /// An optional request header.
+    pub fn header(mut self, name: &str, description: &str) -> Op {
+        self.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        );
+        self
+    }
+
+    /// 200 with the envelope around `T`.
+    pub fn ok<T: ToSchema>(mut self) -> Op {
+        let data = self.register::<T>();
+        self.success = Some((
+            200,
+            "OK".into(),
+            Some(("application/json".into(), envelope(data, false))),
+        ));
+        self
+    }
+
+    /// 200 with the envelope around an array of `T`.
+    pub fn ok_array<T: ToSchema>(mut self) -> Op {
+        let data = self.register::<T>();
+        let array: RefOr<Schema> = ArrayBuilder::new().items(data).into();
+        self.success = Some((
+            200,
+            "OK".into(),
+            Some(("application/json".into(), envelope(array, false))),
+        ));
+        self
+    }
+
+    /// 201 with the envelope around the created `T`.
+    pub fn created<T: ToSchema>(mut self) -> Op {
+        let data = self.register::<T>();
+        self.success = Some((
+            201,
+            "Created".into(),
+            Some(("application/json".into(), envelope(data, false))),
+        ));
+        self
+    }
+
+    /// 200 with a page of `T`.
+    pub fn ok_list<T: ToSchema>(mut self) -> Op {
+        let data = self.register::<T>();
+        self.register::<Pagination>();
+        self.success = Some((
+            200,
+            "A page of records".into(),
+            Some(("application/json".into(), envelope(data, true))),
+        ));
+        self
+    }
+
+    /// A success response that is not the JSON envelope.
+    pub fn ok_raw(
+        mut self,
+        status: u16,
+        content_type: &str,
+        schema: impl Into<RefOr<Schema>>,
+    ) -> Op {
+        self.success = Some((
+            status,
+            "OK".into(),
+            Some((content_type.into(), schema.into())),
+        ));
+        self
+    }
+
+    /// Further error statuses this operation may answer with.
+    pub fn errors(mut self, statuses: &[u16]) -> Op {
+        self.errors.extend_from_slice(statuses);
+        self
+    }
+}
+
+fn uuid_schema() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .into()
+}
+
+/// `{success, data: T | [T], message?, pagination?}`.
+fn envelope(data: RefOr<Schema>, list: bool) -> RefOr<Schema> {
+    let data: RefOr<Schema> = if list {
+        ArrayBuilder::new().items(data).into()
+    } else {
+        data
+    };
+    let mut obj = ObjectBuilder::new()
+        .property("success", ObjectBuilder::new().schema_type(Type::Boolean))
+        .required("success")
+        .property("data", data)
+        .required("data")
+        .property("message", ObjectBuilder::new().schema_type(Type::String));
+    if list {
+        obj = obj
+            .property("pagination", Ref::from_schema_name("Pagination"))
+            .required("pagination");
+    }
+    obj.into()
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Malformed request or invalid fields",
+        401 => "Missing, invalid or expired credentials",
+        403 => "Not permitted",
+        404 => "Not found (also for other tenants' records)",
+        409 => "Duplicate or stale version",
+        410 => "Gone: start over",
+        413 => "Body larger than 1 MiB",
+        422 => "Refused by a business rule",
+        429 => "Too many attempts (see Retry-After)",
+        500 => "Server fault",
+        503 => "Unavailable",
+        _ => "Error",
+    }
+}
+
+/// Routes plus their OpenAPI document.
+pub struct ApiRouter<S> {
+    router: Router<S>,
+    paths: Paths,
+    schemas: BTreeMap<String, RefOr<Schema>>,
+}
+
+impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
+    pub fn new() -> Self {
+        ApiRouter {
+            router: Router::new(),
+            paths: Paths::new(),
+            schemas: BTreeMap::new(),
+        }
+    }
+
+    /// Serves `handler` at `method path` and documents it with `op`.
+    /// `path` uses `{param}` segments, which axum and OpenAPI share.
+    pub fn route<H, T>(mut self, method: Method, path: &str, handler: H, op: Op) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.router = self
+            .router
+            .route(path, axum::routing::on(method.filter(), handler));
+        let op_id = format!(
+            "{}{}",
+            method.lower(),
+            path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")
+        );
+        let mut builder = OperationBuilder::new()
+            .tag(op.tag)
+            .summary(Some(op.summary))
+            .operation_id(Some(op_id));
+        for p in op.params {
+            builder = builder.parameter(p);
+        }
+        if let Some(body) = op.body {
+            builder = builder.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", Content::new(Some(body)))
+                    .required(Some(Required::True))
+                    .build(),
+            ));
+        }
+        if let Some((status, description, content)) = op.success {
+            let mut response = ResponseBuilder::new().description(description);
+            if let Some((content_type, schema)) = content {
+                response = response.content(content_type, Content::new(Some(schema)));
+            }
+            builder = builder.response(status.to_string(), response.build());
+        }
+        let mut errors = op.errors;
+        if op.secured {
+            errors.extend([401, 403]);
+            builder = builder
+                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+                .security(SecurityRequirement::new(
+                    "access_token",
+                    Vec::<String>::new(),
+                ))
+                .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
+        }
+        errors.push(500);
+        errors.sort_unstable();
+        errors.dedup();
+        for status in errors {
+            let response = ResponseBuilder::new()
+                .description(status_text(status))
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build();
+            builder = builder.response(status.to_string(), response);
+        }
+        self.paths
+            .add_path_operation(path, vec![method.http()], builder.build());
+        for (name, schema) in op.schemas {
+            self.schemas.entry(name).or_insert(schema);
+        }
+        self
+    }
+
+    /// Adds routes that are not part of the API (documentation UI): never in the document.
+    pub fn undocumented(mut self, f: impl FnOnce(Router<S>) -> Router<S>) -> Self {
+        self.router = f(self.router);
+        self
+    }
+
+    /// Adds another router's routes and documentation.
+    pub fn merge(mut self, other: ApiRouter<S>) -> Self {
+        self.router = self.router.merge(other.router);
+        self.paths.merge(other.paths);
+        for (name, schema) in other.schemas {
+            self.schemas.entry(name).or_insert(schema);
+        }
+        self
+    }
+
+    /// Mounts every route under `prefix` (for example `/api/v1`).
+    pub fn nest(self, prefix: &str) -> Self {
+        let mut paths = Paths::new();
+        for (path, item) in self.paths.paths {
+            paths.paths.insert(format!("{prefix}{path}"), item);
+        }
+        ApiRouter {
+            router: Router::new().nest(prefix, self.router),
+            paths,
+            schemas: self.schemas,
+        }
+    }
+
+    /// The router and the finished OpenAPI 3.1 document.
+    pub fn finish(self, version: &str) -> (Router<S>, OpenApi) {
+        let mut components = ComponentsBuilder::new()
+            .security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            )
+            .security_scheme(
+                "access_token",
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))),
+            )
+            .security_scheme(
+                "api_key",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+            );
+        let mut schemas = self.schemas;
+        schemas.insert("ErrorBody".into(), ErrorBody::schema());
+        let mut nested = Vec::new();
+        ErrorBody::schemas(&mut nested);
+        for (name, schema) in nested {
+            schemas.entry(name).or_insert(schema);
+        }
+        for (name, schema) in schemas {
+            components = components.schema(name, schema);
+        }
+        let doc = OpenApiBuilder::new()
+            .info(
+                InfoBuilder::new()
+                    .title("Kasir API")
+                    .version(version)
+                    .description(Some("Point-of-sale backend: see API.md for the contract.")),
+            )
+            .paths(self.paths)
+            .components(Some(components.build()))
+            .build();
+        (self.router, doc)
+    }
+}

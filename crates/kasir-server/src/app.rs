@@ -1,0 +1,254 @@
+//! Building and running the server: connect, migrate, bootstrap, route, serve, shut down gracefully.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+
+use anyhow::Context;
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{header, HeaderName, HeaderValue, Method, Request},
+    response::{IntoResponse, Response},
+    Router,
+};
+use kasir_store::{settings, users::NewUser, Actor, Db, DbOptions};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    api::ApiError,
+    auth::{passwords, tokens},
+    config::Config,
+    metrics::Metrics,
+    state::{AppState, Inner},
+};
+
+/// Request bodies above this size get 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A built server, ready to serve.
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+}
+
+/// Connects to the database, migrates it, makes sure a platform admin exists and builds the router.
+pub async fn build(config: Config) -> anyhow::Result<App> {
+    let opts = DbOptions {
+        max_connections: config.db_max_connections,
+        ..Default::default()
+    };
+    let db = Db::connect(&config.database_url, &opts)
+        .await
+        .with_context(|| {
+            format!(
+                "connecting to the database at {}",
+                redact(&config.database_url)
+            )
+        })?;
+    kasir_store::migrate(&db)
+        .await
+        .context("migrating the database")?;
+    let secret = match &config.jwt_secret {
+        Some(s) => s.clone(),
+        None => settings::get_or_insert(&db, "jwt_secret", &tokens::random_secret())
+            .await
+            .context("reading the JWT secret")?,
+    };
+    ensure_platform_admin(&db, &config)
+        .await
+        .context("creating the platform admin")?;
+    let (router, openapi) = crate::routes::all().finish(env!("CARGO_PKG_VERSION"));
+    let openapi_json = openapi
+        .to_json()
+        .context("rendering the OpenAPI document")?;
+    let state = AppState(Arc::new(Inner {
+        db,
+        tokens: tokens::TokenKeys::new(secret.as_bytes()),
+        metrics: Metrics::new(),
+        config,
+        started: Instant::now(),
+        openapi_json,
+    }));
+    let router = with_layers(router.with_state(state.clone()), &state);
+    Ok(App { state, router })
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests and closes the database.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let db = app.state.db.clone();
+    axum::serve(
+        listener,
+        app.router
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")?;
+    db.close().await;
+    Ok(())
+}
+
+fn with_layers(router: Router, state: &AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let security_headers = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            ApiError::Rule { code: "method_not_allowed", message: "this method is not allowed here".into() }
+                .into_response()
+                .map_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)
+        })
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+                    ApiError::Internal("a handler panicked".into()).into_response()
+                }))
+                .layer(cors(&state.config))
+                .layer(security_headers),
+        )
+}
+
+trait MapStatus {
+    fn map_status(self, status: axum::http::StatusCode) -> Response;
+}
+
+impl MapStatus for Response {
+    fn map_status(mut self, status: axum::http::StatusCode) -> Response {
+        *self.status_mut() = status;
+        self
+    }
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let base = CorsLayer::new()
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-access-token"),
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-tenant-id"),
+            HeaderName::from_static("x-table-session"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+            HeaderName::from_static("idempotent-replayed"),
+        ]);
+    if config.cors_origins.iter().any(|o| o == "*") {
+        base.allow_origin(AllowOrigin::any())
+    } else {
+        let origins: Vec<HeaderValue> = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        base.allow_origin(AllowOrigin::list(origins))
+    }
+}
+
+/// Creates the platform admin `admin` on first start. Its password is `KASIR_ADMIN_PASSWORD`, or a
+/// generated one printed once on the console.
+async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
+    if kasir_store::users::platform_admin_exists(db).await? {
+        return Ok(());
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (tokens::random_secret()[..20].to_string(), true),
+    };
+    let hash = passwords::hash(password.clone())
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let user = NewUser {
+        id: kasir_domain::ids::new_id(),
+        tenant_id: None,
+        username: "admin".into(),
+        password_hash: hash,
+        name: "Platform administrator".into(),
+        email: None,
+        role: "master_admin".into(),
+        outlet_ids: Vec::new(),
+        is_active: true,
+    };
+    let mut tx = db.begin(Actor::system()).await?;
+    match kasir_store::users::insert_raw(&mut tx, &user).await {
+        // Another node created it at the same moment.
+        Err(kasir_store::StoreError::Conflict { .. }) => return Ok(()),
+        other => other?,
+    }
+    tx.audit(
+        None,
+        "user.create",
+        "user",
+        Some(&user.id),
+        serde_json::json!({ "role": "master_admin" }),
+    );
+    tx.commit().await?;
+    if generated {
+        println!("Created the platform admin. Username: admin  Password: {password}  (shown once; set KASIR_ADMIN_PASSWORD to choose it)");
+    } else {
+        println!("Created the platform admin 'admin' with the password from KASIR_ADMIN_PASSWORD.");
+    }
+    Ok(())
+}
+
+/// Hides a password in a database URL for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

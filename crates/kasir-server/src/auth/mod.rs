@@ -1,0 +1,7 @@
+//! Who is calling: passwords, tokens, API keys and the [`Principal`] extractor.
+
+pub mod passwords;
+pub mod principal;
+pub mod tokens;
+
+pub use principal::{Principal, PrincipalKind};

@@ -1,0 +1,192 @@
+//! Configuration from the environment. A bad value stops start-up with a message naming the variable.
+
+use std::{collections::HashMap, net::SocketAddr};
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `KASIR_DATABASE_URL`, default `sqlite://./kasir.db`.
+    pub database_url: String,
+    /// `KASIR_BIND`, default `127.0.0.1:8080`.
+    pub bind: SocketAddr,
+    /// `KASIR_ADMIN_PASSWORD`: the first platform admin's password (generated and printed when unset).
+    pub admin_password: Option<String>,
+    /// `KASIR_JWT_SECRET`: at least 32 bytes; generated and kept in the database when unset.
+    pub jwt_secret: Option<String>,
+    /// `KASIR_CORS_ORIGINS`: comma-separated origins, or `*`. Empty: no cross-origin access.
+    pub cors_origins: Vec<String>,
+    /// `KASIR_LOG`: a tracing filter such as `info` or `kasir=debug,info`.
+    pub log: String,
+    /// `KASIR_LOG_FORMAT`: `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// `KASIR_DB_MAX_CONNECTIONS`: PostgreSQL pool size per process, SQLite readers (default 16).
+    pub db_max_connections: u32,
+    /// `KASIR_LOGIN_LOCK_SECONDS`: first lock-out after repeated failed logins; doubles after each further failure.
+    pub login_lock_seconds: i64,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://./kasir.db".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_password: None,
+            jwt_secret: None,
+            cors_origins: Vec::new(),
+            log: "info".into(),
+            log_format: LogFormat::Pretty,
+            db_max_connections: 16,
+            login_lock_seconds: 2,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    /// Reads configuration from a map of variables (the environment, or a test's).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            vars.get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut c = Config::default();
+        if let Some(url) = get("KASIR_DATABASE_URL") {
+            if !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+            {
+                return Err(err(
+                    "KASIR_DATABASE_URL",
+                    "must start with sqlite:// or postgres://",
+                ));
+            }
+            c.database_url = url;
+        }
+        if let Some(bind) = get("KASIR_BIND") {
+            c.bind = bind.parse().map_err(|_| {
+                err(
+                    "KASIR_BIND",
+                    "must be an address and port such as 127.0.0.1:8080",
+                )
+            })?;
+        }
+        if let Some(p) = get("KASIR_ADMIN_PASSWORD") {
+            kasir_domain::validation::parse_password(&p)
+                .map_err(|m| err("KASIR_ADMIN_PASSWORD", m))?;
+            c.admin_password = Some(p);
+        }
+        if let Some(s) = get("KASIR_JWT_SECRET") {
+            if s.len() < 32 {
+                return Err(err("KASIR_JWT_SECRET", "must be at least 32 characters"));
+            }
+            c.jwt_secret = Some(s);
+        }
+        if let Some(origins) = get("KASIR_CORS_ORIGINS") {
+            for o in origins.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+                if o != "*" && !(o.starts_with("http://") || o.starts_with("https://")) {
+                    return Err(err(
+                        "KASIR_CORS_ORIGINS",
+                        "must be `*` or comma-separated origins such as https://pos.example.com",
+                    ));
+                }
+                c.cors_origins.push(o.trim_end_matches('/').to_string());
+            }
+        }
+        if let Some(log) = get("KASIR_LOG") {
+            c.log = log;
+        }
+        if let Some(f) = get("KASIR_LOG_FORMAT") {
+            c.log_format = match f.as_str() {
+                "json" => LogFormat::Json,
+                "pretty" => LogFormat::Pretty,
+                _ => return Err(err("KASIR_LOG_FORMAT", "must be json or pretty")),
+            };
+        }
+        if let Some(n) = get("KASIR_DB_MAX_CONNECTIONS") {
+            c.db_max_connections = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    err(
+                        "KASIR_DB_MAX_CONNECTIONS",
+                        "must be a number from 1 to 1000",
+                    )
+                })?;
+        }
+        if let Some(n) = get("KASIR_LOGIN_LOCK_SECONDS") {
+            c.login_lock_seconds = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=3600).contains(n))
+                .ok_or_else(|| {
+                    err(
+                        "KASIR_LOGIN_LOCK_SECONDS",
+                        "must be a number of seconds from 1 to 3600",
+                    )
+                })?;
+        }
+        Ok(c)
+    }
+}
+
+fn err(var: &'static str, message: &str) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_without_environment() {
+        let c = Config::from_vars(&HashMap::new()).unwrap();
+        assert_eq!(c.database_url, "sqlite://./kasir.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("KASIR_BIND", "nowhere"),
+            ("KASIR_DATABASE_URL", "mysql://x"),
+            ("KASIR_LOG_FORMAT", "xml"),
+            ("KASIR_JWT_SECRET", "short"),
+            ("KASIR_CORS_ORIGINS", "example.com"),
+            ("KASIR_DB_MAX_CONNECTIONS", "0"),
+        ] {
+            let e = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(e.var, var);
+            assert!(e.to_string().starts_with(var));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Kasir's HTTP and WebSocket server.
+
+pub mod api;
+mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+
+pub use app::{build, redact, serve, App, BODY_LIMIT};
+pub use config::{Config, ConfigError, LogFormat};
+pub use state::AppState;

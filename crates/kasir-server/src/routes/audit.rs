@@ -1,0 +1,120 @@
+//! `GET /audit-logs`: read-only, for owners (their tenant) and the platform operator (all, or one
+//! tenant with `X-Tenant-Id`).
+
+use axum::{extract::State, response::Response};
+use kasir_domain::{Permission, Violations};
+use kasir_store::audit::{self, AuditFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    api::{
+        ok_list,
+        openapi::{ApiRouter, Method, Op},
+        ApiError, ApiQuery,
+    },
+    auth::Principal,
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    pub actor_id: Option<String>,
+    /// Entity name such as `user` or `auth`.
+    pub entity: Option<String>,
+    /// Action such as `user.create` or `auth.login_failed`.
+    pub action: Option<String>,
+    /// RFC 3339, inclusive.
+    pub from: Option<String>,
+    /// RFC 3339, exclusive.
+    pub to: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// One audit entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditLogEntry {
+    pub id: String,
+    pub tenant_id: Option<String>,
+    pub actor_id: Option<String>,
+    /// `user`, `api_key`, `anonymous` or `system`.
+    pub actor_type: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub details: serde_json::Value,
+    pub created_at: String,
+}
+
+pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
+    api.route(
+        Method::Get,
+        "/audit-logs",
+        list,
+        Op::new("audit", "Read the audit log")
+            .query::<AuditQuery>()
+            .ok_list::<AuditLogEntry>(),
+    )
+}
+
+async fn list(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Response, ApiError> {
+    p.require(Permission::AuditRead)?;
+    let tenant_id = if p.is_platform() {
+        p.acting_tenant.clone()
+    } else {
+        Some(p.scope()?.tenant_id)
+    };
+    let mut v = Violations::new();
+    let page = v.range("page", q.page.unwrap_or(1), 1, 1_000_000);
+    let per_page = v.range("per_page", q.per_page.unwrap_or(50), 1, 200);
+    let mut time = |field: &str, raw: &Option<String>| {
+        raw.as_deref().and_then(|r| {
+            v.parsed(
+                field,
+                kasir_domain::time::parse_ts(r).ok_or("must be an RFC 3339 time"),
+            )
+        })
+    };
+    let from = time("from", &q.from);
+    let to = time("to", &q.to);
+    if let Some(a) = &q.actor_id {
+        if kasir_domain::ids::parse_id(a).is_none() {
+            v.add("actor_id", "must be a UUID");
+        }
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    let filter = AuditFilter {
+        tenant_id,
+        actor_id: q.actor_id,
+        entity: q.entity,
+        action: q.action,
+        from,
+        to,
+    };
+    let (rows, total) = audit::list(&s.db, &filter, page, per_page).await?;
+    let items: Vec<AuditLogEntry> = rows
+        .into_iter()
+        .map(|r| AuditLogEntry {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            actor_id: r.actor_id,
+            actor_type: r.actor_type,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            ip: r.ip,
+            request_id: r.request_id,
+            details: r.details.0,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(ok_list(items, page, per_page, total))
+}

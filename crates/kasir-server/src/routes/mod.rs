@@ -1,0 +1,29 @@
+//! One module per business area, each with its routes, request/response types and handlers.
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod outlets;
+pub mod platform;
+pub mod resource;
+pub mod roles;
+pub mod sync;
+pub mod tenants;
+pub mod users;
+
+use crate::{api::openapi::ApiRouter, state::AppState};
+
+/// Every route of the API under `/api/v1`, and the root routes.
+pub fn all() -> ApiRouter<AppState> {
+    let mut v1 = ApiRouter::new();
+    v1 = platform::api_routes(v1);
+    v1 = auth::routes(v1);
+    v1 = tenants::routes(v1);
+    v1 = resource::routes::<outlets::Outlets>(v1);
+    v1 = resource::routes::<users::Users>(v1);
+    v1 = roles::routes(v1);
+    v1 = api_keys::routes(v1);
+    v1 = audit::routes(v1);
+    v1 = sync::routes(v1);
+    platform::root_routes(ApiRouter::new()).merge(v1.nest("/api/v1"))
+}

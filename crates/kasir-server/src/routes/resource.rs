@@ -1,0 +1,335 @@
+//! Generic HTTP handlers for plain resources: list, get, create, update (with version check) and
+//! soft delete, each in one transaction with its audit entry and change-feed row.
+
+use std::future::Future;
+
+use axum::{
+    extract::{RawQuery, State},
+    http::HeaderMap,
+    response::Response,
+};
+use kasir_domain::{FieldError, Permission};
+use kasir_store::{
+    crud::{self, ColType, ListQuery, Record, ResourceDef},
+    Scope, Tx, Value,
+};
+use serde::de::DeserializeOwned;
+use utoipa::{
+    openapi::schema::{ObjectBuilder, Type},
+    ToSchema,
+};
+
+use crate::{
+    api::{
+        created, ok, ok_list,
+        openapi::{ApiRouter, Method, Op},
+        parse_if_match, ApiError, ApiJson, IdPath,
+    },
+    auth::Principal,
+    state::AppState,
+};
+
+/// A plain resource served by the generic handlers.
+pub trait Resource: Send + Sync + 'static {
+    type Record: Record
+        + for<'r> kasir_store::FromRow<'r, kasir_store::AnyRow>
+        + ToSchema
+        + Send
+        + Sync
+        + Unpin
+        + 'static;
+    type Create: DeserializeOwned + ToSchema + Send + 'static;
+    type Update: DeserializeOwned + ToSchema + Send + 'static;
+
+    const DEF: &'static ResourceDef;
+    /// Path under `/api/v1`, such as `/outlets`.
+    const PATH: &'static str;
+    const TAG: &'static str;
+    const READ: Permission;
+    const WRITE: Permission;
+
+    /// Validates `body` and writes the new record.
+    fn create(
+        p: &Principal,
+        tx: &mut Tx,
+        scope: &Scope,
+        body: Self::Create,
+    ) -> impl Future<Output = Result<Self::Record, ApiError>> + Send;
+
+    /// Validates `body` against `current` and writes the change.
+    fn update(
+        p: &Principal,
+        tx: &mut Tx,
+        scope: &Scope,
+        current: Self::Record,
+        version: Option<i64>,
+        body: Self::Update,
+    ) -> impl Future<Output = Result<Self::Record, ApiError>> + Send;
+
+    /// Checks and performs a delete; by default a plain soft delete.
+    fn delete(
+        _p: &Principal,
+        tx: &mut Tx,
+        scope: &Scope,
+        current: Self::Record,
+        version: Option<i64>,
+    ) -> impl Future<Output = Result<Self::Record, ApiError>> + Send {
+        async move { Ok(crud::soft_delete(tx, Self::DEF, scope, current.id(), version).await?) }
+    }
+}
+
+/// Routes and documents the five operations of `R`.
+pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> {
+    let item = format!("{}/{{id}}", R::PATH);
+    let entity = R::DEF.entity;
+    let mut list_op = Op::new(R::TAG, format!("List {entity}s"))
+        .query_param(
+            "page",
+            "Page number, from 1",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        )
+        .query_param(
+            "per_page",
+            "Records per page (at most 200)",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(200)),
+        )
+        .query_param(
+            "search",
+            "Case-insensitive text search",
+            ObjectBuilder::new().schema_type(Type::String),
+        )
+        .query_param(
+            "sort",
+            "Field to sort by; prefix with - for descending",
+            ObjectBuilder::new().schema_type(Type::String),
+        );
+    for col in R::DEF.columns.iter().filter(|c| c.filter) {
+        let ty = match col.ty {
+            ColType::Int => Type::Integer,
+            ColType::Bool => Type::Boolean,
+            _ => Type::String,
+        };
+        list_op = list_op.query_param(
+            col.name,
+            "Filter: equal to",
+            ObjectBuilder::new().schema_type(ty),
+        );
+    }
+    api = api
+        .route(
+            Method::Get,
+            R::PATH,
+            list::<R>,
+            list_op.ok_list::<R::Record>(),
+        )
+        .route(
+            Method::Post,
+            R::PATH,
+            create::<R>,
+            Op::new(R::TAG, format!("Create a {entity}"))
+                .header("Idempotency-Key", "Makes a retried create safe")
+                .body::<R::Create>()
+                .created::<R::Record>()
+                .errors(&[409]),
+        )
+        .route(
+            Method::Get,
+            &item,
+            get::<R>,
+            Op::new(R::TAG, format!("Get a {entity}"))
+                .path_id("id")
+                .ok::<R::Record>(),
+        )
+        .route(
+            Method::Patch,
+            &item,
+            update::<R>,
+            Op::new(R::TAG, format!("Change a {entity}"))
+                .path_id("id")
+                .header(
+                    "If-Match",
+                    "The version the change is based on; a stale one gives 409 version_conflict",
+                )
+                .body::<R::Update>()
+                .ok::<R::Record>()
+                .errors(&[409]),
+        )
+        .route(
+            Method::Delete,
+            &item,
+            delete::<R>,
+            Op::new(R::TAG, format!("Delete a {entity}"))
+                .path_id("id")
+                .header("If-Match", "The version the delete is based on")
+                .ok::<R::Record>()
+                .errors(&[409]),
+        );
+    api
+}
+
+async fn list<R: Resource>(
+    State(s): State<AppState>,
+    p: Principal,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    p.require(R::READ)?;
+    let scope = p.scope()?;
+    let q = parse_list_query(R::DEF, raw.as_deref().unwrap_or(""))?;
+    let page = crud::list::<R::Record>(&s.db, R::DEF, &scope, &q).await?;
+    Ok(ok_list(page.items, q.page, q.per_page, page.total))
+}
+
+async fn get<R: Resource>(
+    State(s): State<AppState>,
+    p: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, ApiError> {
+    p.require(R::READ)?;
+    let scope = p.scope()?;
+    Ok(ok(crud::get::<R::Record>(&s.db, R::DEF, &scope, &id).await?))
+}
+
+async fn create<R: Resource>(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiJson(body): ApiJson<R::Create>,
+) -> Result<Response, ApiError> {
+    p.require(R::WRITE)?;
+    let scope = p.scope()?;
+    let mut tx = s.db.begin(p.actor()).await?;
+    let record = R::create(&p, &mut tx, &scope, body).await?;
+    tx.commit().await?;
+    Ok(created(record))
+}
+
+async fn update<R: Resource>(
+    State(s): State<AppState>,
+    p: Principal,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<R::Update>,
+) -> Result<Response, ApiError> {
+    p.require(R::WRITE)?;
+    let scope = p.scope()?;
+    let version = parse_if_match(&headers)?;
+    let mut tx = s.db.begin(p.actor()).await?;
+    let current = crud::get_in::<R::Record>(&mut tx, R::DEF, &scope, &id).await?;
+    let record = R::update(&p, &mut tx, &scope, current, version, body).await?;
+    tx.commit().await?;
+    Ok(ok(record))
+}
+
+async fn delete<R: Resource>(
+    State(s): State<AppState>,
+    p: Principal,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    p.require(R::WRITE)?;
+    let scope = p.scope()?;
+    let version = parse_if_match(&headers)?;
+    let mut tx = s.db.begin(p.actor()).await?;
+    let current = crud::get_in::<R::Record>(&mut tx, R::DEF, &scope, &id).await?;
+    let record = R::delete(&p, &mut tx, &scope, current, version).await?;
+    tx.commit().await?;
+    Ok(ok(record))
+}
+
+/// Picks the version to check: `If-Match` wins over a `version` in the body; both must agree if both are sent.
+pub fn expected_version(header: Option<i64>, body: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match (header, body) {
+        (Some(h), Some(b)) if h != b => Err(ApiError::field(
+            "version",
+            "does not match the If-Match header",
+        )),
+        (Some(h), _) => Ok(Some(h)),
+        (None, b) => Ok(b),
+    }
+}
+
+/// Parses `page`, `per_page`, `search`, `sort` and filters named after the resource's fields.
+/// Unknown parameters are refused so that a misspelt filter never silently returns everything.
+pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+        .map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
+    let mut q = ListQuery::default();
+    let mut errors = Vec::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "page" => match value.parse::<i64>() {
+                Ok(n) if (1..=1_000_000).contains(&n) => q.page = n,
+                _ => errors.push(FieldError::new("page", "must be a number from 1")),
+            },
+            "per_page" => match value.parse::<i64>() {
+                Ok(n) if (1..=200).contains(&n) => q.per_page = n,
+                _ => errors.push(FieldError::new(
+                    "per_page",
+                    "must be a number from 1 to 200",
+                )),
+            },
+            "search" => q.search = Some(value.chars().take(200).collect()),
+            "sort" => {
+                let (name, desc) = match value.strip_prefix('-') {
+                    Some(n) => (n.to_string(), true),
+                    None => (value.clone(), false),
+                };
+                let sortable = matches!(name.as_str(), "created_at" | "updated_at")
+                    || def.column(&name).is_some_and(|c| c.sort);
+                if sortable {
+                    q.sort = Some((name, desc));
+                } else {
+                    errors.push(FieldError::new("sort", format!("cannot sort by '{name}'")));
+                }
+            }
+            name => match def.column(name).filter(|c| c.filter) {
+                Some(col) => match filter_value(col.ty, &value) {
+                    Some(v) => q.filters.push((col.name.to_string(), v)),
+                    None => errors.push(FieldError::new(name, "has the wrong type for this field")),
+                },
+                None => errors.push(FieldError::new(name, "is not a known filter")),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn filter_value(ty: ColType, raw: &str) -> Option<Value> {
+    match ty {
+        ColType::Text => Some(Value::Text(Some(raw.to_string()))),
+        ColType::Int => raw.parse::<i64>().ok().map(|v| Value::Int(Some(v))),
+        ColType::Bool => match raw {
+            "true" | "1" => Some(Value::Bool(Some(true))),
+            "false" | "0" => Some(Value::Bool(Some(false))),
+            _ => None,
+        },
+        ColType::Json => None,
+    }
+}
+
+/// Resolves the id of a new record: the client's (a UUID) or a new UUIDv7.
+pub fn new_record_id(client: Option<&str>) -> Result<String, ApiError> {
+    match client {
+        None => Ok(kasir_domain::ids::new_id()),
+        Some(raw) => {
+            kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("id", "must be a UUID"))
+        }
+    }
+}
+
+/// Deserializes a field that may be absent (outer `None`), `null` (`Some(None)`) or a value.
+pub fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(de).map(Some)
+}

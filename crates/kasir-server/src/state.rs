@@ -1,0 +1,26 @@
+use std::{sync::Arc, time::Instant};
+
+use kasir_store::Db;
+
+use crate::{auth::tokens::TokenKeys, config::Config, metrics::Metrics};
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub metrics: Metrics,
+    pub config: Config,
+    pub started: Instant,
+    /// The OpenAPI document, rendered once.
+    pub openapi_json: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,299 @@
+//! Logins (sessions), rotating refresh tokens and login throttling. Tokens are stored only as hashes.
+
+use sqlx::AnyConnection;
+
+use crate::{Db, JsonText, Result, Tx};
+
+/// What the login check needs about a user.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginCandidate {
+    pub id: String,
+    pub tenant_id: Option<String>,
+    pub password_hash: String,
+    /// 0 or 1.
+    pub is_active: i64,
+    /// 0 or 1; `None` for platform users.
+    pub tenant_active: Option<i64>,
+}
+
+/// Finds a live user by username, case-insensitively.
+pub async fn find_login(db: &Db, username_key: &str) -> Result<Option<LoginCandidate>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.tenant_id, u.password_hash, u.is_active, t.is_active AS tenant_active
+         FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+         WHERE u.username_key = $1 AND u.deleted_at IS NULL",
+    )
+    .bind(username_key)
+    .fetch_optional(db.reader())
+    .await?)
+}
+
+/// Everything a request needs to know about the user behind an access token, read fresh on every
+/// request so that revocations, deactivation and role changes take effect at once.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionPrincipal {
+    pub user_id: String,
+    pub tenant_id: Option<String>,
+    pub username: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub outlet_ids: JsonText<Vec<String>>,
+    /// 0 or 1.
+    pub is_active: i64,
+    /// 0 or 1; `None` for platform users.
+    pub tenant_active: Option<i64>,
+    pub revoked_at: Option<String>,
+    pub expires_at: String,
+    /// The custom role's permissions (JSON), when `role` is not built in.
+    pub custom_permissions: Option<String>,
+}
+
+pub async fn load_session(
+    db: &Db,
+    session_id: &str,
+    user_id: &str,
+) -> Result<Option<SessionPrincipal>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id AS user_id, u.tenant_id, u.username, u.name, u.email, u.role, u.outlet_ids, u.is_active,
+                t.is_active AS tenant_active, s.revoked_at, s.expires_at, r.permissions AS custom_permissions
+         FROM auth_sessions s
+         JOIN users u ON u.id = s.user_id AND u.deleted_at IS NULL
+         LEFT JOIN tenants t ON t.id = u.tenant_id
+         LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.name_key = LOWER(u.role) AND r.deleted_at IS NULL
+         WHERE s.id = $1 AND s.user_id = $2",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .fetch_optional(db.reader())
+    .await?)
+}
+
+/// Starts a login and stores its first refresh token.
+pub async fn create_session(
+    tx: &mut Tx,
+    session_id: &str,
+    user_id: &str,
+    refresh_hash: &str,
+    refresh_expires_at: &str,
+    user_agent: Option<&str>,
+) -> Result<()> {
+    let now = kasir_domain::time::now();
+    sqlx::query(
+        "INSERT INTO auth_sessions (id, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .bind(&now)
+    .bind(refresh_expires_at)
+    .bind(tx.actor.ip.clone())
+    .bind(user_agent.map(|s| s.chars().take(255).collect::<String>()))
+    .execute(&mut **tx)
+    .await?;
+    insert_refresh(tx, session_id, refresh_hash, refresh_expires_at).await
+}
+
+async fn insert_refresh(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    hash: &str,
+    expires_at: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash)
+        .bind(session_id)
+        .bind(kasir_domain::time::now())
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The outcome of presenting a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// The token was current: it is now spent and `new_hash` replaces it.
+    Rotated { session_id: String, user_id: String },
+    /// The token had already been rotated: the whole login has been revoked.
+    Reused { session_id: String, user_id: String },
+    /// Unknown, expired or belonging to a revoked login.
+    Invalid,
+}
+
+/// Spends a refresh token and stores its successor, atomically: of two requests presenting the same
+/// token, exactly one rotates it and the other is treated as reuse.
+pub async fn rotate_refresh(
+    tx: &mut Tx,
+    old_hash: &str,
+    new_hash: &str,
+    expires_at: &str,
+) -> Result<Rotation> {
+    let now = kasir_domain::time::now();
+    let spent: Option<(String,)> = sqlx::query_as(
+        "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING session_id",
+    )
+    .bind(&now)
+    .bind(old_hash)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match spent {
+        Some((session_id,)) => {
+            let Some(user_id) = session_user(tx, &session_id).await? else {
+                return Ok(Rotation::Invalid);
+            };
+            sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE id = $2")
+                .bind(expires_at)
+                .bind(&session_id)
+                .execute(&mut **tx)
+                .await?;
+            insert_refresh(tx, &session_id, new_hash, expires_at).await?;
+            Ok(Rotation::Rotated {
+                session_id,
+                user_id,
+            })
+        }
+        None => {
+            let used: Option<(String, Option<String>)> = sqlx::query_as(
+                "SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = $1",
+            )
+            .bind(old_hash)
+            .fetch_optional(&mut **tx)
+            .await?;
+            match used {
+                Some((session_id, Some(_))) => {
+                    let user: Option<(String,)> =
+                        sqlx::query_as("SELECT user_id FROM auth_sessions WHERE id = $1")
+                            .bind(&session_id)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    revoke_session(tx, &session_id, "refresh_token_reused").await?;
+                    Ok(Rotation::Reused {
+                        session_id,
+                        user_id: user.map(|(u,)| u).unwrap_or_default(),
+                    })
+                }
+                _ => Ok(Rotation::Invalid),
+            }
+        }
+    }
+}
+
+/// The user of a live (unrevoked, unexpired) login, inside a transaction.
+async fn session_user(tx: &mut Tx, session_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT s.user_id FROM auth_sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active = 1 AND u.deleted_at IS NULL",
+    )
+    .bind(session_id)
+    .bind(kasir_domain::time::now())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(u,)| u))
+}
+
+/// Ends a login: its refresh tokens stop working and its access tokens are refused.
+pub async fn revoke_session(tx: &mut Tx, session_id: &str, reason: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
+    )
+    .bind(kasir_domain::time::now())
+    .bind(reason)
+    .bind(session_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The login a refresh token belongs to, if the token is known.
+pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.user_id FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Ends every login of a user but `keep` (after a password change); returns how many ended.
+pub async fn revoke_other_sessions(
+    tx: &mut Tx,
+    user_id: &str,
+    keep: Option<&str>,
+    reason: &str,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE user_id = $3 AND id <> $4 AND revoked_at IS NULL",
+    )
+    .bind(kasir_domain::time::now())
+    .bind(reason)
+    .bind(user_id)
+    .bind(keep.unwrap_or(""))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Seconds until the longest lock among `keys` ends, if any is locked now.
+pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
+    let now = jiff::Timestamp::now();
+    let mut longest: Option<i64> = None;
+    for key in keys {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT locked_until FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(db.writer())
+                .await?;
+        if let Some((Some(until),)) = row {
+            if let Ok(until) = until.parse::<jiff::Timestamp>() {
+                let secs = until.duration_since(now).as_secs_f64().ceil() as i64;
+                if secs > 0 {
+                    longest = Some(longest.map_or(secs, |l| l.max(secs)));
+                }
+            }
+        }
+    }
+    Ok(longest)
+}
+
+/// Counts a failed login against `key`. From `threshold` failures on, the key is locked for
+/// `base_secs · 2^(failures − threshold)` seconds, at most 15 minutes. Failures older than an hour
+/// are forgotten.
+pub async fn throttle_fail(db: &Db, key: &str, threshold: i64, base_secs: i64) -> Result<i64> {
+    let now = jiff::Timestamp::now();
+    let now_s = kasir_domain::time::format_ts(now);
+    let forget_before = kasir_domain::time::format_ts(now - jiff::SignedDuration::from_hours(1));
+    let mut conn = db.writer().acquire().await?;
+    let (failures,): (i64,) = sqlx::query_as(
+        "INSERT INTO login_throttle (key, failures, updated_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET
+            failures = CASE WHEN login_throttle.updated_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+            updated_at = $2
+         RETURNING failures",
+    )
+    .bind(key)
+    .bind(&now_s)
+    .bind(&forget_before)
+    .fetch_one(&mut *conn)
+    .await?;
+    if failures >= threshold {
+        let exp = (failures - threshold).min(20) as u32;
+        let secs = base_secs.saturating_mul(1i64 << exp).min(900);
+        let until = kasir_domain::time::format_ts(now + jiff::SignedDuration::from_secs(secs));
+        sqlx::query("UPDATE login_throttle SET locked_until = $1 WHERE key = $2")
+            .bind(until)
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(failures)
+}
+
+/// Forgets the failures of `key` (after a successful login).
+pub async fn throttle_reset(db: &Db, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+        .bind(key)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}

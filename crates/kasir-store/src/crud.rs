@@ -1,0 +1,450 @@
+//! The generic mechanism behind every plain resource (outlets, users, roles, and later the catalog):
+//! a [`ResourceDef`] names the table and its columns; these functions list, get, create, update and
+//! soft-delete rows of it, tenant-scoped, versioned, audited and fed to the change feed.
+
+use serde::Serialize;
+use sqlx::{any::AnyRow, FromRow};
+
+use crate::{feed::Change, sql::like_escape, sql::Sql, Db, Result, Scope, StoreError, Tx, Value};
+
+/// How a column may be used in list queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    Text,
+    Int,
+    Bool,
+    /// JSON kept as text; never filtered or sorted on.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColType,
+    /// May be used as `?name=value`.
+    pub filter: bool,
+    /// May be used as `?sort=name` / `?sort=-name`.
+    pub sort: bool,
+    /// Matched by `?search=` (case-insensitive, anywhere in the text).
+    pub search: bool,
+}
+
+impl Column {
+    pub const fn new(name: &'static str, ty: ColType) -> Self {
+        Column {
+            name,
+            ty,
+            filter: false,
+            sort: false,
+            search: false,
+        }
+    }
+    pub const fn filter(mut self) -> Self {
+        self.filter = true;
+        self
+    }
+    pub const fn sort(mut self) -> Self {
+        self.sort = true;
+        self
+    }
+    pub const fn search(mut self) -> Self {
+        self.search = true;
+        self
+    }
+}
+
+/// How rows relate to outlets, for callers who see only some outlets.
+#[derive(Debug, Clone, Copy)]
+pub enum OutletScope {
+    /// Tenant-wide rows, visible to every caller of the tenant.
+    None,
+    /// The row is an outlet: its own `id` must be visible.
+    SelfId,
+    /// The row belongs to the outlet in this column.
+    Column(&'static str),
+    /// A user: visible when they share an outlet with the caller (via `user_outlets`).
+    UserOutlets,
+}
+
+/// Describes one resource's table.
+#[derive(Debug)]
+pub struct ResourceDef {
+    /// Entity name in the change feed and audit log (`outlet`).
+    pub entity: &'static str,
+    pub table: &'static str,
+    /// Columns besides the common ones (`id`, `tenant_id`, `version`, `created_at`, `updated_at`, `deleted_at`).
+    pub columns: &'static [Column],
+    pub outlet_scope: OutletScope,
+    /// Extra SQL condition every read adds (for example excluding platform users).
+    pub base_filter: Option<&'static str>,
+}
+
+const COMMON: [&str; 5] = ["id", "tenant_id", "version", "created_at", "updated_at"];
+
+impl ResourceDef {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn select_list(&self) -> String {
+        let mut cols: Vec<&str> = COMMON.to_vec();
+        cols.extend(self.columns.iter().map(|c| c.name));
+        cols.iter()
+            .map(|c| format!("{}.{c}", self.table))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn sortable(&self, name: &str) -> bool {
+        matches!(name, "created_at" | "updated_at") || self.column(name).is_some_and(|c| c.sort)
+    }
+
+    /// Appends the tenant, tombstone, base and outlet conditions shared by every read.
+    fn push_scope(&self, sql: &mut Sql, scope: &Scope) {
+        sql.push(" WHERE ")
+            .push(self.table)
+            .push(".tenant_id = ")
+            .bind(scope.tenant_id.as_str());
+        sql.push(" AND ")
+            .push(self.table)
+            .push(".deleted_at IS NULL");
+        if let Some(f) = self.base_filter {
+            sql.push(" AND ").push(f);
+        }
+        let Some(outlets) = &scope.outlets else {
+            return;
+        };
+        if outlets.is_empty() && !matches!(self.outlet_scope, OutletScope::None) {
+            sql.push(" AND 1 = 0");
+            return;
+        }
+        match self.outlet_scope {
+            OutletScope::None => {}
+            OutletScope::SelfId => {
+                sql.push(" AND ")
+                    .push(self.table)
+                    .push(".id IN ")
+                    .bind_list(outlets);
+            }
+            OutletScope::Column(col) => {
+                sql.push(" AND ")
+                    .push(self.table)
+                    .push(".")
+                    .push(col)
+                    .push(" IN ")
+                    .bind_list(outlets);
+            }
+            OutletScope::UserOutlets => {
+                sql.push(" AND EXISTS (SELECT 1 FROM user_outlets uo WHERE uo.user_id = ")
+                    .push(self.table)
+                    .push(".id AND uo.outlet_id IN ")
+                    .bind_list(outlets)
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// A parsed list request. Field names are checked against the definition by [`ListQuery::check`].
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub page: i64,
+    pub per_page: i64,
+    pub search: Option<String>,
+    /// Column and whether descending.
+    pub sort: Option<(String, bool)>,
+    pub filters: Vec<(String, Value)>,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            page: 1,
+            per_page: 20,
+            search: None,
+            sort: None,
+            filters: Vec::new(),
+        }
+    }
+}
+
+/// A page of records and the total that match.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// Lists visible, live rows matching `q`.
+pub async fn list<R>(db: &Db, def: &ResourceDef, scope: &Scope, q: &ListQuery) -> Result<Page<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let mut filter = Sql::new(format!(" FROM {}", def.table));
+    def.push_scope(&mut filter, scope);
+    for (name, value) in &q.filters {
+        let Some(col) = def.column(name).filter(|c| c.filter) else {
+            return Err(StoreError::Corrupt(format!(
+                "filter on {name} was not checked"
+            )));
+        };
+        filter
+            .push(" AND ")
+            .push(def.table)
+            .push(".")
+            .push(col.name);
+        if matches!(
+            value,
+            Value::Text(None) | Value::Int(None) | Value::Bool(None)
+        ) {
+            filter.push(" IS NULL");
+        } else {
+            filter.push(" = ").bind(value.clone());
+        }
+    }
+    if let Some(term) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", like_escape(&term.to_lowercase()));
+        let searchable: Vec<&Column> = def.columns.iter().filter(|c| c.search).collect();
+        if !searchable.is_empty() {
+            filter.push(" AND (");
+            for (i, col) in searchable.iter().enumerate() {
+                if i > 0 {
+                    filter.push(" OR ");
+                }
+                filter
+                    .push("LOWER(")
+                    .push(def.table)
+                    .push(".")
+                    .push(col.name)
+                    .push(") LIKE ");
+                filter.bind(pattern.as_str()).push(" ESCAPE '\\'");
+            }
+            filter.push(")");
+        }
+    }
+    let mut count = Sql::new("SELECT COUNT(*)");
+    count.push(&filter.text);
+    count.args = filter.args.clone();
+    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
+
+    let mut rows = Sql::new(format!("SELECT {}", def.select_list()));
+    rows.push(&filter.text);
+    rows.args = filter.args;
+    let (sort_col, desc) = match &q.sort {
+        Some((c, d)) if def.sortable(c) => (c.as_str(), *d),
+        _ => ("created_at", false),
+    };
+    let dir = if desc { " DESC" } else { " ASC" };
+    rows.push(&format!(
+        " ORDER BY {}.{sort_col}{dir}, {}.id{dir}",
+        def.table, def.table
+    ));
+    rows.push(" LIMIT ")
+        .bind(q.per_page)
+        .push(" OFFSET ")
+        .bind((q.page - 1) * q.per_page);
+    let items = rows.query_as::<R>().fetch_all(db.reader()).await?;
+    Ok(Page { items, total })
+}
+
+/// Reads one visible, live row, or [`StoreError::NotFound`].
+pub async fn get<R>(db: &Db, def: &ResourceDef, scope: &Scope, id: &str) -> Result<R>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let sql = get_sql(def, scope, id);
+    sql.query_as::<R>()
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Like [`get`], inside a write transaction (sees the transaction's own writes).
+pub async fn get_in<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, id: &str) -> Result<R>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let sql = get_sql(def, scope, id);
+    sql.query_as::<R>()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+fn get_sql(def: &ResourceDef, scope: &Scope, id: &str) -> Sql {
+    let mut sql = Sql::new(format!("SELECT {} FROM {}", def.select_list(), def.table));
+    def.push_scope(&mut sql, scope);
+    sql.push(" AND ").push(def.table).push(".id = ").bind(id);
+    sql
+}
+
+/// What every stored record exposes for the feed and version checks.
+pub trait Record: Serialize {
+    fn id(&self) -> &str;
+    fn version(&self) -> i64;
+    fn updated_at(&self) -> &str;
+    /// The outlet this record belongs to, for outlet-scoped devices.
+    fn outlet_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Inserts a row with `id` and `values`, then queues its audit entry and feed change.
+/// An `id` already used (even by another tenant or a deleted row) gives `Conflict { field: "id" }`.
+pub async fn create<R>(
+    tx: &mut Tx,
+    def: &ResourceDef,
+    scope: &Scope,
+    id: &str,
+    values: &[(&str, Value)],
+) -> Result<R>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let now = kasir_domain::time::now();
+    let mut sql = Sql::new(format!(
+        "INSERT INTO {} (id, tenant_id, version, created_at, updated_at",
+        def.table
+    ));
+    for (name, _) in values {
+        sql.push(", ").push(name);
+    }
+    sql.push(") VALUES (")
+        .bind(id)
+        .push(", ")
+        .bind(scope.tenant_id.as_str())
+        .push(", 1, ");
+    sql.bind(now.as_str()).push(", ").bind(now.as_str());
+    for (_, v) in values {
+        sql.push(", ").bind(v.clone());
+    }
+    sql.push(")");
+    sql.query().execute(&mut **tx).await?;
+    // Read back through the caller's scope: a scoped caller may not create what it cannot see.
+    let record: R = get_in(tx, def, &Scope::tenant(&scope.tenant_id), id).await?;
+    finish_write(tx, def, scope, "create", "upsert", &record);
+    Ok(record)
+}
+
+/// Updates `values` of a visible row if its version is `expected_version` (when given).
+pub async fn update<R>(
+    tx: &mut Tx,
+    def: &ResourceDef,
+    scope: &Scope,
+    id: &str,
+    expected_version: Option<i64>,
+    values: &[(&str, Value)],
+) -> Result<R>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let current: R = get_in(tx, def, scope, id).await?;
+    check_version(&current, expected_version)?;
+    let mut sql = Sql::new(format!(
+        "UPDATE {} SET version = version + 1, updated_at = ",
+        def.table
+    ));
+    sql.bind(kasir_domain::time::now());
+    for (name, v) in values {
+        sql.push(", ").push(name).push(" = ").bind(v.clone());
+    }
+    sql.push(" WHERE id = ")
+        .bind(id)
+        .push(" AND tenant_id = ")
+        .bind(scope.tenant_id.as_str());
+    sql.push(" AND version = ").bind(current.version());
+    let done = sql.query().execute(&mut **tx).await?;
+    if done.rows_affected() != 1 {
+        // Someone else committed between our read and our write (PostgreSQL, concurrent writers).
+        let now: R = get_in(tx, def, scope, id).await?;
+        return Err(StoreError::VersionConflict {
+            current: now.version(),
+        });
+    }
+    let record: R = get_in(tx, def, scope, id).await?;
+    finish_write(tx, def, scope, "update", "upsert", &record);
+    Ok(record)
+}
+
+/// Marks a visible row deleted (a tombstone that devices pull as `op: delete`).
+pub async fn soft_delete<R>(
+    tx: &mut Tx,
+    def: &ResourceDef,
+    scope: &Scope,
+    id: &str,
+    expected_version: Option<i64>,
+) -> Result<R>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let current: R = get_in(tx, def, scope, id).await?;
+    check_version(&current, expected_version)?;
+    let now = kasir_domain::time::now();
+    let mut sql = Sql::new(format!(
+        "UPDATE {} SET version = version + 1, updated_at = ",
+        def.table
+    ));
+    sql.bind(now.as_str())
+        .push(", deleted_at = ")
+        .bind(now.as_str());
+    sql.push(" WHERE id = ")
+        .bind(id)
+        .push(" AND tenant_id = ")
+        .bind(scope.tenant_id.as_str());
+    sql.push(" AND version = ").bind(current.version());
+    if sql.query().execute(&mut **tx).await?.rows_affected() != 1 {
+        return Err(StoreError::VersionConflict {
+            current: current.version() + 1,
+        });
+    }
+    let mut read = Sql::new(format!(
+        "SELECT {} FROM {} WHERE id = ",
+        def.select_list(),
+        def.table
+    ));
+    read.bind(id);
+    let record: R = read.query_as::<R>().fetch_one(&mut **tx).await?;
+    finish_write(tx, def, scope, "delete", "delete", &record);
+    Ok(record)
+}
+
+fn check_version<R: Record>(current: &R, expected: Option<i64>) -> Result<()> {
+    match expected {
+        Some(v) if v != current.version() => Err(StoreError::VersionConflict {
+            current: current.version(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Queues the audit entry and change-feed row of a write to `record`.
+pub fn finish_write<R: Record>(
+    tx: &mut Tx,
+    def: &ResourceDef,
+    scope: &Scope,
+    action: &str,
+    op: &'static str,
+    record: &R,
+) {
+    let data = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
+    tx.audit(
+        Some(&scope.tenant_id),
+        &format!("{}.{action}", def.entity),
+        def.entity,
+        Some(record.id()),
+        serde_json::json!({ "version": record.version() }),
+    );
+    tx.record_change(Change {
+        tenant_id: scope.tenant_id.clone(),
+        entity: def.entity,
+        entity_id: record.id().to_string(),
+        op,
+        version: record.version(),
+        outlet_id: match def.outlet_scope {
+            OutletScope::SelfId => Some(record.id().to_string()),
+            _ => record.outlet_id().map(str::to_string),
+        },
+        data,
+        updated_at: record.updated_at().to_string(),
+    });
+}

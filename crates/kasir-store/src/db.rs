@@ -1,0 +1,182 @@
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions},
+    AnyPool, ConnectOptions, Executor,
+};
+
+use crate::{Result, Tx};
+
+/// The database engine behind a [`Db`]. Code branches on it only where the engines' semantics differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Pool sizes and timeouts.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// PostgreSQL connections per process; SQLite readers.
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Handle to the database. Cheap to clone.
+///
+/// SQLite allows one writer at a time, so writes go through a pool of exactly one connection and
+/// queue there instead of failing with `SQLITE_BUSY`; reads use a separate pool (WAL lets them run
+/// beside the writer). On PostgreSQL both are the same pool.
+#[derive(Debug, Clone)]
+pub struct Db {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if it is missing.
+    pub async fn connect(url: &str, opts: &DbOptions) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(sqlx::Error::Configuration(
+                "the database URL must start with sqlite:// or postgres://".into(),
+            )
+            .into());
+        };
+        match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let connect = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // FULL: a sale acknowledged to the client survives a power cut, not just a crash.
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = FULL",
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA busy_timeout = 10000",
+                            ] {
+                                conn.execute(pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect_with(connect.clone())
+                    .await?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.clamp(1, 64))
+                    .acquire_timeout(opts.acquire_timeout)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"]
+                            {
+                                conn.execute(pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect_with(connect)
+                    .await?;
+                Ok(Db {
+                    backend,
+                    read,
+                    write,
+                })
+            }
+            Backend::Postgres => {
+                let connect = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(connect)
+                    .await?;
+                Ok(Db {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads outside a transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool that write transactions use.
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
+    }
+
+    /// Starts a write transaction; `actor` is recorded in its audit entries.
+    pub async fn begin(&self, actor: crate::Actor) -> Result<Tx> {
+        Ok(Tx::new(self.write.begin().await?, actor))
+    }
+
+    /// True when a trivial query succeeds within a second.
+    pub async fn is_healthy(&self) -> bool {
+        let probe = sqlx::query("SELECT 1").execute(&self.read);
+        matches!(
+            tokio::time::timeout(Duration::from_secs(1), probe).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// (open connections, idle connections) summed over the pools, for metrics.
+    pub fn pool_stats(&self) -> (u32, u32) {
+        let mut size = self.read.size();
+        let mut idle = self.read.num_idle() as u32;
+        if self.backend == Backend::Sqlite {
+            size += self.write.size();
+            idle += self.write.num_idle() as u32;
+        }
+        (size, idle)
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// Adds `mode=rwc` so a new SQLite file is created on first start.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}

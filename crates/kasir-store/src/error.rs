@@ -1,0 +1,84 @@
+use thiserror::Error;
+
+/// What can go wrong in the store, in terms the API layer maps to statuses.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("record not found")]
+    NotFound,
+    /// A unique key is taken; `field` names the client-visible field.
+    #[error("{field} is already in use")]
+    Conflict { field: String },
+    #[error("the record has changed (now at version {current})")]
+    VersionConflict { current: i64 },
+    #[error("cursor is older than the retained history")]
+    CursorExpired,
+    #[error("database error: {0}")]
+    Db(sqlx::Error),
+    #[error("stored data is not what we wrote: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict {
+                    field: unique_field(db.constraint(), db.message()),
+                };
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+/// Unique indexes are named `ux_<table>__<field>`. PostgreSQL reports the index name; SQLite reports
+/// either `index 'ux_…'` or the columns (`UNIQUE constraint failed: outlets.tenant_id, outlets.code`).
+fn unique_field(constraint: Option<&str>, message: &str) -> String {
+    let from_index = |name: &str| {
+        name.split("__")
+            .nth(1)
+            .map(|f| f.trim_end_matches('\'').to_string())
+    };
+    if let Some(field) = constraint.and_then(from_index) {
+        return field;
+    }
+    if let Some(pos) = message.find("index '") {
+        if let Some(field) = from_index(&message[pos + 7..]) {
+            return field;
+        }
+    }
+    message
+        .rsplit(['.', ' '])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("id")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_field;
+
+    #[test]
+    fn names_the_field_on_both_engines() {
+        assert_eq!(
+            unique_field(Some("ux_outlets__code"), "duplicate key"),
+            "code"
+        );
+        assert_eq!(
+            unique_field(
+                None,
+                "UNIQUE constraint failed: outlets.tenant_id, outlets.code"
+            ),
+            "code"
+        );
+        assert_eq!(
+            unique_field(None, "UNIQUE constraint failed: index 'ux_roles__name'"),
+            "name"
+        );
+        assert_eq!(
+            unique_field(None, "UNIQUE constraint failed: outlets.id"),
+            "id"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The per-tenant change feed that offline devices pull (DESIGN invariant 7).
+//!
+//! Appends take the tenant's `feed_heads` row lock, number their rows from it and commit while
+//! holding it, so within a tenant a higher `seq` always commits after a lower one, on PostgreSQL as
+//! on SQLite (whose single writer already orders commits). A reader that has seen the head value
+//! `h` committed can therefore read every row up to `h` and never skip one that commits later.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::{sql::Sql, Result, Scope, StoreError};
+
+/// Rows per multi-row INSERT: well under both engines' parameter limits.
+const INSERT_CHUNK: usize = 400;
+
+/// One change to one record, as queued by a write and later served by `GET /sync/pull`.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub tenant_id: String,
+    pub entity: &'static str,
+    pub entity_id: String,
+    /// `upsert` or `delete`.
+    pub op: &'static str,
+    pub version: i64,
+    /// The outlet the record belongs to, if any: devices scoped to other outlets do not see it.
+    pub outlet_id: Option<String>,
+    /// The record as clients see it (never secrets such as password hashes).
+    pub data: serde_json::Value,
+    pub updated_at: String,
+}
+
+/// Writes queued changes, numbering them from each tenant's head. Called by [`crate::Tx::commit`].
+pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
+    let mut by_tenant: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    for c in changes {
+        by_tenant.entry(c.tenant_id.clone()).or_default().push(c);
+    }
+    for (tenant_id, rows) in by_tenant {
+        let (last,): (i64,) = sqlx::query_as(
+            "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
+        )
+        .bind(rows.len() as i64)
+        .bind(&tenant_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let mut seq = last - rows.len() as i64;
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let mut sql = Sql::new(
+                "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) VALUES ",
+            );
+            for (i, c) in chunk.iter().enumerate() {
+                seq += 1;
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.bind(tenant_id.as_str())
+                    .push(", ")
+                    .bind(seq)
+                    .push(", ")
+                    .bind(c.entity)
+                    .push(", ");
+                sql.bind(c.entity_id.as_str())
+                    .push(", ")
+                    .bind(c.op)
+                    .push(", ")
+                    .bind(c.version)
+                    .push(", ");
+                sql.bind(c.outlet_id.clone())
+                    .push(", ")
+                    .bind(c.data.to_string())
+                    .push(", ");
+                sql.bind(c.updated_at.as_str()).push(")");
+            }
+            sql.query().execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the feed head of a new tenant, in the transaction that creates the tenant.
+pub(crate) async fn create_head(conn: &mut AnyConnection, tenant_id: &str) -> Result<()> {
+    sqlx::query("INSERT INTO feed_heads (tenant_id, change_seq, retained_from) VALUES ($1, 0, 1)")
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One change as `GET /sync/pull` serves it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PulledChange {
+    pub seq: i64,
+    pub entity: String,
+    pub id: String,
+    pub op: String,
+    pub version: i64,
+    pub updated_at: String,
+    pub data: serde_json::Value,
+}
+
+/// A page of changes and where to continue from.
+#[derive(Debug, Clone)]
+pub struct PullPage {
+    pub changes: Vec<PulledChange>,
+    /// The last sequence number this page covers; pass it back to continue.
+    pub until_seq: i64,
+    pub has_more: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    seq: i64,
+    entity: String,
+    entity_id: String,
+    op: String,
+    version: i64,
+    outlet_id: Option<String>,
+    data: Option<String>,
+    created_at: String,
+}
+
+/// Reads changes after `after_seq`, limited to `entities` (all when empty) and the scope's outlets.
+pub async fn pull(
+    db: &crate::Db,
+    scope: &Scope,
+    after_seq: i64,
+    entities: &[String],
+    limit: i64,
+) -> Result<PullPage> {
+    let mut conn = db.reader().acquire().await?;
+    // The committed head first: every row up to it is committed (see the module comment).
+    let head: Option<(i64, i64)> =
+        sqlx::query_as("SELECT change_seq, retained_from FROM feed_heads WHERE tenant_id = $1")
+            .bind(&scope.tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (head, retained_from) = head.ok_or(StoreError::NotFound)?;
+    if after_seq < retained_from - 1 {
+        return Err(StoreError::CursorExpired);
+    }
+    if after_seq >= head {
+        return Ok(PullPage {
+            changes: Vec::new(),
+            until_seq: after_seq.max(0),
+            has_more: false,
+        });
+    }
+    let mut sql = Sql::new(
+        "SELECT seq, entity, entity_id, op, version, outlet_id, data, created_at FROM changes WHERE tenant_id = ",
+    );
+    sql.bind(scope.tenant_id.as_str())
+        .push(" AND seq > ")
+        .bind(after_seq)
+        .push(" AND seq <= ")
+        .bind(head);
+    if !entities.is_empty() {
+        sql.push(" AND entity IN ").bind_list(entities);
+    }
+    if let Some(outlets) = &scope.outlets {
+        sql.push(" AND (outlet_id IS NULL");
+        if !outlets.is_empty() {
+            sql.push(" OR outlet_id IN ").bind_list(outlets);
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY seq LIMIT ").bind(limit);
+    let rows: Vec<Row> = sql.query_as().fetch_all(&mut *conn).await?;
+    let full = rows.len() as i64 == limit;
+    let until_seq = if full {
+        rows.last().map_or(head, |r| r.seq)
+    } else {
+        head
+    };
+    let changes = rows
+        .into_iter()
+        .map(|r| {
+            let _ = r.outlet_id;
+            let data = match r.data {
+                Some(d) => {
+                    serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))?
+                }
+                None => serde_json::Value::Null,
+            };
+            Ok(PulledChange {
+                seq: r.seq,
+                entity: r.entity,
+                id: r.entity_id,
+                op: r.op,
+                version: r.version,
+                updated_at: r.created_at,
+                data,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(PullPage {
+        changes,
+        until_seq,
+        has_more: until_seq < head,
+    })
+}

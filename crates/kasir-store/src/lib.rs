@@ -1,0 +1,52 @@
+//! Kasir's storage layer. One SQL code path over sqlx's `Any` driver serves SQLite and PostgreSQL:
+//! queries use the subset of SQL both understand, and the few places where the engines differ
+//! are marked. Every tenant-owned query takes a [`Scope`].
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod crud;
+mod db;
+mod error;
+pub mod feed;
+mod migrate;
+pub mod outlets;
+pub mod roles;
+pub mod settings;
+mod sql;
+pub mod tenants;
+mod tx;
+pub mod users;
+
+pub use db::{Backend, Db, DbOptions};
+pub use error::StoreError;
+pub use migrate::{migrate, MIGRATIONS};
+pub use sql::{Flag, JsonText, Value};
+pub use sqlx::{any::AnyRow, FromRow};
+pub use tx::{Actor, Tx};
+
+/// Which rows of a tenant a caller may touch. Every tenant-owned query takes one.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub tenant_id: String,
+    /// `None`: every outlet of the tenant. `Some(ids)`: only these outlets.
+    pub outlets: Option<Vec<String>>,
+}
+
+impl Scope {
+    pub fn tenant(tenant_id: impl Into<String>) -> Self {
+        Self {
+            tenant_id: tenant_id.into(),
+            outlets: None,
+        }
+    }
+
+    /// True when the caller may see outlet `id`.
+    pub fn sees_outlet(&self, id: &str) -> bool {
+        self.outlets
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|o| o == id))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

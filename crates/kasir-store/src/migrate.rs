@@ -1,0 +1,83 @@
+use sqlx::Executor;
+
+use crate::{Backend, Db, Result};
+
+/// Every migration, in order. Each runs once, inside a transaction, on either engine.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+/// Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL an
+/// advisory lock makes them take turns; SQLite has a single writer.
+pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
+    let mut tx = db.writer().begin().await?;
+    if db.backend() == Backend::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock(7345016)").await?;
+    }
+    tx.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut ran = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        if applied.iter().any(|(v,)| v == version) {
+            continue;
+        }
+        for statement in statements(sql) {
+            tx.execute(statement.as_str()).await?;
+        }
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(*version)
+        .bind(*name)
+        .bind(kasir_domain::time::now())
+        .execute(&mut *tx)
+        .await?;
+        tracing::info!(version, name, "applied migration");
+        ran.push(*version);
+    }
+    tx.commit().await?;
+    Ok(ran)
+}
+
+/// Splits a migration into statements at lines ending with `;`, dropping `--` comment lines.
+/// Our DDL never has a `;` inside a literal, so this is exact for it.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if trimmed.ends_with(';') {
+            out.push(current.trim().trim_end_matches(';').to_string());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_statements() {
+        let s = super::statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\n");
+        assert_eq!(
+            s,
+            vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! Small helpers for building SQL that both engines accept: `$n` placeholders (SQLite reads them as
+//! numbered parameters too), typed values, and JSON kept as text.
+
+use serde::{de::DeserializeOwned, Serialize};
+use sqlx::{any::AnyArguments, query::Query, query::QueryAs, Any};
+
+/// A value bound to a query parameter. Only types that mean the same on both engines.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(Option<bool>),
+}
+
+impl Value {
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text(Some(s.into()))
+    }
+    pub fn json<T: Serialize>(v: &T) -> Value {
+        Value::Text(Some(
+            serde_json::to_string(v).unwrap_or_else(|_| "null".into()),
+        ))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(Some(s.to_string()))
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(Some(s))
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(Some(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(Some(v))
+    }
+}
+
+/// A query under construction: SQL text plus its arguments, numbered as they are pushed.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub args: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: impl Into<String>) -> Self {
+        Sql {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    /// Appends a placeholder for `v`.
+    pub fn bind(&mut self, v: impl Into<Value>) -> &mut Self {
+        self.args.push(v.into());
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends `(p1, p2, …)` for a non-empty list.
+    pub fn bind_list(&mut self, items: &[String]) -> &mut Self {
+        self.text.push('(');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(item.as_str());
+        }
+        self.text.push(')');
+        self
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        bind_all(sqlx::query(&self.text), &self.args)
+    }
+
+    pub fn query_as<T>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as::<Any, T>(&self.text);
+        for a in &self.args {
+            q = match a {
+                Value::Text(v) => q.bind(v.clone()),
+                Value::Int(v) => q.bind(*v),
+                Value::Bool(v) => q.bind(v.map(i64::from)),
+            };
+        }
+        q
+    }
+}
+
+fn bind_all<'q>(
+    mut q: Query<'q, Any, AnyArguments<'q>>,
+    args: &'q [Value],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Value::Text(v) => q.bind(v.clone()),
+            Value::Int(v) => q.bind(*v),
+            Value::Bool(v) => q.bind(v.map(i64::from)),
+        };
+    }
+    q
+}
+
+/// A boolean stored as BIGINT 0/1 (the portable form). Use with `#[sqlx(try_from = "i64")]`;
+/// it serializes as a JSON boolean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl TryFrom<i64> for Flag {
+    type Error = std::convert::Infallible;
+    fn try_from(v: i64) -> Result<Self, Self::Error> {
+        Ok(Flag(v != 0))
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(self.0)
+    }
+}
+
+/// A JSON document stored in a text column. Use with `#[sqlx(try_from = "String")]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JsonText<T>(pub T);
+
+impl<T: DeserializeOwned> TryFrom<String> for JsonText<T> {
+    type Error = serde_json::Error;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&s).map(JsonText)
+    }
+}
+
+impl<T: Serialize> Serialize for JsonText<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,95 @@
+use std::ops::{Deref, DerefMut};
+
+use sqlx::{Any, AnyConnection, Transaction};
+
+use crate::{audit::AuditEntry, feed::Change, Result};
+
+/// Who is writing: recorded in the audit log with every change.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub id: Option<String>,
+    /// `user`, `api_key` or `system`.
+    pub kind: &'static str,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Actor {
+            kind: "system",
+            ..Default::default()
+        }
+    }
+}
+
+/// A write transaction. Change-feed rows and audit entries are collected as the transaction runs
+/// and written at [`Tx::commit`], so the per-tenant feed lock is taken last and held only for the
+/// commit itself (no lock-order cycles with row locks taken earlier).
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    pub actor: Actor,
+    changes: Vec<Change>,
+    audits: Vec<AuditEntry>,
+}
+
+impl Tx {
+    pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
+        Tx {
+            inner,
+            actor,
+            changes: Vec::new(),
+            audits: Vec::new(),
+        }
+    }
+
+    /// Queues a change-feed row, written when the transaction commits.
+    pub fn record_change(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    /// Queues an audit entry by this transaction's actor.
+    pub fn audit(
+        &mut self,
+        tenant_id: Option<&str>,
+        action: &str,
+        entity: &str,
+        entity_id: Option<&str>,
+        details: serde_json::Value,
+    ) {
+        self.audits.push(AuditEntry {
+            tenant_id: tenant_id.map(str::to_string),
+            actor_id: self.actor.id.clone(),
+            actor_type: self.actor.kind.to_string(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.map(str::to_string),
+            ip: self.actor.ip.clone(),
+            request_id: self.actor.request_id.clone(),
+            details,
+        });
+    }
+
+    /// Writes the queued audit entries and feed rows, then commits.
+    pub async fn commit(mut self) -> Result<()> {
+        let audits = std::mem::take(&mut self.audits);
+        crate::audit::insert_all(&mut self.inner, &audits).await?;
+        let changes = std::mem::take(&mut self.changes);
+        crate::feed::append(&mut self.inner, changes).await?;
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
