@@ -180,3 +180,8 @@ fn sqlite_url(url: &str) -> String {
         format!("{url}?mode=rwc")
     }
 }
+
+/// Runs one statement outside any transaction (tests and tools: creating databases and the like).
+pub async fn raw_execute(db: &Db, sql: &str) -> Result<u64> {
+    Ok(sqlx::query(sql).execute(db.writer()).await?.rows_affected())
+}

@@ -18,7 +18,7 @@ pub mod tenants;
 mod tx;
 pub mod users;
 
-pub use db::{Backend, Db, DbOptions};
+pub use db::{raw_execute, Backend, Db, DbOptions};
 pub use error::StoreError;
 pub use migrate::{migrate, MIGRATIONS};
 pub use sql::{Flag, JsonText, Value};

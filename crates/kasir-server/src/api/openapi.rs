@@ -60,6 +60,9 @@ impl Method {
     }
 }
 
+/// A success status, its description and its content type and schema (none for empty bodies).
+type Success = (u16, String, Option<(String, RefOr<Schema>)>);
+
 /// The documentation of one operation, built alongside its route.
 pub struct Op {
     tag: &'static str,
@@ -67,7 +70,7 @@ pub struct Op {
     secured: bool,
     params: Vec<utoipa::openapi::path::Parameter>,
     body: Option<RefOr<Schema>>,
-    success: Option<(u16, String, Option<(String, RefOr<Schema>)>)>,
+    success: Option<Success>,
     errors: Vec<u16>,
     schemas: Vec<(String, RefOr<Schema>)>,
 }

@@ -1,0 +1,222 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use crate::common::{Backend, TestServer, PASSWORD};
+
+crate::backend_tests!(
+    pull_pages_with_a_cursor_and_filters,
+    pull_never_misses_a_change_under_concurrent_writers
+);
+
+async fn pull_all(s: &TestServer, token: &str, query: &str) -> (Vec<Value>, String) {
+    let mut cursor = String::new();
+    let mut changes = Vec::new();
+    loop {
+        let r = s
+            .get(&format!("/sync/pull?limit=7&cursor={cursor}{query}"), token)
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        changes.extend(r.data()["changes"].as_array().unwrap().iter().cloned());
+        cursor = r.data()["cursor"].as_str().unwrap().to_string();
+        if !r.data()["has_more"].as_bool().unwrap() {
+            return (changes, cursor);
+        }
+    }
+}
+
+async fn pull_pages_with_a_cursor_and_filters(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = s.tenant("acme").await;
+    let other = s.tenant("other").await;
+    s.outlet(&other.owner, "X1").await;
+    let k1 = s.outlet(&t.owner, "K01").await;
+    let k2 = s.outlet(&t.owner, "K02").await;
+    let cashier = s.user(&t.owner, "kasir1", "cashier", &[&k1]).await;
+    for i in 0..10 {
+        s.patch(
+            &format!("/outlets/{k1}"),
+            &t.owner,
+            json!({"name": format!("Sudirman {i}")}),
+        )
+        .await;
+    }
+    s.delete(&format!("/outlets/{k2}"), &t.owner).await;
+    let (changes, cursor) = pull_all(&s, &t.owner, "").await;
+    // tenant + owner, 2 outlets, 1 user, 10 updates, 1 delete.
+    assert_eq!(changes.len(), 16, "{changes:?}");
+    assert!(changes
+        .iter()
+        .all(|c| c["data"]["tenant_id"] == t.id.as_str() || c["entity"] == "tenant"));
+    let last_k1 = changes
+        .iter()
+        .rev()
+        .find(|c| c["id"] == k1.as_str())
+        .unwrap();
+    assert_eq!(last_k1["version"], 11);
+    assert_eq!(last_k1["data"]["name"], "Sudirman 9");
+    let deleted = changes
+        .iter()
+        .find(|c| c["id"] == k2.as_str() && c["op"] == "delete")
+        .unwrap();
+    assert_eq!(deleted["version"], 2);
+    let user = changes
+        .iter()
+        .find(|c| c["id"] == cashier.as_str())
+        .unwrap();
+    assert_eq!(user["entity"], "user");
+    assert!(user["data"].get("password_hash").is_none());
+    assert!(!serde_json::to_string(&changes).unwrap().contains("argon2"));
+    // Nothing new: an empty page and the same cursor.
+    let again = s
+        .get(&format!("/sync/pull?cursor={cursor}"), &t.owner)
+        .await;
+    assert_eq!(again.data()["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(again.data()["cursor"], cursor.as_str());
+    s.patch(
+        &format!("/outlets/{k1}"),
+        &t.owner,
+        json!({"name": "After"}),
+    )
+    .await;
+    let next = s
+        .get(&format!("/sync/pull?cursor={cursor}"), &t.owner)
+        .await;
+    assert_eq!(next.data()["changes"].as_array().unwrap().len(), 1);
+    let (users_only, _) = pull_all(&s, &t.owner, "&entities=user").await;
+    assert_eq!(users_only.len(), 2);
+    // A cashier of K01 does not receive K02's changes.
+    let c = s.token("kasir1", PASSWORD).await;
+    let (seen, _) = pull_all(&s, &c, "&entities=outlet").await;
+    assert!(seen.iter().all(|ch| ch["id"] == k1.as_str()), "{seen:?}");
+    assert!(!seen.is_empty());
+    assert_eq!(
+        s.get("/sync/pull?cursor=bogus", &t.owner).await.fields(),
+        vec!["cursor"]
+    );
+    assert_eq!(
+        s.get("/sync/pull?entities=secrets", &t.owner)
+            .await
+            .fields(),
+        vec!["entities"]
+    );
+    assert_eq!(s.get("/sync/pull?limit=0", &t.owner).await.status, 400);
+    let kitchen = s.user(&t.owner, "kitchen1", "kitchen", &[&k1]).await;
+    let _ = kitchen;
+}
+
+/// DESIGN invariant 7: 8 writers commit in whatever order the database lets them while a puller
+/// follows the cursor; every committed (record, version) must be pulled.
+async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
+    const WRITERS: usize = 8;
+    const OUTLETS_PER_WRITER: usize = 50;
+    const UPDATES_PER_OUTLET: usize = 12;
+    let s = TestServer::start(b).await;
+    let t = s.tenant("acme").await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let puller = {
+        let (base, token, done) = (s.base.clone(), t.owner.clone(), done.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut cursor = String::new();
+            let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
+            let mut finished_after_done = false;
+            loop {
+                let writers_done = done.load(std::sync::atomic::Ordering::SeqCst);
+                let r: Value = client
+                    .get(format!(
+                        "{base}/api/v1/sync/pull?limit=300&entities=outlet&cursor={cursor}"
+                    ))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                for c in r["data"]["changes"].as_array().unwrap() {
+                    seen.insert((
+                        c["id"].as_str().unwrap().to_string(),
+                        c["version"].as_i64().unwrap(),
+                    ));
+                }
+                cursor = r["data"]["cursor"].as_str().unwrap().to_string();
+                if !r["data"]["has_more"].as_bool().unwrap() {
+                    if finished_after_done {
+                        return seen;
+                    }
+                    // One more full pass after the writers have stopped.
+                    finished_after_done = writers_done;
+                }
+            }
+        })
+    };
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let (base, token) = (s.base.clone(), t.owner.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut committed: BTreeMap<String, i64> = BTreeMap::new();
+            let mut ids = Vec::new();
+            for i in 0..OUTLETS_PER_WRITER {
+                let r: Value = client
+                    .post(format!("{base}/api/v1/outlets"))
+                    .bearer_auth(&token)
+                    .json(&json!({"name": format!("W{w} O{i}"), "code": format!("W{w}-{i}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let id = r["data"]["id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("create failed: {r}"))
+                    .to_string();
+                committed.insert(id.clone(), 1);
+                ids.push(id);
+            }
+            for round in 0..UPDATES_PER_OUTLET {
+                for id in &ids {
+                    let r: Value = client
+                        .patch(format!("{base}/api/v1/outlets/{id}"))
+                        .bearer_auth(&token)
+                        .json(&json!({"name": format!("W{w} round {round}")}))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    let v = r["data"]["version"]
+                        .as_i64()
+                        .unwrap_or_else(|| panic!("update failed: {r}"));
+                    committed.insert(id.clone(), v);
+                }
+            }
+            committed
+        }));
+    }
+    let mut expected: BTreeSet<(String, i64)> = BTreeSet::new();
+    for w in writers {
+        for (id, last) in w.await.unwrap() {
+            for v in 1..=last {
+                expected.insert((id.clone(), v));
+            }
+        }
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = puller.await.unwrap();
+    assert_eq!(
+        expected.len(),
+        WRITERS * OUTLETS_PER_WRITER * (1 + UPDATES_PER_OUTLET)
+    );
+    assert!(expected.len() >= 5000);
+    let missed: Vec<_> = expected.difference(&seen).take(5).collect();
+    assert!(
+        missed.is_empty(),
+        "the puller missed committed changes, e.g. {missed:?} ({} of {})",
+        expected.difference(&seen).count(),
+        expected.len()
+    );
+}

@@ -1,0 +1,11 @@
+//! Integration tests over HTTP. Every test runs against SQLite and PostgreSQL.
+
+mod common;
+
+mod audit;
+mod auth;
+mod feed;
+mod openapi;
+mod resources;
+mod shell;
+mod tenancy;

@@ -1,0 +1,118 @@
+use reqwest::Method;
+
+use crate::common::{Backend, TestServer};
+
+crate::backend_tests!(openapi_documents_every_contract_route, docs_page_is_served);
+
+/// The routes of API.md that exist so far. A route missing from the document fails this test.
+const CONTRACT: &[(&str, &str)] = &[
+    ("get", "/api/v1/ping"),
+    ("get", "/health"),
+    ("get", "/metrics"),
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/auth/me"),
+    ("get", "/api/v1/auth/verify"),
+    ("post", "/api/v1/auth/password"),
+    ("post", "/api/v1/api-keys"),
+    ("get", "/api/v1/api-keys"),
+    ("delete", "/api/v1/api-keys/{id}"),
+    ("get", "/api/v1/roles"),
+    ("post", "/api/v1/roles"),
+    ("get", "/api/v1/roles/{id}"),
+    ("patch", "/api/v1/roles/{id}"),
+    ("delete", "/api/v1/roles/{id}"),
+    ("get", "/api/v1/permissions"),
+    ("post", "/api/v1/tenants"),
+    ("get", "/api/v1/tenants"),
+    ("get", "/api/v1/tenants/{id}"),
+    ("patch", "/api/v1/tenants/{id}"),
+    ("get", "/api/v1/outlets"),
+    ("post", "/api/v1/outlets"),
+    ("get", "/api/v1/outlets/{id}"),
+    ("patch", "/api/v1/outlets/{id}"),
+    ("delete", "/api/v1/outlets/{id}"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/users/{id}"),
+    ("delete", "/api/v1/users/{id}"),
+    ("get", "/api/v1/audit-logs"),
+    ("get", "/api/v1/sync/pull"),
+];
+
+async fn openapi_documents_every_contract_route(b: Backend) {
+    let s = TestServer::start(b).await;
+    let doc = s
+        .send(Method::GET, "/api/v1/openapi.json", None, None, &[])
+        .await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc.body["paths"].as_object().expect("paths");
+    for (method, path) in CONTRACT {
+        let op = &paths
+            .get(*path)
+            .unwrap_or_else(|| panic!("{path} is missing from the OpenAPI document"))[*method];
+        assert!(
+            op.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+        let responses = op["responses"].as_object().unwrap();
+        assert!(
+            responses.keys().any(|k| k.starts_with('2')),
+            "{method} {path} documents no success"
+        );
+        assert!(
+            responses.contains_key("500"),
+            "{method} {path} documents no server error"
+        );
+        if ![
+            "/health",
+            "/metrics",
+            "/api/v1/ping",
+            "/api/v1/openapi.json",
+            "/api/v1/auth/login",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/logout",
+        ]
+        .contains(path)
+        {
+            assert!(
+                responses.contains_key("401") && responses.contains_key("403"),
+                "{method} {path} documents no auth errors"
+            );
+        }
+    }
+    let schemas = doc.body["components"]["schemas"].as_object().unwrap();
+    for name in [
+        "ErrorBody",
+        "Outlet",
+        "User",
+        "CreateUser",
+        "TokenPair",
+        "PullResult",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name} missing");
+    }
+    // Every $ref points at a schema that exists.
+    let text = doc.body.to_string();
+    for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = part.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "dangling $ref to {name}");
+    }
+}
+
+async fn docs_page_is_served(b: Backend) {
+    let s = TestServer::start(b).await;
+    let r = s
+        .raw()
+        .get(format!("{}/docs", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("/api/v1/openapi.json"));
+}
