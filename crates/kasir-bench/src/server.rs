@@ -1,0 +1,118 @@
+//! Starting the release `kasir` binary on a fresh database, as an operator would.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Context};
+
+pub const ADMIN_PASSWORD: &str = "bench-admin-password";
+
+/// A fresh database URL for `spec` (`sqlite` or a PostgreSQL admin URL), and a label.
+pub async fn fresh_database(
+    spec: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<(String, &'static str)> {
+    if spec == "sqlite" {
+        return Ok((format!("sqlite://{}/bench.db", dir.display()), "sqlite"));
+    }
+    let name = format!(
+        "kasir_bench_{}",
+        kasir_domain::ids::new_id().replace('-', "")
+    );
+    let admin = kasir_store::Db::connect(
+        spec,
+        &kasir_store::DbOptions {
+            max_connections: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .context("connecting to PostgreSQL")?;
+    kasir_store::raw_execute(&admin, &format!("CREATE DATABASE {name}")).await?;
+    admin.close().await;
+    let base = spec.rsplit_once('/').map(|(b, _)| b).unwrap_or(spec);
+    Ok((format!("{base}/{name}"), "postgres"))
+}
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    /// From spawning the process to the first 200 from `/health`.
+    pub startup: Duration,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Spawns `target/release/kasir serve` and polls `/health` until it answers 200.
+pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
+    let exe = std::env::current_exe()?.with_file_name("kasir");
+    if !exe.exists() {
+        bail!(
+            "{} is missing: run `cargo build --release -p kasir` first",
+            exe.display()
+        );
+    }
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(500))
+        .build()?;
+    let started = Instant::now();
+    let child = Command::new(exe)
+        .arg("serve")
+        .env("KASIR_DATABASE_URL", database_url)
+        .env("KASIR_BIND", format!("127.0.0.1:{port}"))
+        .env("KASIR_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("KASIR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("spawning kasir")?;
+    let mut server = Server {
+        child,
+        base: base.clone(),
+        startup: Duration::ZERO,
+    };
+    loop {
+        if let Ok(r) = client.get(format!("{base}/health")).send().await {
+            if r.status().as_u16() == 200 {
+                server.startup = started.elapsed();
+                return Ok(server);
+            }
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("kasir did not answer /health within 60 s");
+        }
+        if let Some(status) = server.child.try_wait()? {
+            bail!("kasir exited during start-up: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// Resident memory of a process in MiB, from /proc.
+pub fn rss_mib(pid: u32) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("VmRSS")?;
+    Ok(kb / 1024.0)
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
