@@ -22,9 +22,7 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
         s.startup.as_secs_f64() * 1000.0
     );
 
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     let admin = login(&http, &s.base, "admin", server::ADMIN_PASSWORD).await?;
     let created: Value = http
         .post(format!("{}/api/v1/tenants", s.base))
@@ -34,10 +32,7 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
         .await?
         .json()
         .await?;
-    let tenant_id = created["data"]["id"]
-        .as_str()
-        .context("tenant created")?
-        .to_string();
+    let tenant_id = created["data"]["id"].as_str().context("tenant created")?.to_string();
     let owner = login(&http, &s.base, "bench-owner", "bench-password").await?;
     for i in 0..20 {
         http.post(format!("{}/api/v1/outlets", s.base))
@@ -48,30 +43,20 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
             .error_for_status()?;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    println!(
-        "memory {label} idle_rss_mib={:.1}",
-        server::rss_mib(s.child.id())?
-    );
+    println!("memory {label} idle_rss_mib={:.1}", server::rss_mib(s.child.id())?);
 
     let ping = {
         let (http, base) = (http.clone(), s.base.clone());
         load::run(clients, seconds, move || {
             let req = http.get(format!("{base}/api/v1/ping"));
-            async move {
-                req.send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
+            async move { req.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
         })
         .await
     };
     let list = {
         let (http, base, token) = (http.clone(), s.base.clone(), owner.clone());
         load::run(clients, seconds, move || {
-            let req = http
-                .get(format!("{base}/api/v1/outlets"))
-                .bearer_auth(&token);
+            let req = http.get(format!("{base}/api/v1/outlets")).bearer_auth(&token);
             async move {
                 match req.send().await {
                     Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
@@ -85,10 +70,7 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
     // The same list query and the per-request session lookup, straight on the database.
     let db = kasir_store::Db::connect(
         &url,
-        &kasir_store::DbOptions {
-            max_connections: clients as u32,
-            ..Default::default()
-        },
+        &kasir_store::DbOptions { max_connections: clients as u32, ..Default::default() },
     )
     .await?;
     let direct = {
@@ -98,19 +80,13 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
             let (db, scope) = (db.clone(), scope.clone());
             async move {
                 let q = crud::ListQuery::default();
-                crud::list::<outlets::Outlet>(&db, &outlets::OUTLETS, &scope, &q)
-                    .await
-                    .is_ok()
+                crud::list::<outlets::Outlet>(&db, &outlets::OUTLETS, &scope, &q).await.is_ok()
             }
         })
         .await
     };
     db.close().await;
-    for (name, f) in [
-        ("ping", &ping),
-        ("outlets_direct_db", &direct),
-        ("outlets_api", &list),
-    ] {
+    for (name, f) in [("ping", &ping), ("outlets_direct_db", &direct), ("outlets_api", &list)] {
         println!(
             "load {label} {name} clients={clients} requests={} rps={:.0} p50_ms={:.2} p99_ms={:.2} errors={}",
             f.ops, f.per_sec, f.p50_ms, f.p99_ms, f.errors
@@ -125,12 +101,7 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn login(
-    http: &reqwest::Client,
-    base: &str,
-    username: &str,
-    password: &str,
-) -> anyhow::Result<String> {
+async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> anyhow::Result<String> {
     let r: Value = http
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": username, "password": password}))
@@ -138,10 +109,7 @@ async fn login(
         .await?
         .json()
         .await?;
-    Ok(r["data"]["access_token"]
-        .as_str()
-        .with_context(|| format!("login of {username}: {r}"))?
-        .to_string())
+    Ok(r["data"]["access_token"].as_str().with_context(|| format!("login of {username}: {r}"))?.to_string())
 }
 
 fn tempdir() -> anyhow::Result<std::path::PathBuf> {

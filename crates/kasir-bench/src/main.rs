@@ -34,16 +34,10 @@ enum Bench {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         match cli.command {
-            Bench::Foundation {
-                database,
-                clients,
-                seconds,
-            } => foundation::run(&database, clients, seconds).await,
+            Bench::Foundation { database, clients, seconds } => foundation::run(&database, clients, seconds).await,
         }
     })
 }

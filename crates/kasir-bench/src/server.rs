@@ -10,26 +10,14 @@ use anyhow::{bail, Context};
 pub const ADMIN_PASSWORD: &str = "bench-admin-password";
 
 /// A fresh database URL for `spec` (`sqlite` or a PostgreSQL admin URL), and a label.
-pub async fn fresh_database(
-    spec: &str,
-    dir: &std::path::Path,
-) -> anyhow::Result<(String, &'static str)> {
+pub async fn fresh_database(spec: &str, dir: &std::path::Path) -> anyhow::Result<(String, &'static str)> {
     if spec == "sqlite" {
         return Ok((format!("sqlite://{}/bench.db", dir.display()), "sqlite"));
     }
-    let name = format!(
-        "kasir_bench_{}",
-        kasir_domain::ids::new_id().replace('-', "")
-    );
-    let admin = kasir_store::Db::connect(
-        spec,
-        &kasir_store::DbOptions {
-            max_connections: 2,
-            ..Default::default()
-        },
-    )
-    .await
-    .context("connecting to PostgreSQL")?;
+    let name = format!("kasir_bench_{}", kasir_domain::ids::new_id().replace('-', ""));
+    let admin = kasir_store::Db::connect(spec, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
+        .await
+        .context("connecting to PostgreSQL")?;
     kasir_store::raw_execute(&admin, &format!("CREATE DATABASE {name}")).await?;
     admin.close().await;
     let base = spec.rsplit_once('/').map(|(b, _)| b).unwrap_or(spec);
@@ -45,9 +33,7 @@ pub struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         let _ = self.child.wait();
     }
 }
@@ -56,15 +42,10 @@ impl Drop for Server {
 pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
     let exe = std::env::current_exe()?.with_file_name("kasir");
     if !exe.exists() {
-        bail!(
-            "{} is missing: run `cargo build --release -p kasir` first",
-            exe.display()
-        );
+        bail!("{} is missing: run `cargo build --release -p kasir` first", exe.display());
     }
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_millis(500))
-        .build()?;
+    let client = reqwest::Client::builder().timeout(Duration::from_millis(500)).build()?;
     let started = Instant::now();
     let child = Command::new(exe)
         .arg("serve")
@@ -76,11 +57,7 @@ pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
         .stderr(Stdio::null())
         .spawn()
         .context("spawning kasir")?;
-    let mut server = Server {
-        child,
-        base: base.clone(),
-        startup: Duration::ZERO,
-    };
+    let mut server = Server { child, base: base.clone(), startup: Duration::ZERO };
     loop {
         if let Ok(r) = client.get(format!("{base}/health")).send().await {
             if r.status().as_u16() == 200 {
@@ -112,7 +89,5 @@ pub fn rss_mib(pid: u32) -> anyhow::Result<f64> {
 
 /// A free TCP port on loopback.
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

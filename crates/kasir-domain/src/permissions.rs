@@ -205,9 +205,7 @@ impl BuiltinRole {
 
     /// Matches built-in role names case-insensitively, so no custom role can shadow one.
     pub fn parse(s: &str) -> Option<BuiltinRole> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+        Self::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
     /// True when the role sees every outlet of its tenant; other roles see only their `outlet_ids`.
@@ -222,8 +220,7 @@ impl BuiltinRole {
             BuiltinRole::SuperAdmin => all.filter(|p| !PLATFORM_ONLY.contains(p)).collect(),
             BuiltinRole::Admin => all
                 .filter(|p| {
-                    !PLATFORM_ONLY.contains(p)
-                        && !matches!(p, SettingsManage | RolesManage | ApiKeysManage | AuditRead)
+                    !PLATFORM_ONLY.contains(p) && !matches!(p, SettingsManage | RolesManage | ApiKeysManage | AuditRead)
                 })
                 .collect(),
             BuiltinRole::Cashier => [
@@ -244,15 +241,9 @@ impl BuiltinRole {
             ]
             .into_iter()
             .collect(),
-            BuiltinRole::Kitchen => [
-                OutletsRead,
-                CatalogRead,
-                OrdersRead,
-                OrdersUpdateStatus,
-                SyncPull,
-            ]
-            .into_iter()
-            .collect(),
+            BuiltinRole::Kitchen => {
+                [OutletsRead, CatalogRead, OrdersRead, OrdersUpdateStatus, SyncPull].into_iter().collect()
+            }
         }
     }
 }
@@ -304,11 +295,6 @@ mod tests {
     fn tenant_roles_cannot_hold_platform_permissions() {
         assert!(parse_tenant_permissions(&["tenants.manage".into()]).is_err());
         assert!(parse_tenant_permissions(&["nope".into()]).is_err());
-        assert_eq!(
-            parse_tenant_permissions(&["sales.create".into()])
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(parse_tenant_permissions(&["sales.create".into()]).unwrap().len(), 1);
     }
 }

@@ -15,9 +15,7 @@ pub fn now() -> String {
 
 /// The instant `seconds` from now, in the stored format.
 pub fn now_plus_seconds(seconds: i64) -> String {
-    let ts = Timestamp::now()
-        .checked_add(jiff::SignedDuration::from_secs(seconds))
-        .unwrap_or(Timestamp::MAX);
+    let ts = Timestamp::now().checked_add(jiff::SignedDuration::from_secs(seconds)).unwrap_or(Timestamp::MAX);
     format_ts(ts)
 }
 
@@ -49,20 +47,14 @@ mod tests {
 
     #[test]
     fn parse_normalises_offsets() {
-        assert_eq!(
-            parse_ts("2026-11-21T08:00:00.5+07:00").as_deref(),
-            Some("2026-11-21T01:00:00.500Z")
-        );
+        assert_eq!(parse_ts("2026-11-21T08:00:00.5+07:00").as_deref(), Some("2026-11-21T01:00:00.500Z"));
         assert_eq!(parse_ts("yesterday"), None);
     }
 
     #[test]
     fn business_date_follows_outlet_zone() {
         let ts: Timestamp = "2026-11-21T18:30:00Z".parse().unwrap();
-        assert_eq!(
-            business_date(ts, "Asia/Jakarta").as_deref(),
-            Some("2026-11-22")
-        );
+        assert_eq!(business_date(ts, "Asia/Jakarta").as_deref(), Some("2026-11-22"));
         assert_eq!(business_date(ts, "UTC").as_deref(), Some("2026-11-21"));
         assert!(!is_valid_timezone("Mars/Olympus"));
     }

@@ -12,10 +12,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -58,10 +55,7 @@ impl Violations {
         } else if len > max {
             self.add(field, format!("must be at most {max} characters"));
         }
-        if trimmed
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
+        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             self.add(field, "must not contain control characters");
         }
         trimmed.to_string()
@@ -102,10 +96,7 @@ pub fn parse_username(raw: &str) -> Result<String, &'static str> {
     if s.len() < 3 || s.len() > 50 {
         return Err("must be 3 to 50 characters");
     }
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-    {
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
         return Err("may contain only letters, digits, '.', '_' and '-'");
     }
     Ok(s.to_string())
@@ -154,8 +145,7 @@ pub fn parse_email(raw: &str) -> Result<String, &'static str> {
 pub fn parse_slug(raw: &str) -> Result<String, &'static str> {
     let s = raw.trim();
     let ok = (2..=50).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-');
     if ok {

@@ -16,8 +16,10 @@ use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
+use tracing::Level;
 
 use crate::{
     api::ApiError,
@@ -38,34 +40,20 @@ pub struct App {
 
 /// Connects to the database, migrates it, makes sure a platform admin exists and builds the router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
-    let opts = DbOptions {
-        max_connections: config.db_max_connections,
-        ..Default::default()
-    };
+    let opts = DbOptions { max_connections: config.db_max_connections, ..Default::default() };
     let db = Db::connect(&config.database_url, &opts)
         .await
-        .with_context(|| {
-            format!(
-                "connecting to the database at {}",
-                redact(&config.database_url)
-            )
-        })?;
-    kasir_store::migrate(&db)
-        .await
-        .context("migrating the database")?;
+        .with_context(|| format!("connecting to the database at {}", redact(&config.database_url)))?;
+    kasir_store::migrate(&db).await.context("migrating the database")?;
     let secret = match &config.jwt_secret {
         Some(s) => s.clone(),
         None => settings::get_or_insert(&db, "jwt_secret", &tokens::random_secret())
             .await
             .context("reading the JWT secret")?,
     };
-    ensure_platform_admin(&db, &config)
-        .await
-        .context("creating the platform admin")?;
+    ensure_platform_admin(&db, &config).await.context("creating the platform admin")?;
     let (router, openapi) = crate::routes::all().finish(env!("CARGO_PKG_VERSION"));
-    let openapi_json = openapi
-        .to_json()
-        .context("rendering the OpenAPI document")?;
+    let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
     let state = AppState(Arc::new(Inner {
         db,
         tokens: tokens::TokenKeys::new(secret.as_bytes()),
@@ -75,7 +63,27 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         openapi_json,
     }));
     let router = with_layers(router.with_state(state.clone()), &state);
+    spawn_housekeeping(&state);
     Ok(App { state, router })
+}
+
+/// Periodic clean-up: expired idempotency keys.
+fn spawn_housekeeping(state: &AppState) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if db.writer().is_closed() {
+                return;
+            }
+            match kasir_store::idempotency::purge_expired(&db).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging idempotency keys failed"),
+            }
+        }
+    });
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the database.
@@ -85,14 +93,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = app.state.db.clone();
-    axum::serve(
-        listener,
-        app.router
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("serving HTTP")?;
+    axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
     db.close().await;
     Ok(())
 }
@@ -104,23 +108,15 @@ fn with_layers(router: Router, state: &AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::NotFound })
@@ -132,10 +128,17 @@ fn with_layers(router: Router, state: &AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-                }))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &Request<_>| {
+                            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                        })
+                        // One line per request at info, carrying the span (and so the request id).
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros))
+                        .on_failure(()),
+                )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
                     ApiError::Internal("a handler panicked".into()).into_response()
@@ -158,14 +161,7 @@ impl MapStatus for Response {
 
 fn cors(config: &Config) -> CorsLayer {
     let base = CorsLayer::new()
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-            Method::OPTIONS,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -184,11 +180,8 @@ fn cors(config: &Config) -> CorsLayer {
     if config.cors_origins.iter().any(|o| o == "*") {
         base.allow_origin(AllowOrigin::any())
     } else {
-        let origins: Vec<HeaderValue> = config
-            .cors_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect();
+        let origins: Vec<HeaderValue> =
+            config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
         base.allow_origin(AllowOrigin::list(origins))
     }
 }
@@ -203,9 +196,7 @@ async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         Some(p) => (p.clone(), false),
         None => (tokens::random_secret()[..20].to_string(), true),
     };
-    let hash = passwords::hash(password.clone())
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let hash = passwords::hash(password.clone()).await.map_err(anyhow::Error::msg)?;
     let user = NewUser {
         id: kasir_domain::ids::new_id(),
         tenant_id: None,
@@ -223,13 +214,7 @@ async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         Err(kasir_store::StoreError::Conflict { .. }) => return Ok(()),
         other => other?,
     }
-    tx.audit(
-        None,
-        "user.create",
-        "user",
-        Some(&user.id),
-        serde_json::json!({ "role": "master_admin" }),
-    );
+    tx.audit(None, "user.create", "user", Some(&user.id), serde_json::json!({ "role": "master_admin" }));
     tx.commit().await?;
     if generated {
         println!("Created the platform admin. Username: admin  Password: {password}  (shown once; set KASIR_ADMIN_PASSWORD to choose it)");

@@ -63,35 +63,20 @@ impl Config {
 
     /// Reads configuration from a map of variables (the environment, or a test's).
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let get = |k: &str| {
-            vars.get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |k: &str| vars.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let mut c = Config::default();
         if let Some(url) = get("KASIR_DATABASE_URL") {
-            if !(url.starts_with("sqlite:")
-                || url.starts_with("postgres://")
-                || url.starts_with("postgresql://"))
-            {
-                return Err(err(
-                    "KASIR_DATABASE_URL",
-                    "must start with sqlite:// or postgres://",
-                ));
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(err("KASIR_DATABASE_URL", "must start with sqlite:// or postgres://"));
             }
             c.database_url = url;
         }
         if let Some(bind) = get("KASIR_BIND") {
-            c.bind = bind.parse().map_err(|_| {
-                err(
-                    "KASIR_BIND",
-                    "must be an address and port such as 127.0.0.1:8080",
-                )
-            })?;
+            c.bind =
+                bind.parse().map_err(|_| err("KASIR_BIND", "must be an address and port such as 127.0.0.1:8080"))?;
         }
         if let Some(p) = get("KASIR_ADMIN_PASSWORD") {
-            kasir_domain::validation::parse_password(&p)
-                .map_err(|m| err("KASIR_ADMIN_PASSWORD", m))?;
+            kasir_domain::validation::parse_password(&p).map_err(|m| err("KASIR_ADMIN_PASSWORD", m))?;
             c.admin_password = Some(p);
         }
         if let Some(s) = get("KASIR_JWT_SECRET") {
@@ -126,34 +111,21 @@ impl Config {
                 .parse()
                 .ok()
                 .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| {
-                    err(
-                        "KASIR_DB_MAX_CONNECTIONS",
-                        "must be a number from 1 to 1000",
-                    )
-                })?;
+                .ok_or_else(|| err("KASIR_DB_MAX_CONNECTIONS", "must be a number from 1 to 1000"))?;
         }
         if let Some(n) = get("KASIR_LOGIN_LOCK_SECONDS") {
             c.login_lock_seconds = n
                 .parse()
                 .ok()
                 .filter(|n| (1..=3600).contains(n))
-                .ok_or_else(|| {
-                    err(
-                        "KASIR_LOGIN_LOCK_SECONDS",
-                        "must be a number of seconds from 1 to 3600",
-                    )
-                })?;
+                .ok_or_else(|| err("KASIR_LOGIN_LOCK_SECONDS", "must be a number of seconds from 1 to 3600"))?;
         }
         Ok(c)
     }
 }
 
 fn err(var: &'static str, message: &str) -> ConfigError {
-    ConfigError {
-        var,
-        message: message.to_string(),
-    }
+    ConfigError { var, message: message.to_string() }
 }
 
 #[cfg(test)]
@@ -161,10 +133,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]

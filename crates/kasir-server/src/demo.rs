@@ -22,9 +22,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     if existing.iter().any(|t| t.slug == "demo") {
         return Ok(logins);
     }
-    let hash = passwords::hash(DEMO_PASSWORD.into())
-        .await
-        .map_err(anyhow::Error::msg)?;
+    let hash = passwords::hash(DEMO_PASSWORD.into()).await.map_err(anyhow::Error::msg)?;
     let tenant_id = kasir_domain::ids::new_id();
     let mut tx = state.db.begin(Actor::system()).await?;
     let new = tenants::NewTenant {
@@ -52,11 +50,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     let scope = Scope::tenant(&tenant_id);
     let mut outlet_ids = Vec::new();
     for (name, code, address) in [
-        (
-            "Kopi Kasir Sudirman",
-            "K01",
-            "Jl. Jend. Sudirman 1, Jakarta",
-        ),
+        ("Kopi Kasir Sudirman", "K01", "Jl. Jend. Sudirman 1, Jakarta"),
         ("Kopi Kasir Kemang", "K02", "Jl. Kemang Raya 2, Jakarta"),
     ] {
         let id = kasir_domain::ids::new_id();
@@ -70,8 +64,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             ("receipt_footer", Value::from("Terima kasih!")),
             ("is_active", Value::from(true)),
         ];
-        let _: kasir_store::outlets::Outlet =
-            crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
+        let _: kasir_store::outlets::Outlet = crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
         outlet_ids.push(id);
     }
     for (username, role, name) in [

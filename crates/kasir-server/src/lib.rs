@@ -5,6 +5,7 @@ mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
+mod idempotency;
 pub mod metrics;
 pub mod routes;
 pub mod state;

@@ -46,17 +46,9 @@ pub async fn create(
     .bind(kasir_domain::time::now())
     .execute(&mut **tx)
     .await?;
-    tx.audit(
-        Some(&scope.tenant_id),
-        "api_key.create",
-        "api_key",
-        Some(id),
-        serde_json::json!({ "name": name }),
-    );
-    let key = sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+    tx.audit(Some(&scope.tenant_id), "api_key.create", "api_key", Some(id), serde_json::json!({ "name": name }));
+    let key =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE id = $1")).bind(id).fetch_one(&mut **tx).await?;
     Ok(key)
 }
 
@@ -70,22 +62,17 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<ApiKey>> {
 }
 
 pub async fn delete(tx: &mut Tx, scope: &Scope, id: &str) -> Result<()> {
-    let done = sqlx::query("UPDATE api_keys SET deleted_at = $1 WHERE id = $2 AND tenant_id = $3 AND deleted_at IS NULL")
-        .bind(kasir_domain::time::now())
-        .bind(id)
-        .bind(&scope.tenant_id)
-        .execute(&mut **tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_keys SET deleted_at = $1 WHERE id = $2 AND tenant_id = $3 AND deleted_at IS NULL")
+            .bind(kasir_domain::time::now())
+            .bind(id)
+            .bind(&scope.tenant_id)
+            .execute(&mut **tx)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    tx.audit(
-        Some(&scope.tenant_id),
-        "api_key.delete",
-        "api_key",
-        Some(id),
-        serde_json::Value::Null,
-    );
+    tx.audit(Some(&scope.tenant_id), "api_key.delete", "api_key", Some(id), serde_json::Value::Null);
     Ok(())
 }
 

@@ -83,12 +83,7 @@ pub struct AuditFilter {
 }
 
 /// A page of entries, newest first, and the total matching.
-pub async fn list(
-    db: &Db,
-    f: &AuditFilter,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<AuditLog>, i64)> {
+pub async fn list(db: &Db, f: &AuditFilter, page: i64, per_page: i64) -> Result<(Vec<AuditLog>, i64)> {
     let mut filter = Sql::new(" FROM audit_logs WHERE 1 = 1");
     if let Some(t) = &f.tenant_id {
         filter.push(" AND tenant_id = ").bind(t.as_str());
@@ -117,10 +112,7 @@ pub async fn list(
     );
     rows.push(&filter.text);
     rows.args = filter.args;
-    rows.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .bind(per_page)
-        .push(" OFFSET ")
-        .bind((page - 1) * per_page);
+    rows.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
     let items = rows.query_as().fetch_all(db.reader()).await?;
     Ok((items, total))
 }

@@ -50,11 +50,7 @@ pub struct SessionPrincipal {
     pub custom_permissions: Option<String>,
 }
 
-pub async fn load_session(
-    db: &Db,
-    session_id: &str,
-    user_id: &str,
-) -> Result<Option<SessionPrincipal>> {
+pub async fn load_session(db: &Db, session_id: &str, user_id: &str) -> Result<Option<SessionPrincipal>> {
     Ok(sqlx::query_as(
         "SELECT u.id AS user_id, u.tenant_id, u.username, u.name, u.email, u.role, u.outlet_ids, u.is_active,
                 t.is_active AS tenant_active, s.revoked_at, s.expires_at, r.permissions AS custom_permissions
@@ -94,12 +90,7 @@ pub async fn create_session(
     insert_refresh(tx, session_id, refresh_hash, refresh_expires_at).await
 }
 
-async fn insert_refresh(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    hash: &str,
-    expires_at: &str,
-) -> Result<()> {
+async fn insert_refresh(conn: &mut AnyConnection, session_id: &str, hash: &str, expires_at: &str) -> Result<()> {
     sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(hash)
         .bind(session_id)
@@ -123,12 +114,7 @@ pub enum Rotation {
 
 /// Spends a refresh token and stores its successor, atomically: of two requests presenting the same
 /// token, exactly one rotates it and the other is treated as reuse.
-pub async fn rotate_refresh(
-    tx: &mut Tx,
-    old_hash: &str,
-    new_hash: &str,
-    expires_at: &str,
-) -> Result<Rotation> {
+pub async fn rotate_refresh(tx: &mut Tx, old_hash: &str, new_hash: &str, expires_at: &str) -> Result<Rotation> {
     let now = kasir_domain::time::now();
     let spent: Option<(String,)> = sqlx::query_as(
         "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING session_id",
@@ -148,30 +134,22 @@ pub async fn rotate_refresh(
                 .execute(&mut **tx)
                 .await?;
             insert_refresh(tx, &session_id, new_hash, expires_at).await?;
-            Ok(Rotation::Rotated {
-                session_id,
-                user_id,
-            })
+            Ok(Rotation::Rotated { session_id, user_id })
         }
         None => {
-            let used: Option<(String, Option<String>)> = sqlx::query_as(
-                "SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = $1",
-            )
-            .bind(old_hash)
-            .fetch_optional(&mut **tx)
-            .await?;
+            let used: Option<(String, Option<String>)> =
+                sqlx::query_as("SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = $1")
+                    .bind(old_hash)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             match used {
                 Some((session_id, Some(_))) => {
-                    let user: Option<(String,)> =
-                        sqlx::query_as("SELECT user_id FROM auth_sessions WHERE id = $1")
-                            .bind(&session_id)
-                            .fetch_optional(&mut **tx)
-                            .await?;
+                    let user: Option<(String,)> = sqlx::query_as("SELECT user_id FROM auth_sessions WHERE id = $1")
+                        .bind(&session_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
                     revoke_session(tx, &session_id, "refresh_token_reused").await?;
-                    Ok(Rotation::Reused {
-                        session_id,
-                        user_id: user.map(|(u,)| u).unwrap_or_default(),
-                    })
+                    Ok(Rotation::Reused { session_id, user_id: user.map(|(u,)| u).unwrap_or_default() })
                 }
                 _ => Ok(Rotation::Invalid),
             }
@@ -216,12 +194,7 @@ pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(Strin
 }
 
 /// Ends every login of a user but `keep` (after a password change); returns how many ended.
-pub async fn revoke_other_sessions(
-    tx: &mut Tx,
-    user_id: &str,
-    keep: Option<&str>,
-    reason: &str,
-) -> Result<u64> {
+pub async fn revoke_other_sessions(tx: &mut Tx, user_id: &str, keep: Option<&str>, reason: &str) -> Result<u64> {
     let done = sqlx::query(
         "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE user_id = $3 AND id <> $4 AND revoked_at IS NULL",
     )
@@ -239,11 +212,10 @@ pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
     let now = jiff::Timestamp::now();
     let mut longest: Option<i64> = None;
     for key in keys {
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT locked_until FROM login_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(db.writer())
-                .await?;
+        let row: Option<(Option<String>,)> = sqlx::query_as("SELECT locked_until FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db.writer())
+            .await?;
         if let Some((Some(until),)) = row {
             if let Ok(until) = until.parse::<jiff::Timestamp>() {
                 let secs = until.duration_since(now).as_secs_f64().ceil() as i64;
@@ -291,9 +263,6 @@ pub async fn throttle_fail(db: &Db, key: &str, threshold: i64, base_secs: i64) -
 
 /// Forgets the failures of `key` (after a successful login).
 pub async fn throttle_reset(db: &Db, key: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-        .bind(key)
-        .execute(db.writer())
-        .await?;
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(db.writer()).await?;
     Ok(())
 }

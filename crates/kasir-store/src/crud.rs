@@ -31,13 +31,7 @@ pub struct Column {
 
 impl Column {
     pub const fn new(name: &'static str, ty: ColType) -> Self {
-        Column {
-            name,
-            ty,
-            filter: false,
-            sort: false,
-            search: false,
-        }
+        Column { name, ty, filter: false, sort: false, search: false }
     }
     pub const fn filter(mut self) -> Self {
         self.filter = true;
@@ -89,10 +83,7 @@ impl ResourceDef {
     fn select_list(&self) -> String {
         let mut cols: Vec<&str> = COMMON.to_vec();
         cols.extend(self.columns.iter().map(|c| c.name));
-        cols.iter()
-            .map(|c| format!("{}.{c}", self.table))
-            .collect::<Vec<_>>()
-            .join(", ")
+        cols.iter().map(|c| format!("{}.{c}", self.table)).collect::<Vec<_>>().join(", ")
     }
 
     fn sortable(&self, name: &str) -> bool {
@@ -101,13 +92,8 @@ impl ResourceDef {
 
     /// Appends the tenant, tombstone, base and outlet conditions shared by every read.
     fn push_scope(&self, sql: &mut Sql, scope: &Scope) {
-        sql.push(" WHERE ")
-            .push(self.table)
-            .push(".tenant_id = ")
-            .bind(scope.tenant_id.as_str());
-        sql.push(" AND ")
-            .push(self.table)
-            .push(".deleted_at IS NULL");
+        sql.push(" WHERE ").push(self.table).push(".tenant_id = ").bind(scope.tenant_id.as_str());
+        sql.push(" AND ").push(self.table).push(".deleted_at IS NULL");
         if let Some(f) = self.base_filter {
             sql.push(" AND ").push(f);
         }
@@ -121,18 +107,10 @@ impl ResourceDef {
         match self.outlet_scope {
             OutletScope::None => {}
             OutletScope::SelfId => {
-                sql.push(" AND ")
-                    .push(self.table)
-                    .push(".id IN ")
-                    .bind_list(outlets);
+                sql.push(" AND ").push(self.table).push(".id IN ").bind_list(outlets);
             }
             OutletScope::Column(col) => {
-                sql.push(" AND ")
-                    .push(self.table)
-                    .push(".")
-                    .push(col)
-                    .push(" IN ")
-                    .bind_list(outlets);
+                sql.push(" AND ").push(self.table).push(".").push(col).push(" IN ").bind_list(outlets);
             }
             OutletScope::UserOutlets => {
                 sql.push(" AND EXISTS (SELECT 1 FROM user_outlets uo WHERE uo.user_id = ")
@@ -158,13 +136,7 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        ListQuery {
-            page: 1,
-            per_page: 20,
-            search: None,
-            sort: None,
-            filters: Vec::new(),
-        }
+        ListQuery { page: 1, per_page: 20, search: None, sort: None, filters: Vec::new() }
     }
 }
 
@@ -184,19 +156,10 @@ where
     def.push_scope(&mut filter, scope);
     for (name, value) in &q.filters {
         let Some(col) = def.column(name).filter(|c| c.filter) else {
-            return Err(StoreError::Corrupt(format!(
-                "filter on {name} was not checked"
-            )));
+            return Err(StoreError::Corrupt(format!("filter on {name} was not checked")));
         };
-        filter
-            .push(" AND ")
-            .push(def.table)
-            .push(".")
-            .push(col.name);
-        if matches!(
-            value,
-            Value::Text(None) | Value::Int(None) | Value::Bool(None)
-        ) {
+        filter.push(" AND ").push(def.table).push(".").push(col.name);
+        if matches!(value, Value::Text(None) | Value::Int(None) | Value::Bool(None)) {
             filter.push(" IS NULL");
         } else {
             filter.push(" = ").bind(value.clone());
@@ -211,12 +174,7 @@ where
                 if i > 0 {
                     filter.push(" OR ");
                 }
-                filter
-                    .push("LOWER(")
-                    .push(def.table)
-                    .push(".")
-                    .push(col.name)
-                    .push(") LIKE ");
+                filter.push("LOWER(").push(def.table).push(".").push(col.name).push(") LIKE ");
                 filter.bind(pattern.as_str()).push(" ESCAPE '\\'");
             }
             filter.push(")");
@@ -235,14 +193,8 @@ where
         _ => ("created_at", false),
     };
     let dir = if desc { " DESC" } else { " ASC" };
-    rows.push(&format!(
-        " ORDER BY {}.{sort_col}{dir}, {}.id{dir}",
-        def.table, def.table
-    ));
-    rows.push(" LIMIT ")
-        .bind(q.per_page)
-        .push(" OFFSET ")
-        .bind((q.page - 1) * q.per_page);
+    rows.push(&format!(" ORDER BY {}.{sort_col}{dir}, {}.id{dir}", def.table, def.table));
+    rows.push(" LIMIT ").bind(q.per_page).push(" OFFSET ").bind((q.page - 1) * q.per_page);
     let items = rows.query_as::<R>().fetch_all(db.reader()).await?;
     Ok(Page { items, total })
 }
@@ -253,10 +205,7 @@ where
     R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
 {
     let sql = get_sql(def, scope, id);
-    sql.query_as::<R>()
-        .fetch_optional(db.reader())
-        .await?
-        .ok_or(StoreError::NotFound)
+    sql.query_as::<R>().fetch_optional(db.reader()).await?.ok_or(StoreError::NotFound)
 }
 
 /// Like [`get`], inside a write transaction (sees the transaction's own writes).
@@ -265,10 +214,7 @@ where
     R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
 {
     let sql = get_sql(def, scope, id);
-    sql.query_as::<R>()
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound)
+    sql.query_as::<R>().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)
 }
 
 fn get_sql(def: &ResourceDef, scope: &Scope, id: &str) -> Sql {
@@ -291,29 +237,16 @@ pub trait Record: Serialize {
 
 /// Inserts a row with `id` and `values`, then queues its audit entry and feed change.
 /// An `id` already used (even by another tenant or a deleted row) gives `Conflict { field: "id" }`.
-pub async fn create<R>(
-    tx: &mut Tx,
-    def: &ResourceDef,
-    scope: &Scope,
-    id: &str,
-    values: &[(&str, Value)],
-) -> Result<R>
+pub async fn create<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, id: &str, values: &[(&str, Value)]) -> Result<R>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
 {
     let now = kasir_domain::time::now();
-    let mut sql = Sql::new(format!(
-        "INSERT INTO {} (id, tenant_id, version, created_at, updated_at",
-        def.table
-    ));
+    let mut sql = Sql::new(format!("INSERT INTO {} (id, tenant_id, version, created_at, updated_at", def.table));
     for (name, _) in values {
         sql.push(", ").push(name);
     }
-    sql.push(") VALUES (")
-        .bind(id)
-        .push(", ")
-        .bind(scope.tenant_id.as_str())
-        .push(", 1, ");
+    sql.push(") VALUES (").bind(id).push(", ").bind(scope.tenant_id.as_str()).push(", 1, ");
     sql.bind(now.as_str()).push(", ").bind(now.as_str());
     for (_, v) in values {
         sql.push(", ").bind(v.clone());
@@ -340,26 +273,18 @@ where
 {
     let current: R = get_in(tx, def, scope, id).await?;
     check_version(&current, expected_version)?;
-    let mut sql = Sql::new(format!(
-        "UPDATE {} SET version = version + 1, updated_at = ",
-        def.table
-    ));
+    let mut sql = Sql::new(format!("UPDATE {} SET version = version + 1, updated_at = ", def.table));
     sql.bind(kasir_domain::time::now());
     for (name, v) in values {
         sql.push(", ").push(name).push(" = ").bind(v.clone());
     }
-    sql.push(" WHERE id = ")
-        .bind(id)
-        .push(" AND tenant_id = ")
-        .bind(scope.tenant_id.as_str());
+    sql.push(" WHERE id = ").bind(id).push(" AND tenant_id = ").bind(scope.tenant_id.as_str());
     sql.push(" AND version = ").bind(current.version());
     let done = sql.query().execute(&mut **tx).await?;
     if done.rows_affected() != 1 {
         // Someone else committed between our read and our write (PostgreSQL, concurrent writers).
         let now: R = get_in(tx, def, scope, id).await?;
-        return Err(StoreError::VersionConflict {
-            current: now.version(),
-        });
+        return Err(StoreError::VersionConflict { current: now.version() });
     }
     let record: R = get_in(tx, def, scope, id).await?;
     finish_write(tx, def, scope, "update", "upsert", &record);
@@ -380,28 +305,14 @@ where
     let current: R = get_in(tx, def, scope, id).await?;
     check_version(&current, expected_version)?;
     let now = kasir_domain::time::now();
-    let mut sql = Sql::new(format!(
-        "UPDATE {} SET version = version + 1, updated_at = ",
-        def.table
-    ));
-    sql.bind(now.as_str())
-        .push(", deleted_at = ")
-        .bind(now.as_str());
-    sql.push(" WHERE id = ")
-        .bind(id)
-        .push(" AND tenant_id = ")
-        .bind(scope.tenant_id.as_str());
+    let mut sql = Sql::new(format!("UPDATE {} SET version = version + 1, updated_at = ", def.table));
+    sql.bind(now.as_str()).push(", deleted_at = ").bind(now.as_str());
+    sql.push(" WHERE id = ").bind(id).push(" AND tenant_id = ").bind(scope.tenant_id.as_str());
     sql.push(" AND version = ").bind(current.version());
     if sql.query().execute(&mut **tx).await?.rows_affected() != 1 {
-        return Err(StoreError::VersionConflict {
-            current: current.version() + 1,
-        });
+        return Err(StoreError::VersionConflict { current: current.version() + 1 });
     }
-    let mut read = Sql::new(format!(
-        "SELECT {} FROM {} WHERE id = ",
-        def.select_list(),
-        def.table
-    ));
+    let mut read = Sql::new(format!("SELECT {} FROM {} WHERE id = ", def.select_list(), def.table));
     read.bind(id);
     let record: R = read.query_as::<R>().fetch_one(&mut **tx).await?;
     finish_write(tx, def, scope, "delete", "delete", &record);
@@ -410,9 +321,7 @@ where
 
 fn check_version<R: Record>(current: &R, expected: Option<i64>) -> Result<()> {
     match expected {
-        Some(v) if v != current.version() => Err(StoreError::VersionConflict {
-            current: current.version(),
-        }),
+        Some(v) if v != current.version() => Err(StoreError::VersionConflict { current: current.version() }),
         _ => Ok(()),
     }
 }

@@ -33,10 +33,7 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self {
-            max_connections: 16,
-            acquire_timeout: Duration::from_secs(10),
-        }
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -61,10 +58,9 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
-            return Err(sqlx::Error::Configuration(
-                "the database URL must start with sqlite:// or postgres://".into(),
-            )
-            .into());
+            return Err(
+                sqlx::Error::Configuration("the database URL must start with sqlite:// or postgres://".into()).into()
+            );
         };
         match backend {
             Backend::Sqlite => {
@@ -94,8 +90,7 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"]
-                            {
+                            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"] {
                                 conn.execute(pragma).await?;
                             }
                             Ok(())
@@ -103,11 +98,7 @@ impl Db {
                     })
                     .connect_with(connect)
                     .await?;
-                Ok(Db {
-                    backend,
-                    read,
-                    write,
-                })
+                Ok(Db { backend, read, write })
             }
             Backend::Postgres => {
                 let connect = AnyConnectOptions::from_str(url)?.disable_statement_logging();
@@ -116,11 +107,7 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await?;
-                Ok(Db {
-                    backend,
-                    read: pool.clone(),
-                    write: pool,
-                })
+                Ok(Db { backend, read: pool.clone(), write: pool })
             }
         }
     }
@@ -147,10 +134,7 @@ impl Db {
     /// True when a trivial query succeeds within a second.
     pub async fn is_healthy(&self) -> bool {
         let probe = sqlx::query("SELECT 1").execute(&self.read);
-        matches!(
-            tokio::time::timeout(Duration::from_secs(1), probe).await,
-            Ok(Ok(_))
-        )
+        matches!(tokio::time::timeout(Duration::from_secs(1), probe).await, Ok(Ok(_)))
     }
 
     /// (open connections, idle connections) summed over the pools, for metrics.

@@ -22,9 +22,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
-                return StoreError::Conflict {
-                    field: unique_field(db.constraint(), db.message()),
-                };
+                return StoreError::Conflict { field: unique_field(db.constraint(), db.message()) };
             }
         }
         StoreError::Db(e)
@@ -34,11 +32,7 @@ impl From<sqlx::Error> for StoreError {
 /// Unique indexes are named `ux_<table>__<field>`. PostgreSQL reports the index name; SQLite reports
 /// either `index 'ux_…'` or the columns (`UNIQUE constraint failed: outlets.tenant_id, outlets.code`).
 fn unique_field(constraint: Option<&str>, message: &str) -> String {
-    let from_index = |name: &str| {
-        name.split("__")
-            .nth(1)
-            .map(|f| f.trim_end_matches('\'').to_string())
-    };
+    let from_index = |name: &str| name.split("__").nth(1).map(|f| f.trim_end_matches('\'').to_string());
     if let Some(field) = constraint.and_then(from_index) {
         return field;
     }
@@ -47,12 +41,7 @@ fn unique_field(constraint: Option<&str>, message: &str) -> String {
             return field;
         }
     }
-    message
-        .rsplit(['.', ' '])
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("id")
-        .to_string()
+    message.rsplit(['.', ' ']).next().filter(|s| !s.is_empty()).unwrap_or("id").to_string()
 }
 
 #[cfg(test)]
@@ -61,24 +50,9 @@ mod tests {
 
     #[test]
     fn names_the_field_on_both_engines() {
-        assert_eq!(
-            unique_field(Some("ux_outlets__code"), "duplicate key"),
-            "code"
-        );
-        assert_eq!(
-            unique_field(
-                None,
-                "UNIQUE constraint failed: outlets.tenant_id, outlets.code"
-            ),
-            "code"
-        );
-        assert_eq!(
-            unique_field(None, "UNIQUE constraint failed: index 'ux_roles__name'"),
-            "name"
-        );
-        assert_eq!(
-            unique_field(None, "UNIQUE constraint failed: outlets.id"),
-            "id"
-        );
+        assert_eq!(unique_field(Some("ux_outlets__code"), "duplicate key"), "code");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: outlets.tenant_id, outlets.code"), "code");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: index 'ux_roles__name'"), "name");
+        assert_eq!(unique_field(None, "UNIQUE constraint failed: outlets.id"), "id");
     }
 }

@@ -53,22 +53,9 @@ pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Re
             for (i, c) in chunk.iter().enumerate() {
                 seq += 1;
                 sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind(tenant_id.as_str())
-                    .push(", ")
-                    .bind(seq)
-                    .push(", ")
-                    .bind(c.entity)
-                    .push(", ");
-                sql.bind(c.entity_id.as_str())
-                    .push(", ")
-                    .bind(c.op)
-                    .push(", ")
-                    .bind(c.version)
-                    .push(", ");
-                sql.bind(c.outlet_id.clone())
-                    .push(", ")
-                    .bind(c.data.to_string())
-                    .push(", ");
+                sql.bind(tenant_id.as_str()).push(", ").bind(seq).push(", ").bind(c.entity).push(", ");
+                sql.bind(c.entity_id.as_str()).push(", ").bind(c.op).push(", ").bind(c.version).push(", ");
+                sql.bind(c.outlet_id.clone()).push(", ").bind(c.data.to_string()).push(", ");
                 sql.bind(c.updated_at.as_str()).push(")");
             }
             sql.query().execute(&mut *conn).await?;
@@ -120,13 +107,7 @@ struct Row {
 }
 
 /// Reads changes after `after_seq`, limited to `entities` (all when empty) and the scope's outlets.
-pub async fn pull(
-    db: &crate::Db,
-    scope: &Scope,
-    after_seq: i64,
-    entities: &[String],
-    limit: i64,
-) -> Result<PullPage> {
+pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[String], limit: i64) -> Result<PullPage> {
     let mut conn = db.reader().acquire().await?;
     // The committed head first: every row up to it is committed (see the module comment).
     let head: Option<(i64, i64)> =
@@ -139,20 +120,12 @@ pub async fn pull(
         return Err(StoreError::CursorExpired);
     }
     if after_seq >= head {
-        return Ok(PullPage {
-            changes: Vec::new(),
-            until_seq: after_seq.max(0),
-            has_more: false,
-        });
+        return Ok(PullPage { changes: Vec::new(), until_seq: after_seq.max(0), has_more: false });
     }
     let mut sql = Sql::new(
         "SELECT seq, entity, entity_id, op, version, outlet_id, data, created_at FROM changes WHERE tenant_id = ",
     );
-    sql.bind(scope.tenant_id.as_str())
-        .push(" AND seq > ")
-        .bind(after_seq)
-        .push(" AND seq <= ")
-        .bind(head);
+    sql.bind(scope.tenant_id.as_str()).push(" AND seq > ").bind(after_seq).push(" AND seq <= ").bind(head);
     if !entities.is_empty() {
         sql.push(" AND entity IN ").bind_list(entities);
     }
@@ -166,19 +139,13 @@ pub async fn pull(
     sql.push(" ORDER BY seq LIMIT ").bind(limit);
     let rows: Vec<Row> = sql.query_as().fetch_all(&mut *conn).await?;
     let full = rows.len() as i64 == limit;
-    let until_seq = if full {
-        rows.last().map_or(head, |r| r.seq)
-    } else {
-        head
-    };
+    let until_seq = if full { rows.last().map_or(head, |r| r.seq) } else { head };
     let changes = rows
         .into_iter()
         .map(|r| {
             let _ = r.outlet_id;
             let data = match r.data {
-                Some(d) => {
-                    serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))?
-                }
+                Some(d) => serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 None => serde_json::Value::Null,
             };
             Ok(PulledChange {
@@ -192,9 +159,5 @@ pub async fn pull(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(PullPage {
-        changes,
-        until_seq,
-        has_more: until_seq < head,
-    })
+    Ok(PullPage { changes, until_seq, has_more: until_seq < head })
 }

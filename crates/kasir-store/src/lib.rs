@@ -9,6 +9,7 @@ pub mod crud;
 mod db;
 mod error;
 pub mod feed;
+pub mod idempotency;
 mod migrate;
 pub mod outlets;
 pub mod roles;
@@ -35,17 +36,12 @@ pub struct Scope {
 
 impl Scope {
     pub fn tenant(tenant_id: impl Into<String>) -> Self {
-        Self {
-            tenant_id: tenant_id.into(),
-            outlets: None,
-        }
+        Self { tenant_id: tenant_id.into(), outlets: None }
     }
 
     /// True when the caller may see outlet `id`.
     pub fn sees_outlet(&self, id: &str) -> bool {
-        self.outlets
-            .as_ref()
-            .is_none_or(|ids| ids.iter().any(|o| o == id))
+        self.outlets.as_ref().is_none_or(|ids| ids.iter().any(|o| o == id))
     }
 }
 

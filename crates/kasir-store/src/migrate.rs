@@ -3,11 +3,10 @@ use sqlx::Executor;
 use crate::{Backend, Db, Result};
 
 /// Every migration, in order. Each runs once, inside a transaction, on either engine.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "idempotency", include_str!("../migrations/0002_idempotency.sql")),
+];
 
 /// Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL an
 /// advisory lock makes them take turns; SQLite has a single writer.
@@ -21,9 +20,7 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     .await?;
-    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations")
-        .fetch_all(&mut *tx)
-        .await?;
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&mut *tx).await?;
     let mut ran = Vec::new();
     for (version, name, sql) in MIGRATIONS {
         if applied.iter().any(|(v,)| v == version) {
@@ -32,14 +29,12 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
         for statement in statements(sql) {
             tx.execute(statement.as_str()).await?;
         }
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(*version)
-        .bind(*name)
-        .bind(kasir_domain::time::now())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(*version)
+            .bind(*name)
+            .bind(kasir_domain::time::now())
+            .execute(&mut *tx)
+            .await?;
         tracing::info!(version, name, "applied migration");
         ran.push(*version);
     }
@@ -75,9 +70,6 @@ mod tests {
     #[test]
     fn splits_statements() {
         let s = super::statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\n");
-        assert_eq!(
-            s,
-            vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]
-        );
+        assert_eq!(s, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]);
     }
 }

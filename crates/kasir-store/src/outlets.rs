@@ -57,18 +57,12 @@ impl Record for Outlet {
 }
 
 /// The ids of the tenant's live outlets among `ids` (to check references a client sends).
-pub async fn existing_ids(
-    tx: &mut crate::Tx,
-    tenant_id: &str,
-    ids: &[String],
-) -> crate::Result<Vec<String>> {
+pub async fn existing_ids(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -> crate::Result<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = crate::sql::Sql::new("SELECT id FROM outlets WHERE tenant_id = ");
-    sql.bind(tenant_id)
-        .push(" AND deleted_at IS NULL AND id IN ")
-        .bind_list(ids);
+    sql.bind(tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
     let rows: Vec<(String,)> = sql.query_as().fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -55,29 +55,22 @@ impl Record for Role {
 
 /// How many live users hold the role `name` in the tenant.
 pub async fn users_holding(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM users WHERE tenant_id = $1 AND LOWER(role) = $2 AND deleted_at IS NULL",
-    )
-    .bind(tenant_id)
-    .bind(name.to_lowercase())
-    .fetch_one(&mut **tx)
-    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE tenant_id = $1 AND LOWER(role) = $2 AND deleted_at IS NULL")
+            .bind(tenant_id)
+            .bind(name.to_lowercase())
+            .fetch_one(&mut **tx)
+            .await?;
     Ok(n)
 }
 
 /// The permissions of the tenant's custom role `name`, if it exists.
-pub async fn permissions_of(
-    tx: &mut crate::Tx,
-    tenant_id: &str,
-    name: &str,
-) -> Result<Option<Vec<String>>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT permissions FROM roles WHERE tenant_id = $1 AND name_key = $2 AND deleted_at IS NULL",
-    )
-    .bind(tenant_id)
-    .bind(name.to_lowercase())
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|(p,)| serde_json::from_str(&p).map_err(|e| crate::StoreError::Corrupt(e.to_string())))
-        .transpose()
+pub async fn permissions_of(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> Result<Option<Vec<String>>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT permissions FROM roles WHERE tenant_id = $1 AND name_key = $2 AND deleted_at IS NULL")
+            .bind(tenant_id)
+            .bind(name.to_lowercase())
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(|(p,)| serde_json::from_str(&p).map_err(|e| crate::StoreError::Corrupt(e.to_string()))).transpose()
 }

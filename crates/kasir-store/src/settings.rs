@@ -3,10 +3,8 @@
 use crate::{Db, Result};
 
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.writer())
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(db.writer()).await?;
     Ok(row.map(|(v,)| v))
 }
 
@@ -18,9 +16,7 @@ pub async fn get_or_insert(db: &Db, key: &str, value: &str) -> Result<String> {
         .bind(value)
         .execute(db.writer())
         .await?;
-    let (v,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_one(db.writer())
-        .await?;
+    let (v,): (String,) =
+        sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(db.writer()).await?;
     Ok(v)
 }

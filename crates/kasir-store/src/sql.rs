@@ -17,9 +17,7 @@ impl Value {
         Value::Text(Some(s.into()))
     }
     pub fn json<T: Serialize>(v: &T) -> Value {
-        Value::Text(Some(
-            serde_json::to_string(v).unwrap_or_else(|_| "null".into()),
-        ))
+        Value::Text(Some(serde_json::to_string(v).unwrap_or_else(|_| "null".into())))
     }
 }
 
@@ -58,10 +56,7 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: impl Into<String>) -> Self {
-        Sql {
-            text: text.into(),
-            args: Vec::new(),
-        }
+        Sql { text: text.into(), args: Vec::new() }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -110,10 +105,7 @@ impl Sql {
     }
 }
 
-fn bind_all<'q>(
-    mut q: Query<'q, Any, AnyArguments<'q>>,
-    args: &'q [Value],
-) -> Query<'q, Any, AnyArguments<'q>> {
+fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, args: &'q [Value]) -> Query<'q, Any, AnyArguments<'q>> {
     for a in args {
         q = match a {
             Value::Text(v) => q.bind(v.clone()),

@@ -96,20 +96,17 @@ pub async fn create(tx: &mut Tx, t: &NewTenant) -> Result<Tenant> {
     let tenant = get_in(tx, &t.id).await?;
     let scope = Scope::tenant(&t.id);
     finish_write(tx, &TENANTS, &scope, "create", "upsert", &tenant);
-    let owner: crate::users::User =
-        crate::crud::get_in(tx, &crate::users::USERS, &scope, &t.owner.id).await?;
+    let owner: crate::users::User = crate::crud::get_in(tx, &crate::users::USERS, &scope, &t.owner.id).await?;
     finish_write(tx, &crate::users::USERS, &scope, "create", "upsert", &owner);
     Ok(tenant)
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Tenant> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"
-    ))
-    .bind(id)
-    .fetch_optional(db.reader())
-    .await?
-    .ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Reads a tenant inside a write transaction.
@@ -118,29 +115,19 @@ pub async fn get_in_tx(tx: &mut Tx, id: &str) -> Result<Tenant> {
 }
 
 async fn get_in(tx: &mut Tx, id: &str) -> Result<Tenant> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"
-    ))
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Every tenant, newest last, with an optional search on name and slug.
-pub async fn list(
-    db: &Db,
-    search: Option<&str>,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<Tenant>, i64)> {
+pub async fn list(db: &Db, search: Option<&str>, page: i64, per_page: i64) -> Result<(Vec<Tenant>, i64)> {
     let mut filter = Sql::new(" FROM tenants WHERE deleted_at IS NULL");
     if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", crate::sql::like_escape(&term.to_lowercase()));
-        filter
-            .push(" AND (LOWER(name) LIKE ")
-            .bind(pattern.as_str())
-            .push(" ESCAPE '\\' OR slug LIKE ");
+        filter.push(" AND (LOWER(name) LIKE ").bind(pattern.as_str()).push(" ESCAPE '\\' OR slug LIKE ");
         filter.bind(pattern.as_str()).push(" ESCAPE '\\')");
     }
     let mut count = Sql::new("SELECT COUNT(*)");
@@ -150,49 +137,27 @@ pub async fn list(
     let mut rows = Sql::new(format!("SELECT {COLUMNS}"));
     rows.push(&filter.text);
     rows.args = filter.args;
-    rows.push(" ORDER BY created_at, id LIMIT ")
-        .bind(per_page)
-        .push(" OFFSET ")
-        .bind((page - 1) * per_page);
+    rows.push(" ORDER BY created_at, id LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
     Ok((rows.query_as().fetch_all(db.reader()).await?, total))
 }
 
 /// Applies `values` to the tenant if it is at `expected_version` (when given).
-pub async fn update(
-    tx: &mut Tx,
-    id: &str,
-    expected_version: Option<i64>,
-    values: &[(&str, Value)],
-) -> Result<Tenant> {
+pub async fn update(tx: &mut Tx, id: &str, expected_version: Option<i64>, values: &[(&str, Value)]) -> Result<Tenant> {
     let current = get_in(tx, id).await?;
     if let Some(v) = expected_version.filter(|v| *v != current.version) {
         let _ = v;
-        return Err(StoreError::VersionConflict {
-            current: current.version,
-        });
+        return Err(StoreError::VersionConflict { current: current.version });
     }
     let mut sql = Sql::new("UPDATE tenants SET version = version + 1, updated_at = ");
     sql.bind(kasir_domain::time::now());
     for (name, v) in values {
         sql.push(", ").push(name).push(" = ").bind(v.clone());
     }
-    sql.push(" WHERE id = ")
-        .bind(id)
-        .push(" AND version = ")
-        .bind(current.version);
+    sql.push(" WHERE id = ").bind(id).push(" AND version = ").bind(current.version);
     if sql.query().execute(&mut **tx).await?.rows_affected() != 1 {
-        return Err(StoreError::VersionConflict {
-            current: current.version + 1,
-        });
+        return Err(StoreError::VersionConflict { current: current.version + 1 });
     }
     let tenant = get_in(tx, id).await?;
-    finish_write(
-        tx,
-        &TENANTS,
-        &Scope::tenant(id),
-        "update",
-        "upsert",
-        &tenant,
-    );
+    finish_write(tx, &TENANTS, &Scope::tenant(id), "update", "upsert", &tenant);
     Ok(tenant)
 }

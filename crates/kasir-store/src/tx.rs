@@ -16,10 +16,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor {
-            kind: "system",
-            ..Default::default()
-        }
+        Actor { kind: "system", ..Default::default() }
     }
 }
 
@@ -35,12 +32,7 @@ pub struct Tx {
 
 impl Tx {
     pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
-        Tx {
-            inner,
-            actor,
-            changes: Vec::new(),
-            audits: Vec::new(),
-        }
+        Tx { inner, actor, changes: Vec::new(), audits: Vec::new() }
     }
 
     /// Queues a change-feed row, written when the transaction commits.

@@ -59,16 +59,8 @@ impl Record for User {
 }
 
 /// Replaces the user's outlet memberships (kept beside `users.outlet_ids` for scoped queries).
-pub async fn set_outlets(
-    tx: &mut Tx,
-    tenant_id: &str,
-    user_id: &str,
-    outlet_ids: &[String],
-) -> Result<()> {
-    sqlx::query("DELETE FROM user_outlets WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn set_outlets(tx: &mut Tx, tenant_id: &str, user_id: &str, outlet_ids: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM user_outlets WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
     for outlet_id in outlet_ids {
         sqlx::query("INSERT INTO user_outlets (user_id, outlet_id, tenant_id) VALUES ($1, $2, $3)")
             .bind(user_id)
@@ -130,11 +122,9 @@ pub async fn insert_raw(tx: &mut Tx, u: &NewUser) -> Result<()> {
 
 /// True when any platform operator exists (first start creates one).
 pub async fn platform_admin_exists(db: &crate::Db) -> Result<bool> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM users WHERE tenant_id IS NULL AND role = 'master_admin'",
-    )
-    .fetch_one(db.reader())
-    .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE tenant_id IS NULL AND role = 'master_admin'")
+        .fetch_one(db.reader())
+        .await?;
     Ok(n > 0)
 }
 
@@ -151,10 +141,9 @@ pub async fn get_any(db: &crate::Db, id: &str) -> Result<Option<User>> {
 
 /// Reads the password hash of a live user, inside a transaction.
 pub async fn password_hash(tx: &mut Tx, id: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(row.map(|(h,)| h))
 }

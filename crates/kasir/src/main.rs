@@ -47,10 +47,7 @@ fn main() -> std::process::ExitCode {
         eprintln!("error: KASIR_LOG: {e}");
         return std::process::ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: starting the runtime: {e}");
@@ -75,9 +72,7 @@ fn main() -> std::process::ExitCode {
 
 fn init_logging(config: &Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&config.log)?;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Pretty => builder.init(),
@@ -90,25 +85,16 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let backend_url = kasir_server::redact(&config.database_url);
     let app = kasir_server::build(config).await?;
     if demo {
-        let logins = kasir_server::demo::seed(&app.state)
-            .await
-            .context("seeding the demo tenant")?;
-        println!(
-            "Demo tenant 'demo' is ready. Logins (password: {}):",
-            kasir_server::demo::DEMO_PASSWORD
-        );
+        let logins = kasir_server::demo::seed(&app.state).await.context("seeding the demo tenant")?;
+        println!("Demo tenant 'demo' is ready. Logins (password: {}):", kasir_server::demo::DEMO_PASSWORD);
         for (username, role) in logins {
             println!("  {username:<14} {role}");
         }
     }
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("KASIR_BIND: cannot listen on {bind}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(bind).await.with_context(|| format!("KASIR_BIND: cannot listen on {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, database = %backend_url, "kasir is listening");
-    println!(
-        "Kasir is listening on http://{} (API docs at /docs)",
-        listener.local_addr()?
-    );
+    println!("Kasir is listening on http://{} (API docs at /docs)", listener.local_addr()?);
     kasir_server::serve(app, listener, shutdown_signal()).await?;
     tracing::info!("kasir stopped");
     Ok(())
@@ -119,11 +105,7 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
         .await
         .context("connecting to the database")?;
     let ran = kasir_store::migrate(&db).await.context("migrating")?;
-    println!(
-        "Applied {} migration(s); the schema is at version {}.",
-        ran.len(),
-        kasir_store::MIGRATIONS.len()
-    );
+    println!("Applied {} migration(s); the schema is at version {}.", ran.len(), kasir_store::MIGRATIONS.len());
     db.close().await;
     Ok(())
 }

@@ -20,15 +20,11 @@ fn kasir(dir: &std::path::Path) -> Command {
 }
 
 fn pg_url() -> String {
-    let admin = std::env::var("KASIR_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin =
+        std::env::var("KASIR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("kasir_t_{}", kasir_domain::ids::new_id().replace('-', ""));
-    let status = Command::new("psql")
-        .arg(&admin)
-        .arg("-qc")
-        .arg(format!("CREATE DATABASE {name}"))
-        .status()
-        .expect("psql runs");
+    let status =
+        Command::new("psql").arg(&admin).arg("-qc").arg(format!("CREATE DATABASE {name}")).status().expect("psql runs");
     assert!(status.success(), "PostgreSQL must be running for this test");
     format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
 }
@@ -42,31 +38,17 @@ struct Served {
 
 fn serve(dir: &std::path::Path, envs: &[(&str, &str)]) -> Served {
     let mut cmd = kasir(dir);
-    cmd.args(["serve"])
-        .env("KASIR_BIND", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    cmd.args(["serve"]).env("KASIR_BIND", "127.0.0.1:0").stdout(Stdio::piped()).stderr(Stdio::null());
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut served = Served {
-        child: cmd.spawn().expect("kasir starts"),
-        base: String::new(),
-        printed: Vec::new(),
-    };
+    let mut served = Served { child: cmd.spawn().expect("kasir starts"), base: String::new(), printed: Vec::new() };
     let stdout = served.child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        assert!(
-            Instant::now() < deadline,
-            "kasir did not start: {:?}",
-            served.printed
-        );
-        let line = lines
-            .next()
-            .expect("kasir printed its address")
-            .expect("utf-8");
+        assert!(Instant::now() < deadline, "kasir did not start: {:?}", served.printed);
+        let line = lines.next().expect("kasir printed its address").expect("utf-8");
         if let Some(rest) = line.strip_prefix("Kasir is listening on ") {
             served.base = rest.split_whitespace().next().unwrap().to_string();
             std::thread::spawn(move || for _ in lines.by_ref() {});
@@ -86,11 +68,7 @@ impl Drop for Served {
 }
 
 fn sigterm(child: &Child) {
-    let ok = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success();
+    let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success();
     assert!(ok);
 }
 
@@ -117,11 +95,7 @@ fn bad_configuration_stops_start_up_naming_the_variable() {
         ("KASIR_CORS_ORIGINS", "no-scheme.example.com"),
         ("KASIR_LOG", "[[[bad"),
     ] {
-        let out = kasir(dir.path())
-            .arg("serve")
-            .env(var, value)
-            .output()
-            .unwrap();
+        let out = kasir(dir.path()).arg("serve").env(var, value).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}={value}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(var), "{var}: {stderr}");
@@ -139,22 +113,10 @@ fn bad_configuration_stops_start_up_naming_the_variable() {
 fn migrate_applies_the_schema_once_on_sqlite_and_postgres() {
     let dir = tempfile::tempdir().unwrap();
     for url in [format!("sqlite://{}/m.db", dir.path().display()), pg_url()] {
-        let first = kasir(dir.path())
-            .arg("migrate")
-            .env("KASIR_DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            first.status.success(),
-            "{}",
-            String::from_utf8_lossy(&first.stderr)
-        );
-        assert!(String::from_utf8_lossy(&first.stdout).contains("Applied 1 migration"));
-        let second = kasir(dir.path())
-            .arg("migrate")
-            .env("KASIR_DATABASE_URL", &url)
-            .output()
-            .unwrap();
+        let first = kasir(dir.path()).arg("migrate").env("KASIR_DATABASE_URL", &url).output().unwrap();
+        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+        assert!(String::from_utf8_lossy(&first.stdout).contains("Applied 2 migration"));
+        let second = kasir(dir.path()).arg("migrate").env("KASIR_DATABASE_URL", &url).output().unwrap();
         assert!(String::from_utf8_lossy(&second.stdout).contains("Applied 0 migration"));
     }
 }
@@ -163,33 +125,15 @@ fn migrate_applies_the_schema_once_on_sqlite_and_postgres() {
 fn first_start_prints_a_working_admin_password_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = serve(dir.path(), &[]);
-    let line = s
-        .printed
-        .iter()
-        .find(|l| l.contains("Password:"))
-        .expect("password printed")
-        .clone();
-    let password = line
-        .split("Password: ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    let line = s.printed.iter().find(|l| l.contains("Password:")).expect("password printed").clone();
+    let password = line.split("Password: ").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
     let r = reqwest::blocking_login(&s.base, "admin", &password);
     assert_eq!(r.0, 200, "{:?}", r.1);
     sigterm(&s.child);
     assert!(wait_exit(&mut s.child, 20).success());
-    assert!(
-        dir.path().join("kasir.db").exists(),
-        "the default database is ./kasir.db"
-    );
+    assert!(dir.path().join("kasir.db").exists(), "the default database is ./kasir.db");
     let mut again = serve(dir.path(), &[]);
-    assert!(
-        !again.printed.iter().any(|l| l.contains("Password:")),
-        "printed only once"
-    );
+    assert!(!again.printed.iter().any(|l| l.contains("Password:")), "printed only once");
     sigterm(&again.child);
     wait_exit(&mut again.child, 20);
 }
@@ -200,18 +144,11 @@ fn demo_flag_creates_logins_for_every_role() {
     let mut cmd_envs = vec![("KASIR_ADMIN_PASSWORD", "admin-password-1")];
     cmd_envs.push(("KASIR_LOG_FORMAT", "json"));
     let mut cmd = kasir(dir.path());
-    cmd.args(["serve", "--demo"])
-        .env("KASIR_BIND", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    cmd.args(["serve", "--demo"]).env("KASIR_BIND", "127.0.0.1:0").stdout(Stdio::piped()).stderr(Stdio::null());
     for (k, v) in &cmd_envs {
         cmd.env(k, v);
     }
-    let mut served = Served {
-        child: cmd.spawn().unwrap(),
-        base: String::new(),
-        printed: Vec::new(),
-    };
+    let mut served = Served { child: cmd.spawn().unwrap(), base: String::new(), printed: Vec::new() };
     let mut lines = BufReader::new(served.child.stdout.take().unwrap()).lines();
     let mut base = String::new();
     for line in lines.by_ref() {
@@ -238,9 +175,7 @@ fn sigterm_lets_in_flight_requests_finish() {
     let handles: Vec<_> = (0..6)
         .map(|_| {
             let base = base.clone();
-            std::thread::spawn(move || {
-                reqwest::blocking_login(&base, "admin", "admin-password-1").0
-            })
+            std::thread::spawn(move || reqwest::blocking_login(&base, "admin", "admin-password-1").0)
         })
         .collect();
     std::thread::sleep(Duration::from_millis(30));
@@ -248,10 +183,7 @@ fn sigterm_lets_in_flight_requests_finish() {
     let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let status = wait_exit(&mut s.child, 20);
     assert!(status.success(), "exit status {status:?}");
-    assert!(
-        statuses.iter().all(|s| *s == 200),
-        "in-flight requests must finish: {statuses:?}"
-    );
+    assert!(statuses.iter().all(|s| *s == 200), "in-flight requests must finish: {statuses:?}");
 }
 
 mod reqwest {
@@ -273,9 +205,6 @@ mod reqwest {
     }
 
     fn tokio_rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
 }

@@ -29,54 +29,23 @@ pub struct Pagination {
 
 impl Pagination {
     pub fn new(page: i64, per_page: i64, total: i64) -> Self {
-        let total_pages = if total == 0 {
-            0
-        } else {
-            (total + per_page - 1) / per_page
-        };
-        Pagination {
-            page,
-            per_page,
-            total,
-            total_pages,
-        }
+        let total_pages = if total == 0 { 0 } else { (total + per_page - 1) / per_page };
+        Pagination { page, per_page, total, total_pages }
     }
 }
 
 /// 200 with `data`.
 pub fn ok<T: Serialize>(data: T) -> axum::response::Response {
-    Json(Envelope {
-        success: true,
-        data,
-        message: None,
-    })
-    .into_response()
+    Json(Envelope { success: true, data, message: None }).into_response()
 }
 
 /// 201 with the created record.
 pub fn created<T: Serialize>(data: T) -> axum::response::Response {
-    (
-        StatusCode::CREATED,
-        Json(Envelope {
-            success: true,
-            data,
-            message: None,
-        }),
-    )
-        .into_response()
+    (StatusCode::CREATED, Json(Envelope { success: true, data, message: None })).into_response()
 }
 
 /// 200 with a page of items.
-pub fn ok_list<T: Serialize>(
-    items: Vec<T>,
-    page: i64,
-    per_page: i64,
-    total: i64,
-) -> axum::response::Response {
-    Json(ListEnvelope {
-        success: true,
-        data: items,
-        pagination: Pagination::new(page, per_page, total),
-    })
-    .into_response()
+pub fn ok_list<T: Serialize>(items: Vec<T>, page: i64, per_page: i64, total: i64) -> axum::response::Response {
+    Json(ListEnvelope { success: true, data: items, pagination: Pagination::new(page, per_page, total) })
+        .into_response()
 }

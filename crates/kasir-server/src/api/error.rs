@@ -77,36 +77,22 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
-            ApiError::Validation(_) => (
-                StatusCode::BAD_REQUEST,
-                "validation_failed",
-                "the request has invalid fields".into(),
-            ),
+            ApiError::Validation(_) => {
+                (StatusCode::BAD_REQUEST, "validation_failed", "the request has invalid fields".into())
+            }
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".into()),
-            ApiError::Conflict { code, message, .. } => {
-                (StatusCode::CONFLICT, code, message.clone())
+            ApiError::Conflict { code, message, .. } => (StatusCode::CONFLICT, code, message.clone()),
+            ApiError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 1 MiB".into())
             }
-            ApiError::PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the request body is larger than 1 MiB".into(),
-            ),
             ApiError::Gone { code, message } => (StatusCode::GONE, code, message.clone()),
-            ApiError::Rule { code, message } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
+            ApiError::Rule { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),
+            ApiError::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many attempts; try again later".into())
             }
-            ApiError::RateLimited { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "too many attempts; try again later".into(),
-            ),
-            ApiError::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal server error".into(),
-            ),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal server error".into()),
         }
     }
 }
@@ -126,16 +112,7 @@ impl IntoResponse for ApiError {
             ApiError::Conflict { errors, .. } => errors,
             _ => Vec::new(),
         };
-        let mut res = (
-            status,
-            Json(ErrorBody {
-                success: false,
-                code: code.into(),
-                message,
-                errors,
-            }),
-        )
-            .into_response();
+        let mut res = (status, Json(ErrorBody { success: false, code: code.into(), message, errors })).into_response();
         if let Some(secs) = retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -156,16 +133,12 @@ impl From<StoreError> for ApiError {
             },
             StoreError::VersionConflict { current } => ApiError::Conflict {
                 code: "version_conflict",
-                message: format!(
-                    "the record was changed by someone else; it is now at version {current}"
-                ),
+                message: format!("the record was changed by someone else; it is now at version {current}"),
                 errors: Vec::new(),
             },
             StoreError::CursorExpired => ApiError::Gone {
                 code: "resync_required",
-                message:
-                    "the cursor is older than the retained history; pull again without a cursor"
-                        .into(),
+                message: "the cursor is older than the retained history; pull again without a cursor".into(),
             },
             StoreError::Db(e) => ApiError::Internal(format!("database: {e}")),
             StoreError::Corrupt(e) => ApiError::Internal(format!("stored data: {e}")),

@@ -34,9 +34,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
         })?;
         if !is_json {
-            return Err(ApiError::BadRequest(
-                "expected a JSON body with Content-Type: application/json".into(),
-            ));
+            return Err(ApiError::BadRequest("expected a JSON body with Content-Type: application/json".into()));
         }
         parse_json(&bytes).map(ApiJson)
     }
@@ -52,16 +50,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             return ApiError::BadRequest(format!("malformed JSON: {inner}"));
         }
         let message = strip_position(&inner.to_string());
-        let field = unknown_field_name(&message)
-            .map(|name| {
-                if path == name || path.ends_with(&format!(".{name}")) {
-                    path.clone()
-                } else {
-                    join(&path, &name)
-                }
-            })
-            .or_else(|| missing_field_name(&message).map(|name| join(&path, &name)))
-            .unwrap_or_else(|| if path == "." { "body".into() } else { path });
+        let field =
+            unknown_field_name(&message)
+                .map(|name| {
+                    if path == name || path.ends_with(&format!(".{name}")) {
+                        path.clone()
+                    } else {
+                        join(&path, &name)
+                    }
+                })
+                .or_else(|| missing_field_name(&message).map(|name| join(&path, &name)))
+                .unwrap_or_else(|| if path == "." { "body".into() } else { path });
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
 }
@@ -101,9 +100,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         let raw = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str(raw).map(ApiQuery).map_err(|e| {
             let message = e.to_string();
-            let field = unknown_field_name(&message)
-                .or_else(|| missing_field_name(&message))
-                .unwrap_or_else(|| "query".into());
+            let field =
+                unknown_field_name(&message).or_else(|| missing_field_name(&message)).unwrap_or_else(|| "query".into());
             ApiError::Validation(vec![FieldError::new(field, message)])
         })
     }
@@ -131,9 +129,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ApiPath(raw) = ApiPath::<String>::from_request_parts(parts, state).await?;
-        kasir_domain::ids::parse_id(&raw)
-            .map(IdPath)
-            .ok_or_else(|| ApiError::field("id", "must be a UUID"))
+        kasir_domain::ids::parse_id(&raw).map(IdPath).ok_or_else(|| ApiError::field("id", "must be a UUID"))
     }
 }
 
@@ -142,15 +138,8 @@ pub fn parse_if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let s = v
-        .to_str()
-        .unwrap_or("")
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"');
-    s.parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::field("If-Match", "must be the record's version number"))
+    let s = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
+    s.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", "must be the record's version number"))
 }
 
 #[cfg(test)]
@@ -186,9 +175,6 @@ mod tests {
         assert_eq!(field_of(e), "tenant_id");
         let e = parse_json::<Body>(br#"{"items":[]}"#).unwrap_err();
         assert_eq!(field_of(e), "name");
-        assert!(matches!(
-            parse_json::<Body>(b"{nope").unwrap_err(),
-            ApiError::BadRequest(_)
-        ));
+        assert!(matches!(parse_json::<Body>(b"{nope").unwrap_err(), ApiError::BadRequest(_)));
     }
 }

@@ -9,11 +9,9 @@ use utoipa::{
         path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn},
         request_body::RequestBodyBuilder,
         schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type},
-        security::{
-            ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
-        },
-        ComponentsBuilder, Content, InfoBuilder, OpenApi, OpenApiBuilder, Paths, Ref, RefOr,
-        Required, ResponseBuilder, Schema,
+        security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme},
+        ComponentsBuilder, Content, InfoBuilder, OpenApi, OpenApiBuilder, Paths, Ref, RefOr, Required, ResponseBuilder,
+        Schema,
     },
     IntoParams, PartialSchema, ToSchema,
 };
@@ -112,18 +110,12 @@ impl Op {
 
     /// Query parameters.
     pub fn query<T: IntoParams>(mut self) -> Op {
-        self.params
-            .extend(T::into_params(|| Some(ParameterIn::Query)));
+        self.params.extend(T::into_params(|| Some(ParameterIn::Query)));
         self
     }
 
     /// One more query parameter, typed by `schema`.
-    pub fn query_param(
-        mut self,
-        name: &str,
-        description: &str,
-        schema: impl Into<RefOr<Schema>>,
-    ) -> Op {
+    pub fn query_param(mut self, name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Op {
         self.params.push(
             ParameterBuilder::new()
                 .name(name)
@@ -167,11 +159,7 @@ impl Op {
     /// 200 with the envelope around `T`.
     pub fn ok<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
-        self.success = Some((
-            200,
-            "OK".into(),
-            Some(("application/json".into(), envelope(data, false))),
-        ));
+        self.success = Some((200, "OK".into(), Some(("application/json".into(), envelope(data, false)))));
         self
     }
 
@@ -179,22 +167,14 @@ impl Op {
     pub fn ok_array<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
         let array: RefOr<Schema> = ArrayBuilder::new().items(data).into();
-        self.success = Some((
-            200,
-            "OK".into(),
-            Some(("application/json".into(), envelope(array, false))),
-        ));
+        self.success = Some((200, "OK".into(), Some(("application/json".into(), envelope(array, false)))));
         self
     }
 
     /// 201 with the envelope around the created `T`.
     pub fn created<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
-        self.success = Some((
-            201,
-            "Created".into(),
-            Some(("application/json".into(), envelope(data, false))),
-        ));
+        self.success = Some((201, "Created".into(), Some(("application/json".into(), envelope(data, false)))));
         self
     }
 
@@ -202,26 +182,13 @@ impl Op {
     pub fn ok_list<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
         self.register::<Pagination>();
-        self.success = Some((
-            200,
-            "A page of records".into(),
-            Some(("application/json".into(), envelope(data, true))),
-        ));
+        self.success = Some((200, "A page of records".into(), Some(("application/json".into(), envelope(data, true)))));
         self
     }
 
     /// A success response that is not the JSON envelope.
-    pub fn ok_raw(
-        mut self,
-        status: u16,
-        content_type: &str,
-        schema: impl Into<RefOr<Schema>>,
-    ) -> Op {
-        self.success = Some((
-            status,
-            "OK".into(),
-            Some((content_type.into(), schema.into())),
-        ));
+    pub fn ok_raw(mut self, status: u16, content_type: &str, schema: impl Into<RefOr<Schema>>) -> Op {
+        self.success = Some((status, "OK".into(), Some((content_type.into(), schema.into()))));
         self
     }
 
@@ -233,19 +200,12 @@ impl Op {
 }
 
 fn uuid_schema() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
-        .into()
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))).into()
 }
 
 /// `{success, data: T | [T], message?, pagination?}`.
 fn envelope(data: RefOr<Schema>, list: bool) -> RefOr<Schema> {
-    let data: RefOr<Schema> = if list {
-        ArrayBuilder::new().items(data).into()
-    } else {
-        data
-    };
+    let data: RefOr<Schema> = if list { ArrayBuilder::new().items(data).into() } else { data };
     let mut obj = ObjectBuilder::new()
         .property("success", ObjectBuilder::new().schema_type(Type::Boolean))
         .required("success")
@@ -253,9 +213,7 @@ fn envelope(data: RefOr<Schema>, list: bool) -> RefOr<Schema> {
         .required("data")
         .property("message", ObjectBuilder::new().schema_type(Type::String));
     if list {
-        obj = obj
-            .property("pagination", Ref::from_schema_name("Pagination"))
-            .required("pagination");
+        obj = obj.property("pagination", Ref::from_schema_name("Pagination")).required("pagination");
     }
     obj.into()
 }
@@ -292,11 +250,7 @@ impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
 
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
-        ApiRouter {
-            router: Router::new(),
-            paths: Paths::new(),
-            schemas: BTreeMap::new(),
-        }
+        ApiRouter { router: Router::new(), paths: Paths::new(), schemas: BTreeMap::new() }
     }
 
     /// Serves `handler` at `method path` and documents it with `op`.
@@ -306,18 +260,9 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         H: Handler<T, S>,
         T: 'static,
     {
-        self.router = self
-            .router
-            .route(path, axum::routing::on(method.filter(), handler));
-        let op_id = format!(
-            "{}{}",
-            method.lower(),
-            path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")
-        );
-        let mut builder = OperationBuilder::new()
-            .tag(op.tag)
-            .summary(Some(op.summary))
-            .operation_id(Some(op_id));
+        self.router = self.router.route(path, axum::routing::on(method.filter(), handler));
+        let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
+        let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(op_id));
         for p in op.params {
             builder = builder.parameter(p);
         }
@@ -341,10 +286,7 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             errors.extend([401, 403]);
             builder = builder
                 .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
-                .security(SecurityRequirement::new(
-                    "access_token",
-                    Vec::<String>::new(),
-                ))
+                .security(SecurityRequirement::new("access_token", Vec::<String>::new()))
                 .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
         }
         errors.push(500);
@@ -353,15 +295,11 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         for status in errors {
             let response = ResponseBuilder::new()
                 .description(status_text(status))
-                .content(
-                    "application/json",
-                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
-                )
+                .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
                 .build();
             builder = builder.response(status.to_string(), response);
         }
-        self.paths
-            .add_path_operation(path, vec![method.http()], builder.build());
+        self.paths.add_path_operation(path, vec![method.http()], builder.build());
         for (name, schema) in op.schemas {
             self.schemas.entry(name).or_insert(schema);
         }
@@ -390,28 +328,15 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         for (path, item) in self.paths.paths {
             paths.paths.insert(format!("{prefix}{path}"), item);
         }
-        ApiRouter {
-            router: Router::new().nest(prefix, self.router),
-            paths,
-            schemas: self.schemas,
-        }
+        ApiRouter { router: Router::new().nest(prefix, self.router), paths, schemas: self.schemas }
     }
 
     /// The router and the finished OpenAPI 3.1 document.
     pub fn finish(self, version: &str) -> (Router<S>, OpenApi) {
         let mut components = ComponentsBuilder::new()
-            .security_scheme(
-                "bearer",
-                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-            )
-            .security_scheme(
-                "access_token",
-                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))),
-            )
-            .security_scheme(
-                "api_key",
-                SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
-            );
+            .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
+            .security_scheme("access_token", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))))
+            .security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
         let mut schemas = self.schemas;
         schemas.insert("ErrorBody".into(), ErrorBody::schema());
         let mut nested = Vec::new();

@@ -16,10 +16,7 @@ fn argon2() -> Argon2<'static> {
 pub async fn hash(password: String) -> Result<String, String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?
@@ -32,11 +29,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|parsed| {
-                argon2()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -48,10 +41,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        argon2()
-            .hash_password(b"kasir-dummy-password", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        argon2().hash_password(b"kasir-dummy-password", &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 

@@ -46,10 +46,7 @@ impl Principal {
         if self.permissions.contains(&p) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "this needs the '{}' permission",
-                p.as_str()
-            )))
+            Err(ApiError::Forbidden(format!("this needs the '{}' permission", p.as_str())))
         }
     }
 
@@ -77,20 +74,10 @@ impl Principal {
 
     /// The tenant scope of this request. Platform operators name a tenant with `X-Tenant-Id`.
     pub fn scope(&self) -> Result<Scope, ApiError> {
-        let tenant_id = self
-            .tenant_id
-            .clone()
-            .or_else(|| self.acting_tenant.clone())
-            .ok_or_else(|| {
-                ApiError::field(
-                    "X-Tenant-Id",
-                    "platform operators must name the tenant to act on with this header",
-                )
-            })?;
-        Ok(Scope {
-            tenant_id,
-            outlets: self.outlets.clone(),
-        })
+        let tenant_id = self.tenant_id.clone().or_else(|| self.acting_tenant.clone()).ok_or_else(|| {
+            ApiError::field("X-Tenant-Id", "platform operators must name the tenant to act on with this header")
+        })?;
+        Ok(Scope { tenant_id, outlets: self.outlets.clone() })
     }
 
     /// The actor recorded in audit entries.
@@ -99,37 +86,21 @@ impl Principal {
             PrincipalKind::User { user_id, .. } => (user_id.clone(), "user"),
             PrincipalKind::ApiKey { id } => (id.clone(), "api_key"),
         };
-        Actor {
-            id: Some(id),
-            kind,
-            ip: self.ip.clone(),
-            request_id: self.request_id.clone(),
-        }
+        Actor { id: Some(id), kind, ip: self.ip.clone(), request_id: self.request_id.clone() }
     }
 }
 
 /// The client's address and request id, for audit entries of unauthenticated calls (login).
 pub fn request_actor(parts_headers: &HeaderMap, ip: Option<String>) -> Actor {
-    Actor {
-        id: None,
-        kind: "anonymous",
-        ip,
-        request_id: request_id(parts_headers),
-    }
+    Actor { id: None, kind: "anonymous", ip, request_id: request_id(parts_headers) }
 }
 
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
 /// The client's IP address, when the server knows it.
@@ -151,9 +122,7 @@ enum Credentials {
 fn credentials(headers: &HeaderMap) -> Result<Credentials, ApiError> {
     let missing = || ApiError::Unauthorized("credentials are missing".into());
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
-        let auth = auth
-            .to_str()
-            .map_err(|_| ApiError::Unauthorized("malformed Authorization header".into()))?;
+        let auth = auth.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header".into()))?;
         let (scheme, value) = auth.split_once(' ').ok_or_else(missing)?;
         if scheme.eq_ignore_ascii_case("bearer") {
             return Ok(Credentials::Bearer(value.trim().to_string()));
@@ -164,17 +133,11 @@ fn credentials(headers: &HeaderMap) -> Result<Credentials, ApiError> {
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
                 .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
-            let (key_id, secret) = decoded
-                .split_once(':')
-                .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
-            return Ok(Credentials::Basic {
-                key_id: key_id.into(),
-                secret: secret.into(),
-            });
+            let (key_id, secret) =
+                decoded.split_once(':').ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
+            return Ok(Credentials::Basic { key_id: key_id.into(), secret: secret.into() });
         }
-        return Err(ApiError::Unauthorized(
-            "unsupported Authorization scheme".into(),
-        ));
+        return Err(ApiError::Unauthorized("unsupported Authorization scheme".into()));
     }
     if let Some(token) = headers.get("x-access-token").and_then(|v| v.to_str().ok()) {
         return Ok(Credentials::Bearer(token.trim().to_string()));
@@ -185,10 +148,7 @@ fn credentials(headers: &HeaderMap) -> Result<Credentials, ApiError> {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(p) = parts.extensions.get::<Principal>() {
             return Ok(p.clone());
         }
@@ -200,13 +160,9 @@ impl FromRequestParts<AppState> for Principal {
         principal.ip = client_ip(parts);
         principal.request_id = request_id(&parts.headers);
         if principal.is_platform() {
-            if let Some(raw) = parts
-                .headers
-                .get("x-tenant-id")
-                .and_then(|v| v.to_str().ok())
-            {
-                let id = kasir_domain::ids::parse_id(raw)
-                    .ok_or_else(|| ApiError::field("X-Tenant-Id", "must be a UUID"))?;
+            if let Some(raw) = parts.headers.get("x-tenant-id").and_then(|v| v.to_str().ok()) {
+                let id =
+                    kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("X-Tenant-Id", "must be a UUID"))?;
                 kasir_store::tenants::get(&state.db, &id).await?;
                 principal.acting_tenant = Some(id);
             }
@@ -220,25 +176,16 @@ impl FromRequestParts<AppState> for Principal {
 pub async fn from_access_token(state: &AppState, token: &str) -> Result<Principal, ApiError> {
     let invalid = || ApiError::Unauthorized("the access token is invalid or expired".into());
     let claims = state.tokens.verify(token).ok_or_else(invalid)?;
-    let row = kasir_store::auth::load_session(&state.db, &claims.sid, &claims.sub)
-        .await?
-        .ok_or_else(invalid)?;
+    let row = kasir_store::auth::load_session(&state.db, &claims.sid, &claims.sub).await?.ok_or_else(invalid)?;
     let now = kasir_domain::time::now();
-    if row.revoked_at.is_some()
-        || row.expires_at <= now
-        || row.is_active == 0
-        || row.tenant_active == Some(0)
-    {
+    if row.revoked_at.is_some() || row.expires_at <= now || row.is_active == 0 || row.tenant_active == Some(0) {
         return Err(invalid());
     }
     let (permissions, sees_all) = match BuiltinRole::parse(&row.role) {
         Some(role) => (role.permissions(), role.sees_all_outlets()),
         None => {
-            let custom: Vec<String> = row
-                .custom_permissions
-                .as_deref()
-                .and_then(|p| serde_json::from_str(p).ok())
-                .unwrap_or_default();
+            let custom: Vec<String> =
+                row.custom_permissions.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
             let perms = custom
                 .iter()
                 .filter_map(|p| Permission::parse(p))
@@ -249,19 +196,12 @@ pub async fn from_access_token(state: &AppState, token: &str) -> Result<Principa
     };
     let outlet_ids = row.outlet_ids.0;
     Ok(Principal {
-        kind: PrincipalKind::User {
-            user_id: row.user_id,
-            session_id: claims.sid,
-        },
+        kind: PrincipalKind::User { user_id: row.user_id, session_id: claims.sid },
         tenant_id: row.tenant_id,
         acting_tenant: None,
         role: row.role,
         permissions,
-        outlets: if sees_all {
-            None
-        } else {
-            Some(outlet_ids.clone())
-        },
+        outlets: if sees_all { None } else { Some(outlet_ids.clone()) },
         outlet_ids,
         username: row.username,
         name: row.name,
@@ -273,12 +213,9 @@ pub async fn from_access_token(state: &AppState, token: &str) -> Result<Principa
 
 async fn from_api_key(state: &AppState, key_id: &str, secret: &str) -> Result<Principal, ApiError> {
     let invalid = || ApiError::Unauthorized("the API key is invalid".into());
-    let key = kasir_store::api_keys::find(&state.db, key_id)
-        .await?
-        .ok_or_else(invalid)?;
+    let key = kasir_store::api_keys::find(&state.db, key_id).await?.ok_or_else(invalid)?;
     let presented = token_hash(secret);
-    if !bool::from(presented.as_bytes().ct_eq(key.secret_hash.as_bytes())) || key.tenant_active == 0
-    {
+    if !bool::from(presented.as_bytes().ct_eq(key.secret_hash.as_bytes())) || key.tenant_active == 0 {
         return Err(invalid());
     }
     let permissions = key

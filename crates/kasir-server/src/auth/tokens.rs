@@ -43,19 +43,11 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
-        TokenKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        TokenKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     /// Signs an access token for `user_id` in login `session_id`.
-    pub fn issue(
-        &self,
-        user_id: &str,
-        session_id: &str,
-    ) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(&self, user_id: &str, session_id: &str) -> Result<String, jsonwebtoken::errors::Error> {
         let now = jiff::Timestamp::now().as_second();
         let claims = Claims {
             sub: user_id.into(),
@@ -70,9 +62,7 @@ impl TokenKeys {
 
     /// Verifies signature, algorithm, issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|d| d.claims)
+        decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
     }
 }
 
@@ -110,8 +100,6 @@ mod tests {
         let mut parts: Vec<&str> = t.split('.').collect();
         let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         parts[0] = &none_header;
-        assert!(keys
-            .verify(&format!("{}.{}.", parts[0], parts[1]))
-            .is_none());
+        assert!(keys.verify(&format!("{}.{}.", parts[0], parts[1])).is_none());
     }
 }

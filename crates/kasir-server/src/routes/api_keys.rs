@@ -51,19 +51,12 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .body::<CreateApiKey>()
             .created::<CreatedApiKey>(),
     )
-    .route(
-        Method::Get,
-        "/api-keys",
-        list,
-        Op::new("api-keys", "List API keys").ok_array::<ApiKey>(),
-    )
+    .route(Method::Get, "/api-keys", list, Op::new("api-keys", "List API keys").ok_array::<ApiKey>())
     .route(
         Method::Delete,
         "/api-keys/{id}",
         delete,
-        Op::new("api-keys", "Revoke an API key")
-            .path_id("id")
-            .ok::<Deleted>(),
+        Op::new("api-keys", "Revoke an API key").path_id("id").ok::<Deleted>(),
     )
 }
 
@@ -79,13 +72,7 @@ async fn create(
     let perms: Vec<String> = match permissions::parse_tenant_permissions(&b.permissions) {
         Ok(set) => {
             if let Some(missing) = set.iter().find(|x| !p.has(**x)) {
-                v.add(
-                    "permissions",
-                    format!(
-                        "you cannot grant '{}', which you do not hold",
-                        missing.as_str()
-                    ),
-                );
+                v.add("permissions", format!("you cannot grant '{}', which you do not hold", missing.as_str()));
             }
             set.iter().map(|x| x.as_str().to_string()).collect()
         }
@@ -99,16 +86,7 @@ async fn create(
     let key_id = format!("kk_{}", tokens::random_hex(12));
     let secret = tokens::random_secret();
     let mut tx = s.db.begin(p.actor()).await?;
-    let key = api_keys::create(
-        &mut tx,
-        &scope,
-        &id,
-        &name,
-        &key_id,
-        &tokens::token_hash(&secret),
-        &perms,
-    )
-    .await?;
+    let key = api_keys::create(&mut tx, &scope, &id, &name, &key_id, &tokens::token_hash(&secret), &perms).await?;
     tx.commit().await?;
     Ok(created(CreatedApiKey {
         id: key.id,
@@ -124,11 +102,7 @@ async fn list(State(s): State<AppState>, p: Principal) -> Result<Response, ApiEr
     Ok(ok(api_keys::list(&s.db, &p.scope()?).await?))
 }
 
-async fn delete(
-    State(s): State<AppState>,
-    p: Principal,
-    IdPath(id): IdPath,
-) -> Result<Response, ApiError> {
+async fn delete(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
     p.require(Permission::ApiKeysManage)?;
     let scope = p.scope()?;
     let mut tx = s.db.begin(p.actor()).await?;

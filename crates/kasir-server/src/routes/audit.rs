@@ -55,9 +55,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Get,
         "/audit-logs",
         list,
-        Op::new("audit", "Read the audit log")
-            .query::<AuditQuery>()
-            .ok_list::<AuditLogEntry>(),
+        Op::new("audit", "Read the audit log").query::<AuditQuery>().ok_list::<AuditLogEntry>(),
     )
 }
 
@@ -67,21 +65,12 @@ async fn list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
     p.require(Permission::AuditRead)?;
-    let tenant_id = if p.is_platform() {
-        p.acting_tenant.clone()
-    } else {
-        Some(p.scope()?.tenant_id)
-    };
+    let tenant_id = if p.is_platform() { p.acting_tenant.clone() } else { Some(p.scope()?.tenant_id) };
     let mut v = Violations::new();
     let page = v.range("page", q.page.unwrap_or(1), 1, 1_000_000);
     let per_page = v.range("per_page", q.per_page.unwrap_or(50), 1, 200);
     let mut time = |field: &str, raw: &Option<String>| {
-        raw.as_deref().and_then(|r| {
-            v.parsed(
-                field,
-                kasir_domain::time::parse_ts(r).ok_or("must be an RFC 3339 time"),
-            )
-        })
+        raw.as_deref().and_then(|r| v.parsed(field, kasir_domain::time::parse_ts(r).ok_or("must be an RFC 3339 time")))
     };
     let from = time("from", &q.from);
     let to = time("to", &q.to);
@@ -91,14 +80,7 @@ async fn list(
         }
     }
     v.finish().map_err(ApiError::Validation)?;
-    let filter = AuditFilter {
-        tenant_id,
-        actor_id: q.actor_id,
-        entity: q.entity,
-        action: q.action,
-        from,
-        to,
-    };
+    let filter = AuditFilter { tenant_id, actor_id: q.actor_id, entity: q.entity, action: q.action, from, to };
     let (rows, total) = audit::list(&s.db, &filter, page, per_page).await?;
     let items: Vec<AuditLogEntry> = rows
         .into_iter()

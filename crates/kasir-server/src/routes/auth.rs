@@ -109,14 +109,11 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Post,
         "/auth/refresh",
         refresh,
-        Op::new(
-            "auth",
-            "Trade a refresh token for a new pair (the old one stops working)",
-        )
-        .public()
-        .body::<RefreshRequest>()
-        .ok::<TokenPair>()
-        .errors(&[401]),
+        Op::new("auth", "Trade a refresh token for a new pair (the old one stops working)")
+            .public()
+            .body::<RefreshRequest>()
+            .ok::<TokenPair>()
+            .errors(&[401]),
     )
     .route(
         Method::Post,
@@ -128,18 +125,8 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .ok::<LogoutResult>()
             .errors(&[401]),
     )
-    .route(
-        Method::Get,
-        "/auth/me",
-        me,
-        Op::new("auth", "The signed-in user").ok::<AuthUser>(),
-    )
-    .route(
-        Method::Get,
-        "/auth/verify",
-        verify,
-        Op::new("auth", "Check an access token").ok::<VerifyResult>(),
-    )
+    .route(Method::Get, "/auth/me", me, Op::new("auth", "The signed-in user").ok::<AuthUser>())
+    .route(Method::Get, "/auth/verify", verify, Op::new("auth", "Check an access token").ok::<VerifyResult>())
     .route(
         Method::Post,
         "/auth/password",
@@ -156,21 +143,13 @@ pub async fn auth_user(db: &Db, p: &Principal) -> Result<AuthUser, ApiError> {
     let outlet_ids = match (&p.outlets, &p.tenant_id) {
         (None, Some(tenant_id)) => {
             let scope = kasir_store::Scope::tenant(tenant_id.clone());
-            let q = kasir_store::crud::ListQuery {
-                per_page: 200,
-                ..Default::default()
-            };
-            kasir_store::crud::list::<kasir_store::outlets::Outlet>(
-                db,
-                &kasir_store::outlets::OUTLETS,
-                &scope,
-                &q,
-            )
-            .await?
-            .items
-            .into_iter()
-            .map(|o| o.id)
-            .collect()
+            let q = kasir_store::crud::ListQuery { per_page: 200, ..Default::default() };
+            kasir_store::crud::list::<kasir_store::outlets::Outlet>(db, &kasir_store::outlets::OUTLETS, &scope, &q)
+                .await?
+                .items
+                .into_iter()
+                .map(|o| o.id)
+                .collect()
         }
         _ => p.outlet_ids.clone(),
     };
@@ -182,11 +161,7 @@ pub async fn auth_user(db: &Db, p: &Principal) -> Result<AuthUser, ApiError> {
         role: p.role.clone(),
         tenant_id: p.tenant_id.clone(),
         outlet_ids,
-        permissions: p
-            .permissions
-            .iter()
-            .map(|x| x.as_str().to_string())
-            .collect(),
+        permissions: p.permissions.iter().map(|x| x.as_str().to_string()).collect(),
     })
 }
 
@@ -196,10 +171,7 @@ async fn token_pair(
     session_id: &str,
     refresh_token: String,
 ) -> Result<TokenPair, ApiError> {
-    let access = s
-        .tokens
-        .issue(user_id, session_id)
-        .map_err(|e| ApiError::internal("signing a token", e))?;
+    let access = s.tokens.issue(user_id, session_id).map_err(|e| ApiError::internal("signing a token", e))?;
     let principal = crate::auth::principal::from_access_token(s, &access).await?;
     Ok(TokenPair {
         access_token: access,
@@ -243,55 +215,25 @@ async fn login(
     ApiJson(b): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let actor = request_actor(&headers, ip.clone());
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     let key = v::username_key(&b.username);
     if key.is_empty() || key.len() > 100 || b.password.len() > 1024 {
-        return Err(ApiError::Unauthorized(
-            "invalid username or password".into(),
-        ));
+        return Err(ApiError::Unauthorized("invalid username or password".into()));
     }
     let account_key = format!("user:{key}");
     let ip_key = format!("ip:{}", ip.as_deref().unwrap_or("unknown"));
-    if let Some(secs) = auth::throttle_locked(&s.db, &[account_key.clone(), ip_key.clone()]).await?
-    {
-        audit_alone(
-            &s.db,
-            &actor,
-            None,
-            "auth.login_throttled",
-            None,
-            serde_json::json!({ "username": key }),
-        )
-        .await?;
-        return Err(ApiError::RateLimited {
-            retry_after_secs: secs,
-        });
+    if let Some(secs) = auth::throttle_locked(&s.db, &[account_key.clone(), ip_key.clone()]).await? {
+        audit_alone(&s.db, &actor, None, "auth.login_throttled", None, serde_json::json!({ "username": key })).await?;
+        return Err(ApiError::RateLimited { retry_after_secs: secs });
     }
     let candidate = auth::find_login(&s.db, &key).await?;
-    let verified = passwords::verify(
-        b.password,
-        candidate.as_ref().map(|c| c.password_hash.clone()),
-    )
-    .await;
+    let verified = passwords::verify(b.password, candidate.as_ref().map(|c| c.password_hash.clone())).await;
     let Some(user) = candidate.filter(|_| verified) else {
         let base = s.config.login_lock_seconds;
         auth::throttle_fail(&s.db, &account_key, ACCOUNT_THRESHOLD, base).await?;
         auth::throttle_fail(&s.db, &ip_key, IP_THRESHOLD, base).await?;
-        audit_alone(
-            &s.db,
-            &actor,
-            None,
-            "auth.login_failed",
-            None,
-            serde_json::json!({ "username": key }),
-        )
-        .await?;
-        return Err(ApiError::Unauthorized(
-            "invalid username or password".into(),
-        ));
+        audit_alone(&s.db, &actor, None, "auth.login_failed", None, serde_json::json!({ "username": key })).await?;
+        return Err(ApiError::Unauthorized("invalid username or password".into()));
     };
     if user.is_active == 0 || user.tenant_active == Some(0) {
         audit_alone(
@@ -308,13 +250,7 @@ async fn login(
     auth::throttle_reset(&s.db, &account_key).await?;
     let session_id = kasir_domain::ids::new_id();
     let refresh = tokens::random_secret();
-    let mut tx =
-        s.db.begin(Actor {
-            id: Some(user.id.clone()),
-            kind: "user",
-            ..actor
-        })
-        .await?;
+    let mut tx = s.db.begin(Actor { id: Some(user.id.clone()), kind: "user", ..actor }).await?;
     auth::create_session(
         &mut tx,
         &session_id,
@@ -324,13 +260,7 @@ async fn login(
         user_agent.as_deref(),
     )
     .await?;
-    tx.audit(
-        user.tenant_id.as_deref(),
-        "auth.login",
-        "auth",
-        Some(&session_id),
-        serde_json::Value::Null,
-    );
+    tx.audit(user.tenant_id.as_deref(), "auth.login", "auth", Some(&session_id), serde_json::Value::Null);
     tx.commit().await?;
     Ok(ok(token_pair(&s, &user.id, &session_id, refresh).await?))
 }
@@ -352,32 +282,16 @@ async fn refresh(
     )
     .await?;
     match outcome {
-        Rotation::Rotated {
-            session_id,
-            user_id,
-        } => {
+        Rotation::Rotated { session_id, user_id } => {
             tx.commit().await?;
             Ok(ok(token_pair(&s, &user_id, &session_id, new_refresh).await?))
         }
-        Rotation::Reused {
-            session_id,
-            user_id,
-        } => {
-            tx.audit(
-                None,
-                "auth.refresh_reuse",
-                "auth",
-                Some(&session_id),
-                serde_json::json!({ "user_id": user_id }),
-            );
+        Rotation::Reused { session_id, user_id } => {
+            tx.audit(None, "auth.refresh_reuse", "auth", Some(&session_id), serde_json::json!({ "user_id": user_id }));
             tx.commit().await?;
-            Err(ApiError::Unauthorized(
-                "this refresh token was already used; the login has been revoked".into(),
-            ))
+            Err(ApiError::Unauthorized("this refresh token was already used; the login has been revoked".into()))
         }
-        Rotation::Invalid => Err(ApiError::Unauthorized(
-            "the refresh token is invalid or expired".into(),
-        )),
+        Rotation::Invalid => Err(ApiError::Unauthorized("the refresh token is invalid or expired".into())),
     }
 }
 
@@ -388,27 +302,16 @@ async fn logout(
     ApiJson(b): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
     let mut tx = s.db.begin(request_actor(&headers, ip)).await?;
-    let Some((session_id, user_id)) =
-        auth::session_of_refresh(&mut tx, &tokens::token_hash(&b.refresh_token)).await?
+    let Some((session_id, user_id)) = auth::session_of_refresh(&mut tx, &tokens::token_hash(&b.refresh_token)).await?
     else {
-        return Err(ApiError::Unauthorized(
-            "the refresh token is invalid".into(),
-        ));
+        return Err(ApiError::Unauthorized("the refresh token is invalid".into()));
     };
     tx.actor.id = Some(user_id);
     tx.actor.kind = "user";
     let revoked = auth::revoke_session(&mut tx, &session_id, "logout").await?;
-    tx.audit(
-        None,
-        "auth.logout",
-        "auth",
-        Some(&session_id),
-        serde_json::Value::Null,
-    );
+    tx.audit(None, "auth.logout", "auth", Some(&session_id), serde_json::Value::Null);
     tx.commit().await?;
-    Ok(ok(LogoutResult {
-        logged_out: revoked,
-    }))
+    Ok(ok(LogoutResult { logged_out: revoked }))
 }
 
 async fn me(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
@@ -419,10 +322,7 @@ async fn me(State(s): State<AppState>, p: Principal) -> Result<Response, ApiErro
 }
 
 async fn verify(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
-    Ok(ok(VerifyResult {
-        valid: true,
-        user: auth_user(&s.db, &p).await?,
-    }))
+    Ok(ok(VerifyResult { valid: true, user: auth_user(&s.db, &p).await? }))
 }
 
 async fn change_password(
@@ -433,38 +333,21 @@ async fn change_password(
     let (Some(user_id), Some(session_id)) = (p.user_id(), p.session_id()) else {
         return Err(ApiError::Forbidden("API keys have no password".into()));
     };
-    let new_password =
-        v::parse_password(&b.new_password).map_err(|m| ApiError::field("new_password", m))?;
+    let new_password = v::parse_password(&b.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let account_key = format!("user:{}", v::username_key(&p.username));
     if let Some(secs) = auth::throttle_locked(&s.db, std::slice::from_ref(&account_key)).await? {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: secs,
-        });
+        return Err(ApiError::RateLimited { retry_after_secs: secs });
     }
     let mut tx = s.db.begin(p.actor()).await?;
-    let stored = kasir_store::users::password_hash(&mut tx, user_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let stored = kasir_store::users::password_hash(&mut tx, user_id).await?.ok_or(StoreError::NotFound)?;
     if !passwords::verify(b.current_password, Some(stored)).await {
         drop(tx);
-        auth::throttle_fail(
-            &s.db,
-            &account_key,
-            ACCOUNT_THRESHOLD,
-            s.config.login_lock_seconds,
-        )
-        .await?;
-        return Err(ApiError::field(
-            "current_password",
-            "is not your current password",
-        ));
+        auth::throttle_fail(&s.db, &account_key, ACCOUNT_THRESHOLD, s.config.login_lock_seconds).await?;
+        return Err(ApiError::field("current_password", "is not your current password"));
     }
-    let hash = passwords::hash(new_password)
-        .await
-        .map_err(|e| ApiError::internal("hashing a password", e))?;
+    let hash = passwords::hash(new_password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
     kasir_store::users::set_password_hash(&mut tx, user_id, &hash).await?;
-    let revoked =
-        auth::revoke_other_sessions(&mut tx, user_id, Some(session_id), "password_changed").await?;
+    let revoked = auth::revoke_other_sessions(&mut tx, user_id, Some(session_id), "password_changed").await?;
     tx.audit(
         p.tenant_id.as_deref(),
         "auth.password_change",
@@ -473,7 +356,5 @@ async fn change_password(
         serde_json::json!({ "revoked_sessions": revoked }),
     );
     tx.commit().await?;
-    Ok(ok(PasswordChanged {
-        revoked_sessions: revoked,
-    }))
+    Ok(ok(PasswordChanged { revoked_sessions: revoked }))
 }

@@ -70,16 +70,9 @@ impl Resource for Outlets {
     const READ: Permission = Permission::OutletsRead;
     const WRITE: Permission = Permission::OutletsManage;
 
-    async fn create(
-        p: &Principal,
-        tx: &mut Tx,
-        scope: &Scope,
-        b: CreateOutlet,
-    ) -> Result<Outlet, ApiError> {
+    async fn create(p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateOutlet) -> Result<Outlet, ApiError> {
         if scope.outlets.is_some() {
-            return Err(ApiError::Forbidden(
-                "only users who see every outlet may create outlets".into(),
-            ));
+            return Err(ApiError::Forbidden("only users who see every outlet may create outlets".into()));
         }
         let _ = p;
         let id = new_record_id(b.id.as_deref())?;
@@ -88,11 +81,7 @@ impl Resource for Outlets {
         let code = v.parsed("code", v::parse_code(&b.code));
         let timezone = match &b.timezone {
             Some(tz) => v.parsed("timezone", v::parse_timezone(tz)),
-            None => Some(
-                kasir_store::tenants::get_in_tx(tx, &scope.tenant_id)
-                    .await?
-                    .timezone,
-            ),
+            None => Some(kasir_store::tenants::get_in_tx(tx, &scope.tenant_id).await?.timezone),
         };
         let values = vec![
             ("name", Value::from(name)),
@@ -100,14 +89,8 @@ impl Resource for Outlets {
             ("address", opt(&mut v, "address", b.address.as_deref(), 300)),
             ("phone", opt(&mut v, "phone", b.phone.as_deref(), 30)),
             ("timezone", Value::Text(timezone)),
-            (
-                "receipt_header",
-                opt(&mut v, "receipt_header", b.receipt_header.as_deref(), 1000),
-            ),
-            (
-                "receipt_footer",
-                opt(&mut v, "receipt_footer", b.receipt_footer.as_deref(), 1000),
-            ),
+            ("receipt_header", opt(&mut v, "receipt_header", b.receipt_header.as_deref(), 1000)),
+            ("receipt_footer", opt(&mut v, "receipt_footer", b.receipt_footer.as_deref(), 1000)),
             ("is_active", Value::from(b.is_active.unwrap_or(true))),
         ];
         v.finish().map_err(ApiError::Validation)?;
@@ -132,10 +115,7 @@ impl Resource for Outlets {
             values.push(("code", Value::Text(v.parsed("code", v::parse_code(code)))));
         }
         if let Some(tz) = &b.timezone {
-            values.push((
-                "timezone",
-                Value::Text(v.parsed("timezone", v::parse_timezone(tz))),
-            ));
+            values.push(("timezone", Value::Text(v.parsed("timezone", v::parse_timezone(tz)))));
         }
         for (field, value, max) in [
             ("address", &b.address, 300),

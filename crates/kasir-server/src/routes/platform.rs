@@ -39,25 +39,18 @@ pub struct Health {
 
 /// Routes under `/api/v1`.
 pub fn api_routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
-    api.route(
-        Method::Get,
-        "/ping",
-        ping,
-        Op::new("platform", "Liveness check").public().ok::<Pong>(),
-    )
-    .route(
-        Method::Get,
-        "/openapi.json",
-        openapi_json,
-        Op::new("platform", "This OpenAPI document")
-            .public()
-            .ok_raw(
+    api.route(Method::Get, "/ping", ping, Op::new("platform", "Liveness check").public().ok::<Pong>())
+        .route(
+            Method::Get,
+            "/openapi.json",
+            openapi_json,
+            Op::new("platform", "This OpenAPI document").public().ok_raw(
                 200,
                 "application/json",
                 ObjectBuilder::new().schema_type(Type::Object),
             ),
-    )
-    .undocumented(|r| r.route("/docs", get(docs_page)))
+        )
+        .undocumented(|r| r.route("/docs", get(docs_page)))
 }
 
 /// Routes at the root.
@@ -102,32 +95,17 @@ async fn health(State(s): State<AppState>) -> Response {
         uptime_s: s.started.elapsed().as_secs(),
         version: env!("CARGO_PKG_VERSION").into(),
     };
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body)).into_response()
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
     let text = s.metrics.render(s.db.pool_stats());
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 async fn openapi_json(State(s): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        s.openapi_json.clone(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], s.openapi_json.clone()).into_response()
 }
 
 /// A page that renders the document with a viewer loaded by the browser.

@@ -83,26 +83,13 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
     let item = format!("{}/{{id}}", R::PATH);
     let entity = R::DEF.entity;
     let mut list_op = Op::new(R::TAG, format!("List {entity}s"))
-        .query_param(
-            "page",
-            "Page number, from 1",
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(1)),
-        )
+        .query_param("page", "Page number, from 1", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
         .query_param(
             "per_page",
             "Records per page (at most 200)",
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(1))
-                .maximum(Some(200)),
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)),
         )
-        .query_param(
-            "search",
-            "Case-insensitive text search",
-            ObjectBuilder::new().schema_type(Type::String),
-        )
+        .query_param("search", "Case-insensitive text search", ObjectBuilder::new().schema_type(Type::String))
         .query_param(
             "sort",
             "Field to sort by; prefix with - for descending",
@@ -114,19 +101,10 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
             ColType::Bool => Type::Boolean,
             _ => Type::String,
         };
-        list_op = list_op.query_param(
-            col.name,
-            "Filter: equal to",
-            ObjectBuilder::new().schema_type(ty),
-        );
+        list_op = list_op.query_param(col.name, "Filter: equal to", ObjectBuilder::new().schema_type(ty));
     }
     api = api
-        .route(
-            Method::Get,
-            R::PATH,
-            list::<R>,
-            list_op.ok_list::<R::Record>(),
-        )
+        .route(Method::Get, R::PATH, list::<R>, list_op.ok_list::<R::Record>())
         .route(
             Method::Post,
             R::PATH,
@@ -137,24 +115,14 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
                 .created::<R::Record>()
                 .errors(&[409]),
         )
-        .route(
-            Method::Get,
-            &item,
-            get::<R>,
-            Op::new(R::TAG, format!("Get a {entity}"))
-                .path_id("id")
-                .ok::<R::Record>(),
-        )
+        .route(Method::Get, &item, get::<R>, Op::new(R::TAG, format!("Get a {entity}")).path_id("id").ok::<R::Record>())
         .route(
             Method::Patch,
             &item,
             update::<R>,
             Op::new(R::TAG, format!("Change a {entity}"))
                 .path_id("id")
-                .header(
-                    "If-Match",
-                    "The version the change is based on; a stale one gives 409 version_conflict",
-                )
+                .header("If-Match", "The version the change is based on; a stale one gives 409 version_conflict")
                 .body::<R::Update>()
                 .ok::<R::Record>()
                 .errors(&[409]),
@@ -184,11 +152,7 @@ async fn list<R: Resource>(
     Ok(ok_list(page.items, q.page, q.per_page, page.total))
 }
 
-async fn get<R: Resource>(
-    State(s): State<AppState>,
-    p: Principal,
-    IdPath(id): IdPath,
-) -> Result<Response, ApiError> {
+async fn get<R: Resource>(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
     p.require(R::READ)?;
     let scope = p.scope()?;
     Ok(ok(crud::get::<R::Record>(&s.db, R::DEF, &scope, &id).await?))
@@ -243,10 +207,7 @@ async fn delete<R: Resource>(
 /// Picks the version to check: `If-Match` wins over a `version` in the body; both must agree if both are sent.
 pub fn expected_version(header: Option<i64>, body: Option<i64>) -> Result<Option<i64>, ApiError> {
     match (header, body) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::field(
-            "version",
-            "does not match the If-Match header",
-        )),
+        (Some(h), Some(b)) if h != b => Err(ApiError::field("version", "does not match the If-Match header")),
         (Some(h), _) => Ok(Some(h)),
         (None, b) => Ok(b),
     }
@@ -255,8 +216,8 @@ pub fn expected_version(header: Option<i64>, body: Option<i64>) -> Result<Option
 /// Parses `page`, `per_page`, `search`, `sort` and filters named after the resource's fields.
 /// Unknown parameters are refused so that a misspelt filter never silently returns everything.
 pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw).map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
     let mut q = ListQuery::default();
     let mut errors = Vec::new();
     for (key, value) in pairs {
@@ -267,10 +228,7 @@ pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiEr
             },
             "per_page" => match value.parse::<i64>() {
                 Ok(n) if (1..=200).contains(&n) => q.per_page = n,
-                _ => errors.push(FieldError::new(
-                    "per_page",
-                    "must be a number from 1 to 200",
-                )),
+                _ => errors.push(FieldError::new("per_page", "must be a number from 1 to 200")),
             },
             "search" => q.search = Some(value.chars().take(200).collect()),
             "sort" => {
@@ -278,8 +236,8 @@ pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiEr
                     Some(n) => (n.to_string(), true),
                     None => (value.clone(), false),
                 };
-                let sortable = matches!(name.as_str(), "created_at" | "updated_at")
-                    || def.column(&name).is_some_and(|c| c.sort);
+                let sortable =
+                    matches!(name.as_str(), "created_at" | "updated_at") || def.column(&name).is_some_and(|c| c.sort);
                 if sortable {
                     q.sort = Some((name, desc));
                 } else {
@@ -319,9 +277,7 @@ fn filter_value(ty: ColType, raw: &str) -> Option<Value> {
 pub fn new_record_id(client: Option<&str>) -> Result<String, ApiError> {
     match client {
         None => Ok(kasir_domain::ids::new_id()),
-        Some(raw) => {
-            kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("id", "must be a UUID"))
-        }
+        Some(raw) => kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("id", "must be a UUID")),
     }
 }
 

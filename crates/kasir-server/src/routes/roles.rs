@@ -53,13 +53,7 @@ fn check_permissions(p: &Principal, v: &mut Violations, raw: &[String]) -> Vec<S
     match permissions::parse_tenant_permissions(raw) {
         Ok(set) => {
             if let Some(missing) = set.iter().find(|perm| !p.has(**perm)) {
-                v.add(
-                    "permissions",
-                    format!(
-                        "you cannot grant '{}', which you do not hold",
-                        missing.as_str()
-                    ),
-                );
+                v.add("permissions", format!("you cannot grant '{}', which you do not hold", missing.as_str()));
             }
             set.iter().map(|p| p.as_str().to_string()).collect()
         }
@@ -88,12 +82,7 @@ impl Resource for Roles {
     const READ: Permission = Permission::RolesRead;
     const WRITE: Permission = Permission::RolesManage;
 
-    async fn create(
-        p: &Principal,
-        tx: &mut Tx,
-        scope: &Scope,
-        b: CreateRole,
-    ) -> Result<Role, ApiError> {
+    async fn create(p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateRole) -> Result<Role, ApiError> {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
         let name = check_name(&mut v, &b.name);
@@ -134,16 +123,10 @@ impl Resource for Roles {
             values.push(("name", Value::from(name)));
         }
         if let Some(d) = &b.description {
-            values.push((
-                "description",
-                Value::Text(v.opt_text("description", d.as_deref(), 300)),
-            ));
+            values.push(("description", Value::Text(v.opt_text("description", d.as_deref(), 300))));
         }
         if let Some(perms) = &b.permissions {
-            values.push((
-                "permissions",
-                Value::json(&check_permissions(p, &mut v, perms)),
-            ));
+            values.push(("permissions", Value::json(&check_permissions(p, &mut v, perms))));
         }
         v.finish().map_err(ApiError::Validation)?;
         Ok(crud::update(tx, &ROLES, scope, &current.id, version, &values).await?)
@@ -185,20 +168,14 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
 }
 
 async fn list_permissions(_p: Principal) -> Result<Response, ApiError> {
-    let roles: Vec<(BuiltinRole, BTreeSet<Permission>)> = BuiltinRole::ALL
-        .iter()
-        .map(|r| (*r, r.permissions()))
-        .collect();
+    let roles: Vec<(BuiltinRole, BTreeSet<Permission>)> =
+        BuiltinRole::ALL.iter().map(|r| (*r, r.permissions())).collect();
     let list: Vec<PermissionInfo> = permissions::ALL
         .iter()
         .map(|perm| PermissionInfo {
             name: perm.as_str().into(),
             description: perm.description().into(),
-            builtin_roles: roles
-                .iter()
-                .filter(|(_, s)| s.contains(perm))
-                .map(|(r, _)| r.as_str().into())
-                .collect(),
+            builtin_roles: roles.iter().filter(|(_, s)| s.contains(perm)).map(|(r, _)| r.as_str().into()).collect(),
         })
         .collect();
     Ok(ok(list))

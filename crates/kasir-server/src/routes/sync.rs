@@ -57,10 +57,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Get,
         "/sync/pull",
         pull,
-        Op::new("sync", "Pull changes since a cursor")
-            .query::<PullQuery>()
-            .ok::<PullResult>()
-            .errors(&[410]),
+        Op::new("sync", "Pull changes since a cursor").query::<PullQuery>().ok::<PullResult>().errors(&[410]),
     )
 }
 
@@ -71,42 +68,24 @@ fn encode_cursor(seq: i64) -> String {
 fn decode_cursor(raw: &str) -> Option<i64> {
     let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix("v1:")?
-        .parse::<i64>()
-        .ok()
-        .filter(|s| *s >= 0)
+    text.strip_prefix("v1:")?.parse::<i64>().ok().filter(|s| *s >= 0)
 }
 
-async fn pull(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiQuery(q): ApiQuery<PullQuery>,
-) -> Result<Response, ApiError> {
+async fn pull(State(s): State<AppState>, p: Principal, ApiQuery(q): ApiQuery<PullQuery>) -> Result<Response, ApiError> {
     p.require(Permission::SyncPull)?;
     let scope = p.scope()?;
     let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => 0,
-        Some(c) => decode_cursor(c)
-            .ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?,
+        Some(c) => decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?,
     };
     let limit = q.limit.unwrap_or(500);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 1000"));
     }
     let mut entities = Vec::new();
-    for e in q
-        .entities
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
+    for e in q.entities.as_deref().unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
         if !ENTITIES.contains(&e) {
-            return Err(ApiError::field(
-                "entities",
-                &format!("unknown entity '{e}'"),
-            ));
+            return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
         }
         entities.push(e.to_string());
     }
@@ -123,11 +102,7 @@ async fn pull(
             data: c.data,
         })
         .collect();
-    Ok(ok(PullResult {
-        changes,
-        cursor: encode_cursor(page.until_seq),
-        has_more: page.has_more,
-    }))
+    Ok(ok(PullResult { changes, cursor: encode_cursor(page.until_seq), has_more: page.has_more }))
 }
 
 #[cfg(test)]

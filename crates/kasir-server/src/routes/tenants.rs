@@ -83,30 +83,18 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Post,
         "/tenants",
         create,
-        Op::new(
-            "tenants",
-            "Create a tenant and its owner (platform operator)",
-        )
-        .body::<CreateTenant>()
-        .created::<TenantCreated>()
-        .errors(&[409]),
+        Op::new("tenants", "Create a tenant and its owner (platform operator)")
+            .body::<CreateTenant>()
+            .created::<TenantCreated>()
+            .errors(&[409]),
     )
     .route(
         Method::Get,
         "/tenants",
         list,
-        Op::new("tenants", "List tenants")
-            .query::<TenantListQuery>()
-            .ok_list::<Tenant>(),
+        Op::new("tenants", "List tenants").query::<TenantListQuery>().ok_list::<Tenant>(),
     )
-    .route(
-        Method::Get,
-        "/tenants/{id}",
-        get,
-        Op::new("tenants", "Get a tenant")
-            .path_id("id")
-            .ok::<Tenant>(),
-    )
+    .route(Method::Get, "/tenants/{id}", get, Op::new("tenants", "Get a tenant").path_id("id").ok::<Tenant>())
     .route(
         Method::Patch,
         "/tenants/{id}",
@@ -134,14 +122,8 @@ async fn create(
     let mut v = Violations::new();
     let name = v.text("name", &b.name, 1, 100);
     let slug = v.parsed("slug", v::parse_slug(&b.slug));
-    let currency = v.parsed(
-        "currency",
-        v::parse_currency(b.currency.as_deref().unwrap_or("IDR")),
-    );
-    let timezone = v.parsed(
-        "timezone",
-        v::parse_timezone(b.timezone.as_deref().unwrap_or("Asia/Jakarta")),
-    );
+    let currency = v.parsed("currency", v::parse_currency(b.currency.as_deref().unwrap_or("IDR")));
+    let timezone = v.parsed("timezone", v::parse_timezone(b.timezone.as_deref().unwrap_or("Asia/Jakarta")));
     let cash_rounding = rounding(&mut v, b.cash_rounding.unwrap_or(0));
     let username = v.parsed("owner.username", v::parse_username(&b.owner.username));
     let password = v.parsed("owner.password", v::parse_password(&b.owner.password));
@@ -156,14 +138,9 @@ async fn create(
     let (Some(slug), Some(currency), Some(timezone), Some(username), Some(password)) =
         (slug, currency, timezone, username, password)
     else {
-        return Err(ApiError::internal(
-            "tenant create",
-            "validated fields missing",
-        ));
+        return Err(ApiError::internal("tenant create", "validated fields missing"));
     };
-    let hash = passwords::hash(password)
-        .await
-        .map_err(|e| ApiError::internal("hashing a password", e))?;
+    let hash = passwords::hash(password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
     let owner_id = kasir_domain::ids::new_id();
     let new = NewTenant {
         id: id.clone(),
@@ -189,17 +166,12 @@ async fn create(
     let mut tx = s.db.begin(p.actor()).await?;
     let tenant = tenants::create(&mut tx, &new).await.map_err(|e| match e {
         kasir_store::StoreError::Conflict { field } if field == "username_key" => {
-            kasir_store::StoreError::Conflict {
-                field: "owner.username".into(),
-            }
-            .into()
+            kasir_store::StoreError::Conflict { field: "owner.username".into() }.into()
         }
         other => ApiError::from(other),
     })?;
     tx.commit().await?;
-    let owner = kasir_store::users::get_any(&s.db, &owner_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let owner = kasir_store::users::get_any(&s.db, &owner_id).await?.ok_or(ApiError::NotFound)?;
     Ok(created(TenantCreated { tenant, owner }))
 }
 
@@ -231,11 +203,7 @@ async fn list(
     Ok(ok_list(own, page, per_page, total))
 }
 
-async fn get(
-    State(s): State<AppState>,
-    p: Principal,
-    IdPath(id): IdPath,
-) -> Result<Response, ApiError> {
+async fn get(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
     if !may_see(&p, &id) {
         return Err(ApiError::NotFound);
     }
@@ -262,16 +230,10 @@ async fn update(
         values.push(("name", Value::from(v.text("name", n, 1, 100))));
     }
     if let Some(c) = &b.currency {
-        values.push((
-            "currency",
-            Value::Text(v.parsed("currency", v::parse_currency(c))),
-        ));
+        values.push(("currency", Value::Text(v.parsed("currency", v::parse_currency(c)))));
     }
     if let Some(tz) = &b.timezone {
-        values.push((
-            "timezone",
-            Value::Text(v.parsed("timezone", v::parse_timezone(tz))),
-        ));
+        values.push(("timezone", Value::Text(v.parsed("timezone", v::parse_timezone(tz)))));
     }
     if let Some(x) = b.prices_include_tax {
         values.push(("prices_include_tax", Value::from(x)));
@@ -284,9 +246,7 @@ async fn update(
     }
     if let Some(x) = b.is_active {
         if !p.is_platform() {
-            return Err(ApiError::Forbidden(
-                "only the platform operator can suspend a tenant".into(),
-            ));
+            return Err(ApiError::Forbidden("only the platform operator can suspend a tenant".into()));
         }
         values.push(("is_active", Value::from(x)));
     }

@@ -69,19 +69,12 @@ async fn check_role(
             v.add("role", "platform operators cannot belong to a tenant");
             Ok(role.into())
         }
-        Some(BuiltinRole::SuperAdmin)
-            if !(p.is_platform() || p.role == BuiltinRole::SuperAdmin.as_str()) =>
-        {
-            Err(ApiError::Forbidden(
-                "only an owner can make another owner".into(),
-            ))
+        Some(BuiltinRole::SuperAdmin) if !(p.is_platform() || p.role == BuiltinRole::SuperAdmin.as_str()) => {
+            Err(ApiError::Forbidden("only an owner can make another owner".into()))
         }
         Some(builtin) => {
             if !builtin.permissions().is_subset(&p.permissions) {
-                return Err(ApiError::Forbidden(format!(
-                    "you cannot grant the role '{}'",
-                    builtin.as_str()
-                )));
+                return Err(ApiError::Forbidden(format!("you cannot grant the role '{}'", builtin.as_str())));
             }
             Ok(builtin.as_str().into())
         }
@@ -91,14 +84,9 @@ async fn check_role(
                 Ok(role.into())
             }
             Some(perms) => {
-                let grants_more = perms
-                    .iter()
-                    .filter_map(|s| Permission::parse(s))
-                    .any(|perm| !p.has(perm));
+                let grants_more = perms.iter().filter_map(|s| Permission::parse(s)).any(|perm| !p.has(perm));
                 if grants_more {
-                    return Err(ApiError::Forbidden(format!(
-                        "you cannot grant the role '{role}'"
-                    )));
+                    return Err(ApiError::Forbidden(format!("you cannot grant the role '{role}'")));
                 }
                 Ok(role.trim().into())
             }
@@ -131,16 +119,9 @@ async fn check_outlets(
 }
 
 /// A caller may only change users whose role they could grant.
-async fn check_may_manage(
-    p: &Principal,
-    tx: &mut Tx,
-    scope: &Scope,
-    target: &User,
-) -> Result<(), ApiError> {
+async fn check_may_manage(p: &Principal, tx: &mut Tx, scope: &Scope, target: &User) -> Result<(), ApiError> {
     let mut ignored = Violations::new();
-    check_role(p, tx, scope, &mut ignored, &target.role)
-        .await
-        .map(|_| ())
+    check_role(p, tx, scope, &mut ignored, &target.role).await.map(|_| ())
 }
 
 impl Resource for Users {
@@ -153,22 +134,14 @@ impl Resource for Users {
     const READ: Permission = Permission::UsersRead;
     const WRITE: Permission = Permission::UsersManage;
 
-    async fn create(
-        p: &Principal,
-        tx: &mut Tx,
-        scope: &Scope,
-        b: CreateUser,
-    ) -> Result<User, ApiError> {
+    async fn create(p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateUser) -> Result<User, ApiError> {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
         let username = v.parsed("username", v::parse_username(&b.username));
         let password = v.parsed("password", v::parse_password(&b.password));
         let name = v.text("name", &b.name, 1, 100);
-        let email = b
-            .email
-            .as_deref()
-            .filter(|e| !e.trim().is_empty())
-            .and_then(|e| v.parsed("email", v::parse_email(e)));
+        let email =
+            b.email.as_deref().filter(|e| !e.trim().is_empty()).and_then(|e| v.parsed("email", v::parse_email(e)));
         let role = check_role(p, tx, scope, &mut v, &b.role).await?;
         let outlets = check_outlets(tx, scope, &mut v, &b.outlet_ids).await?;
         if scope.outlets.is_some() && outlets.is_empty() {
@@ -176,14 +149,9 @@ impl Resource for Users {
         }
         v.finish().map_err(ApiError::Validation)?;
         let (Some(username), Some(password)) = (username, password) else {
-            return Err(ApiError::internal(
-                "user create",
-                "validated fields missing",
-            ));
+            return Err(ApiError::internal("user create", "validated fields missing"));
         };
-        let hash = passwords::hash(password)
-            .await
-            .map_err(|e| ApiError::internal("hashing a password", e))?;
+        let hash = passwords::hash(password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
         let values = [
             ("username_key", Value::from(username_key(&username))),
             ("username", Value::from(username)),
@@ -194,9 +162,7 @@ impl Resource for Users {
             ("outlet_ids", Value::json(&outlets)),
             ("is_active", Value::from(b.is_active.unwrap_or(true))),
         ];
-        let user: User = crud::create(tx, &USERS, scope, &id, &values)
-            .await
-            .map_err(username_conflict)?;
+        let user: User = crud::create(tx, &USERS, scope, &id, &values).await.map_err(username_conflict)?;
         kasir_store::users::set_outlets(tx, &scope.tenant_id, &user.id, &outlets).await?;
         Ok(user)
     }
@@ -224,10 +190,8 @@ impl Resource for Users {
             values.push(("name", Value::from(v.text("name", n, 1, 100))));
         }
         if let Some(e) = &b.email {
-            let email = e
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .and_then(|e| v.parsed("email", v::parse_email(e)));
+            let email =
+                e.as_deref().filter(|e| !e.trim().is_empty()).and_then(|e| v.parsed("email", v::parse_email(e)));
             values.push(("email", Value::Text(email)));
         }
         if let Some(role) = &b.role {
@@ -259,22 +223,13 @@ impl Resource for Users {
         };
         v.finish().map_err(ApiError::Validation)?;
         if let Some(pw) = password {
-            let hash = passwords::hash(pw)
-                .await
-                .map_err(|e| ApiError::internal("hashing a password", e))?;
+            let hash = passwords::hash(pw).await.map_err(|e| ApiError::internal("hashing a password", e))?;
             kasir_store::users::set_password_hash(tx, &current.id, &hash).await?;
             end_logins = Some("password_reset");
-            tx.audit(
-                Some(&scope.tenant_id),
-                "user.password_reset",
-                "user",
-                Some(&current.id),
-                serde_json::Value::Null,
-            );
+            tx.audit(Some(&scope.tenant_id), "user.password_reset", "user", Some(&current.id), serde_json::Value::Null);
         }
-        let user: User = crud::update(tx, &USERS, scope, &current.id, version, &values)
-            .await
-            .map_err(username_conflict)?;
+        let user: User =
+            crud::update(tx, &USERS, scope, &current.id, version, &values).await.map_err(username_conflict)?;
         if let Some(outlets) = new_outlets {
             kasir_store::users::set_outlets(tx, &scope.tenant_id, &user.id, &outlets).await?;
         }
@@ -293,10 +248,7 @@ impl Resource for Users {
         version: Option<i64>,
     ) -> Result<User, ApiError> {
         if p.user_id() == Some(current.id.as_str()) {
-            return Err(ApiError::Rule {
-                code: "cannot_delete_self",
-                message: "you cannot delete yourself".into(),
-            });
+            return Err(ApiError::Rule { code: "cannot_delete_self", message: "you cannot delete yourself".into() });
         }
         check_may_manage(p, tx, scope, &current).await?;
         let user: User = crud::soft_delete(tx, &USERS, scope, &current.id, version).await?;
@@ -308,12 +260,8 @@ impl Resource for Users {
 /// Usernames are unique across tenants: say which field clashed.
 fn username_conflict(e: kasir_store::StoreError) -> ApiError {
     match e {
-        kasir_store::StoreError::Conflict { field }
-            if field == "username_key" || field == "username" =>
-        {
-            ApiError::from(kasir_store::StoreError::Conflict {
-                field: "username".into(),
-            })
+        kasir_store::StoreError::Conflict { field } if field == "username_key" || field == "username" => {
+            ApiError::from(kasir_store::StoreError::Conflict { field: "username".into() })
         }
         other => other.into(),
     }

@@ -36,12 +36,7 @@ async fn login_returns_a_token_pair_and_the_user(b: Backend) {
     assert_eq!(user["role"], "cashier");
     assert_eq!(user["tenant_id"], t.id.as_str());
     assert_eq!(user["outlet_ids"], json!([outlet]));
-    let perms: Vec<&str> = user["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .collect();
+    let perms: Vec<&str> = user["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     assert!(perms.contains(&"sales.create"));
     assert!(!perms.contains(&"users.manage"));
     let token = d["access_token"].as_str().unwrap();
@@ -88,39 +83,15 @@ async fn refresh_rotates_and_the_old_token_stops_working(b: Backend) {
     let s = TestServer::start(b).await;
     let first = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     let r1 = first.data()["refresh_token"].as_str().unwrap().to_string();
-    let second = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r1})),
-            &[],
-        )
-        .await;
+    let second = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r1})), &[]).await;
     assert_eq!(second.status, 200, "{:?}", second.body);
     let r2 = second.data()["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(r1, r2);
     let access2 = second.data()["access_token"].as_str().unwrap();
     assert_eq!(s.get("/auth/me", access2).await.status, 200);
-    let third = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r2})),
-            &[],
-        )
-        .await;
+    let third = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r2})), &[]).await;
     assert_eq!(third.status, 200);
-    let garbage = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": "nope"})),
-            &[],
-        )
-        .await;
+    let garbage = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": "nope"})), &[]).await;
     assert_eq!(garbage.status, 401);
 }
 
@@ -129,41 +100,14 @@ async fn reusing_a_rotated_refresh_token_revokes_the_whole_login(b: Backend) {
     let login = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     let r1 = login.data()["refresh_token"].as_str().unwrap().to_string();
     let a1 = login.data()["access_token"].as_str().unwrap().to_string();
-    let next = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r1})),
-            &[],
-        )
-        .await;
+    let next = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r1})), &[]).await;
     let r2 = next.data()["refresh_token"].as_str().unwrap().to_string();
     let a2 = next.data()["access_token"].as_str().unwrap().to_string();
     // An attacker replays the rotated token: refused, and the whole login dies with it.
-    let replay = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r1})),
-            &[],
-        )
-        .await;
+    let replay = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r1})), &[]).await;
     assert_eq!(replay.status, 401);
-    let after = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r2})),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        after.status, 401,
-        "the newest refresh token of a revoked login must fail"
-    );
+    let after = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r2})), &[]).await;
+    assert_eq!(after.status, 401, "the newest refresh token of a revoked login must fail");
     assert_eq!(s.get("/auth/me", &a1).await.status, 401);
     assert_eq!(s.get("/auth/me", &a2).await.status, 401);
     // Another login of the same user is untouched.
@@ -178,27 +122,11 @@ async fn logout_revokes_the_login(b: Backend) {
     let login = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     let r = login.data()["refresh_token"].as_str().unwrap().to_string();
     let a = login.data()["access_token"].as_str().unwrap().to_string();
-    let out = s
-        .send(
-            Method::POST,
-            "/auth/logout",
-            None,
-            Some(json!({"refresh_token": r})),
-            &[],
-        )
-        .await;
+    let out = s.send(Method::POST, "/auth/logout", None, Some(json!({"refresh_token": r})), &[]).await;
     assert_eq!(out.status, 200);
     assert_eq!(out.data()["logged_out"], true);
     assert_eq!(s.get("/auth/me", &a).await.status, 401);
-    let refresh = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": r})),
-            &[],
-        )
-        .await;
+    let refresh = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": r})), &[]).await;
     assert_eq!(refresh.status, 401);
 }
 
@@ -219,41 +147,20 @@ async fn password_change_revokes_other_logins_and_their_access_tokens(b: Backend
         .await;
     assert_eq!(wrong.status, 400);
     assert_eq!(wrong.fields(), vec!["current_password"]);
-    let weak = s
-        .post(
-            "/auth/password",
-            &here_token,
-            json!({"current_password": PASSWORD, "new_password": "short"}),
-        )
-        .await;
+    let weak =
+        s.post("/auth/password", &here_token, json!({"current_password": PASSWORD, "new_password": "short"})).await;
     assert_eq!(weak.status, 400);
     let changed = s
-        .post(
-            "/auth/password",
-            &here_token,
-            json!({"current_password": PASSWORD, "new_password": "new-password-1"}),
-        )
+        .post("/auth/password", &here_token, json!({"current_password": PASSWORD, "new_password": "new-password-1"}))
         .await;
     assert_eq!(changed.status, 200, "{:?}", changed.body);
     // t.owner and `there` were other logins: both end.
     assert!(changed.data()["revoked_sessions"].as_i64().unwrap() >= 2);
     assert_eq!(s.get("/auth/me", &there_token).await.status, 401);
     assert_eq!(s.get("/auth/me", &t.owner).await.status, 401);
-    let refresh = s
-        .send(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            Some(json!({"refresh_token": there_refresh})),
-            &[],
-        )
-        .await;
+    let refresh = s.send(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": there_refresh})), &[]).await;
     assert_eq!(refresh.status, 401);
-    assert_eq!(
-        s.get("/auth/me", &here_token).await.status,
-        200,
-        "the login that changed it stays"
-    );
+    assert_eq!(s.get("/auth/me", &here_token).await.status, 200, "the login that changed it stays");
     assert_eq!(s.login("acme-owner", PASSWORD).await.status, 401);
     s.token("acme-owner", "new-password-1").await;
 }
@@ -292,10 +199,7 @@ async fn tampered_none_and_expired_tokens_get_401(b: Backend) {
         ("expired", forge(expired, JWT_SECRET)),
         ("wrong audience", forge(wrong_aud, JWT_SECRET)),
         ("wrong issuer", forge(wrong_iss, JWT_SECRET)),
-        (
-            "wrong key",
-            forge(claims.clone(), "another-secret-another-secret-another"),
-        ),
+        ("wrong key", forge(claims.clone(), "another-secret-another-secret-another")),
         ("alg none", format!("{none_header}.{payload}.")),
         (
             "tampered payload",
@@ -322,10 +226,7 @@ async fn repeated_failures_lock_the_account_with_a_growing_delay(b: Backend) {
         assert_eq!(s.login("acme-owner", "wrong-password").await.status, 401);
     }
     let locked = s.login("acme-owner", PASSWORD).await;
-    assert_eq!(
-        locked.status, 429,
-        "the right password during lock-out still gets 429"
-    );
+    assert_eq!(locked.status, 429, "the right password during lock-out still gets 429");
     assert_eq!(locked.code(), "rate_limited");
     let first: i64 = locked.header("retry-after").unwrap().parse().unwrap();
     assert!(first >= 1);
@@ -338,9 +239,7 @@ async fn repeated_failures_lock_the_account_with_a_growing_delay(b: Backend) {
     assert_eq!(again.status, 429);
     let second: i64 = again.header("retry-after").unwrap().parse().unwrap();
     assert!(second > first, "lock should grow: {first} then {second}");
-    let audit = s
-        .get("/audit-logs?action=auth.login_failed", &s.admin().await)
-        .await;
+    let audit = s.get("/audit-logs?action=auth.login_failed", &s.admin().await).await;
     assert!(audit.body["pagination"]["total"].as_i64().unwrap() >= 6);
     assert!(audit.data()[0]["ip"].as_str().unwrap().starts_with("127."));
 }
@@ -349,100 +248,43 @@ async fn repeated_failures_from_one_address_lock_it(b: Backend) {
     let s = TestServer::start(b).await;
     let admin = s.admin().await;
     for i in 0..20 {
-        assert_eq!(
-            s.login(&format!("ghost{i}"), "wrong-password").await.status,
-            401
-        );
+        assert_eq!(s.login(&format!("ghost{i}"), "wrong-password").await.status, 401);
     }
     let r = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     assert_eq!(r.status, 429);
     assert!(r.header("retry-after").is_some());
-    assert_eq!(
-        s.get("/auth/me", &admin).await.status,
-        200,
-        "existing tokens keep working"
-    );
+    assert_eq!(s.get("/auth/me", &admin).await.status, 200, "existing tokens keep working");
 }
 
 async fn api_keys_authenticate_with_basic_and_carry_only_their_permissions(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
     s.outlet(&t.owner, "K01").await;
-    let bad = s
-        .post(
-            "/api-keys",
-            &t.owner,
-            json!({"name": "x", "permissions": ["tenants.manage"]}),
-        )
-        .await;
+    let bad = s.post("/api-keys", &t.owner, json!({"name": "x", "permissions": ["tenants.manage"]})).await;
     assert_eq!(bad.status, 400);
-    let created = s
-        .post(
-            "/api-keys",
-            &t.owner,
-            json!({"name": "reporting", "permissions": ["outlets.read"]}),
-        )
-        .await;
+    let created = s.post("/api-keys", &t.owner, json!({"name": "reporting", "permissions": ["outlets.read"]})).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let key_id = created.data()["key_id"].as_str().unwrap().to_string();
     let secret = created.data()["secret"].as_str().unwrap().to_string();
     let id = created.data()["id"].as_str().unwrap().to_string();
     let basic = |secret: &str| {
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{key_id}:{secret}"))
-        )
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key_id}:{secret}")))
     };
     let auth = basic(&secret);
-    let list = s
-        .send(
-            Method::GET,
-            "/outlets",
-            None,
-            None,
-            &[("authorization", &auth)],
-        )
-        .await;
+    let list = s.send(Method::GET, "/outlets", None, None, &[("authorization", &auth)]).await;
     assert_eq!(list.status, 200);
     assert_eq!(list.body["pagination"]["total"], 1);
     let write = s
-        .send(
-            Method::POST,
-            "/outlets",
-            None,
-            Some(json!({"name": "n", "code": "K2"})),
-            &[("authorization", &auth)],
-        )
+        .send(Method::POST, "/outlets", None, Some(json!({"name": "n", "code": "K2"})), &[("authorization", &auth)])
         .await;
     assert_eq!(write.status, 403);
-    let wrong = s
-        .send(
-            Method::GET,
-            "/outlets",
-            None,
-            None,
-            &[("authorization", &basic("wrong-secret"))],
-        )
-        .await;
+    let wrong = s.send(Method::GET, "/outlets", None, None, &[("authorization", &basic("wrong-secret"))]).await;
     assert_eq!(wrong.status, 401);
     let listed = s.get("/api-keys", &t.owner).await;
     assert_eq!(listed.data().as_array().unwrap().len(), 1);
-    assert!(
-        listed.data()[0].get("secret").is_none() && listed.data()[0].get("secret_hash").is_none()
-    );
-    assert_eq!(
-        s.delete(&format!("/api-keys/{id}"), &t.owner).await.status,
-        200
-    );
-    let revoked = s
-        .send(
-            Method::GET,
-            "/outlets",
-            None,
-            None,
-            &[("authorization", &auth)],
-        )
-        .await;
+    assert!(listed.data()[0].get("secret").is_none() && listed.data()[0].get("secret_hash").is_none());
+    assert_eq!(s.delete(&format!("/api-keys/{id}"), &t.owner).await.status, 200);
+    let revoked = s.send(Method::GET, "/outlets", None, None, &[("authorization", &auth)]).await;
     assert_eq!(revoked.status, 401);
 }
 
@@ -453,13 +295,7 @@ async fn deactivating_a_user_ends_their_logins(b: Backend) {
     let id = s.user(&t.owner, "kasir1", "cashier", &[&outlet]).await;
     let token = s.token("kasir1", PASSWORD).await;
     assert_eq!(s.get("/auth/me", &token).await.status, 200);
-    let r = s
-        .patch(
-            &format!("/users/{id}"),
-            &t.owner,
-            json!({"is_active": false}),
-        )
-        .await;
+    let r = s.patch(&format!("/users/{id}"), &t.owner, json!({"is_active": false})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(s.get("/auth/me", &token).await.status, 401);
     assert_eq!(s.login("kasir1", PASSWORD).await.status, 401);
@@ -468,15 +304,7 @@ async fn deactivating_a_user_ends_their_logins(b: Backend) {
 async fn x_access_token_header_is_accepted(b: Backend) {
     let s = TestServer::start(b).await;
     let token = s.admin().await;
-    let r = s
-        .send(
-            Method::GET,
-            "/auth/me",
-            None,
-            None,
-            &[("x-access-token", &token)],
-        )
-        .await;
+    let r = s.send(Method::GET, "/auth/me", None, None, &[("x-access-token", &token)]).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.data()["role"], "master_admin");
 }

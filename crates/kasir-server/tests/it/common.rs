@@ -69,18 +69,11 @@ impl Resp {
     pub fn fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_string()).collect())
             .unwrap_or_default()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
 }
 
@@ -92,8 +85,7 @@ pub struct Tenant {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("KASIR_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KASIR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh, empty PostgreSQL database; returns its URL.
@@ -101,23 +93,14 @@ pub async fn fresh_pg_database() -> String {
     let admin_url = pg_admin_url();
     let name = format!("kasir_t_{}", uuid_simple());
     sqlx_exec(&admin_url, &format!("CREATE DATABASE {name}")).await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(b, _)| b.to_string())
-        .unwrap_or(admin_url);
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
     format!("{base}/{name}")
 }
 
 async fn sqlx_exec(url: &str, sql: &str) {
-    let db = kasir_store::Db::connect(
-        url,
-        &kasir_store::DbOptions {
-            max_connections: 2,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("PostgreSQL must be running for the postgres tests ({url}): {e}"));
+    let db = kasir_store::Db::connect(url, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be running for the postgres tests ({url}): {e}"));
     kasir_store::raw_execute(&db, sql).await.expect(sql);
     db.close().await;
 }
@@ -136,10 +119,7 @@ impl TestServer {
         let (database_url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
-                (
-                    format!("sqlite://{}/kasir.db", dir.path().display()),
-                    Some(dir),
-                )
+                (format!("sqlite://{}/kasir.db", dir.path().display()), Some(dir))
             }
             Backend::Postgres => (fresh_pg_database().await, None),
         };
@@ -154,9 +134,7 @@ impl TestServer {
         tune(&mut config);
         let app = kasir_server::build(config).await.expect("server builds");
         let state = app.state.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -168,10 +146,7 @@ impl TestServer {
         TestServer {
             base: format!("http://{addr}"),
             state,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("client"),
+            client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client"),
             shutdown: Some(tx),
             _dir: dir,
         }
@@ -211,11 +186,7 @@ impl TestServer {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        Resp { status, headers, body }
     }
 
     pub fn raw(&self) -> &reqwest::Client {
@@ -226,38 +197,26 @@ impl TestServer {
         self.send(Method::GET, path, Some(token), None, &[]).await
     }
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(Method::POST, path, Some(token), Some(body), &[])
-            .await
+        self.send(Method::POST, path, Some(token), Some(body), &[]).await
     }
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(Method::PATCH, path, Some(token), Some(body), &[])
-            .await
+        self.send(Method::PATCH, path, Some(token), Some(body), &[]).await
     }
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
-        self.send(Method::DELETE, path, Some(token), None, &[])
-            .await
+        self.send(Method::DELETE, path, Some(token), None, &[]).await
     }
 
     /// Logs in and returns the whole `data` object.
     pub async fn login(&self, username: &str, password: &str) -> Resp {
-        self.send(
-            Method::POST,
-            "/auth/login",
-            None,
-            Some(json!({"username": username, "password": password})),
-            &[],
-        )
-        .await
+        self.send(Method::POST, "/auth/login", None, Some(json!({"username": username, "password": password})), &[])
+            .await
     }
 
     /// Logs in and returns the access token, failing the test if login fails.
     pub async fn token(&self, username: &str, password: &str) -> String {
         let r = self.login(username, password).await;
         assert_eq!(r.status, 200, "login of {username} failed: {:?}", r.body);
-        r.data()["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_string()
+        r.data()["access_token"].as_str().expect("access_token").to_string()
     }
 
     /// The platform admin's token.
@@ -278,27 +237,14 @@ impl TestServer {
             .await;
         assert_eq!(r.status, 201, "tenant create: {:?}", r.body);
         let id = r.data()["id"].as_str().expect("tenant id").to_string();
-        let owner_id = r.data()["owner"]["id"]
-            .as_str()
-            .expect("owner id")
-            .to_string();
+        let owner_id = r.data()["owner"]["id"].as_str().expect("owner id").to_string();
         let owner = self.token(&owner_name, PASSWORD).await;
-        Tenant {
-            id,
-            owner_id,
-            owner,
-        }
+        Tenant { id, owner_id, owner }
     }
 
     /// Creates an outlet and returns its id.
     pub async fn outlet(&self, token: &str, code: &str) -> String {
-        let r = self
-            .post(
-                "/outlets",
-                token,
-                json!({"name": format!("Outlet {code}"), "code": code}),
-            )
-            .await;
+        let r = self.post("/outlets", token, json!({"name": format!("Outlet {code}"), "code": code})).await;
         assert_eq!(r.status, 201, "outlet create: {:?}", r.body);
         r.data()["id"].as_str().expect("outlet id").to_string()
     }

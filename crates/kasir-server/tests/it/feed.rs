@@ -4,18 +4,13 @@ use serde_json::{json, Value};
 
 use crate::common::{Backend, TestServer, PASSWORD};
 
-crate::backend_tests!(
-    pull_pages_with_a_cursor_and_filters,
-    pull_never_misses_a_change_under_concurrent_writers
-);
+crate::backend_tests!(pull_pages_with_a_cursor_and_filters, pull_never_misses_a_change_under_concurrent_writers);
 
 async fn pull_all(s: &TestServer, token: &str, query: &str) -> (Vec<Value>, String) {
     let mut cursor = String::new();
     let mut changes = Vec::new();
     loop {
-        let r = s
-            .get(&format!("/sync/pull?limit=7&cursor={cursor}{query}"), token)
-            .await;
+        let r = s.get(&format!("/sync/pull?limit=7&cursor={cursor}{query}"), token).await;
         assert_eq!(r.status, 200, "{:?}", r.body);
         changes.extend(r.data()["changes"].as_array().unwrap().iter().cloned());
         cursor = r.data()["cursor"].as_str().unwrap().to_string();
@@ -34,54 +29,28 @@ async fn pull_pages_with_a_cursor_and_filters(b: Backend) {
     let k2 = s.outlet(&t.owner, "K02").await;
     let cashier = s.user(&t.owner, "kasir1", "cashier", &[&k1]).await;
     for i in 0..10 {
-        s.patch(
-            &format!("/outlets/{k1}"),
-            &t.owner,
-            json!({"name": format!("Sudirman {i}")}),
-        )
-        .await;
+        s.patch(&format!("/outlets/{k1}"), &t.owner, json!({"name": format!("Sudirman {i}")})).await;
     }
     s.delete(&format!("/outlets/{k2}"), &t.owner).await;
     let (changes, cursor) = pull_all(&s, &t.owner, "").await;
     // tenant + owner, 2 outlets, 1 user, 10 updates, 1 delete.
     assert_eq!(changes.len(), 16, "{changes:?}");
-    assert!(changes
-        .iter()
-        .all(|c| c["data"]["tenant_id"] == t.id.as_str() || c["entity"] == "tenant"));
-    let last_k1 = changes
-        .iter()
-        .rev()
-        .find(|c| c["id"] == k1.as_str())
-        .unwrap();
+    assert!(changes.iter().all(|c| c["data"]["tenant_id"] == t.id.as_str() || c["entity"] == "tenant"));
+    let last_k1 = changes.iter().rev().find(|c| c["id"] == k1.as_str()).unwrap();
     assert_eq!(last_k1["version"], 11);
     assert_eq!(last_k1["data"]["name"], "Sudirman 9");
-    let deleted = changes
-        .iter()
-        .find(|c| c["id"] == k2.as_str() && c["op"] == "delete")
-        .unwrap();
+    let deleted = changes.iter().find(|c| c["id"] == k2.as_str() && c["op"] == "delete").unwrap();
     assert_eq!(deleted["version"], 2);
-    let user = changes
-        .iter()
-        .find(|c| c["id"] == cashier.as_str())
-        .unwrap();
+    let user = changes.iter().find(|c| c["id"] == cashier.as_str()).unwrap();
     assert_eq!(user["entity"], "user");
     assert!(user["data"].get("password_hash").is_none());
     assert!(!serde_json::to_string(&changes).unwrap().contains("argon2"));
     // Nothing new: an empty page and the same cursor.
-    let again = s
-        .get(&format!("/sync/pull?cursor={cursor}"), &t.owner)
-        .await;
+    let again = s.get(&format!("/sync/pull?cursor={cursor}"), &t.owner).await;
     assert_eq!(again.data()["changes"].as_array().unwrap().len(), 0);
     assert_eq!(again.data()["cursor"], cursor.as_str());
-    s.patch(
-        &format!("/outlets/{k1}"),
-        &t.owner,
-        json!({"name": "After"}),
-    )
-    .await;
-    let next = s
-        .get(&format!("/sync/pull?cursor={cursor}"), &t.owner)
-        .await;
+    s.patch(&format!("/outlets/{k1}"), &t.owner, json!({"name": "After"})).await;
+    let next = s.get(&format!("/sync/pull?cursor={cursor}"), &t.owner).await;
     assert_eq!(next.data()["changes"].as_array().unwrap().len(), 1);
     let (users_only, _) = pull_all(&s, &t.owner, "&entities=user").await;
     assert_eq!(users_only.len(), 2);
@@ -90,16 +59,8 @@ async fn pull_pages_with_a_cursor_and_filters(b: Backend) {
     let (seen, _) = pull_all(&s, &c, "&entities=outlet").await;
     assert!(seen.iter().all(|ch| ch["id"] == k1.as_str()), "{seen:?}");
     assert!(!seen.is_empty());
-    assert_eq!(
-        s.get("/sync/pull?cursor=bogus", &t.owner).await.fields(),
-        vec!["cursor"]
-    );
-    assert_eq!(
-        s.get("/sync/pull?entities=secrets", &t.owner)
-            .await
-            .fields(),
-        vec!["entities"]
-    );
+    assert_eq!(s.get("/sync/pull?cursor=bogus", &t.owner).await.fields(), vec!["cursor"]);
+    assert_eq!(s.get("/sync/pull?entities=secrets", &t.owner).await.fields(), vec!["entities"]);
     assert_eq!(s.get("/sync/pull?limit=0", &t.owner).await.status, 400);
     let kitchen = s.user(&t.owner, "kitchen1", "kitchen", &[&k1]).await;
     let _ = kitchen;
@@ -124,9 +85,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
             loop {
                 let writers_done = done.load(std::sync::atomic::Ordering::SeqCst);
                 let r: Value = client
-                    .get(format!(
-                        "{base}/api/v1/sync/pull?limit=300&entities=outlet&cursor={cursor}"
-                    ))
+                    .get(format!("{base}/api/v1/sync/pull?limit=300&entities=outlet&cursor={cursor}"))
                     .bearer_auth(&token)
                     .send()
                     .await
@@ -135,10 +94,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
                     .await
                     .unwrap();
                 for c in r["data"]["changes"].as_array().unwrap() {
-                    seen.insert((
-                        c["id"].as_str().unwrap().to_string(),
-                        c["version"].as_i64().unwrap(),
-                    ));
+                    seen.insert((c["id"].as_str().unwrap().to_string(), c["version"].as_i64().unwrap()));
                 }
                 cursor = r["data"]["cursor"].as_str().unwrap().to_string();
                 if !r["data"]["has_more"].as_bool().unwrap() {
@@ -169,10 +125,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
                     .json()
                     .await
                     .unwrap();
-                let id = r["data"]["id"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("create failed: {r}"))
-                    .to_string();
+                let id = r["data"]["id"].as_str().unwrap_or_else(|| panic!("create failed: {r}")).to_string();
                 committed.insert(id.clone(), 1);
                 ids.push(id);
             }
@@ -188,9 +141,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
                         .json()
                         .await
                         .unwrap();
-                    let v = r["data"]["version"]
-                        .as_i64()
-                        .unwrap_or_else(|| panic!("update failed: {r}"));
+                    let v = r["data"]["version"].as_i64().unwrap_or_else(|| panic!("update failed: {r}"));
                     committed.insert(id.clone(), v);
                 }
             }
@@ -207,10 +158,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
     }
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let seen = puller.await.unwrap();
-    assert_eq!(
-        expected.len(),
-        WRITERS * OUTLETS_PER_WRITER * (1 + UPDATES_PER_OUTLET)
-    );
+    assert_eq!(expected.len(), WRITERS * OUTLETS_PER_WRITER * (1 + UPDATES_PER_OUTLET));
     assert!(expected.len() >= 5000);
     let missed: Vec<_> = expected.difference(&seen).take(5).collect();
     assert!(

@@ -5,6 +5,7 @@ mod common;
 mod audit;
 mod auth;
 mod feed;
+mod idempotency;
 mod openapi;
 mod resources;
 mod shell;

@@ -45,29 +45,16 @@ const CONTRACT: &[(&str, &str)] = &[
 
 async fn openapi_documents_every_contract_route(b: Backend) {
     let s = TestServer::start(b).await;
-    let doc = s
-        .send(Method::GET, "/api/v1/openapi.json", None, None, &[])
-        .await;
+    let doc = s.send(Method::GET, "/api/v1/openapi.json", None, None, &[]).await;
     assert_eq!(doc.status, 200);
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = doc.body["paths"].as_object().expect("paths");
     for (method, path) in CONTRACT {
-        let op = &paths
-            .get(*path)
-            .unwrap_or_else(|| panic!("{path} is missing from the OpenAPI document"))[*method];
-        assert!(
-            op.is_object(),
-            "{method} {path} is missing from the OpenAPI document"
-        );
+        let op = &paths.get(*path).unwrap_or_else(|| panic!("{path} is missing from the OpenAPI document"))[*method];
+        assert!(op.is_object(), "{method} {path} is missing from the OpenAPI document");
         let responses = op["responses"].as_object().unwrap();
-        assert!(
-            responses.keys().any(|k| k.starts_with('2')),
-            "{method} {path} documents no success"
-        );
-        assert!(
-            responses.contains_key("500"),
-            "{method} {path} documents no server error"
-        );
+        assert!(responses.keys().any(|k| k.starts_with('2')), "{method} {path} documents no success");
+        assert!(responses.contains_key("500"), "{method} {path} documents no server error");
         if ![
             "/health",
             "/metrics",
@@ -86,14 +73,7 @@ async fn openapi_documents_every_contract_route(b: Backend) {
         }
     }
     let schemas = doc.body["components"]["schemas"].as_object().unwrap();
-    for name in [
-        "ErrorBody",
-        "Outlet",
-        "User",
-        "CreateUser",
-        "TokenPair",
-        "PullResult",
-    ] {
+    for name in ["ErrorBody", "Outlet", "User", "CreateUser", "TokenPair", "PullResult"] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
     // Every $ref points at a schema that exists.
@@ -106,12 +86,7 @@ async fn openapi_documents_every_contract_route(b: Backend) {
 
 async fn docs_page_is_served(b: Backend) {
     let s = TestServer::start(b).await;
-    let r = s
-        .raw()
-        .get(format!("{}/docs", s.base))
-        .send()
-        .await
-        .unwrap();
+    let r = s.raw().get(format!("{}/docs", s.base)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("/api/v1/openapi.json"));

@@ -30,9 +30,7 @@ async fn malformed_json_and_wrong_types_get_400_with_fields(b: Backend) {
     let body: serde_json::Value = malformed.json().await.unwrap();
     assert_eq!(body["code"], "bad_request");
     assert_eq!(body["success"], false);
-    let wrong_type = s
-        .post("/outlets", &t.owner, json!({"name": 12, "code": "K1"}))
-        .await;
+    let wrong_type = s.post("/outlets", &t.owner, json!({"name": 12, "code": "K1"})).await;
     assert_eq!(wrong_type.status, 400);
     assert_eq!(wrong_type.code(), "validation_failed");
     assert_eq!(wrong_type.fields(), vec!["name"]);
@@ -48,15 +46,7 @@ async fn malformed_json_and_wrong_types_get_400_with_fields(b: Backend) {
         .await
         .unwrap();
     assert_eq!(not_json.status(), 400);
-    let array = s
-        .send(
-            Method::POST,
-            "/outlets",
-            Some(&t.owner),
-            Some(json!([1, 2])),
-            &[],
-        )
-        .await;
+    let array = s.send(Method::POST, "/outlets", Some(&t.owner), Some(json!([1, 2])), &[]).await;
     assert_eq!(array.status, 400);
     let huge_number = s
         .raw()
@@ -68,20 +58,13 @@ async fn malformed_json_and_wrong_types_get_400_with_fields(b: Backend) {
         .await
         .unwrap();
     assert_eq!(huge_number.status(), 400);
-    assert_eq!(
-        s.get("/outlets", &t.owner).await.body["pagination"]["total"],
-        0,
-        "nothing was written"
-    );
+    assert_eq!(s.get("/outlets", &t.owner).await.body["pagination"]["total"], 0, "nothing was written");
 }
 
 async fn bodies_over_one_mebibyte_get_413(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
-    let big = format!(
-        r#"{{"name":"{}","code":"K1"}}"#,
-        "x".repeat(1024 * 1024 + 10)
-    );
+    let big = format!(r#"{{"name":"{}","code":"K1"}}"#, "x".repeat(1024 * 1024 + 10));
     let r = s
         .raw()
         .post(format!("{}/api/v1/outlets", s.base))
@@ -111,21 +94,10 @@ async fn every_response_has_a_request_id_and_security_headers(b: Backend) {
     let s = TestServer::start(b).await;
     let r = s.send(Method::GET, "/ping", None, None, &[]).await;
     assert!(r.header("x-request-id").is_some_and(|v| v.len() >= 32));
-    assert_eq!(
-        r.header("x-content-type-options").as_deref(),
-        Some("nosniff")
-    );
+    assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(r.header("x-frame-options").as_deref(), Some("DENY"));
     assert!(r.header("content-security-policy").is_some());
-    let mine = s
-        .send(
-            Method::GET,
-            "/no-route",
-            None,
-            None,
-            &[("x-request-id", "req-abc-123")],
-        )
-        .await;
+    let mine = s.send(Method::GET, "/no-route", None, None, &[("x-request-id", "req-abc-123")]).await;
     assert_eq!(mine.header("x-request-id").as_deref(), Some("req-abc-123"));
     let login = s
         .send(
@@ -137,37 +109,22 @@ async fn every_response_has_a_request_id_and_security_headers(b: Backend) {
         )
         .await;
     assert_eq!(login.status, 401);
-    let audit = s
-        .get("/audit-logs?action=auth.login_failed", &s.admin().await)
-        .await;
-    assert_eq!(
-        audit.data()[0]["request_id"],
-        "req-login-1",
-        "the request id reaches the audit log"
-    );
+    let audit = s.get("/audit-logs?action=auth.login_failed", &s.admin().await).await;
+    assert_eq!(audit.data()[0]["request_id"], "req-login-1", "the request id reaches the audit log");
 }
 
 async fn cors_allows_only_configured_origins(b: Backend) {
-    let s = TestServer::start_with(b, |c| {
-        c.cors_origins = vec!["https://pos.example.com".into()]
-    })
-    .await;
+    let s = TestServer::start_with(b, |c| c.cors_origins = vec!["https://pos.example.com".into()]).await;
     let pre = |origin: &'static str| {
         s.raw()
             .request(Method::OPTIONS, format!("{}/api/v1/outlets", s.base))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header(
-                "access-control-request-headers",
-                "authorization,content-type",
-            )
+            .header("access-control-request-headers", "authorization,content-type")
             .send()
     };
     let ok = pre("https://pos.example.com").await.unwrap();
-    assert_eq!(
-        ok.headers().get("access-control-allow-origin").unwrap(),
-        "https://pos.example.com"
-    );
+    assert_eq!(ok.headers().get("access-control-allow-origin").unwrap(), "https://pos.example.com");
     let other = pre("https://evil.example.com").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
@@ -182,21 +139,8 @@ async fn ping_health_and_metrics_answer(b: Backend) {
     assert_eq!(health.body["database"], "ok");
     assert!(health.body["uptime_s"].is_u64());
     assert_eq!(health.body["version"], env!("CARGO_PKG_VERSION"));
-    let text = s
-        .raw()
-        .get(format!("{}/metrics", s.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        text.contains(
-            r#"kasir_http_requests_total{method="GET",route="/api/v1/ping",status="200"} 1"#
-        ),
-        "{text}"
-    );
+    let text = s.raw().get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains(r#"kasir_http_requests_total{method="GET",route="/api/v1/ping",status="200"} 1"#), "{text}");
     assert!(text.contains("kasir_http_request_duration_seconds_bucket"));
     assert!(text.contains("kasir_db_pool_connections"));
 }
@@ -210,8 +154,5 @@ async fn health_reports_503_when_the_database_is_unreachable(b: Backend) {
     let login = s.login("admin", crate::common::ADMIN_PASSWORD).await;
     assert_eq!(login.status, 500);
     assert_eq!(login.code(), "internal");
-    assert!(
-        !login.body["message"].as_str().unwrap().contains("pool"),
-        "no internals in the body"
-    );
+    assert!(!login.body["message"].as_str().unwrap().contains("pool"), "no internals in the body");
 }

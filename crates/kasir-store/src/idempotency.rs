@@ -1,0 +1,122 @@
+//! Idempotency keys: a retried POST gets the first response instead of doing the work twice.
+//! Keys are scoped to a tenant and kept for 24 hours.
+
+use jiff::{SignedDuration, Timestamp};
+use kasir_domain::time::format_ts;
+
+use crate::{Db, Result};
+
+/// How long a key is remembered.
+pub const RETAIN: SignedDuration = SignedDuration::from_hours(24);
+/// How long a running first request holds its claim before a repeat may take over.
+pub const CLAIM: SignedDuration = SignedDuration::from_secs(60);
+
+/// What a request presenting a key should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// Run the request; then [`complete`] or [`release`] the key.
+    Run,
+    /// The first request finished: send its response again.
+    Replay { status: u16, body: String },
+    /// The first request is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    request_hash: String,
+    status: Option<i64>,
+    response: Option<String>,
+    locked_until: String,
+    expires_at: String,
+}
+
+/// Claims `key` in `scope` for a request whose method, path and body hash to `hash`.
+pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Claim> {
+    let now = Timestamp::now();
+    let (now_s, lock_s, expires_s) = (format_ts(now), format_ts(now + CLAIM), format_ts(now + RETAIN));
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, locked_until, created_at, expires_at)
+         VALUES ($1, $2, $3, NULL, NULL, $4, $5, $6) ON CONFLICT (scope, key) DO NOTHING",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(hash)
+    .bind(&lock_s)
+    .bind(&now_s)
+    .bind(&expires_s)
+    .execute(db.writer())
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(Claim::Run);
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .fetch_optional(db.writer())
+    .await?;
+    let Some(row) = row else {
+        // Released between our insert and our read: try once more.
+        return Box::pin(claim(db, scope, key, hash)).await;
+    };
+    // An expired key, or the claim of a request that died, may be taken over.
+    let stale = row.expires_at < now_s || (row.status.is_none() && row.locked_until < now_s);
+    if stale {
+        let taken = sqlx::query(
+            "UPDATE idempotency_keys SET request_hash = $1, status = NULL, response = NULL, locked_until = $2, created_at = $3, expires_at = $4
+             WHERE scope = $5 AND key = $6 AND locked_until = $7",
+        )
+        .bind(hash)
+        .bind(&lock_s)
+        .bind(&now_s)
+        .bind(&expires_s)
+        .bind(scope)
+        .bind(key)
+        .bind(&row.locked_until)
+        .execute(db.writer())
+        .await?;
+        return Ok(if taken.rows_affected() == 1 { Claim::Run } else { Claim::InProgress });
+    }
+    if row.request_hash != hash {
+        return Ok(Claim::Mismatch);
+    }
+    Ok(match (row.status, row.response) {
+        (Some(status), Some(body)) => Claim::Replay { status: status as u16, body },
+        _ => Claim::InProgress,
+    })
+}
+
+/// Stores the response of the request that holds the claim.
+pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
+    sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(scope)
+        .bind(key)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// Forgets a claim whose request failed on our side, so that a retry runs again.
+pub async fn release(db: &Db, scope: &str, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL")
+        .bind(scope)
+        .bind(key)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// Deletes keys past their retention; returns how many.
+pub async fn purge_expired(db: &Db) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM idempotency_keys WHERE expires_at < $1")
+        .bind(kasir_domain::time::now())
+        .execute(db.writer())
+        .await?;
+    Ok(done.rows_affected())
+}
