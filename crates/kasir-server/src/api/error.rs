@@ -16,6 +16,8 @@ pub enum ApiError {
     Unauthorized(String),
     Forbidden(String),
     NotFound,
+    /// 404 for records a request refers to that do not exist for this caller (other tenants' included).
+    MissingRefs(Vec<FieldError>),
     Conflict {
         code: &'static str,
         message: String,
@@ -83,6 +85,9 @@ impl ApiError {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".into()),
+            ApiError::MissingRefs(_) => {
+                (StatusCode::NOT_FOUND, "not_found", "the request refers to records that do not exist".into())
+            }
             ApiError::Conflict { code, message, .. } => (StatusCode::CONFLICT, code, message.clone()),
             ApiError::PayloadTooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 1 MiB".into())
@@ -108,7 +113,7 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let errors = match self {
-            ApiError::Validation(e) => e,
+            ApiError::Validation(e) | ApiError::MissingRefs(e) => e,
             ApiError::Conflict { errors, .. } => errors,
             _ => Vec::new(),
         };

@@ -142,18 +142,36 @@ impl Op {
         self
     }
 
-    /// An optional request header.
-    pub fn header(mut self, name: &str, description: &str) -> Op {
+    /// An optional request header, typed by `schema`.
+    pub fn header(mut self, name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Op {
         self.params.push(
             ParameterBuilder::new()
                 .name(name)
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
                 .description(Some(description))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .schema(Some(schema))
                 .build(),
         );
         self
+    }
+
+    /// `If-Match: <version>`.
+    pub fn if_match(self) -> Op {
+        self.header(
+            "If-Match",
+            "The version the change is based on; a stale one gives 409 version_conflict",
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)),
+        )
+    }
+
+    /// `Idempotency-Key`, which every creating POST accepts.
+    pub fn idempotency_key(self) -> Op {
+        self.header(
+            "Idempotency-Key",
+            "Makes a retried request safe: a repeat gets the first response",
+            ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[!-~]{1,255}$")),
+        )
     }
 
     /// 200 with the envelope around `T`.
@@ -261,6 +279,8 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         T: 'static,
     {
         self.router = self.router.route(path, axum::routing::on(method.filter(), handler));
+        // Every authenticated POST honours Idempotency-Key (see crate::idempotency).
+        let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
         let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
         let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(op_id));
         for p in op.params {

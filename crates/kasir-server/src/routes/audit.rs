@@ -80,6 +80,16 @@ async fn list(
         }
     }
     v.finish().map_err(ApiError::Validation)?;
+    // Filtering by someone this caller cannot see is a reference to a record that is not here.
+    if let Some(actor) = &q.actor_id {
+        let visible = match kasir_store::users::get_any(&s.db, actor).await? {
+            Some(u) => tenant_id.is_none() || u.tenant_id == tenant_id,
+            None => false,
+        };
+        if !visible {
+            return Err(ApiError::MissingRefs(vec![kasir_domain::FieldError::new("actor_id", "no such user")]));
+        }
+    }
     let filter = AuditFilter { tenant_id, actor_id: q.actor_id, entity: q.entity, action: q.action, from, to };
     let (rows, total) = audit::list(&s.db, &filter, page, per_page).await?;
     let items: Vec<AuditLogEntry> = rows

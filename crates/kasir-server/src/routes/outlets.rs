@@ -19,13 +19,17 @@ pub struct Outlets;
 #[serde(deny_unknown_fields)]
 pub struct CreateOutlet {
     /// Optional client-chosen UUID (offline creation).
+    #[schema(format = Uuid)]
     pub id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Short code used in document numbers, unique in the tenant (`K01`).
+    #[schema(pattern = r"^[A-Za-z0-9-]{1,10}$")]
     pub code: String,
     pub address: Option<String>,
     pub phone: Option<String>,
     /// IANA time zone; defaults to the tenant's.
+    #[schema(example = "Asia/Jakarta")]
     pub timezone: Option<String>,
     pub receipt_header: Option<String>,
     pub receipt_footer: Option<String>,
@@ -36,7 +40,9 @@ pub struct CreateOutlet {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOutlet {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
+    #[schema(pattern = r"^[A-Za-z0-9-]{1,10}$")]
     pub code: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]

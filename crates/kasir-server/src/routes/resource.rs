@@ -109,11 +109,7 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
             Method::Post,
             R::PATH,
             create::<R>,
-            Op::new(R::TAG, format!("Create a {entity}"))
-                .header("Idempotency-Key", "Makes a retried create safe")
-                .body::<R::Create>()
-                .created::<R::Record>()
-                .errors(&[409]),
+            Op::new(R::TAG, format!("Create a {entity}")).body::<R::Create>().created::<R::Record>().errors(&[409]),
         )
         .route(Method::Get, &item, get::<R>, Op::new(R::TAG, format!("Get a {entity}")).path_id("id").ok::<R::Record>())
         .route(
@@ -122,7 +118,7 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
             update::<R>,
             Op::new(R::TAG, format!("Change a {entity}"))
                 .path_id("id")
-                .header("If-Match", "The version the change is based on; a stale one gives 409 version_conflict")
+                .if_match()
                 .body::<R::Update>()
                 .ok::<R::Record>()
                 .errors(&[409]),
@@ -131,11 +127,7 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
             Method::Delete,
             &item,
             delete::<R>,
-            Op::new(R::TAG, format!("Delete a {entity}"))
-                .path_id("id")
-                .header("If-Match", "The version the delete is based on")
-                .ok::<R::Record>()
-                .errors(&[409]),
+            Op::new(R::TAG, format!("Delete a {entity}")).path_id("id").if_match().ok::<R::Record>().errors(&[409]),
         );
     api
 }

@@ -29,7 +29,9 @@ pub struct Roles;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRole {
+    #[schema(format = Uuid)]
     pub id: Option<String>,
+    #[schema(min_length = 2, max_length = 50)]
     pub name: String,
     pub description: Option<String>,
     /// Permission strings from `GET /permissions`.

@@ -25,9 +25,13 @@ use crate::{
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOwner {
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,50}$")]
     pub username: String,
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(format = Email)]
     pub email: Option<String>,
 }
 
@@ -35,15 +39,21 @@ pub struct NewOwner {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTenant {
+    #[schema(format = Uuid)]
     pub id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(pattern = r"^[a-z0-9][a-z0-9-]{0,48}[a-z0-9]$")]
     pub slug: String,
     /// ISO 4217, default `IDR`.
+    #[schema(pattern = r"^[A-Z]{3}$")]
     pub currency: Option<String>,
     /// IANA time zone, default `Asia/Jakarta`.
+    #[schema(example = "Asia/Jakarta")]
     pub timezone: Option<String>,
     pub prices_include_tax: Option<bool>,
     pub allow_negative_stock: Option<bool>,
+    #[schema(minimum = 0, maximum = 100000)]
     pub cash_rounding: Option<i64>,
     pub owner: NewOwner,
 }
@@ -52,11 +62,15 @@ pub struct CreateTenant {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenant {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
+    #[schema(pattern = r"^[A-Z]{3}$")]
     pub currency: Option<String>,
+    #[schema(example = "Asia/Jakarta")]
     pub timezone: Option<String>,
     pub prices_include_tax: Option<bool>,
     pub allow_negative_stock: Option<bool>,
+    #[schema(minimum = 0, maximum = 100000)]
     pub cash_rounding: Option<i64>,
     pub is_active: Option<bool>,
     pub version: Option<i64>,
@@ -101,7 +115,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         update,
         Op::new("tenants", "Change a tenant's settings")
             .path_id("id")
-            .header("If-Match", "The version the change is based on")
+            .if_match()
             .body::<UpdateTenant>()
             .ok::<Tenant>()
             .errors(&[409]),

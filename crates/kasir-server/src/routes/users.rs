@@ -2,7 +2,7 @@
 
 use kasir_domain::{
     validation::{self as v, username_key},
-    BuiltinRole, Permission, Violations,
+    BuiltinRole, FieldError, Permission, Violations,
 };
 use kasir_store::{
     auth, crud,
@@ -24,15 +24,21 @@ pub struct Users;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    #[schema(format = Uuid)]
     pub id: Option<String>,
     /// Unique across the installation, case-insensitive.
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,50}$")]
     pub username: String,
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(format = Email)]
     pub email: Option<String>,
     /// A built-in role (`super_admin`, `admin`, `cashier`, `kitchen`) or a custom role's name.
     pub role: String,
     #[serde(default)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub outlet_ids: Vec<String>,
     pub is_active: Option<bool>,
 }
@@ -41,14 +47,18 @@ pub struct CreateUser {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,50}$")]
     pub username: Option<String>,
     /// Setting a password ends the user's logins.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
     pub role: Option<String>,
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
     pub outlet_ids: Option<Vec<String>>,
     /// Deactivating a user ends their logins.
     pub is_active: Option<bool>,
@@ -94,28 +104,41 @@ async fn check_role(
     }
 }
 
-/// Checks outlet ids: UUIDs of this tenant's outlets, and within the caller's own outlets.
+/// Checks outlet ids: UUIDs (else a field error in `v`) of outlets this caller can see (else a
+/// `missing` reference, answered with 404 like any other tenant's record).
 async fn check_outlets(
     tx: &mut Tx,
     scope: &Scope,
     v: &mut Violations,
+    missing: &mut Vec<FieldError>,
     raw: &[String],
 ) -> Result<Vec<String>, ApiError> {
-    let mut ids = Vec::new();
+    let mut ids: Vec<(usize, String)> = Vec::new();
     for (i, raw_id) in raw.iter().enumerate() {
         match kasir_domain::ids::parse_id(raw_id) {
-            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(id) if !ids.iter().any(|(_, x)| *x == id) => ids.push((i, id)),
             Some(_) => {}
             None => v.add(format!("outlet_ids[{i}]"), "must be a UUID"),
         }
     }
-    let existing = kasir_store::outlets::existing_ids(tx, &scope.tenant_id, &ids).await?;
-    for (i, id) in ids.iter().enumerate() {
+    let plain: Vec<String> = ids.iter().map(|(_, id)| id.clone()).collect();
+    let existing = kasir_store::outlets::existing_ids(tx, &scope.tenant_id, &plain).await?;
+    for (i, id) in &ids {
         if !existing.contains(id) || !scope.sees_outlet(id) {
-            v.add(format!("outlet_ids[{i}]"), "no such outlet");
+            missing.push(FieldError::new(format!("outlet_ids[{i}]"), "no such outlet"));
         }
     }
-    Ok(ids)
+    Ok(plain)
+}
+
+/// Field errors first (400), then references to records that do not exist here (404).
+fn finish(v: Violations, missing: Vec<FieldError>) -> Result<(), ApiError> {
+    v.finish().map_err(ApiError::Validation)?;
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::MissingRefs(missing))
+    }
 }
 
 /// A caller may only change users whose role they could grant.
@@ -143,11 +166,12 @@ impl Resource for Users {
         let email =
             b.email.as_deref().filter(|e| !e.trim().is_empty()).and_then(|e| v.parsed("email", v::parse_email(e)));
         let role = check_role(p, tx, scope, &mut v, &b.role).await?;
-        let outlets = check_outlets(tx, scope, &mut v, &b.outlet_ids).await?;
+        let mut missing = Vec::new();
+        let outlets = check_outlets(tx, scope, &mut v, &mut missing, &b.outlet_ids).await?;
         if scope.outlets.is_some() && outlets.is_empty() {
             v.add("outlet_ids", "must name at least one of your outlets");
         }
-        v.finish().map_err(ApiError::Validation)?;
+        finish(v, missing)?;
         let (Some(username), Some(password)) = (username, password) else {
             return Err(ApiError::internal("user create", "validated fields missing"));
         };
@@ -202,8 +226,9 @@ impl Resource for Users {
             values.push(("role", Value::from(role)));
         }
         let mut new_outlets = None;
+        let mut missing = Vec::new();
         if let Some(raw) = &b.outlet_ids {
-            let outlets = check_outlets(tx, scope, &mut v, raw).await?;
+            let outlets = check_outlets(tx, scope, &mut v, &mut missing, raw).await?;
             values.push(("outlet_ids", Value::json(&outlets)));
             new_outlets = Some(outlets);
         }
@@ -221,7 +246,7 @@ impl Resource for Users {
             Some(pw) => v.parsed("password", v::parse_password(pw)),
             None => None,
         };
-        v.finish().map_err(ApiError::Validation)?;
+        finish(v, missing)?;
         if let Some(pw) = password {
             let hash = passwords::hash(pw).await.map_err(|e| ApiError::internal("hashing a password", e))?;
             kasir_store::users::set_password_hash(tx, &current.id, &hash).await?;

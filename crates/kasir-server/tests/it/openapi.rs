@@ -72,6 +72,15 @@ async fn openapi_documents_every_contract_route(b: Backend) {
             );
         }
     }
+    let params = |method: &str, path: &str| -> Vec<String> {
+        paths[path][method]["parameters"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p["name"].as_str().unwrap_or("").to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(params("post", "/api/v1/outlets").contains(&"Idempotency-Key".to_string()));
+    assert!(params("post", "/api/v1/tenants").contains(&"Idempotency-Key".to_string()));
+    assert!(params("patch", "/api/v1/users/{id}").contains(&"If-Match".to_string()));
     let schemas = doc.body["components"]["schemas"].as_object().unwrap();
     for name in ["ErrorBody", "Outlet", "User", "CreateUser", "TokenPair", "PullResult"] {
         assert!(schemas.contains_key(name), "schema {name} missing");

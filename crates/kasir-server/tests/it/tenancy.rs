@@ -36,12 +36,17 @@ async fn other_tenants_ids_give_404_and_change_nothing(b: Backend) {
     }
     // In a body: outlets of another tenant do not exist here.
     let r = s.post("/users", &a.owner, json!({"username": "sneaky", "password": PASSWORD, "name": "s", "role": "cashier", "outlet_ids": [z_outlet]})).await;
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 404, "{:?}", r.body);
+    assert_eq!(r.code(), "not_found");
     assert_eq!(r.fields(), vec!["outlet_ids[0]"]);
-    // In a query: filtering the audit log by another tenant's user finds nothing.
+    let mine = s.outlet(&a.owner, "A0").await;
+    let r = s.patch(&format!("/users/{}", a.owner_id), &a.owner, json!({"outlet_ids": [mine, z_outlet]})).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.fields(), vec!["outlet_ids[1]"]);
+    // In a query: filtering the audit log by another tenant's user.
     let q = s.get(&format!("/audit-logs?actor_id={}", z.owner_id), &a.owner).await;
-    assert_eq!(q.status, 200);
-    assert_eq!(q.body["pagination"]["total"], 0);
+    assert_eq!(q.status, 404);
+    assert_eq!(q.fields(), vec!["actor_id"]);
     // A client-chosen id already used by another tenant is a conflict, not an overwrite.
     let reuse = s.post("/outlets", &a.owner, json!({"id": z_outlet, "name": "x", "code": "A1"})).await;
     assert_eq!(reuse.status, 409);
@@ -52,7 +57,8 @@ async fn other_tenants_ids_give_404_and_change_nothing(b: Backend) {
     assert_eq!(s.get(&format!("/users/{z_user}"), &z.owner).await.data()["version"], 1);
     assert_eq!(s.get(&format!("/roles/{z_role}"), &z.owner).await.data()["name"], "Barista");
     let listed = s.get("/outlets", &a.owner).await;
-    assert_eq!(listed.body["pagination"]["total"], 0);
+    assert_eq!(listed.body["pagination"]["total"], 1);
+    assert_eq!(s.get(&format!("/users/{}", a.owner_id), &a.owner).await.data()["outlet_ids"], json!([]));
 }
 
 async fn cashier_gets_403_on_admin_endpoints(b: Backend) {
@@ -118,7 +124,7 @@ async fn outlet_scoped_admin_sees_only_their_outlets(b: Backend) {
             json!({"username": "kasir3", "password": PASSWORD, "name": "k", "role": "cashier", "outlet_ids": [k2]}),
         )
         .await;
-    assert_eq!(foreign.status, 400);
+    assert_eq!(foreign.status, 404, "an outlet this manager cannot see does not exist for them");
     let ok = s
         .post(
             "/users",
