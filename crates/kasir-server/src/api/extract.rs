@@ -42,6 +42,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// Parses JSON, turning serde's complaints into field errors.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_nul_escape(bytes) {
+        // PostgreSQL cannot store NUL in text, and no field of ours has a use for it.
+        return Err(ApiError::BadRequest("text must not contain the NUL character (\\u0000)".into()));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -63,6 +67,33 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 .unwrap_or_else(|| if path == "." { "body".into() } else { path });
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
+}
+
+/// True when a JSON document contains the escape `\u0000`. In JSON a backslash only occurs as an
+/// escape inside strings, so walking escapes pairwise is exact.
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'u') && bytes.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// Refuses query strings that decode to text containing NUL.
+pub fn check_query_text(raw: &str) -> Result<(), ApiError> {
+    let decoded: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw).map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
+    match decoded.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        Some((k, _)) => Err(ApiError::field(k, "must not contain the NUL character")),
+        None => Ok(()),
+    }
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -98,6 +129,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or("");
+        check_query_text(raw)?;
         serde_urlencoded::from_str(raw).map(ApiQuery).map_err(|e| {
             let message = e.to_string();
             let field =
@@ -176,5 +208,14 @@ mod tests {
         let e = parse_json::<Body>(br#"{"items":[]}"#).unwrap_err();
         assert_eq!(field_of(e), "name");
         assert!(matches!(parse_json::<Body>(b"{nope").unwrap_err(), ApiError::BadRequest(_)));
+    }
+
+    #[test]
+    fn nul_escapes_are_found_but_escaped_backslashes_are_not() {
+        assert!(has_nul_escape(br#"{"a":"x\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"a":"x\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"a":"\u0001"}"#));
+        assert!(check_query_text("search=a%00b").is_err());
+        assert!(check_query_text("search=ab").is_ok());
     }
 }

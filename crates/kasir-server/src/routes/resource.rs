@@ -208,6 +208,7 @@ pub fn expected_version(header: Option<i64>, body: Option<i64>) -> Result<Option
 /// Parses `page`, `per_page`, `search`, `sort` and filters named after the resource's fields.
 /// Unknown parameters are refused so that a misspelt filter never silently returns everything.
 pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiError> {
+    crate::api::check_query_text(raw)?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw).map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
     let mut q = ListQuery::default();

@@ -11,6 +11,7 @@ crate::backend_tests!(
     cors_allows_only_configured_origins,
     ping_health_and_metrics_answer,
     health_reports_503_when_the_database_is_unreachable,
+    nul_characters_are_refused_before_they_reach_the_database,
 );
 
 async fn malformed_json_and_wrong_types_get_400_with_fields(b: Backend) {
@@ -155,4 +156,21 @@ async fn health_reports_503_when_the_database_is_unreachable(b: Backend) {
     assert_eq!(login.status, 500);
     assert_eq!(login.code(), "internal");
     assert!(!login.body["message"].as_str().unwrap().contains("pool"), "no internals in the body");
+}
+
+async fn nul_characters_are_refused_before_they_reach_the_database(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = s.tenant("acme").await;
+    let r = s
+        .post("/users", &t.owner, json!({"username": "kasir1", "password": "password-123", "name": "k", "role": "\u{0}x"}))
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let r = s.post("/outlets", &t.owner, json!({"name": "a\u{0}b", "code": "K1"})).await;
+    assert_eq!(r.status, 400);
+    let r = s.get("/outlets?search=a%00b", &t.owner).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.fields(), vec!["search"]);
+    let r = s.get("/audit-logs?entity=%00", &t.owner).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(s.get("/outlets", &t.owner).await.body["pagination"]["total"], 0);
 }
