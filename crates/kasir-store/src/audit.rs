@@ -55,18 +55,21 @@ async fn insert(conn: &mut AnyConnection, e: &AuditEntry) -> Result<()> {
 }
 
 /// An audit entry as `GET /audit-logs` serves it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditLog {
     pub id: String,
     pub tenant_id: Option<String>,
     pub actor_id: Option<String>,
+    /// `user`, `api_key`, `anonymous` or `system`.
     pub actor_type: String,
+    /// Such as `user.create` or `auth.login_failed`.
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
     pub ip: Option<String>,
     pub request_id: Option<String>,
     #[sqlx(try_from = "String")]
+    #[schema(value_type = Object)]
     pub details: crate::JsonText<serde_json::Value>,
     pub created_at: String,
 }

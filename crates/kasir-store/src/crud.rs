@@ -224,6 +224,24 @@ fn get_sql(def: &ResourceDef, scope: &Scope, id: &str) -> Sql {
     sql
 }
 
+/// Implements [`Record`] for a struct with `id`, `version` and `updated_at` fields.
+#[macro_export]
+macro_rules! impl_record {
+    ($ty:ty) => {
+        impl $crate::crud::Record for $ty {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn updated_at(&self) -> &str {
+                &self.updated_at
+            }
+        }
+    };
+}
+
 /// What every stored record exposes for the feed and version checks.
 pub trait Record: Serialize {
     fn id(&self) -> &str;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::crud::{ColType::*, Column, OutletScope, Record, ResourceDef};
+use crate::crud::{ColType::*, Column, OutletScope, ResourceDef};
 
 pub static OUTLETS: ResourceDef = ResourceDef {
     entity: "outlet",
@@ -44,17 +44,7 @@ pub struct Outlet {
     pub is_active: crate::Flag,
 }
 
-impl Record for Outlet {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-}
+crate::impl_record!(Outlet);
 
 /// The ids of the tenant's live outlets among `ids` (to check references a client sends).
 pub async fn existing_ids(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -> crate::Result<Vec<String>> {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    crud::{ColType::*, Column, OutletScope, Record, ResourceDef},
+    crud::{ColType::*, Column, OutletScope, ResourceDef},
     JsonText, Result,
 };
 
@@ -41,17 +41,7 @@ pub struct Role {
     pub permissions: JsonText<Vec<String>>,
 }
 
-impl Record for Role {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-}
+crate::impl_record!(Role);
 
 /// How many live users hold the role `name` in the tenant.
 pub async fn users_holding(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> Result<i64> {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    crud::{finish_write, OutletScope, Record, ResourceDef},
+    crud::{finish_write, OutletScope, ResourceDef},
     sql::Sql,
     users::{insert_raw, NewUser},
     Db, Result, Scope, StoreError, Tx, Value,
@@ -47,17 +47,7 @@ pub struct Tenant {
     pub updated_at: String,
 }
 
-impl Record for Tenant {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-}
+crate::impl_record!(Tenant);
 
 /// A new tenant with its owner (role `super_admin`).
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    crud::{ColType::*, Column, OutletScope, Record, ResourceDef},
+    crud::{ColType::*, Column, OutletScope, ResourceDef},
     JsonText, Result, Tx,
 };
 
@@ -46,17 +46,7 @@ pub struct User {
     pub is_active: crate::Flag,
 }
 
-impl Record for User {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-}
+crate::impl_record!(User);
 
 /// Replaces the user's outlet memberships (kept beside `users.outlet_ids` for scoped queries).
 pub async fn set_outlets(tx: &mut Tx, tenant_id: &str, user_id: &str, outlet_ids: &[String]) -> Result<()> {

@@ -4,8 +4,8 @@
 use axum::{extract::State, response::Response};
 use kasir_domain::{Permission, Violations};
 use kasir_store::audit::{self, AuditFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
     api::{
@@ -33,29 +33,12 @@ pub struct AuditQuery {
     pub per_page: Option<i64>,
 }
 
-/// One audit entry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditLogEntry {
-    pub id: String,
-    pub tenant_id: Option<String>,
-    pub actor_id: Option<String>,
-    /// `user`, `api_key`, `anonymous` or `system`.
-    pub actor_type: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<String>,
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-    pub details: serde_json::Value,
-    pub created_at: String,
-}
-
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     api.route(
         Method::Get,
         "/audit-logs",
         list,
-        Op::new("audit", "Read the audit log").query::<AuditQuery>().ok_list::<AuditLogEntry>(),
+        Op::new("audit", "Read the audit log").query::<AuditQuery>().ok_list::<audit::AuditLog>(),
     )
 }
 
@@ -91,22 +74,6 @@ async fn list(
         }
     }
     let filter = AuditFilter { tenant_id, actor_id: q.actor_id, entity: q.entity, action: q.action, from, to };
-    let (rows, total) = audit::list(&s.db, &filter, page, per_page).await?;
-    let items: Vec<AuditLogEntry> = rows
-        .into_iter()
-        .map(|r| AuditLogEntry {
-            id: r.id,
-            tenant_id: r.tenant_id,
-            actor_id: r.actor_id,
-            actor_type: r.actor_type,
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            ip: r.ip,
-            request_id: r.request_id,
-            details: r.details.0,
-            created_at: r.created_at,
-        })
-        .collect();
+    let (items, total) = audit::list(&s.db, &filter, page, per_page).await?;
     Ok(ok_list(items, page, per_page, total))
 }

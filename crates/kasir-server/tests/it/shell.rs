@@ -162,7 +162,11 @@ async fn nul_characters_are_refused_before_they_reach_the_database(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
     let r = s
-        .post("/users", &t.owner, json!({"username": "kasir1", "password": "password-123", "name": "k", "role": "\u{0}x"}))
+        .post(
+            "/users",
+            &t.owner,
+            json!({"username": "kasir1", "password": "password-123", "name": "k", "role": "\u{0}x"}),
+        )
         .await;
     assert_eq!(r.status, 400, "{:?}", r.body);
     let r = s.post("/outlets", &t.owner, json!({"name": "a\u{0}b", "code": "K1"})).await;
