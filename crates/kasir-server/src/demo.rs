@@ -65,6 +65,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             ("is_active", Value::from(true)),
         ];
         let _: kasir_store::outlets::Outlet = crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
+        kasir_store::warehouses::create_default(&mut tx, &scope, &id, name).await?;
         outlet_ids.push(id);
     }
     for (username, role, name) in [
@@ -88,6 +89,56 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             crud::create(&mut tx, &kasir_store::users::USERS, &scope, &id, &values).await?;
         kasir_store::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
     }
+    seed_catalog(&mut tx, &scope).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// A café's categories, tax and modifier groups (products arrive with the catalog issue).
+async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result<()> {
+    use kasir_store::catalog::{Category, ModifierGroup, ModifierOption, Tax, CATEGORIES, MODIFIER_GROUPS, TAXES};
+    let category = |name: &str, parent: Option<String>, order: i64| {
+        let values = vec![
+            ("name_key", Value::from(name.to_lowercase())),
+            ("name", Value::from(name)),
+            ("parent_id", Value::Text(parent)),
+            ("sort_order", Value::from(order)),
+            ("is_active", Value::from(true)),
+        ];
+        (kasir_domain::ids::new_id(), values)
+    };
+    let (drinks, values) = category("Minuman", None, 1);
+    let _: Category = crud::create(tx, &CATEGORIES, scope, &drinks, &values).await?;
+    for (i, name) in ["Kopi", "Teh", "Non-kopi"].iter().enumerate() {
+        let (id, values) = category(name, Some(drinks.clone()), i as i64);
+        let _: Category = crud::create(tx, &CATEGORIES, scope, &id, &values).await?;
+    }
+    for (i, name) in ["Makanan", "Kue"].iter().enumerate() {
+        let (id, values) = category(name, None, 2 + i as i64);
+        let _: Category = crud::create(tx, &CATEGORIES, scope, &id, &values).await?;
+    }
+    let tax = [
+        ("name_key", Value::from("pb1")),
+        ("name", Value::from("PB1")),
+        ("rate_bps", Value::from(1000)),
+        ("inclusive", Value::from(true)),
+        ("is_active", Value::from(true)),
+    ];
+    let _: Tax = crud::create(tx, &TAXES, scope, &kasir_domain::ids::new_id(), &tax).await?;
+    let option = |name: &str, price: i64| ModifierOption { id: kasir_domain::ids::new_id(), name: name.into(), price };
+    for (name, min, max, options) in [
+        ("Ukuran", 1, 1, vec![option("Regular", 0), option("Large", 5000)]),
+        ("Susu", 0, 1, vec![option("Oat milk", 6000), option("Almond milk", 6000)]),
+        ("Tambahan", 0, 3, vec![option("Extra shot", 5000), option("Sirup vanila", 4000), option("Less sugar", 0)]),
+    ] {
+        let values = [
+            ("name_key", Value::from(name.to_lowercase())),
+            ("name", Value::from(name)),
+            ("min_select", Value::from(min)),
+            ("max_select", Value::from(max)),
+            ("options", Value::json(&options)),
+        ];
+        let _: ModifierGroup = crud::create(tx, &MODIFIER_GROUPS, scope, &kasir_domain::ids::new_id(), &values).await?;
+    }
+    Ok(())
 }

@@ -247,10 +247,6 @@ pub trait Record: Serialize {
     fn id(&self) -> &str;
     fn version(&self) -> i64;
     fn updated_at(&self) -> &str;
-    /// The outlet this record belongs to, for outlet-scoped devices.
-    fn outlet_id(&self) -> Option<&str> {
-        None
-    }
 }
 
 /// Inserts a row with `id` and `values`, then queues its audit entry and feed change.
@@ -369,7 +365,8 @@ pub fn finish_write<R: Record>(
         version: record.version(),
         outlet_id: match def.outlet_scope {
             OutletScope::SelfId => Some(record.id().to_string()),
-            _ => record.outlet_id().map(str::to_string),
+            OutletScope::Column(col) => data.get(col).and_then(|v| v.as_str()).map(str::to_string),
+            _ => None,
         },
         data,
         updated_at: record.updated_at().to_string(),

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod crud;
 mod db;
 mod error;
@@ -18,10 +19,11 @@ mod sql;
 pub mod tenants;
 mod tx;
 pub mod users;
+pub mod warehouses;
 
 pub use db::{raw_execute, Backend, Db, DbOptions};
 pub use error::StoreError;
-pub use migrate::{migrate, MIGRATIONS};
+pub use migrate::{migrate, migrate_to, MIGRATIONS};
 pub use sql::{Flag, JsonText, Value};
 pub use sqlx::{any::AnyRow, FromRow};
 pub use tx::{Actor, Tx};

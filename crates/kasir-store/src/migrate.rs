@@ -6,11 +6,17 @@ use crate::{Backend, Db, Result};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "idempotency", include_str!("../migrations/0002_idempotency.sql")),
+    (3, "catalog_basics", include_str!("../migrations/0003_catalog_basics.sql")),
 ];
 
 /// Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL an
 /// advisory lock makes them take turns; SQLite has a single writer.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
+    migrate_to(db, i64::MAX).await
+}
+
+/// Applies the migrations up to and including `target` (tests use it to build older schemas).
+pub async fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
     let mut tx = db.writer().begin().await?;
     if db.backend() == Backend::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock(7345016)").await?;
@@ -23,11 +29,15 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
     let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&mut *tx).await?;
     let mut ran = Vec::new();
     for (version, name, sql) in MIGRATIONS {
-        if applied.iter().any(|(v,)| v == version) {
+        if applied.iter().any(|(v,)| v == version) || *version > target {
             continue;
         }
         for statement in statements(sql) {
             tx.execute(statement.as_str()).await?;
+        }
+        // Data steps that need ids or the change feed, which portable SQL cannot make.
+        if *version == 3 {
+            crate::warehouses::create_missing_defaults(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(*version)

@@ -7,4 +7,4 @@ pub mod openapi;
 
 pub use envelope::{created, ok, ok_list, Envelope, ListEnvelope, Pagination};
 pub use error::{ApiError, ErrorBody};
-pub use extract::{check_query_text, parse_if_match, ApiJson, ApiPath, ApiQuery, IdPath};
+pub use extract::{check_query_text, parse_if_match, ApiJson, ApiPath, ApiQuery, IdPath, JsonBody};

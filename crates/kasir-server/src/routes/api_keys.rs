@@ -10,7 +10,7 @@ use crate::{
     api::{
         created, ok,
         openapi::{ApiRouter, Method, Op},
-        ApiError, ApiJson, IdPath,
+        ApiError, IdPath, JsonBody,
     },
     auth::{tokens, Principal},
     state::AppState,
@@ -60,12 +60,9 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     )
 }
 
-async fn create(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiJson(b): ApiJson<CreateApiKey>,
-) -> Result<Response, ApiError> {
+async fn create(State(s): State<AppState>, p: Principal, body: JsonBody) -> Result<Response, ApiError> {
     p.require(Permission::ApiKeysManage)?;
+    let b: CreateApiKey = body.parse()?;
     let scope = p.scope()?;
     let mut v = Violations::new();
     let name = v.text("name", &b.name, 1, 100);

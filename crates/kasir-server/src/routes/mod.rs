@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod outlets;
 pub mod platform;
 pub mod resource;
@@ -10,6 +11,7 @@ pub mod roles;
 pub mod sync;
 pub mod tenants;
 pub mod users;
+pub mod warehouses;
 
 use crate::{api::openapi::ApiRouter, state::AppState};
 
@@ -22,6 +24,11 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = resource::routes::<outlets::Outlets>(v1);
     v1 = resource::routes::<users::Users>(v1);
     v1 = roles::routes(v1);
+    v1 = resource::routes::<catalog::Categories>(v1);
+    v1 = resource::routes::<catalog::Brands>(v1);
+    v1 = resource::routes::<catalog::Taxes>(v1);
+    v1 = resource::routes::<catalog::ModifierGroups>(v1);
+    v1 = resource::routes::<warehouses::Warehouses>(v1);
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);
     v1 = sync::routes(v1);

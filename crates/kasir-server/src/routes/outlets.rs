@@ -100,7 +100,9 @@ impl Resource for Outlets {
             ("is_active", Value::from(b.is_active.unwrap_or(true))),
         ];
         v.finish().map_err(ApiError::Validation)?;
-        Ok(crud::create(tx, &OUTLETS, scope, &id, &values).await?)
+        let outlet: Outlet = crud::create(tx, &OUTLETS, scope, &id, &values).await?;
+        kasir_store::warehouses::create_default(tx, scope, &outlet.id, &outlet.name).await?;
+        Ok(outlet)
     }
 
     async fn update(

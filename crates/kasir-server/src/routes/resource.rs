@@ -23,7 +23,7 @@ use crate::{
     api::{
         created, ok, ok_list,
         openapi::{ApiRouter, Method, Op},
-        parse_if_match, ApiError, ApiJson, IdPath,
+        parse_if_match, ApiError, IdPath, JsonBody,
     },
     auth::Principal,
     state::AppState,
@@ -150,13 +150,10 @@ async fn get<R: Resource>(State(s): State<AppState>, p: Principal, IdPath(id): I
     Ok(ok(crud::get::<R::Record>(&s.db, R::DEF, &scope, &id).await?))
 }
 
-async fn create<R: Resource>(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiJson(body): ApiJson<R::Create>,
-) -> Result<Response, ApiError> {
+async fn create<R: Resource>(State(s): State<AppState>, p: Principal, body: JsonBody) -> Result<Response, ApiError> {
     p.require(R::WRITE)?;
     let scope = p.scope()?;
+    let body: R::Create = body.parse()?;
     let mut tx = s.db.begin(p.actor()).await?;
     let record = R::create(&p, &mut tx, &scope, body).await?;
     tx.commit().await?;
@@ -168,11 +165,12 @@ async fn update<R: Resource>(
     p: Principal,
     IdPath(id): IdPath,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<R::Update>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     p.require(R::WRITE)?;
     let scope = p.scope()?;
     let version = parse_if_match(&headers)?;
+    let body: R::Update = body.parse()?;
     let mut tx = s.db.begin(p.actor()).await?;
     let current = crud::get_in::<R::Record>(&mut tx, R::DEF, &scope, &id).await?;
     let record = R::update(&p, &mut tx, &scope, current, version, body).await?;

@@ -17,7 +17,8 @@ use crate::{
 };
 
 /// Entities that the feed carries today.
-pub const ENTITIES: &[&str] = &["tenant", "outlet", "user", "role"];
+pub const ENTITIES: &[&str] =
+    &["tenant", "outlet", "user", "role", "category", "brand", "tax", "modifier_group", "warehouse"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

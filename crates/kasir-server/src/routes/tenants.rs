@@ -15,7 +15,7 @@ use crate::{
     api::{
         created, ok, ok_list,
         openapi::{ApiRouter, Method, Op},
-        parse_if_match, ApiError, ApiJson, ApiQuery, IdPath,
+        parse_if_match, ApiError, ApiQuery, IdPath, JsonBody,
     },
     auth::{passwords, Principal},
     state::AppState,
@@ -126,12 +126,9 @@ fn rounding(v: &mut Violations, value: i64) -> i64 {
     v.range("cash_rounding", value, 0, 100_000)
 }
 
-async fn create(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiJson(b): ApiJson<CreateTenant>,
-) -> Result<Response, ApiError> {
+async fn create(State(s): State<AppState>, p: Principal, body: JsonBody) -> Result<Response, ApiError> {
     p.require(Permission::TenantsManage)?;
+    let b: CreateTenant = body.parse()?;
     let id = super::resource::new_record_id(b.id.as_deref())?;
     let mut v = Violations::new();
     let name = v.text("name", &b.name, 1, 100);
@@ -229,7 +226,7 @@ async fn update(
     p: Principal,
     IdPath(id): IdPath,
     headers: HeaderMap,
-    ApiJson(b): ApiJson<UpdateTenant>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     if !may_see(&p, &id) {
         return Err(ApiError::NotFound);
@@ -237,6 +234,7 @@ async fn update(
     if !p.is_platform() {
         p.require(Permission::SettingsManage)?;
     }
+    let b: UpdateTenant = body.parse()?;
     let version = expected_version(parse_if_match(&headers)?, b.version)?;
     let mut v = Violations::new();
     let mut values: Vec<(&str, Value)> = Vec::new();

@@ -4,6 +4,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod catalog;
 mod feed;
 mod idempotency;
 mod openapi;

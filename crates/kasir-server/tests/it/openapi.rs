@@ -41,6 +41,19 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/users/{id}"),
     ("get", "/api/v1/audit-logs"),
     ("get", "/api/v1/sync/pull"),
+    ("get", "/api/v1/categories"),
+    ("post", "/api/v1/categories"),
+    ("patch", "/api/v1/categories/{id}"),
+    ("delete", "/api/v1/categories/{id}"),
+    ("get", "/api/v1/brands"),
+    ("post", "/api/v1/brands"),
+    ("get", "/api/v1/taxes"),
+    ("post", "/api/v1/taxes"),
+    ("get", "/api/v1/modifier-groups"),
+    ("post", "/api/v1/modifier-groups"),
+    ("get", "/api/v1/warehouses"),
+    ("post", "/api/v1/warehouses"),
+    ("delete", "/api/v1/warehouses/{id}"),
 ];
 
 async fn openapi_documents_every_contract_route(b: Backend) {
