@@ -3,8 +3,10 @@
 
 pub mod ids;
 pub mod permissions;
+pub mod quantity;
 pub mod time;
 pub mod validation;
 
 pub use permissions::{BuiltinRole, Permission};
+pub use quantity::Quantity;
 pub use validation::{FieldError, Violations};

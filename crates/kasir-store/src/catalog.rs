@@ -20,6 +20,7 @@ pub static CATEGORIES: ResourceDef = ResourceDef {
     ],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 /// A category; `parent_id` makes them a tree.
@@ -51,6 +52,7 @@ pub static BRANDS: ResourceDef = ResourceDef {
     columns: &[Column::new("name", Text).sort().search(), Column::new("name_key", Text)],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -81,6 +83,7 @@ pub static TAXES: ResourceDef = ResourceDef {
     ],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 /// A tax rate.
@@ -121,6 +124,7 @@ pub static MODIFIER_GROUPS: ResourceDef = ResourceDef {
     ],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 /// One choice in a modifier group (extra shot, oat milk).

@@ -71,6 +71,8 @@ pub struct ResourceDef {
     pub outlet_scope: OutletScope,
     /// Extra SQL condition every read adds (for example excluding platform users).
     pub base_filter: Option<&'static str>,
+    /// `?search=` also matches a prefix of the record's SKUs and barcodes (`product_codes`).
+    pub search_codes: bool,
 }
 
 const COMMON: [&str; 5] = ["id", "tenant_id", "version", "created_at", "updated_at"];
@@ -132,11 +134,13 @@ pub struct ListQuery {
     /// Column and whether descending.
     pub sort: Option<(String, bool)>,
     pub filters: Vec<(String, Value)>,
+    /// Column in a set of values (an empty set matches nothing).
+    pub in_filters: Vec<(String, Vec<String>)>,
 }
 
 impl Default for ListQuery {
     fn default() -> Self {
-        ListQuery { page: 1, per_page: 20, search: None, sort: None, filters: Vec::new() }
+        ListQuery { page: 1, per_page: 20, search: None, sort: None, filters: Vec::new(), in_filters: Vec::new() }
     }
 }
 
@@ -165,17 +169,30 @@ where
             filter.push(" = ").bind(value.clone());
         }
     }
+    for (name, values) in &q.in_filters {
+        let Some(col) = def.column(name) else {
+            return Err(StoreError::Corrupt(format!("filter on {name} was not checked")));
+        };
+        if values.is_empty() {
+            filter.push(" AND 1 = 0");
+        } else {
+            filter.push(" AND ").push(def.table).push(".").push(col.name).push(" IN ").bind_list(values);
+        }
+    }
     if let Some(term) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", like_escape(&term.to_lowercase()));
         let searchable: Vec<&Column> = def.columns.iter().filter(|c| c.search).collect();
-        if !searchable.is_empty() {
-            filter.push(" AND (");
-            for (i, col) in searchable.iter().enumerate() {
-                if i > 0 {
-                    filter.push(" OR ");
-                }
-                filter.push("LOWER(").push(def.table).push(".").push(col.name).push(") LIKE ");
+        if !searchable.is_empty() || def.search_codes {
+            filter.push(" AND (1 = 0");
+            for col in searchable {
+                filter.push(" OR LOWER(").push(def.table).push(".").push(col.name).push(") LIKE ");
                 filter.bind(pattern.as_str()).push(" ESCAPE '\\'");
+            }
+            if def.search_codes {
+                let prefix = format!("{}%", like_escape(term));
+                filter.push(" OR EXISTS (SELECT 1 FROM product_codes pc WHERE pc.tenant_id = ").push(def.table);
+                filter.push(".tenant_id AND pc.product_id = ").push(def.table).push(".id AND pc.code LIKE ");
+                filter.bind(prefix.as_str()).push(" ESCAPE '\\')");
             }
             filter.push(")");
         }

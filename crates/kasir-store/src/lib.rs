@@ -13,6 +13,7 @@ pub mod feed;
 pub mod idempotency;
 mod migrate;
 pub mod outlets;
+pub mod products;
 pub mod roles;
 pub mod settings;
 mod sql;

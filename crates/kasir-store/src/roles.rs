@@ -19,6 +19,7 @@ pub static ROLES: ResourceDef = ResourceDef {
     ],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 /// A custom role.

@@ -18,6 +18,7 @@ pub static TENANTS: ResourceDef = ResourceDef {
     columns: &[],
     outlet_scope: OutletScope::None,
     base_filter: None,
+    search_codes: false,
 };
 
 const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, version, created_at, updated_at";

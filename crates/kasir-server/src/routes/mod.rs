@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod outlets;
 pub mod platform;
+pub mod products;
 pub mod resource;
 pub mod roles;
 pub mod sync;
@@ -28,6 +29,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = resource::routes::<catalog::Brands>(v1);
     v1 = resource::routes::<catalog::Taxes>(v1);
     v1 = resource::routes::<catalog::ModifierGroups>(v1);
+    v1 = products::routes(v1);
     v1 = resource::routes::<warehouses::Warehouses>(v1);
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);

@@ -66,6 +66,15 @@ pub trait Resource: Send + Sync + 'static {
         body: Self::Update,
     ) -> impl Future<Output = Result<Self::Record, ApiError>> + Send;
 
+    /// Adjusts a parsed list query before it runs (for example expanding a filter); none by default.
+    fn prepare_list(
+        _db: &kasir_store::Db,
+        _scope: &Scope,
+        _q: &mut ListQuery,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        async { Ok(()) }
+    }
+
     /// Checks and performs a delete; by default a plain soft delete.
     fn delete(
         _p: &Principal,
@@ -139,7 +148,8 @@ async fn list<R: Resource>(
 ) -> Result<Response, ApiError> {
     p.require(R::READ)?;
     let scope = p.scope()?;
-    let q = parse_list_query(R::DEF, raw.as_deref().unwrap_or(""))?;
+    let mut q = parse_list_query(R::DEF, raw.as_deref().unwrap_or(""))?;
+    R::prepare_list(&s.db, &scope, &mut q).await?;
     let page = crud::list::<R::Record>(&s.db, R::DEF, &scope, &q).await?;
     Ok(ok_list(page.items, q.page, q.per_page, page.total))
 }

@@ -18,7 +18,7 @@ use crate::{
 
 /// Entities that the feed carries today.
 pub const ENTITIES: &[&str] =
-    &["tenant", "outlet", "user", "role", "category", "brand", "tax", "modifier_group", "warehouse"];
+    &["tenant", "outlet", "user", "role", "category", "brand", "tax", "modifier_group", "warehouse", "product"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,7 @@ mod catalog;
 mod feed;
 mod idempotency;
 mod openapi;
+mod products;
 mod resources;
 mod shell;
 mod tenancy;

@@ -54,6 +54,12 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/warehouses"),
     ("post", "/api/v1/warehouses"),
     ("delete", "/api/v1/warehouses/{id}"),
+    ("get", "/api/v1/products"),
+    ("post", "/api/v1/products"),
+    ("get", "/api/v1/products/{id}"),
+    ("patch", "/api/v1/products/{id}"),
+    ("delete", "/api/v1/products/{id}"),
+    ("get", "/api/v1/products/barcode/{code}"),
 ];
 
 async fn openapi_documents_every_contract_route(b: Backend) {
