@@ -31,20 +31,68 @@ pub struct Change {
     pub updated_at: String,
 }
 
-/// Writes queued changes, numbering them from each tenant's head. Called by [`crate::Tx::commit`].
+/// A realtime event for WebSocket clients, such as `STOCK_LOW`.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub tenant_id: String,
+    pub kind: &'static str,
+    /// The outlet it concerns: clients that cannot see the outlet do not receive it.
+    pub outlet_id: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+/// Writes queued changes without events (migration data steps).
 pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
-    let mut by_tenant: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    append_all(conn, changes, Vec::new()).await
+}
+
+/// Writes queued changes and events, numbering each from its tenant's head in one locked update.
+/// Called by [`crate::Tx::commit`].
+pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, events: Vec<Event>) -> Result<()> {
+    let mut by_tenant: BTreeMap<String, (Vec<Change>, Vec<Event>)> = BTreeMap::new();
     for c in changes {
-        by_tenant.entry(c.tenant_id.clone()).or_default().push(c);
+        by_tenant.entry(c.tenant_id.clone()).or_default().0.push(c);
     }
-    for (tenant_id, rows) in by_tenant {
-        let (last,): (i64,) = sqlx::query_as(
-            "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
-        )
-        .bind(rows.len() as i64)
-        .bind(&tenant_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    for e in events {
+        by_tenant.entry(e.tenant_id.clone()).or_default().1.push(e);
+    }
+    for (tenant_id, (rows, events)) in by_tenant {
+        // Without events only change_seq is touched: migration data steps append changes on schemas
+        // that predate event_seq.
+        let (last, last_event): (i64, i64) = if events.is_empty() {
+            let (last,): (i64,) = sqlx::query_as(
+                "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
+            )
+            .bind(rows.len() as i64)
+            .bind(&tenant_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            (last, 0)
+        } else {
+            sqlx::query_as(
+                "UPDATE feed_heads SET change_seq = change_seq + $1, event_seq = event_seq + $2 WHERE tenant_id = $3
+                 RETURNING change_seq, event_seq",
+            )
+            .bind(rows.len() as i64)
+            .bind(events.len() as i64)
+            .bind(&tenant_id)
+            .fetch_one(&mut *conn)
+            .await?
+        };
+        let mut seq = last_event - events.len() as i64;
+        let now = kasir_domain::time::now();
+        for e in &events {
+            seq += 1;
+            sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&tenant_id)
+                .bind(seq)
+                .bind(e.kind)
+                .bind(e.outlet_id.clone())
+                .bind(e.payload.to_string())
+                .bind(&now)
+                .execute(&mut *conn)
+                .await?;
+        }
         let mut seq = last - rows.len() as i64;
         for chunk in rows.chunks(INSERT_CHUNK) {
             let mut sql = Sql::new(
@@ -71,6 +119,29 @@ pub(crate) async fn create_head(conn: &mut AnyConnection, tenant_id: &str) -> Re
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// An event read back from the outbox.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub seq: i64,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub outlet_id: Option<String>,
+    pub payload: String,
+    pub created_at: String,
+}
+
+/// Events of a tenant after `after_seq`, oldest first.
+pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, type, outlet_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(tenant_id)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?)
 }
 
 /// One change as `GET /sync/pull` serves it.

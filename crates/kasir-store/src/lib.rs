@@ -17,6 +17,7 @@ pub mod products;
 pub mod roles;
 pub mod settings;
 mod sql;
+pub mod stock;
 pub mod tenants;
 mod tx;
 pub mod users;

@@ -2,7 +2,11 @@ use std::ops::{Deref, DerefMut};
 
 use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::{audit::AuditEntry, feed::Change, Result};
+use crate::{
+    audit::AuditEntry,
+    feed::{Change, Event},
+    Result,
+};
 
 /// Who is writing: recorded in the audit log with every change.
 #[derive(Debug, Clone, Default)]
@@ -27,17 +31,23 @@ pub struct Tx {
     inner: Transaction<'static, Any>,
     pub actor: Actor,
     changes: Vec<Change>,
+    events: Vec<Event>,
     audits: Vec<AuditEntry>,
 }
 
 impl Tx {
     pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
-        Tx { inner, actor, changes: Vec::new(), audits: Vec::new() }
+        Tx { inner, actor, changes: Vec::new(), events: Vec::new(), audits: Vec::new() }
     }
 
     /// Queues a change-feed row, written when the transaction commits.
     pub fn record_change(&mut self, change: Change) {
         self.changes.push(change);
+    }
+
+    /// Queues a realtime event, written to the outbox when the transaction commits.
+    pub fn record_event(&mut self, event: Event) {
+        self.events.push(event);
     }
 
     /// Queues an audit entry by this transaction's actor.
@@ -67,7 +77,8 @@ impl Tx {
         let audits = std::mem::take(&mut self.audits);
         crate::audit::insert_all(&mut self.inner, &audits).await?;
         let changes = std::mem::take(&mut self.changes);
-        crate::feed::append(&mut self.inner, changes).await?;
+        let events = std::mem::take(&mut self.events);
+        crate::feed::append_all(&mut self.inner, changes, events).await?;
         self.inner.commit().await?;
         Ok(())
     }

@@ -142,6 +142,21 @@ impl Op {
         self
     }
 
+    /// A string path parameter `{name}`.
+    pub fn path_text(mut self, name: &str, description: &str) -> Op {
+        self.params.push(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(64))))
+                .build(),
+        );
+        self.errors.push(404);
+        self
+    }
+
     /// An optional request header, typed by `schema`.
     pub fn header(mut self, name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Op {
         self.params.push(

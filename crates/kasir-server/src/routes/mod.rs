@@ -9,6 +9,7 @@ pub mod platform;
 pub mod products;
 pub mod resource;
 pub mod roles;
+pub mod stock;
 pub mod sync;
 pub mod tenants;
 pub mod users;
@@ -31,6 +32,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = resource::routes::<catalog::ModifierGroups>(v1);
     v1 = products::routes(v1);
     v1 = resource::routes::<warehouses::Warehouses>(v1);
+    v1 = stock::routes(v1);
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);
     v1 = sync::routes(v1);

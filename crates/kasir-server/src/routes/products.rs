@@ -430,6 +430,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         "/products/barcode/{code}",
         lookup,
         Op::new("catalog", "Find a product by barcode (or SKU), with stock at the caller's outlet")
+            .path_text("code", "A barcode or SKU as scanned")
             .query::<LookupQuery>()
             .ok::<ProductLookup>()
             .errors(&[404]),

@@ -11,4 +11,5 @@ mod openapi;
 mod products;
 mod resources;
 mod shell;
+mod stock;
 mod tenancy;

@@ -60,6 +60,9 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/products/{id}"),
     ("delete", "/api/v1/products/{id}"),
     ("get", "/api/v1/products/barcode/{code}"),
+    ("get", "/api/v1/stock"),
+    ("get", "/api/v1/stock/movements"),
+    ("post", "/api/v1/stock/adjustments"),
 ];
 
 async fn openapi_documents_every_contract_route(b: Backend) {
@@ -100,6 +103,19 @@ async fn openapi_documents_every_contract_route(b: Backend) {
     assert!(params("post", "/api/v1/outlets").contains(&"Idempotency-Key".to_string()));
     assert!(params("post", "/api/v1/tenants").contains(&"Idempotency-Key".to_string()));
     assert!(params("patch", "/api/v1/users/{id}").contains(&"If-Match".to_string()));
+    // Every {param} in a path is declared as a path parameter of each of its operations.
+    for (path, item) in paths {
+        let wanted: Vec<&str> = path.split('{').skip(1).filter_map(|p| p.split('}').next()).collect();
+        for (method, op) in item.as_object().unwrap() {
+            let declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|a| a.iter().filter(|p| p["in"] == "path").filter_map(|p| p["name"].as_str()).collect())
+                .unwrap_or_default();
+            for w in &wanted {
+                assert!(declared.contains(w), "{method} {path} does not declare the path parameter {w}");
+            }
+        }
+    }
     let schemas = doc.body["components"]["schemas"].as_object().unwrap();
     for name in ["ErrorBody", "Outlet", "User", "CreateUser", "TokenPair", "PullResult"] {
         assert!(schemas.contains_key(name), "schema {name} missing");
