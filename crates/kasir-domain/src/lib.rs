@@ -5,6 +5,7 @@ pub mod ids;
 pub mod permissions;
 pub mod quantity;
 pub mod time;
+pub mod transfer;
 pub mod validation;
 
 pub use permissions::{BuiltinRole, Permission};

@@ -56,6 +56,8 @@ pub enum OutletScope {
     SelfId,
     /// The row belongs to the outlet in this column.
     Column(&'static str),
+    /// The row concerns the outlets in these columns and is visible from any of them.
+    AnyOf(&'static [&'static str]),
     /// A user: visible when they share an outlet with the caller (via `user_outlets`).
     UserOutlets,
 }
@@ -113,6 +115,13 @@ impl ResourceDef {
             }
             OutletScope::Column(col) => {
                 sql.push(" AND ").push(self.table).push(".").push(col).push(" IN ").bind_list(outlets);
+            }
+            OutletScope::AnyOf(cols) => {
+                sql.push(" AND (1 = 0");
+                for col in cols {
+                    sql.push(" OR ").push(self.table).push(".").push(col).push(" IN ").bind_list(outlets);
+                }
+                sql.push(")");
             }
             OutletScope::UserOutlets => {
                 sql.push(" AND EXISTS (SELECT 1 FROM user_outlets uo WHERE uo.user_id = ")
@@ -374,18 +383,25 @@ pub fn finish_write<R: Record>(
         Some(record.id()),
         serde_json::json!({ "version": record.version() }),
     );
-    tx.record_change(Change {
-        tenant_id: scope.tenant_id.clone(),
-        entity: def.entity,
-        entity_id: record.id().to_string(),
-        op,
-        version: record.version(),
-        outlet_id: match def.outlet_scope {
-            OutletScope::SelfId => Some(record.id().to_string()),
-            OutletScope::Column(col) => data.get(col).and_then(|v| v.as_str()).map(str::to_string),
-            _ => None,
-        },
-        data,
-        updated_at: record.updated_at().to_string(),
-    });
+    let column = |col: &str| data.get(col).and_then(|v| v.as_str()).map(str::to_string);
+    // One feed row per outlet the record concerns, so every outlet's devices receive it.
+    let mut outlets: Vec<Option<String>> = match def.outlet_scope {
+        OutletScope::SelfId => vec![Some(record.id().to_string())],
+        OutletScope::Column(col) => vec![column(col)],
+        OutletScope::AnyOf(cols) => cols.iter().map(|c| column(c)).collect(),
+        OutletScope::None | OutletScope::UserOutlets => vec![None],
+    };
+    outlets.dedup();
+    for outlet_id in outlets {
+        tx.record_change(Change {
+            tenant_id: scope.tenant_id.clone(),
+            entity: def.entity,
+            entity_id: record.id().to_string(),
+            op,
+            version: record.version(),
+            outlet_id,
+            data: data.clone(),
+            updated_at: record.updated_at().to_string(),
+        });
+    }
 }

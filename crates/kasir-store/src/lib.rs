@@ -19,6 +19,7 @@ pub mod settings;
 mod sql;
 pub mod stock;
 pub mod tenants;
+pub mod transfers;
 mod tx;
 pub mod users;
 pub mod warehouses;

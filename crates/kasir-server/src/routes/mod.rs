@@ -12,6 +12,7 @@ pub mod roles;
 pub mod stock;
 pub mod sync;
 pub mod tenants;
+pub mod transfers;
 pub mod users;
 pub mod warehouses;
 
@@ -33,6 +34,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = products::routes(v1);
     v1 = resource::routes::<warehouses::Warehouses>(v1);
     v1 = stock::routes(v1);
+    v1 = transfers::routes(v1);
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);
     v1 = sync::routes(v1);

@@ -47,6 +47,9 @@ pub trait Resource: Send + Sync + 'static {
     const TAG: &'static str;
     const READ: Permission;
     const WRITE: Permission;
+    /// Whether `PATCH` and `DELETE` are served; documents that change only through actions
+    /// (a transfer is sent, received or cancelled) turn them off.
+    const EDITABLE: bool = true;
 
     /// Validates `body` and writes the new record.
     fn create(
@@ -120,24 +123,32 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
             create::<R>,
             Op::new(R::TAG, format!("Create a {entity}")).body::<R::Create>().created::<R::Record>().errors(&[409]),
         )
-        .route(Method::Get, &item, get::<R>, Op::new(R::TAG, format!("Get a {entity}")).path_id("id").ok::<R::Record>())
         .route(
-            Method::Patch,
+            Method::Get,
             &item,
-            update::<R>,
-            Op::new(R::TAG, format!("Change a {entity}"))
-                .path_id("id")
-                .if_match()
-                .body::<R::Update>()
-                .ok::<R::Record>()
-                .errors(&[409]),
-        )
-        .route(
-            Method::Delete,
-            &item,
-            delete::<R>,
-            Op::new(R::TAG, format!("Delete a {entity}")).path_id("id").if_match().ok::<R::Record>().errors(&[409]),
+            get::<R>,
+            Op::new(R::TAG, format!("Get a {entity}")).path_id("id").ok::<R::Record>(),
         );
+    if R::EDITABLE {
+        api = api
+            .route(
+                Method::Patch,
+                &item,
+                update::<R>,
+                Op::new(R::TAG, format!("Change a {entity}"))
+                    .path_id("id")
+                    .if_match()
+                    .body::<R::Update>()
+                    .ok::<R::Record>()
+                    .errors(&[409]),
+            )
+            .route(
+                Method::Delete,
+                &item,
+                delete::<R>,
+                Op::new(R::TAG, format!("Delete a {entity}")).path_id("id").if_match().ok::<R::Record>().errors(&[409]),
+            );
+    }
     api
 }
 

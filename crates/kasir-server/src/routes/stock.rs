@@ -198,6 +198,54 @@ struct Line {
     counted: Option<i64>,
 }
 
+/// Resolves one line's product and variant: field errors into `v`, unknown ids into `refs`
+/// (answered 404). `None` when the line cannot be used.
+pub async fn resolve_item(
+    tx: &mut Tx,
+    scope: &Scope,
+    prefix: &str,
+    product_id: &str,
+    variant_id: Option<&str>,
+    v: &mut Violations,
+    refs: &mut Vec<FieldError>,
+) -> Result<Option<(Product, Option<String>)>, ApiError> {
+    let field = |name: &str| format!("{prefix}.{name}");
+    let Some(product_id) = kasir_domain::ids::parse_id(product_id) else {
+        v.add(field("product_id"), "must be a UUID");
+        return Ok(None);
+    };
+    let product = match crud::get_in::<Product>(tx, &PRODUCTS, scope, &product_id).await {
+        Ok(p) => p,
+        Err(StoreError::NotFound) => {
+            refs.push(FieldError::new(field("product_id"), "no such product"));
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !product.track_stock.0 {
+        v.add(field("product_id"), "this product does not track stock");
+    }
+    let variant_id = match (variant_id, product.variants.0.is_empty()) {
+        (None, false) => {
+            v.add(field("variant_id"), "this product has variants: choose one");
+            None
+        }
+        (None, true) => None,
+        (Some(raw), _) => match kasir_domain::ids::parse_id(raw) {
+            Some(id) if product.variants.0.iter().any(|x| x.id == id) => Some(id),
+            Some(_) => {
+                refs.push(FieldError::new(field("variant_id"), "no such variant of this product"));
+                None
+            }
+            None => {
+                v.add(field("variant_id"), "must be a UUID");
+                None
+            }
+        },
+    };
+    Ok(Some((product, variant_id)))
+}
+
 async fn resolve_lines(tx: &mut Tx, scope: &Scope, raw: &[AdjustmentLineInput]) -> Result<Vec<Line>, ApiError> {
     let mut v = Violations::new();
     if raw.is_empty() || raw.len() > 500 {
@@ -206,50 +254,22 @@ async fn resolve_lines(tx: &mut Tx, scope: &Scope, raw: &[AdjustmentLineInput]) 
     let mut lines = Vec::new();
     let mut refs = Vec::new();
     for (i, l) in raw.iter().enumerate() {
-        let field = |name: &str| format!("lines[{i}].{name}");
+        let prefix = format!("lines[{i}]");
         match (l.quantity_delta, l.counted_quantity) {
             (Some(_), Some(_)) | (None, None) => {
-                v.add(format!("lines[{i}]"), "needs exactly one of quantity_delta and counted_quantity")
+                v.add(&prefix, "needs exactly one of quantity_delta and counted_quantity")
             }
-            (Some(d), None) if d.0 == 0 => v.add(field("quantity_delta"), "must not be zero"),
-            (None, Some(c)) if c.0 < 0 => v.add(field("counted_quantity"), "must not be negative"),
+            (Some(d), None) if d.0 == 0 => v.add(format!("{prefix}.quantity_delta"), "must not be zero"),
+            (None, Some(c)) if c.0 < 0 => v.add(format!("{prefix}.counted_quantity"), "must not be negative"),
             _ => {}
         }
-        let Some(product_id) = kasir_domain::ids::parse_id(&l.product_id) else {
-            v.add(field("product_id"), "must be a UUID");
+        let Some((product, variant_id)) =
+            resolve_item(tx, scope, &prefix, &l.product_id, l.variant_id.as_deref(), &mut v, &mut refs).await?
+        else {
             continue;
         };
-        let product = match crud::get_in::<Product>(tx, &PRODUCTS, scope, &product_id).await {
-            Ok(p) => p,
-            Err(StoreError::NotFound) => {
-                refs.push(FieldError::new(field("product_id"), "no such product"));
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if !product.track_stock.0 {
-            v.add(field("product_id"), "this product does not track stock");
-        }
-        let variant_id = match (&l.variant_id, product.variants.0.is_empty()) {
-            (None, false) => {
-                v.add(field("variant_id"), "this product has variants: choose one");
-                None
-            }
-            (None, true) => None,
-            (Some(raw), _) => match kasir_domain::ids::parse_id(raw) {
-                Some(id) if product.variants.0.iter().any(|x| x.id == id) => Some(id),
-                Some(_) => {
-                    refs.push(FieldError::new(field("variant_id"), "no such variant of this product"));
-                    None
-                }
-                None => {
-                    v.add(field("variant_id"), "must be a UUID");
-                    None
-                }
-            },
-        };
         if lines.iter().any(|x: &Line| x.product.id == product.id && x.variant_id == variant_id) {
-            v.add(format!("lines[{i}]"), "repeats an earlier line for the same product and variant");
+            v.add(&prefix, "repeats an earlier line for the same product and variant");
         }
         lines.push(Line {
             product,

@@ -17,8 +17,19 @@ use crate::{
 };
 
 /// Entities that the feed carries today.
-pub const ENTITIES: &[&str] =
-    &["tenant", "outlet", "user", "role", "category", "brand", "tax", "modifier_group", "warehouse", "product"];
+pub const ENTITIES: &[&str] = &[
+    "tenant",
+    "outlet",
+    "user",
+    "role",
+    "category",
+    "brand",
+    "tax",
+    "modifier_group",
+    "warehouse",
+    "product",
+    "stock_transfer",
+];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -13,3 +13,4 @@ mod resources;
 mod shell;
 mod stock;
 mod tenancy;
+mod transfers;

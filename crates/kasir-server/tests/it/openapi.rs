@@ -63,6 +63,12 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/stock"),
     ("get", "/api/v1/stock/movements"),
     ("post", "/api/v1/stock/adjustments"),
+    ("get", "/api/v1/stock/transfers"),
+    ("post", "/api/v1/stock/transfers"),
+    ("get", "/api/v1/stock/transfers/{id}"),
+    ("post", "/api/v1/stock/transfers/{id}/send"),
+    ("post", "/api/v1/stock/transfers/{id}/receive"),
+    ("post", "/api/v1/stock/transfers/{id}/cancel"),
 ];
 
 async fn openapi_documents_every_contract_route(b: Backend) {
