@@ -3,6 +3,7 @@
 
 pub mod ids;
 pub mod permissions;
+pub mod purchase;
 pub mod quantity;
 pub mod time;
 pub mod transfer;

@@ -14,6 +14,7 @@ pub mod idempotency;
 mod migrate;
 pub mod outlets;
 pub mod products;
+pub mod purchasing;
 pub mod roles;
 pub mod settings;
 mod sql;

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "products", include_str!("../migrations/0004_products.sql")),
     (5, "stock_ledger", include_str!("../migrations/0005_stock_ledger.sql")),
     (6, "stock_transfers", include_str!("../migrations/0006_stock_transfers.sql")),
+    (7, "purchasing", include_str!("../migrations/0007_purchasing.sql")),
 ];
 
 /// Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL an

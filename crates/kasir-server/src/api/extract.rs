@@ -29,6 +29,15 @@ impl JsonBody {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         parse_json(&self.0)
     }
+
+    /// Parses an optional body: an empty one gives the defaults (actions such as send or cancel).
+    pub fn parse_or_default<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            Ok(T::default())
+        } else {
+            self.parse()
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod outlets;
 pub mod platform;
 pub mod products;
+pub mod purchasing;
 pub mod resource;
 pub mod roles;
 pub mod stock;
@@ -35,6 +36,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = resource::routes::<warehouses::Warehouses>(v1);
     v1 = stock::routes(v1);
     v1 = transfers::routes(v1);
+    v1 = purchasing::routes(v1);
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);
     v1 = sync::routes(v1);

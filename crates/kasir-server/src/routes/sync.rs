@@ -29,6 +29,9 @@ pub const ENTITIES: &[&str] = &[
     "warehouse",
     "product",
     "stock_transfer",
+    "supplier",
+    "purchase",
+    "purchase_return",
 ];
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -223,15 +223,6 @@ fn shortage(e: StockError) -> ApiError {
     }
 }
 
-/// An optional JSON body: empty means defaults.
-fn optional_body<B: serde::de::DeserializeOwned + Default>(body: &JsonBody) -> Result<B, ApiError> {
-    if body.0.is_empty() {
-        Ok(B::default())
-    } else {
-        body.parse()
-    }
-}
-
 /// The common start of an action: permission, the transfer, the side the caller acts on, and
 /// whether the transfer's status allows the action.
 async fn begin_action(
@@ -263,7 +254,7 @@ async fn send(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     p.require(Permission::StockManage)?;
-    let b: TransferAct = optional_body(&body)?;
+    let b: TransferAct = body.parse_or_default()?;
     let version = version(&headers, b.version)?;
     let (mut tx, scope, t) = begin_action(&s, &p, &id, TransferAction::Send, |t| t.from_outlet_id.as_deref()).await?;
     let allow_negative = kasir_store::tenants::get_in_tx(&mut tx, &scope.tenant_id).await?.allow_negative_stock.0;
@@ -299,7 +290,7 @@ async fn receive(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     p.require(Permission::StockManage)?;
-    let b: ReceiveTransfer = optional_body(&body)?;
+    let b: ReceiveTransfer = body.parse_or_default()?;
     let version = version(&headers, b.version)?;
     let (mut tx, scope, t) = begin_action(&s, &p, &id, TransferAction::Receive, |t| t.to_outlet_id.as_deref()).await?;
     let mut lines = t.lines.0.clone();
@@ -374,7 +365,7 @@ async fn cancel(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     p.require(Permission::StockManage)?;
-    let b: TransferAct = optional_body(&body)?;
+    let b: TransferAct = body.parse_or_default()?;
     let version = version(&headers, b.version)?;
     let (mut tx, scope, t) = begin_action(&s, &p, &id, TransferAction::Cancel, |t| t.from_outlet_id.as_deref()).await?;
     let values = [("status", Value::from(TransferStatus::Cancelled.as_str()))];

@@ -9,6 +9,7 @@ mod feed;
 mod idempotency;
 mod openapi;
 mod products;
+mod purchasing;
 mod resources;
 mod shell;
 mod stock;

@@ -69,6 +69,16 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/stock/transfers/{id}/send"),
     ("post", "/api/v1/stock/transfers/{id}/receive"),
     ("post", "/api/v1/stock/transfers/{id}/cancel"),
+    ("get", "/api/v1/suppliers"),
+    ("post", "/api/v1/suppliers"),
+    ("get", "/api/v1/purchases"),
+    ("post", "/api/v1/purchases"),
+    ("patch", "/api/v1/purchases/{id}"),
+    ("post", "/api/v1/purchases/{id}/order"),
+    ("post", "/api/v1/purchases/{id}/receive"),
+    ("post", "/api/v1/purchases/{id}/cancel"),
+    ("get", "/api/v1/purchase-returns"),
+    ("post", "/api/v1/purchase-returns"),
 ];
 
 async fn openapi_documents_every_contract_route(b: Backend) {
