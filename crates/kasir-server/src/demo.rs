@@ -49,6 +49,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     tenants::create(&mut tx, &new).await?;
     let scope = Scope::tenant(&tenant_id);
     let mut outlet_ids = Vec::new();
+    let mut warehouses = Vec::new();
     for (name, code, address) in [
         ("Kopi Kasir Sudirman", "K01", "Jl. Jend. Sudirman 1, Jakarta"),
         ("Kopi Kasir Kemang", "K02", "Jl. Kemang Raya 2, Jakarta"),
@@ -65,7 +66,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             ("is_active", Value::from(true)),
         ];
         let _: kasir_store::outlets::Outlet = crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
-        kasir_store::warehouses::create_default(&mut tx, &scope, &id, name).await?;
+        let warehouse = kasir_store::warehouses::create_default(&mut tx, &scope, &id, name).await?;
+        warehouses.push(warehouse.id);
         outlet_ids.push(id);
     }
     for (username, role, name) in [
@@ -89,34 +91,42 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             crud::create(&mut tx, &kasir_store::users::USERS, &scope, &id, &values).await?;
         kasir_store::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
     }
-    seed_catalog(&mut tx, &scope).await?;
+    seed_catalog(&mut tx, &scope, &warehouses).await?;
     tx.commit().await?;
     Ok(logins)
 }
 
-/// A café's categories, tax and modifier groups (products arrive with the catalog issue).
-async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result<()> {
-    use kasir_store::catalog::{Category, ModifierGroup, ModifierOption, Tax, CATEGORIES, MODIFIER_GROUPS, TAXES};
-    let category = |name: &str, parent: Option<String>, order: i64| {
-        let values = vec![
+/// A café's catalog: categories, a tax, modifier groups, ~50 products (some with variants) and
+/// opening stock of the packaged goods in every outlet.
+async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope, warehouses: &[String]) -> anyhow::Result<()> {
+    use kasir_store::{
+        catalog::{Category, ModifierGroup, ModifierOption, Tax, CATEGORIES, MODIFIER_GROUPS, TAXES},
+        products::{Code, Product, Variant, PRODUCTS},
+        stock::{self, NewMovement},
+    };
+    let new_id = kasir_domain::ids::new_id;
+    let mut categories = std::collections::BTreeMap::new();
+    for (name, parent, order) in [
+        ("Minuman", None, 1),
+        ("Kopi", Some("Minuman"), 1),
+        ("Teh", Some("Minuman"), 2),
+        ("Non-kopi", Some("Minuman"), 3),
+        ("Makanan", None, 2),
+        ("Kue", None, 3),
+        ("Retail", None, 4),
+    ] {
+        let id = new_id();
+        let values = [
             ("name_key", Value::from(name.to_lowercase())),
             ("name", Value::from(name)),
-            ("parent_id", Value::Text(parent)),
+            ("parent_id", Value::Text(parent.and_then(|p| categories.get(p).cloned()))),
             ("sort_order", Value::from(order)),
             ("is_active", Value::from(true)),
         ];
-        (kasir_domain::ids::new_id(), values)
-    };
-    let (drinks, values) = category("Minuman", None, 1);
-    let _: Category = crud::create(tx, &CATEGORIES, scope, &drinks, &values).await?;
-    for (i, name) in ["Kopi", "Teh", "Non-kopi"].iter().enumerate() {
-        let (id, values) = category(name, Some(drinks.clone()), i as i64);
         let _: Category = crud::create(tx, &CATEGORIES, scope, &id, &values).await?;
+        categories.insert(name, id);
     }
-    for (i, name) in ["Makanan", "Kue"].iter().enumerate() {
-        let (id, values) = category(name, None, 2 + i as i64);
-        let _: Category = crud::create(tx, &CATEGORIES, scope, &id, &values).await?;
-    }
+    let tax_id = new_id();
     let tax = [
         ("name_key", Value::from("pb1")),
         ("name", Value::from("PB1")),
@@ -124,13 +134,15 @@ async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
         ("inclusive", Value::from(true)),
         ("is_active", Value::from(true)),
     ];
-    let _: Tax = crud::create(tx, &TAXES, scope, &kasir_domain::ids::new_id(), &tax).await?;
-    let option = |name: &str, price: i64| ModifierOption { id: kasir_domain::ids::new_id(), name: name.into(), price };
+    let _: Tax = crud::create(tx, &TAXES, scope, &tax_id, &tax).await?;
+    let option = |name: &str, price: i64| ModifierOption { id: new_id(), name: name.into(), price };
+    let mut groups = Vec::new();
     for (name, min, max, options) in [
-        ("Ukuran", 1, 1, vec![option("Regular", 0), option("Large", 5000)]),
         ("Susu", 0, 1, vec![option("Oat milk", 6000), option("Almond milk", 6000)]),
         ("Tambahan", 0, 3, vec![option("Extra shot", 5000), option("Sirup vanila", 4000), option("Less sugar", 0)]),
+        ("Es", 0, 1, vec![option("Less ice", 0), option("No ice", 0)]),
     ] {
+        let id = new_id();
         let values = [
             ("name_key", Value::from(name.to_lowercase())),
             ("name", Value::from(name)),
@@ -138,7 +150,137 @@ async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
             ("max_select", Value::from(max)),
             ("options", Value::json(&options)),
         ];
-        let _: ModifierGroup = crud::create(tx, &MODIFIER_GROUPS, scope, &kasir_domain::ids::new_id(), &values).await?;
+        let _: ModifierGroup = crud::create(tx, &MODIFIER_GROUPS, scope, &id, &values).await?;
+        groups.push(id);
     }
+    let items: &[DemoItem] = &[
+        ("Kopi", "KP-ESP", "Espresso", 22000, 6000, false, false, 0),
+        ("Kopi", "KP-AME", "Americano", 25000, 6500, true, false, 0),
+        ("Kopi", "KP-CAP", "Cappuccino", 32000, 9000, true, false, 0),
+        ("Kopi", "KP-LAT", "Caffè Latte", 32000, 9000, true, false, 0),
+        ("Kopi", "KP-FLW", "Flat White", 34000, 9500, false, false, 0),
+        ("Kopi", "KP-MOC", "Mocha", 36000, 11000, true, false, 0),
+        ("Kopi", "KP-KSG", "Kopi Susu Gula Aren", 28000, 8000, true, false, 0),
+        ("Kopi", "KP-V60", "V60 Manual Brew", 35000, 10000, false, false, 0),
+        ("Kopi", "KP-CLB", "Cold Brew", 30000, 7000, false, false, 0),
+        ("Kopi", "KP-AFF", "Affogato", 38000, 12000, false, false, 0),
+        ("Teh", "TH-TAR", "Teh Tarik", 22000, 5000, true, false, 0),
+        ("Teh", "TH-LMN", "Lemon Tea", 20000, 4500, true, false, 0),
+        ("Teh", "TH-JSM", "Jasmine Tea", 18000, 3500, false, false, 0),
+        ("Teh", "TH-MCH", "Matcha Latte", 34000, 10000, true, false, 0),
+        ("Teh", "TH-THA", "Thai Tea", 26000, 6000, true, false, 0),
+        ("Non-kopi", "NK-CHO", "Chocolate", 30000, 8000, true, false, 0),
+        ("Non-kopi", "NK-RVL", "Red Velvet Latte", 32000, 9000, true, false, 0),
+        ("Non-kopi", "NK-LYC", "Lychee Soda", 28000, 7000, false, false, 0),
+        ("Non-kopi", "NK-OJU", "Jus Jeruk", 25000, 8000, false, false, 0),
+        ("Non-kopi", "NK-AMN", "Air Mineral", 8000, 3000, false, true, 48),
+        ("Makanan", "MK-NGR", "Nasi Goreng Kampung", 38000, 14000, false, false, 0),
+        ("Makanan", "MK-MIE", "Mie Goreng Jawa", 35000, 12000, false, false, 0),
+        ("Makanan", "MK-SDW", "Chicken Sandwich", 42000, 16000, false, true, 20),
+        ("Makanan", "MK-TOA", "Roti Bakar Cokelat Keju", 28000, 9000, false, false, 0),
+        ("Makanan", "MK-FRI", "French Fries", 25000, 7000, false, false, 0),
+        ("Makanan", "MK-PIS", "Pisang Goreng", 20000, 5000, false, false, 0),
+        ("Makanan", "MK-CRP", "Croissant Ayam", 32000, 12000, false, true, 15),
+        ("Makanan", "MK-SOP", "Sup Buntut", 55000, 25000, false, false, 0),
+        ("Makanan", "MK-SAT", "Sate Ayam (10 tusuk)", 40000, 16000, false, false, 0),
+        ("Makanan", "MK-GAD", "Gado-gado", 30000, 10000, false, false, 0),
+        ("Kue", "KU-CHS", "Cheesecake", 35000, 13000, false, true, 12),
+        ("Kue", "KU-BRW", "Brownies", 25000, 8000, false, true, 24),
+        ("Kue", "KU-CRS", "Butter Croissant", 25000, 9000, false, true, 20),
+        ("Kue", "KU-PDN", "Kue Lapis Pandan", 18000, 6000, false, true, 18),
+        ("Kue", "KU-BNP", "Banana Bread", 22000, 7000, false, true, 15),
+        ("Kue", "KU-TRM", "Tiramisu", 38000, 14000, false, true, 10),
+        ("Kue", "KU-CKS", "Cookies (3 pcs)", 20000, 6000, false, true, 30),
+        ("Kue", "KU-DON", "Donat Gula", 12000, 3500, false, true, 24),
+        ("Kue", "KU-MLF", "Muffin Blueberry", 22000, 7500, false, true, 18),
+        ("Kue", "KU-BOL", "Bolu Kukus", 10000, 3000, false, true, 30),
+        ("Retail", "RT-BNS-250", "Biji Kopi Gayo 250 g", 95000, 60000, false, true, 20),
+        ("Retail", "RT-BNS-1K", "Biji Kopi Toraja 1 kg", 320000, 210000, false, true, 8),
+        ("Retail", "RT-DRP", "Drip Bag (10 pcs)", 75000, 40000, false, true, 25),
+        ("Retail", "RT-TMB", "Tumbler Kopi Kasir", 150000, 70000, false, true, 12),
+        ("Retail", "RT-MUG", "Mug Keramik", 85000, 35000, false, true, 10),
+        ("Retail", "RT-TOT", "Tote Bag", 60000, 25000, false, true, 15),
+        ("Retail", "RT-FLT", "Filter Kertas V60 (100)", 65000, 38000, false, true, 10),
+        ("Retail", "RT-SYR", "Sirup Gula Aren 500 ml", 55000, 28000, false, true, 12),
+        ("Retail", "RT-CLD", "Cold Brew Botol 250 ml", 35000, 14000, false, true, 24),
+        ("Retail", "RT-GFT", "Voucher Hadiah 100 rb", 100000, 100000, false, false, 0),
+    ];
+    let mut moves = Vec::new();
+    for (n, (category, sku, name, price, cost, sized, tracked, opening)) in items.iter().enumerate() {
+        let id = new_id();
+        let barcode = format!("899{:010}", 1_000_000 + n);
+        let mut codes = vec![
+            Code { kind: "sku", code: sku.to_string(), variant_id: None, field: "sku".into() },
+            Code { kind: "barcode", code: barcode.clone(), variant_id: None, field: "barcodes[0]".into() },
+        ];
+        let variants: Vec<Variant> = if *sized {
+            [("Regular", 0), ("Large", 6000)]
+                .iter()
+                .map(|(size, extra)| {
+                    let variant = Variant {
+                        id: new_id(),
+                        name: size.to_string(),
+                        sku: format!("{sku}-{}", &size[..1]),
+                        barcodes: Vec::new(),
+                        price: Some(price + extra),
+                        cost: None,
+                    };
+                    codes.push(Code {
+                        kind: "sku",
+                        code: variant.sku.clone(),
+                        variant_id: Some(variant.id.clone()),
+                        field: "variants".into(),
+                    });
+                    variant
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let drink = category_is_drink(category);
+        let modifier_groups: Vec<String> = if drink { groups.clone() } else { Vec::new() };
+        let values = [
+            ("sku", Value::from(*sku)),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("name", Value::from(*name)),
+            ("category_id", Value::Text(categories.get(category).cloned())),
+            ("brand_id", Value::Text(None)),
+            ("tax_id", Value::from(tax_id.clone())),
+            ("price", Value::from(*price)),
+            ("cost", Value::from(*cost)),
+            ("unit", Value::from("pcs")),
+            ("track_stock", Value::from(*tracked)),
+            ("low_stock_threshold", Value::Int(tracked.then_some(5_000))),
+            ("is_active", Value::from(true)),
+            ("barcodes", Value::json(&[barcode])),
+            ("modifier_group_ids", Value::json(&modifier_groups)),
+            ("variants", Value::json(&variants)),
+        ];
+        let _: Product = crud::create(tx, &PRODUCTS, scope, &id, &values).await?;
+        kasir_store::products::set_codes(tx, &scope.tenant_id, &id, &codes).await?;
+        if *tracked && *opening > 0 {
+            for warehouse_id in warehouses {
+                moves.push(NewMovement {
+                    kind: "adjustment",
+                    warehouse_id: warehouse_id.clone(),
+                    product_id: id.clone(),
+                    variant_id: None,
+                    delta: opening * 1000,
+                    unit_cost: Some(*cost),
+                    reference_type: "demo",
+                    reference_id: scope.tenant_id.clone(),
+                    note: Some("opening stock".into()),
+                });
+            }
+        }
+    }
+    stock::apply(tx, scope, false, moves).await.map_err(|e| anyhow::anyhow!("opening stock: {e:?}"))?;
     Ok(())
+}
+
+/// (category, sku, name, price, cost, sized, tracks stock, opening stock per outlet)
+type DemoItem = (&'static str, &'static str, &'static str, i64, i64, bool, bool, i64);
+
+fn category_is_drink(category: &str) -> bool {
+    matches!(category, "Kopi" | "Teh" | "Non-kopi")
 }

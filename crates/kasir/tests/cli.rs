@@ -163,6 +163,20 @@ fn demo_flag_creates_logins_for_every_role() {
         let (status, body) = reqwest::blocking_login(&base, user, "kasir-demo-123");
         assert_eq!(status, 200, "{user}: {body:?}");
     }
+    // A believable café: ~50 products in categories, variants, modifiers and opening stock.
+    let (_, login) = reqwest::blocking_login(&base, "demo-cashier", "kasir-demo-123");
+    let token = login["data"]["access_token"].as_str().unwrap().to_string();
+    let (_, products) = reqwest::blocking_get(&base, "/api/v1/products?per_page=200", &token);
+    assert_eq!(products["pagination"]["total"], 50);
+    let all = products["data"].as_array().unwrap();
+    assert!(all.iter().filter(|p| !p["variants"].as_array().unwrap().is_empty()).count() >= 10);
+    assert!(all.iter().filter(|p| !p["modifier_group_ids"].as_array().unwrap().is_empty()).count() >= 10);
+    let (_, categories) = reqwest::blocking_get(&base, "/api/v1/categories", &token);
+    assert_eq!(categories["pagination"]["total"], 7);
+    let (status, found) = reqwest::blocking_get(&base, "/api/v1/products/barcode/8990001000030", &token);
+    assert_eq!(status, 200, "{found:?}");
+    assert_eq!(found["data"]["name"], "Cheesecake");
+    assert_eq!(found["data"]["stock"]["quantity"], 12, "opening stock at the cashier's outlet");
     sigterm(&served.child);
     assert!(wait_exit(&mut served.child, 20).success());
 }
@@ -200,6 +214,15 @@ mod reqwest {
                 .send()
                 .await
                 .expect("request");
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(super::Value::Null))
+        })
+    }
+
+    /// GETs a path with a token synchronously.
+    pub fn blocking_get(base: &str, path: &str, token: &str) -> (u16, super::Value) {
+        tokio_rt().block_on(async {
+            let r = Client::new().get(format!("{base}{path}")).bearer_auth(token).send().await.expect("request");
             let status = r.status().as_u16();
             (status, r.json().await.unwrap_or(super::Value::Null))
         })
