@@ -130,11 +130,22 @@ pub async fn get_any(db: &crate::Db, id: &str) -> Result<Option<User>> {
     .await?)
 }
 
-/// Reads the password hash of a live user, inside a transaction.
-pub async fn password_hash(tx: &mut Tx, id: &str) -> Result<Option<String>> {
+/// Reads the password hash of a live user, outside any transaction (to verify before writing).
+pub async fn read_password_hash(db: &crate::Db, id: &str) -> Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(db.reader())
         .await?;
     Ok(row.map(|(h,)| h))
+}
+
+/// Replaces a password hash only if it is still `old`; false when it changed meanwhile.
+pub async fn replace_password_hash(tx: &mut Tx, id: &str, old: &str, new: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+        .bind(new)
+        .bind(id)
+        .bind(old)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -338,15 +338,22 @@ async fn change_password(
     if let Some(secs) = auth::throttle_locked(&s.db, std::slice::from_ref(&account_key)).await? {
         return Err(ApiError::RateLimited { retry_after_secs: secs });
     }
-    let mut tx = s.db.begin(p.actor()).await?;
-    let stored = kasir_store::users::password_hash(&mut tx, user_id).await?.ok_or(StoreError::NotFound)?;
-    if !passwords::verify(b.current_password, Some(stored)).await {
-        drop(tx);
+    // Argon2 runs before the transaction, so SQLite's single writer is not held while it works;
+    // the write then checks the hash is still the one verified.
+    let stored = kasir_store::users::read_password_hash(&s.db, user_id).await?.ok_or(StoreError::NotFound)?;
+    if !passwords::verify(b.current_password, Some(stored.clone())).await {
         auth::throttle_fail(&s.db, &account_key, ACCOUNT_THRESHOLD, s.config.login_lock_seconds).await?;
         return Err(ApiError::field("current_password", "is not your current password"));
     }
     let hash = passwords::hash(new_password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
-    kasir_store::users::set_password_hash(&mut tx, user_id, &hash).await?;
+    let mut tx = s.db.begin(p.actor()).await?;
+    if !kasir_store::users::replace_password_hash(&mut tx, user_id, &stored, &hash).await? {
+        return Err(ApiError::Conflict {
+            code: "conflict",
+            message: "the password was changed by another request; try again".into(),
+            errors: Vec::new(),
+        });
+    }
     let revoked = auth::revoke_other_sessions(&mut tx, user_id, Some(session_id), "password_changed").await?;
     tx.audit(
         p.tenant_id.as_deref(),

@@ -51,6 +51,17 @@ pub trait Resource: Send + Sync + 'static {
     /// (a transfer is sent, received or cancelled) turn them off.
     const EDITABLE: bool = true;
 
+    /// Slow work done before the write transaction begins (password hashing), so that SQLite's
+    /// single writer connection is not held while it runs. Nothing by default.
+    fn prepare_create(body: Self::Create) -> impl Future<Output = Result<Self::Create, ApiError>> + Send {
+        async { Ok(body) }
+    }
+
+    /// Like [`Resource::prepare_create`], for updates.
+    fn prepare_update(body: Self::Update) -> impl Future<Output = Result<Self::Update, ApiError>> + Send {
+        async { Ok(body) }
+    }
+
     /// Validates `body` and writes the new record.
     fn create(
         p: &Principal,
@@ -174,7 +185,7 @@ async fn get<R: Resource>(State(s): State<AppState>, p: Principal, IdPath(id): I
 async fn create<R: Resource>(State(s): State<AppState>, p: Principal, body: JsonBody) -> Result<Response, ApiError> {
     p.require(R::WRITE)?;
     let scope = p.scope()?;
-    let body: R::Create = body.parse()?;
+    let body = R::prepare_create(body.parse()?).await?;
     let mut tx = s.db.begin(p.actor()).await?;
     let record = R::create(&p, &mut tx, &scope, body).await?;
     tx.commit().await?;
@@ -191,7 +202,7 @@ async fn update<R: Resource>(
     p.require(R::WRITE)?;
     let scope = p.scope()?;
     let version = parse_if_match(&headers)?;
-    let body: R::Update = body.parse()?;
+    let body = R::prepare_update(body.parse()?).await?;
     let mut tx = s.db.begin(p.actor()).await?;
     let current = crud::get_in::<R::Record>(&mut tx, R::DEF, &scope, &id).await?;
     let record = R::update(&p, &mut tx, &scope, current, version, body).await?;

@@ -41,6 +41,10 @@ pub struct CreateUser {
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub outlet_ids: Vec<String>,
     pub is_active: Option<bool>,
+    /// Filled by `prepare_create` outside the transaction; never read from the client.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub password_hash: Option<String>,
 }
 
 /// Changes to a user.
@@ -63,6 +67,10 @@ pub struct UpdateUser {
     /// Deactivating a user ends their logins.
     pub is_active: Option<bool>,
     pub version: Option<i64>,
+    /// Filled by `prepare_update` outside the transaction; never read from the client.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub password_hash: Option<String>,
 }
 
 /// Checks that `p` may give someone `role`: it must exist, and its permissions must all be the
@@ -157,6 +165,16 @@ impl Resource for Users {
     const READ: Permission = Permission::UsersRead;
     const WRITE: Permission = Permission::UsersManage;
 
+    async fn prepare_create(mut b: CreateUser) -> Result<CreateUser, ApiError> {
+        b.password_hash = hash_if_valid(Some(&b.password)).await?;
+        Ok(b)
+    }
+
+    async fn prepare_update(mut b: UpdateUser) -> Result<UpdateUser, ApiError> {
+        b.password_hash = hash_if_valid(b.password.as_deref()).await?;
+        Ok(b)
+    }
+
     async fn create(p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateUser) -> Result<User, ApiError> {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
@@ -172,10 +190,9 @@ impl Resource for Users {
             v.add("outlet_ids", "must name at least one of your outlets");
         }
         finish(v, missing)?;
-        let (Some(username), Some(password)) = (username, password) else {
+        let (Some(username), Some(_), Some(hash)) = (username, password, b.password_hash) else {
             return Err(ApiError::internal("user create", "validated fields missing"));
         };
-        let hash = passwords::hash(password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
         let values = [
             ("username_key", Value::from(username_key(&username))),
             ("username", Value::from(username)),
@@ -247,9 +264,10 @@ impl Resource for Users {
             None => None,
         };
         finish(v, missing)?;
-        if let Some(pw) = password {
-            let hash = passwords::hash(pw).await.map_err(|e| ApiError::internal("hashing a password", e))?;
-            kasir_store::users::set_password_hash(tx, &current.id, &hash).await?;
+        if password.is_some() {
+            let hash =
+                b.password_hash.as_deref().ok_or_else(|| ApiError::internal("user update", "password not hashed"))?;
+            kasir_store::users::set_password_hash(tx, &current.id, hash).await?;
             end_logins = Some("password_reset");
             tx.audit(Some(&scope.tenant_id), "user.password_reset", "user", Some(&current.id), serde_json::Value::Null);
         }
@@ -279,6 +297,14 @@ impl Resource for Users {
         let user: User = crud::soft_delete(tx, &USERS, scope, &current.id, version).await?;
         auth::revoke_other_sessions(tx, &user.id, None, "user_deleted").await?;
         Ok(user)
+    }
+}
+
+/// Hashes a password that passes the rules; an invalid one is reported by the write step.
+async fn hash_if_valid(password: Option<&str>) -> Result<Option<String>, ApiError> {
+    match password.map(v::parse_password) {
+        Some(Ok(pw)) => passwords::hash(pw).await.map(Some).map_err(|e| ApiError::internal("hashing a password", e)),
+        _ => Ok(None),
     }
 }
 

@@ -162,6 +162,10 @@ async fn write_bodies_refuse_fields_clients_may_not_set(b: Backend) {
     assert_eq!(r.fields(), vec!["permissions"]);
     let r = s.patch(&format!("/users/{}", t.owner_id), &t.owner, json!({"password_hash": "x"})).await;
     assert_eq!(r.status, 400);
+    let body = json!({"username": "x2x", "password": PASSWORD, "name": "x", "role": "cashier", "password_hash": "$argon2id$x"});
+    let r = s.post("/users", &t.owner, body).await;
+    assert_eq!(r.status, 400, "a client cannot supply a password hash");
+    assert_eq!(r.fields(), vec!["password_hash"]);
     assert_eq!(s.get("/outlets", &t.owner).await.body["pagination"]["total"], 1, "nothing was created");
 }
 
