@@ -1,15 +1,15 @@
 //! `/categories`, `/brands`, `/taxes`, `/modifier-groups`: the catalog's plain resources.
 
-use kasir_domain::{FieldError, Permission, Violations};
+use kasir_domain::{Permission, Violations};
 use kasir_store::{
     catalog::{self, Brand, Category, ModifierGroup, ModifierOption, Tax, BRANDS, CATEGORIES, MODIFIER_GROUPS, TAXES},
     crud::{self, ResourceDef},
-    Scope, StoreError, Tx, Value,
+    Scope, Tx, Value,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::resource::{expected_version, new_record_id, nullable, Resource};
+use super::resource::{expected_version, find_ref, new_record_id, nullable, Resource};
 use crate::{api::ApiError, auth::Principal};
 
 /// Largest money amount accepted anywhere (a trillion minor units).
@@ -22,20 +22,6 @@ fn name(v: &mut Violations, raw: &str) -> Vec<(&'static str, Value)> {
 
 fn finish(v: Violations) -> Result<(), ApiError> {
     v.finish().map_err(ApiError::Validation)
-}
-
-/// 404 naming `field` when `id` is not a live record of `def` that this caller can see.
-async fn must_exist<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, field: &str, id: &str) -> Result<R, ApiError>
-where
-    R: for<'r> kasir_store::FromRow<'r, kasir_store::AnyRow> + Send + Unpin,
-{
-    match kasir_domain::ids::parse_id(id) {
-        None => Err(ApiError::field(field, "must be a UUID")),
-        Some(id) => crud::get_in::<R>(tx, def, scope, &id).await.map_err(|e| match e {
-            StoreError::NotFound => ApiError::MissingRefs(vec![FieldError::new(field, "no such record")]),
-            other => other.into(),
-        }),
-    }
 }
 
 pub struct Categories;
@@ -85,7 +71,7 @@ impl Resource for Categories {
         let sort_order = v.range("sort_order", b.sort_order.unwrap_or(0), -1_000_000, 1_000_000);
         finish(v)?;
         let parent = match &b.parent_id {
-            Some(p) => Some(must_exist::<Category>(tx, &CATEGORIES, scope, "parent_id", p).await?.id),
+            Some(p) => Some(find_ref::<Category>(tx, &CATEGORIES, scope, "parent_id", p, "record").await?.id),
             None => None,
         };
         values.extend([
@@ -119,7 +105,7 @@ impl Resource for Categories {
         finish(v)?;
         match &b.parent_id {
             Some(Some(p)) => {
-                let parent: Category = must_exist(tx, &CATEGORIES, scope, "parent_id", p).await?;
+                let parent: Category = find_ref(tx, &CATEGORIES, scope, "parent_id", p, "record").await?;
                 let lineage = catalog::category_lineage(tx, &scope.tenant_id, &parent.id).await?;
                 if lineage.contains(&current.id) {
                     return Err(ApiError::Rule {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::{extract::State, http::HeaderMap, response::Response};
 use kasir_domain::{
     purchase::{moving_average_cost, PurchaseAction, PurchaseStatus},
-    validation as val, FieldError, Permission, Quantity, Violations,
+    validation as val, Permission, Quantity, Violations,
 };
 use kasir_store::{
     crud::{self, ResourceDef},
@@ -17,15 +17,15 @@ use kasir_store::{
     },
     stock::{self, NewMovement, StockError},
     warehouses::{Warehouse, WAREHOUSES},
-    Scope, StoreError, Tx, Value,
+    Scope, Tx, Value,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
     catalog::MAX_MONEY,
-    resource::{expected_version, new_record_id, nullable, Resource},
-    stock::resolve_item,
+    resource::{expected_version, find_ref, new_record_id, nullable, NoUpdate, Resource},
+    stock::{arriving, resolve_item, ReceiptLine},
 };
 use crate::{
     api::{
@@ -192,21 +192,12 @@ pub struct UpdatePurchase {
     pub version: Option<i64>,
 }
 
-fn refs_error(field: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::NotFound => ApiError::MissingRefs(vec![FieldError::new(field, "no such record")]),
-        other => other.into(),
-    }
-}
-
 async fn supplier(tx: &mut Tx, scope: &Scope, raw: &str) -> Result<Supplier, ApiError> {
-    let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("supplier_id", "must be a UUID"))?;
-    crud::get_in(tx, &SUPPLIERS, scope, &id).await.map_err(refs_error("supplier_id"))
+    find_ref(tx, &SUPPLIERS, scope, "supplier_id", raw, "record").await
 }
 
 async fn warehouse(tx: &mut Tx, scope: &Scope, raw: &str) -> Result<Warehouse, ApiError> {
-    let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("warehouse_id", "must be a UUID"))?;
-    crud::get_in(tx, &WAREHOUSES, scope, &id).await.map_err(refs_error("warehouse_id"))
+    find_ref(tx, &WAREHOUSES, scope, "warehouse_id", raw, "record").await
 }
 
 async fn purchase_lines(tx: &mut Tx, scope: &Scope, raw: &[PurchaseLineInput]) -> Result<Vec<PurchaseLine>, ApiError> {
@@ -345,17 +336,6 @@ pub struct PurchaseAct {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReceiptLine {
-    #[schema(format = Uuid)]
-    pub product_id: String,
-    #[schema(format = Uuid)]
-    pub variant_id: Option<String>,
-    #[schema(value_type = f64)]
-    pub quantity: Quantity,
-}
-
 /// A receipt. Without `lines`, everything still outstanding arrives.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -454,27 +434,11 @@ async fn receive(
     let version = expected_version(parse_if_match(&headers)?, b.version)?;
     require(&purchase, PurchaseAction::Receive, "received")?;
     let mut lines = purchase.lines.0.clone();
-    let mut arriving = vec![0i64; lines.len()];
-    match &b.lines {
-        None => {
-            for (i, l) in lines.iter().enumerate() {
-                arriving[i] = l.quantity.0 - l.received_quantity.0;
-            }
-        }
-        Some(raw) => {
-            let mut v = Violations::new();
-            for (i, r) in raw.iter().enumerate() {
-                let product = kasir_domain::ids::parse_id(&r.product_id).unwrap_or_default();
-                let variant = r.variant_id.as_deref().and_then(kasir_domain::ids::parse_id);
-                match lines.iter().position(|l| l.product_id == product && l.variant_id == variant) {
-                    None => v.add(format!("lines[{i}]"), "is not a line of this purchase"),
-                    Some(_) if r.quantity.0 <= 0 => v.add(format!("lines[{i}].quantity"), "must be greater than 0"),
-                    Some(k) => arriving[k] += r.quantity.0,
-                }
-            }
-            v.finish().map_err(ApiError::Validation)?;
-        }
-    }
+    let outstanding: Vec<_> = lines
+        .iter()
+        .map(|l| (l.product_id.as_str(), l.variant_id.as_deref(), l.quantity.0 - l.received_quantity.0))
+        .collect();
+    let arriving = arriving(&outstanding, b.lines.as_deref(), "purchase")?;
     if lines.iter().zip(&arriving).any(|(l, a)| l.received_quantity.0 + a > l.quantity.0) {
         return Err(ApiError::Rule {
             code: "receive_exceeds_purchase",
@@ -573,14 +537,10 @@ pub struct CreateReturn {
     pub lines: Vec<ReturnLineInput>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoReturnUpdate {}
-
 impl Resource for Returns {
     type Record = PurchaseReturn;
     type Create = CreateReturn;
-    type Update = NoReturnUpdate;
+    type Update = NoUpdate;
     const DEF: &'static ResourceDef = &PURCHASE_RETURNS;
     const PATH: &'static str = "/purchase-returns";
     const TAG: &'static str = "purchasing";
@@ -601,9 +561,7 @@ impl Resource for Returns {
         v.finish().map_err(ApiError::Validation)?;
         let mut purchase: Option<Purchase> = None;
         if let Some(raw) = &b.purchase_id {
-            let pid =
-                kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("purchase_id", "must be a UUID"))?;
-            purchase = Some(crud::get_in(tx, &PURCHASES, scope, &pid).await.map_err(refs_error("purchase_id"))?);
+            purchase = Some(find_ref(tx, &PURCHASES, scope, "purchase_id", raw, "record").await?);
         }
         let supplier_id = match (&purchase, &b.supplier_id) {
             (Some(p), _) => p.supplier_id.clone(),
@@ -703,7 +661,7 @@ impl Resource for Returns {
         _s: &Scope,
         _c: PurchaseReturn,
         _v: Option<i64>,
-        _b: NoReturnUpdate,
+        _b: NoUpdate,
     ) -> Result<PurchaseReturn, ApiError> {
         Err(ApiError::Rule { code: "invalid_transition", message: "purchase returns cannot be changed".into() })
     }

@@ -296,6 +296,33 @@ fn filter_value(ty: ColType, raw: &str) -> Option<Value> {
     }
 }
 
+/// Loads the record of `def` that a request refers to by `raw` in `field`: 400 when it is not a
+/// UUID, 404 (`no such {what}`, naming the field) when this caller cannot see such a record.
+pub async fn find_ref<R>(
+    tx: &mut Tx,
+    def: &ResourceDef,
+    scope: &Scope,
+    field: &str,
+    raw: &str,
+    what: &str,
+) -> Result<R, ApiError>
+where
+    R: for<'r> kasir_store::FromRow<'r, kasir_store::AnyRow> + Send + Unpin,
+{
+    let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field(field, "must be a UUID"))?;
+    crud::get_in::<R>(tx, def, scope, &id).await.map_err(|e| match e {
+        kasir_store::StoreError::NotFound => {
+            ApiError::MissingRefs(vec![FieldError::new(field, format!("no such {what}"))])
+        }
+        other => other.into(),
+    })
+}
+
+/// The body type of resources that change only through actions (`EDITABLE = false`).
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoUpdate {}
+
 /// Resolves the id of a new record: the client's (a UUID) or a new UUIDv7.
 pub fn new_record_id(client: Option<&str>) -> Result<String, ApiError> {
     match client {

@@ -381,3 +381,41 @@ async fn adjust(State(s): State<AppState>, p: Principal, body: JsonBody) -> Resu
         created_at: kasir_domain::time::now(),
     }))
 }
+
+/// What arrived of one product/variant, in a receipt of a transfer or a purchase.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLine {
+    #[schema(format = Uuid)]
+    pub product_id: String,
+    #[schema(format = Uuid)]
+    pub variant_id: Option<String>,
+    #[schema(value_type = f64)]
+    pub quantity: Quantity,
+}
+
+/// How much of each document line arrives now. `lines` are the document's (product, variant,
+/// still outstanding); without a `receipt` everything outstanding arrives, otherwise the receipt's
+/// quantities, matched by product and variant. Exceeding what is outstanding is the caller's check.
+pub fn arriving(
+    lines: &[(&str, Option<&str>, i64)],
+    receipt: Option<&[ReceiptLine]>,
+    document: &str,
+) -> Result<Vec<i64>, ApiError> {
+    let Some(receipt) = receipt else {
+        return Ok(lines.iter().map(|(_, _, outstanding)| *outstanding).collect());
+    };
+    let mut arriving = vec![0; lines.len()];
+    let mut v = Violations::new();
+    for (i, r) in receipt.iter().enumerate() {
+        let product = kasir_domain::ids::parse_id(&r.product_id).unwrap_or_default();
+        let variant = r.variant_id.as_deref().and_then(kasir_domain::ids::parse_id);
+        match lines.iter().position(|(p, var, _)| *p == product && *var == variant.as_deref()) {
+            None => v.add(format!("lines[{i}]"), format!("is not a line of this {document}")),
+            Some(_) if r.quantity.0 <= 0 => v.add(format!("lines[{i}].quantity"), "must be greater than 0"),
+            Some(k) => arriving[k] += r.quantity.0,
+        }
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    Ok(arriving)
+}

@@ -4,21 +4,21 @@
 use axum::{extract::State, http::HeaderMap, response::Response};
 use kasir_domain::{
     transfer::{after_receipt, TransferAction, TransferStatus},
-    FieldError, Permission, Quantity, Violations,
+    Permission, Quantity, Violations,
 };
 use kasir_store::{
     crud::{self, ResourceDef},
     stock::{self, NewMovement, StockError},
     transfers::{StockTransfer, TransferLine, STOCK_TRANSFERS},
     warehouses::{Warehouse, WAREHOUSES},
-    Scope, StoreError, Tx, Value,
+    Scope, Tx, Value,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
-    resource::{new_record_id, Resource},
-    stock::resolve_item,
+    resource::{find_ref, new_record_id, NoUpdate, Resource},
+    stock::{arriving, resolve_item, ReceiptLine},
 };
 use crate::{
     api::{
@@ -58,16 +58,11 @@ pub struct CreateTransfer {
     pub note: Option<String>,
 }
 
-/// Transfers change only through their actions; this type exists for the resource mechanism.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoUpdate {}
-
 /// A receipt: what arrived. Without `lines`, everything still outstanding arrives.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveTransfer {
-    pub lines: Option<Vec<TransferLineInput>>,
+    pub lines: Option<Vec<ReceiptLine>>,
     pub version: Option<i64>,
 }
 
@@ -80,14 +75,6 @@ pub struct TransferAct {
 
 fn not_allowed(t: &StockTransfer, what: &str) -> ApiError {
     ApiError::Rule { code: "invalid_transition", message: format!("a {} transfer cannot be {what}", t.status) }
-}
-
-async fn warehouse(tx: &mut Tx, scope: &Scope, field: &str, raw: &str) -> Result<Warehouse, ApiError> {
-    let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field(field, "must be a UUID"))?;
-    crud::get_in(tx, &WAREHOUSES, scope, &id).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::MissingRefs(vec![FieldError::new(field, "no such warehouse")]),
-        other => other.into(),
-    })
 }
 
 impl Resource for Transfers {
@@ -109,9 +96,12 @@ impl Resource for Transfers {
             v.add("lines", "must have 1 to 500 lines");
         }
         v.finish().map_err(ApiError::Validation)?;
-        let from = warehouse(tx, scope, "from_warehouse_id", &b.from_warehouse_id).await?;
+        let from: Warehouse =
+            find_ref(tx, &WAREHOUSES, scope, "from_warehouse_id", &b.from_warehouse_id, "warehouse").await?;
         // The destination may be another outlet's: look it up tenant-wide.
-        let to = warehouse(tx, &Scope::tenant(&scope.tenant_id), "to_warehouse_id", &b.to_warehouse_id).await?;
+        let tenant = Scope::tenant(&scope.tenant_id);
+        let to: Warehouse =
+            find_ref(tx, &WAREHOUSES, &tenant, "to_warehouse_id", &b.to_warehouse_id, "warehouse").await?;
         let mut v = Violations::new();
         if from.id == to.id {
             v.add("to_warehouse_id", "must differ from from_warehouse_id");
@@ -294,27 +284,11 @@ async fn receive(
     let version = version(&headers, b.version)?;
     let (mut tx, scope, t) = begin_action(&s, &p, &id, TransferAction::Receive, |t| t.to_outlet_id.as_deref()).await?;
     let mut lines = t.lines.0.clone();
-    let mut arriving: Vec<i64> = vec![0; lines.len()];
-    match &b.lines {
-        None => {
-            for (i, l) in lines.iter().enumerate() {
-                arriving[i] = l.quantity.0 - l.received_quantity.0;
-            }
-        }
-        Some(raw) => {
-            let mut v = Violations::new();
-            for (i, r) in raw.iter().enumerate() {
-                let variant = r.variant_id.as_deref().and_then(kasir_domain::ids::parse_id);
-                let product = kasir_domain::ids::parse_id(&r.product_id).unwrap_or_default();
-                match lines.iter().position(|l| l.product_id == product && l.variant_id == variant) {
-                    None => v.add(format!("lines[{i}]"), "is not a line of this transfer"),
-                    Some(_) if r.quantity.0 <= 0 => v.add(format!("lines[{i}].quantity"), "must be greater than 0"),
-                    Some(k) => arriving[k] += r.quantity.0,
-                }
-            }
-            v.finish().map_err(ApiError::Validation)?;
-        }
-    }
+    let outstanding: Vec<_> = lines
+        .iter()
+        .map(|l| (l.product_id.as_str(), l.variant_id.as_deref(), l.quantity.0 - l.received_quantity.0))
+        .collect();
+    let arriving = arriving(&outstanding, b.lines.as_deref(), "transfer")?;
     for (l, a) in lines.iter().zip(&arriving) {
         if l.received_quantity.0 + a > l.quantity.0 {
             return Err(ApiError::Rule {

@@ -1,16 +1,16 @@
 //! `/warehouses`: where stock is kept. Each outlet has a default one that cannot be deleted.
 
-use kasir_domain::{FieldError, Permission, Violations};
+use kasir_domain::{Permission, Violations};
 use kasir_store::{
     crud::{self, ResourceDef},
     outlets::{Outlet, OUTLETS},
     warehouses::{Warehouse, WAREHOUSES},
-    Scope, StoreError, Tx, Value,
+    Scope, Tx, Value,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::resource::{expected_version, new_record_id, Resource};
+use super::resource::{expected_version, find_ref, new_record_id, Resource};
 use crate::{api::ApiError, auth::Principal};
 
 pub struct Warehouses;
@@ -58,12 +58,7 @@ impl Resource for Warehouses {
         let outlet = match &b.outlet_id {
             None => None,
             Some(raw) => {
-                let id =
-                    kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("outlet_id", "must be a UUID"))?;
-                let outlet: Outlet = crud::get_in(tx, &OUTLETS, scope, &id).await.map_err(|e| match e {
-                    StoreError::NotFound => ApiError::MissingRefs(vec![FieldError::new("outlet_id", "no such outlet")]),
-                    other => other.into(),
-                })?;
+                let outlet: Outlet = find_ref(tx, &OUTLETS, scope, "outlet_id", raw, "outlet").await?;
                 Some(outlet.id)
             }
         };
