@@ -23,17 +23,7 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
     );
 
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
-    let admin = login(&http, &s.base, "admin", server::ADMIN_PASSWORD).await?;
-    let created: Value = http
-        .post(format!("{}/api/v1/tenants", s.base))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "Bench", "slug": "bench", "owner": {"username": "bench-owner", "password": "bench-password", "name": "B"}}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let tenant_id = created["data"]["id"].as_str().context("tenant created")?.to_string();
-    let owner = login(&http, &s.base, "bench-owner", "bench-password").await?;
+    let (tenant_id, owner) = server::bench_tenant(&http, &s.base).await?;
     for i in 0..20 {
         http.post(format!("{}/api/v1/outlets", s.base))
             .bearer_auth(&owner)
@@ -101,7 +91,12 @@ pub async fn run(spec: &str, clients: usize, seconds: u64) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> anyhow::Result<String> {
+pub(crate) async fn login(
+    http: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
     let r: Value = http
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": username, "password": password}))
@@ -112,7 +107,7 @@ async fn login(http: &reqwest::Client, base: &str, username: &str, password: &st
     Ok(r["data"]["access_token"].as_str().with_context(|| format!("login of {username}: {r}"))?.to_string())
 }
 
-fn tempdir() -> anyhow::Result<std::path::PathBuf> {
+pub(crate) fn tempdir() -> anyhow::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("kasir-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)

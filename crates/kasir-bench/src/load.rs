@@ -17,6 +17,10 @@ pub struct Figures {
 }
 
 /// Runs `op` from `clients` concurrent tasks for `seconds` after a one-second warm-up.
+///
+/// Counted: every operation that ends after the warm-up (the last ones end after `seconds`, and
+/// when one operation takes longer than the whole run, each client's ends it). The rate is over
+/// the time from the end of the warm-up to the last counted end.
 pub async fn run<F, Fut>(clients: usize, seconds: u64, op: F) -> Figures
 where
     F: Fn() -> Fut + Send + Sync + 'static,
@@ -31,28 +35,33 @@ where
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0u64;
+            let mut last_end = stop;
             loop {
                 let t = Instant::now();
                 if t >= stop {
                     break;
                 }
                 let ok = op().await;
-                if t >= warm_until {
-                    lat.push(t.elapsed());
+                let end = Instant::now();
+                if end > warm_until {
+                    lat.push(end - t);
+                    last_end = last_end.max(end);
                     if !ok {
                         errors += 1;
                     }
                 }
             }
-            (lat, errors)
+            (lat, errors, last_end)
         }));
     }
     let mut all = Vec::new();
     let mut errors = 0;
+    let mut last_end = stop;
     for t in tasks {
-        if let Ok((lat, e)) = t.await {
+        if let Ok((lat, e, end)) = t.await {
             all.extend(lat);
             errors += e;
+            last_end = last_end.max(end);
         }
     }
     all.sort_unstable();
@@ -65,7 +74,7 @@ where
     };
     Figures {
         ops: all.len() as u64,
-        per_sec: all.len() as f64 / seconds as f64,
+        per_sec: all.len() as f64 / (last_end - warm_until).as_secs_f64(),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
         errors,

@@ -3,8 +3,11 @@
 //!
 //!     cargo build --release -p kasir && cargo run --release -p kasir-bench -- foundation --database sqlite
 //!     cargo run --release -p kasir-bench -- foundation --database postgres://postgres@127.0.0.1:5432/postgres
+//!     cargo run --release -p kasir-bench -- catalog --database sqlite
 
+mod catalog;
 mod foundation;
+mod import;
 mod load;
 mod server;
 
@@ -30,6 +33,37 @@ enum Bench {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// `POST /api/v1/products/import` of a generated catalog (CSV, then XLSX), with the time and
+    /// the server's peak memory, against a dry run of the same file.
+    Import {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
+    /// A tenant with 1,000,000 products: `GET /api/v1/products/barcode/{code}`, the product list
+    /// (page 1 and a deep page) and product search, each against the same queries run directly
+    /// on the database, at each client count.
+    Catalog {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        products: usize,
+        /// Client counts, each measured in turn.
+        #[arg(long, value_delimiter = ',', default_values_t = [16, 64])]
+        clients: Vec<usize>,
+        /// Seconds per figure, after a one-second warm-up.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// The deep page of the list, at the API's default 20 per page.
+        #[arg(long, default_value_t = 5_000)]
+        page: i64,
+        /// Keep the filled database and print its URL instead of removing it.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,6 +72,11 @@ fn main() -> anyhow::Result<()> {
     rt.block_on(async move {
         match cli.command {
             Bench::Foundation { database, clients, seconds } => foundation::run(&database, clients, seconds).await,
+            Bench::Import { database, rows } => import::run(&database, rows).await,
+            Bench::Catalog { database, products, clients, seconds, page, keep } => {
+                let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep };
+                catalog::run(&database, &o).await
+            }
         }
     })
 }

@@ -77,14 +77,40 @@ pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
 
 /// Resident memory of a process in MiB, from /proc.
 pub fn rss_mib(pid: u32) -> anyhow::Result<f64> {
+    status_mib(pid, "VmRSS:")
+}
+
+/// The most resident memory the process has had, in MiB.
+pub fn peak_rss_mib(pid: u32) -> anyhow::Result<f64> {
+    status_mib(pid, "VmHWM:")
+}
+
+fn status_mib(pid: u32, field: &str) -> anyhow::Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let kb: f64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .context("VmRSS")?;
+        .with_context(|| field.to_string())?;
     Ok(kb / 1024.0)
+}
+
+/// Creates the tenant `bench` (owner `bench-owner`) as the platform admin; returns the tenant's id
+/// and the owner's access token.
+pub async fn bench_tenant(http: &reqwest::Client, base: &str) -> anyhow::Result<(String, String)> {
+    let admin = crate::foundation::login(http, base, "admin", ADMIN_PASSWORD).await?;
+    let created: serde_json::Value = http
+        .post(format!("{base}/api/v1/tenants"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"name": "Bench", "slug": "bench", "owner": {"username": "bench-owner", "password": "bench-password", "name": "B"}}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let tenant_id = created["data"]["id"].as_str().with_context(|| format!("tenant created: {created}"))?.to_string();
+    let owner = crate::foundation::login(http, base, "bench-owner", "bench-password").await?;
+    Ok((tenant_id, owner))
 }
 
 /// A free TCP port on loopback.

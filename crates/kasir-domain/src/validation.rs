@@ -6,13 +6,21 @@ use serde::Serialize;
 /// One problem with one field of a request, as the API reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
+    /// For files (imports): the 1-based row, the header being row 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
     pub field: String,
     pub message: String,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { row: None, field: field.into(), message: message.into() }
+    }
+
+    /// A problem with a cell of an uploaded file.
+    pub fn at_row(row: u64, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { row: Some(row), field: field.into(), message: message.into() }
     }
 }
 

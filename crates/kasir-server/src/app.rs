@@ -31,6 +31,10 @@ use crate::{
 
 /// Request bodies above this size get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest uploaded file (imports).
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// Largest multipart body: the file plus room for the form's framing.
+pub const UPLOAD_BODY_LIMIT: usize = UPLOAD_LIMIT + 64 * 1024;
 
 /// A built server, ready to serve.
 pub struct App {

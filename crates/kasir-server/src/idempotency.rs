@@ -18,7 +18,7 @@ use axum::{
 use kasir_store::idempotency::{self, Claim};
 use sha2::{Digest, Sha256};
 
-use crate::{api::ApiError, auth::Principal, state::AppState, BODY_LIMIT};
+use crate::{api::ApiError, auth::Principal, state::AppState, BODY_LIMIT, UPLOAD_BODY_LIMIT};
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.headers().contains_key("idempotency-key") {
@@ -45,7 +45,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
     let scope = principal.scope().map(|s| s.tenant_id).unwrap_or_else(|_| "platform".to_string());
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::PayloadTooLarge)?;
+    // Uploads (multipart) have their own, larger limit.
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+    let (limit, label) = if multipart { (UPLOAD_BODY_LIMIT, "20 MiB") } else { (BODY_LIMIT, "1 MiB") };
+    let bytes = to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge(label))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.uri.path().as_bytes());
     hasher.update(b"?");

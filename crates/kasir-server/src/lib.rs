@@ -8,8 +8,9 @@ pub mod demo;
 mod idempotency;
 pub mod metrics;
 pub mod routes;
+mod sheet;
 pub mod state;
 
-pub use app::{build, redact, serve, App, BODY_LIMIT};
+pub use app::{build, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
 pub use config::{Config, ConfigError, LogFormat};
 pub use state::AppState;

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::{
     crud::{ColType::*, Column, OutletScope, ResourceDef},
-    Flag, JsonText, Result, Tx,
+    Db, Flag, JsonText, Result, Tx,
 };
 
 pub static CATEGORIES: ResourceDef = ResourceDef {
@@ -191,4 +191,32 @@ pub async fn category_children(tx: &mut Tx, tenant_id: &str, id: &str) -> Result
     .fetch_one(&mut **tx)
     .await?;
     Ok(n)
+}
+
+/// Every live category of the tenant as `(id, name, parent_id)`, for resolving and writing
+/// category paths in imports and exports.
+pub async fn category_names(db: &Db, tenant_id: &str) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(sqlx::query_as("SELECT id, name, parent_id FROM categories WHERE tenant_id = $1 AND deleted_at IS NULL")
+        .bind(tenant_id)
+        .fetch_all(db.reader())
+        .await?)
+}
+
+/// Every live brand (`Named::Brands`) or tax (`Named::Taxes`) of the tenant as `(id, name)`.
+pub async fn names(db: &Db, table: Named, tenant_id: &str) -> Result<Vec<(String, String)>> {
+    let table = match table {
+        Named::Brands => "brands",
+        Named::Taxes => "taxes",
+    };
+    Ok(sqlx::query_as(&format!("SELECT id, name FROM {table} WHERE tenant_id = $1 AND deleted_at IS NULL"))
+        .bind(tenant_id)
+        .fetch_all(db.reader())
+        .await?)
+}
+
+/// The tables [`names`] reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Named {
+    Brands,
+    Taxes,
 }

@@ -84,7 +84,7 @@ impl ResourceDef {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    fn select_list(&self) -> String {
+    pub(crate) fn select_list(&self) -> String {
         let mut cols: Vec<&str> = COMMON.to_vec();
         cols.extend(self.columns.iter().map(|c| c.name));
         cols.iter().map(|c| format!("{}.{c}", self.table)).collect::<Vec<_>>().join(", ")
@@ -198,30 +198,45 @@ where
                 filter.bind(pattern.as_str()).push(" ESCAPE '\\'");
             }
             if def.search_codes {
+                // Not correlated, so the codes are found once, by prefix in ix_product_codes_prefix
+                // (rather than looked up product by product).
                 let prefix = format!("{}%", like_escape(term));
-                filter.push(" OR EXISTS (SELECT 1 FROM product_codes pc WHERE pc.tenant_id = ").push(def.table);
-                filter.push(".tenant_id AND pc.product_id = ").push(def.table).push(".id AND pc.code LIKE ");
+                filter.push(" OR ").push(def.table).push(".id IN (SELECT pc.product_id FROM product_codes pc");
+                filter.push(" WHERE pc.tenant_id = ").bind(scope.tenant_id.as_str()).push(" AND pc.code LIKE ");
                 filter.bind(prefix.as_str()).push(" ESCAPE '\\')");
             }
             filter.push(")");
         }
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-
-    let mut rows = Sql::new(format!("SELECT {}", def.select_list()));
-    rows.push(&filter.text);
-    rows.args = filter.args;
     let (sort_col, desc) = match &q.sort {
         Some((c, d)) if def.sortable(c) => (c.as_str(), *d),
         _ => ("created_at", false),
     };
     let dir = if desc { " DESC" } else { " ASC" };
-    rows.push(&format!(" ORDER BY {}.{sort_col}{dir}, {}.id{dir}", def.table, def.table));
-    rows.push(" LIMIT ").bind(q.per_page).push(" OFFSET ").bind((q.page - 1) * q.per_page);
+    let table = def.table;
+    let order = format!(" ORDER BY {table}.{sort_col}{dir}, {table}.id{dir}");
+    let offset = (q.page - 1) * q.per_page;
+    // The page's ids first, then their rows: the inner query can skip `offset` entries of an
+    // index (such as ix_products_live_created) without reading the rows it skips.
+    let mut rows =
+        Sql::new(format!("SELECT {} FROM {table} WHERE {table}.id IN (SELECT {table}.id", def.select_list()));
+    rows.push(&filter.text).push(&order);
+    rows.args = filter.args.clone();
+    rows.push(" LIMIT ").bind(q.per_page).push(" OFFSET ").bind(offset).push(")").push(&order);
     let items = rows.query_as::<R>().fetch_all(db.reader()).await?;
+
+    // A page that is not full tells the total; counting (a pass over every match) is left for
+    // full pages and for empty pages past the first.
+    let found = items.len() as i64;
+    let total = if found < q.per_page && (found > 0 || offset == 0) {
+        offset + found
+    } else {
+        let mut count = Sql::new("SELECT COUNT(*)");
+        count.push(&filter.text);
+        count.args = filter.args;
+        let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
+        total
+    };
     Ok(Page { items, total })
 }
 
@@ -331,6 +346,88 @@ where
     Ok(record)
 }
 
+/// A row for [`create_many`]: its id and column values (the same columns, in the same order, for every row).
+pub type NewRow = (String, Vec<(&'static str, Value)>);
+
+/// Inserts many rows with multi-row INSERTs, then queues their audit entries and feed changes.
+/// Returns the records in the order given. For bulk writes (imports); ids must be new.
+pub async fn create_many<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, rows: &[NewRow]) -> Result<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let Some((_, first)) = rows.first() else { return Ok(Vec::new()) };
+    let now = kasir_domain::time::now();
+    for chunk in rows.chunks(crate::sql::rows_per_statement(first.len() + 5)) {
+        let mut sql = Sql::new(format!("INSERT INTO {} (id, tenant_id, version, created_at, updated_at", def.table));
+        for (name, _) in first {
+            sql.push(", ").push(name);
+        }
+        sql.push(") VALUES ");
+        for (i, (id, values)) in chunk.iter().enumerate() {
+            debug_assert!(values.iter().map(|(n, _)| n).eq(first.iter().map(|(n, _)| n)));
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(id.as_str()).push(", ").bind(scope.tenant_id.as_str()).push(", 1, ");
+            sql.bind(now.as_str()).push(", ").bind(now.as_str());
+            for (_, v) in values {
+                sql.push(", ").bind(v.clone());
+            }
+            sql.push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    finish_many(tx, def, scope, "create", &ids).await
+}
+
+/// A row for [`update_many`]: id, the version it was read at, and the values to set.
+pub type ChangedRow = (String, i64, Vec<(&'static str, Value)>);
+
+/// Updates many rows the caller has read (each at the version given), then queues their audit
+/// entries and feed changes. A row changed meanwhile gives `VersionConflict`.
+pub async fn update_many<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, rows: &[ChangedRow]) -> Result<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let now = kasir_domain::time::now();
+    for (id, version, values) in rows {
+        let mut sql = Sql::new(format!("UPDATE {} SET version = version + 1, updated_at = ", def.table));
+        sql.bind(now.as_str());
+        for (name, v) in values {
+            sql.push(", ").push(name).push(" = ").bind(v.clone());
+        }
+        sql.push(" WHERE id = ").bind(id.as_str()).push(" AND tenant_id = ").bind(scope.tenant_id.as_str());
+        sql.push(" AND deleted_at IS NULL AND version = ").bind(*version);
+        if sql.query().execute(&mut **tx).await?.rows_affected() != 1 {
+            return Err(StoreError::VersionConflict { current: version + 1 });
+        }
+    }
+    let ids: Vec<String> = rows.iter().map(|(id, _, _)| id.clone()).collect();
+    finish_many(tx, def, scope, "update", &ids).await
+}
+
+/// Reads back rows just written (in the order of `ids`) and queues their audit entries and changes.
+async fn finish_many<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, action: &str, ids: &[String]) -> Result<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let mut records: Vec<R> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
+        // By id alone: these rows were just written in this tenant. (With a tenant condition as
+        // well, SQLite without statistics walks the tenant's index instead of the primary key.)
+        let mut sql = Sql::new(format!("SELECT {} FROM {} WHERE {}.id IN ", def.select_list(), def.table, def.table));
+        sql.bind_list(chunk);
+        let mut found: Vec<R> = sql.query_as::<R>().fetch_all(&mut **tx).await?;
+        let order: std::collections::HashMap<&str, usize> =
+            chunk.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        found.sort_by_key(|r| order.get(r.id()).copied());
+        records.extend(found);
+    }
+    for r in &records {
+        finish_write(tx, def, scope, action, "upsert", r);
+    }
+    Ok(records)
+}
+
 /// Marks a visible row deleted (a tombstone that devices pull as `op: delete`).
 pub async fn soft_delete<R>(
     tx: &mut Tx,
@@ -392,6 +489,7 @@ pub fn finish_write<R: Record>(
         OutletScope::None | OutletScope::UserOutlets => vec![None],
     };
     outlets.dedup();
+    let text = data.to_string();
     for outlet_id in outlets {
         tx.record_change(Change {
             tenant_id: scope.tenant_id.clone(),
@@ -400,7 +498,7 @@ pub fn finish_write<R: Record>(
             op,
             version: record.version(),
             outlet_id,
-            data: data.clone(),
+            data: text.clone(),
             updated_at: record.updated_at().to_string(),
         });
     }

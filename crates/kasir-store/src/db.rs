@@ -131,6 +131,20 @@ impl Db {
         Ok(Tx::new(self.write.begin().await?, actor))
     }
 
+    /// Starts a write transaction for bulk work (imports) that looks up rows by long `IN` lists.
+    /// On PostgreSQL each statement is planned with its actual values: a cached generic plan of
+    /// `tenant_id = $1 AND kind = $2 AND code IN ($3, …)` matches only the first two columns in the
+    /// index and filters the tenant's every row against the list. Index scans are also preferred,
+    /// since the rows this transaction adds are not in the planner's statistics yet.
+    pub async fn begin_bulk(&self, actor: crate::Actor) -> Result<Tx> {
+        let mut tx = self.begin(actor).await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *tx).await?;
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
+        }
+        Ok(tx)
+    }
+
     /// True when a trivial query succeeds within a second.
     pub async fn is_healthy(&self) -> bool {
         let probe = sqlx::query("SELECT 1").execute(&self.read);

@@ -12,9 +12,6 @@ use sqlx::AnyConnection;
 
 use crate::{sql::Sql, Result, Scope, StoreError};
 
-/// Rows per multi-row INSERT: well under both engines' parameter limits.
-const INSERT_CHUNK: usize = 400;
-
 /// One change to one record, as queued by a write and later served by `GET /sync/pull`.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -26,8 +23,9 @@ pub struct Change {
     pub version: i64,
     /// The outlet the record belongs to, if any: devices scoped to other outlets do not see it.
     pub outlet_id: Option<String>,
-    /// The record as clients see it (never secrets such as password hashes).
-    pub data: serde_json::Value,
+    /// The record as clients see it, as JSON text (never secrets such as password hashes). Kept
+    /// serialized so that a transaction queuing many changes (an import) stays small in memory.
+    pub data: String,
     pub updated_at: String,
 }
 
@@ -43,13 +41,51 @@ pub struct Event {
 
 /// Writes queued changes without events (migration data steps).
 pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
-    append_all(conn, changes, Vec::new()).await
+    append_all(conn, changes, Vec::new(), None).await
+}
+
+/// Changes a transaction has already written to `change_staging`: its token and the count per tenant.
+pub(crate) type Staged<'a> = Option<(&'a str, &'a BTreeMap<String, i64>)>;
+
+/// Writes changes to `change_staging` under `token`, numbering them per tenant after `counts`.
+pub(crate) async fn stage(
+    conn: &mut AnyConnection,
+    token: &str,
+    counts: &mut BTreeMap<String, i64>,
+    changes: Vec<Change>,
+) -> Result<()> {
+    for chunk in changes.chunks(crate::sql::rows_per_statement(10)) {
+        let mut sql = Sql::new(
+            "INSERT INTO change_staging (token, tenant_id, n, entity, entity_id, op, version, outlet_id, data, created_at) VALUES ",
+        );
+        for (i, c) in chunk.iter().enumerate() {
+            let n = counts.entry(c.tenant_id.clone()).or_insert(0);
+            *n += 1;
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(token).push(", ").bind(c.tenant_id.as_str()).push(", ").bind(*n).push(", ");
+            sql.bind(c.entity).push(", ").bind(c.entity_id.as_str()).push(", ").bind(c.op).push(", ");
+            sql.bind(c.version).push(", ").bind(c.outlet_id.clone()).push(", ").bind(c.data.as_str()).push(", ");
+            sql.bind(c.updated_at.as_str()).push(")");
+        }
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Writes queued changes and events, numbering each from its tenant's head in one locked update.
 /// Called by [`crate::Tx::commit`].
-pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, events: Vec<Event>) -> Result<()> {
+pub(crate) async fn append_all(
+    conn: &mut AnyConnection,
+    changes: Vec<Change>,
+    events: Vec<Event>,
+    staged: Staged<'_>,
+) -> Result<()> {
     let mut by_tenant: BTreeMap<String, (Vec<Change>, Vec<Event>)> = BTreeMap::new();
+    if let Some((_, counts)) = staged {
+        for tenant_id in counts.keys() {
+            by_tenant.entry(tenant_id.clone()).or_default();
+        }
+    }
     for c in changes {
         by_tenant.entry(c.tenant_id.clone()).or_default().0.push(c);
     }
@@ -57,13 +93,15 @@ pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, e
         by_tenant.entry(e.tenant_id.clone()).or_default().1.push(e);
     }
     for (tenant_id, (rows, events)) in by_tenant {
+        let staged_here = staged.and_then(|(_, counts)| counts.get(&tenant_id)).copied().unwrap_or(0);
+        let total = rows.len() as i64 + staged_here;
         // Without events only change_seq is touched: migration data steps append changes on schemas
         // that predate event_seq.
         let (last, last_event): (i64, i64) = if events.is_empty() {
             let (last,): (i64,) = sqlx::query_as(
                 "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
             )
-            .bind(rows.len() as i64)
+            .bind(total)
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -73,7 +111,7 @@ pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, e
                 "UPDATE feed_heads SET change_seq = change_seq + $1, event_seq = event_seq + $2 WHERE tenant_id = $3
                  RETURNING change_seq, event_seq",
             )
-            .bind(rows.len() as i64)
+            .bind(total)
             .bind(events.len() as i64)
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
@@ -93,8 +131,23 @@ pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, e
                 .execute(&mut *conn)
                 .await?;
         }
-        let mut seq = last - rows.len() as i64;
-        for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut seq = last - total;
+        if let Some((token, _)) = staged.filter(|_| staged_here > 0) {
+            let mut sql = Sql::new(
+                "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at)
+                 SELECT tenant_id, ",
+            );
+            sql.bind(seq).push(" + n, entity, entity_id, op, version, outlet_id, data, created_at FROM change_staging");
+            sql.push(" WHERE token = ").bind(token).push(" AND tenant_id = ").bind(tenant_id.as_str());
+            sql.query().execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM change_staging WHERE token = $1 AND tenant_id = $2")
+                .bind(token)
+                .bind(&tenant_id)
+                .execute(&mut *conn)
+                .await?;
+            seq += staged_here;
+        }
+        for chunk in rows.chunks(crate::sql::rows_per_statement(9)) {
             let mut sql = Sql::new(
                 "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) VALUES ",
             );
@@ -103,7 +156,7 @@ pub(crate) async fn append_all(conn: &mut AnyConnection, changes: Vec<Change>, e
                 sql.push(if i == 0 { "(" } else { ", (" });
                 sql.bind(tenant_id.as_str()).push(", ").bind(seq).push(", ").bind(c.entity).push(", ");
                 sql.bind(c.entity_id.as_str()).push(", ").bind(c.op).push(", ").bind(c.version).push(", ");
-                sql.bind(c.outlet_id.clone()).push(", ").bind(c.data.to_string()).push(", ");
+                sql.bind(c.outlet_id.clone()).push(", ").bind(c.data.as_str()).push(", ");
                 sql.bind(c.updated_at.as_str()).push(")");
             }
             sql.query().execute(&mut *conn).await?;

@@ -11,7 +11,25 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "stock_ledger", include_str!("../migrations/0005_stock_ledger.sql")),
     (6, "stock_transfers", include_str!("../migrations/0006_stock_transfers.sql")),
     (7, "purchasing", include_str!("../migrations/0007_purchasing.sql")),
+    (8, "catalog_indexes", include_str!("../migrations/0008_catalog_indexes.sql")),
+    (9, "change_staging", include_str!("../migrations/0009_change_staging.sql")),
 ];
+
+/// DDL that the engines spell differently, run after the portable part of migration `version`.
+fn engine_ddl(version: i64, backend: Backend) -> &'static [&'static str] {
+    match (version, backend) {
+        // `?search=` matches SKUs and barcodes by prefix with LIKE, case-insensitive on SQLite and
+        // case-sensitive on PostgreSQL. SQLite uses an index for that only with the NOCASE
+        // collation; PostgreSQL, under any database collation, only with text_pattern_ops.
+        (8, Backend::Sqlite) => {
+            &["CREATE INDEX ix_product_codes_prefix ON product_codes (tenant_id, code COLLATE NOCASE, product_id)"]
+        }
+        (8, Backend::Postgres) => {
+            &["CREATE INDEX ix_product_codes_prefix ON product_codes (tenant_id, code text_pattern_ops, product_id)"]
+        }
+        _ => &[],
+    }
+}
 
 /// Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL an
 /// advisory lock makes them take turns; SQLite has a single writer.
@@ -38,6 +56,9 @@ pub async fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
         }
         for statement in statements(sql) {
             tx.execute(statement.as_str()).await?;
+        }
+        for ddl in engine_ddl(*version, db.backend()) {
+            tx.execute(*ddl).await?;
         }
         // Data steps that need ids or the change feed, which portable SQL cannot make.
         if *version == 3 {

@@ -223,3 +223,67 @@ pub async fn existing_modifier_groups(tx: &mut Tx, tenant_id: &str, ids: &[Strin
     let rows: Vec<(String,)> = sql.query_as().fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// Live products of the tenant whose own SKU is one of `skus` (bulk imports).
+pub async fn by_skus(tx: &mut Tx, tenant_id: &str, skus: &[String]) -> Result<Vec<Product>> {
+    let mut out = Vec::new();
+    for chunk in skus.chunks(crate::sql::MAX_PARAMS) {
+        // A join from the codes' primary key to the products' (a code row is always its
+        // product's tenant's). Written as `id IN (subquery)`, or with a tenant condition on
+        // products, the planners may walk every product of the tenant instead.
+        let mut sql = Sql::new(format!(
+            "SELECT {} FROM product_codes c JOIN products ON products.id = c.product_id WHERE c.tenant_id = ",
+            PRODUCTS.select_list()
+        ));
+        sql.bind(tenant_id).push(" AND c.kind = 'sku' AND c.variant_id IS NULL AND c.code IN ").bind_list(chunk);
+        sql.push(" AND products.deleted_at IS NULL");
+        out.extend(sql.query_as::<Product>().fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
+/// Which products hold which of `codes` of one kind: `(code, product_id)` pairs (bulk imports).
+pub async fn code_holders(tx: &mut Tx, tenant_id: &str, kind: &str, codes: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(crate::sql::MAX_PARAMS) {
+        let mut sql = Sql::new("SELECT code, product_id FROM product_codes WHERE tenant_id = ");
+        sql.bind(tenant_id).push(" AND kind = ").bind(kind).push(" AND code IN ").bind_list(chunk);
+        out.extend(sql.query_as::<(String, String)>().fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
+/// Replaces the `product_codes` rows of many products with multi-row statements (bulk imports).
+pub async fn set_codes_many(tx: &mut Tx, tenant_id: &str, items: &[(String, Vec<Code>)]) -> Result<()> {
+    let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+    for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
+        let mut sql = Sql::new("DELETE FROM product_codes WHERE product_id IN ");
+        sql.bind_list(chunk);
+        sql.query().execute(&mut **tx).await?;
+    }
+    let rows: Vec<(&str, &Code)> =
+        items.iter().flat_map(|(id, codes)| codes.iter().map(move |c| (id.as_str(), c))).collect();
+    for chunk in rows.chunks(crate::sql::rows_per_statement(5)) {
+        let mut sql = Sql::new("INSERT INTO product_codes (tenant_id, kind, code, product_id, variant_id) VALUES ");
+        for (i, (product_id, c)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(tenant_id).push(", ").bind(c.kind).push(", ").bind(c.code.as_str()).push(", ");
+            sql.bind(*product_id).push(", ").bind(c.variant_id.clone()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// One page of the tenant's live products in creation order, after the `(created_at, id)` given
+/// (exports walk the whole catalog this way without OFFSET).
+pub async fn page_after(db: &Db, tenant_id: &str, after: Option<(&str, &str)>, limit: i64) -> Result<Vec<Product>> {
+    let mut sql = Sql::new(format!("SELECT {} FROM products WHERE tenant_id = ", PRODUCTS.select_list()));
+    sql.bind(tenant_id).push(" AND deleted_at IS NULL");
+    if let Some((created_at, id)) = after {
+        // A row-value comparison, so that both engines seek in ix_products_live_created.
+        sql.push(" AND (created_at, id) > (").bind(created_at).push(", ").bind(id).push(")");
+    }
+    sql.push(" ORDER BY created_at, id LIMIT ").bind(limit);
+    Ok(sql.query_as::<Product>().fetch_all(db.reader()).await?)
+}

@@ -47,6 +47,16 @@ impl From<bool> for Value {
     }
 }
 
+/// Bound parameters per multi-row statement. SQLite resolves each `$n` by a linear search of the
+/// statement's parameter names, so binding costs grow with the square of their number: a few
+/// hundred keep both that and PostgreSQL's round trips small.
+pub(crate) const MAX_PARAMS: usize = 800;
+
+/// How many rows of `params_per_row` parameters one multi-row statement carries.
+pub(crate) fn rows_per_statement(params_per_row: usize) -> usize {
+    (MAX_PARAMS / params_per_row.max(1)).max(1)
+}
+
 /// A query under construction: SQL text plus its arguments, numbered as they are pushed.
 #[derive(Debug, Default)]
 pub(crate) struct Sql {

@@ -428,3 +428,67 @@ pub async fn insert_adjustment(
     );
     Ok(())
 }
+
+/// A stock level with the names an export shows.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ExportRow {
+    pub warehouse_id: String,
+    pub warehouse_name: String,
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    /// `None` for a product without variants.
+    #[sqlx(try_from = "String")]
+    pub variant_id: NoneIfEmpty,
+    #[sqlx(try_from = "String")]
+    pub variants: crate::JsonText<Vec<crate::products::Variant>>,
+    pub quantity: i64,
+    pub low_stock_threshold: Option<i64>,
+}
+
+/// Where an export page ends: `(warehouse_id, product_id, variant_id)`.
+pub type ExportKey = (String, String, String);
+
+impl ExportRow {
+    pub fn key(&self) -> ExportKey {
+        (self.warehouse_id.clone(), self.product_id.clone(), self.variant_id.0.clone().unwrap_or_default())
+    }
+}
+
+/// A text column where `''` means none.
+#[derive(Debug, Clone)]
+pub struct NoneIfEmpty(pub Option<String>);
+
+impl From<String> for NoneIfEmpty {
+    fn from(s: String) -> Self {
+        NoneIfEmpty(Some(s).filter(|s| !s.is_empty()))
+    }
+}
+
+/// One page of the stock levels the caller may see, after `after`, in key order (exports walk
+/// every level this way without OFFSET).
+pub async fn export_page(
+    db: &Db,
+    scope: &Scope,
+    f: &StockFilter,
+    after: Option<&ExportKey>,
+    limit: i64,
+) -> Result<Vec<ExportRow>> {
+    let mut sql = Sql::new(
+        "SELECT l.warehouse_id, w.name AS warehouse_name, l.product_id, p.sku, p.name, p.unit, l.variant_id,
+                p.variants, l.quantity, p.low_stock_threshold
+         FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id JOIN products p ON p.id = l.product_id",
+    );
+    push_filter(&mut sql, scope, f);
+    sql.push(" AND p.deleted_at IS NULL");
+    if f.low_only {
+        sql.push(" AND p.low_stock_threshold IS NOT NULL AND l.quantity < p.low_stock_threshold");
+    }
+    if let Some((w, p, v)) = after {
+        sql.push(" AND (l.warehouse_id, l.product_id, l.variant_id) > (").bind(w.as_str()).push(", ");
+        sql.push("").bind(p.as_str()).push(", ").bind(v.as_str()).push(")");
+    }
+    sql.push(" ORDER BY l.warehouse_id, l.product_id, l.variant_id LIMIT ").bind(limit);
+    Ok(sql.query_as::<ExportRow>().fetch_all(db.reader()).await?)
+}

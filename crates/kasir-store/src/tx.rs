@@ -1,4 +1,7 @@
-use std::ops::{Deref, DerefMut};
+use std::{
+    collections::BTreeMap,
+    ops::{Deref, DerefMut},
+};
 
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -33,11 +36,13 @@ pub struct Tx {
     changes: Vec<Change>,
     events: Vec<Event>,
     audits: Vec<AuditEntry>,
+    /// Changes already written to `change_staging` by [`Tx::flush`]: its token and counts per tenant.
+    staged: Option<(String, BTreeMap<String, i64>)>,
 }
 
 impl Tx {
     pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
-        Tx { inner, actor, changes: Vec::new(), events: Vec::new(), audits: Vec::new() }
+        Tx { inner, actor, changes: Vec::new(), events: Vec::new(), audits: Vec::new(), staged: None }
     }
 
     /// Queues a change-feed row, written when the transaction commits.
@@ -72,13 +77,29 @@ impl Tx {
         });
     }
 
+    /// Writes what has been queued so far, for long transactions (imports) that call it between
+    /// batches to keep memory flat: audit entries go to the log, feed rows to a staging table from
+    /// which the commit moves them into the feed, numbered under the head lock like any other.
+    pub async fn flush(&mut self) -> Result<()> {
+        let audits = std::mem::take(&mut self.audits);
+        crate::audit::insert_all(&mut self.inner, &audits).await?;
+        let changes = std::mem::take(&mut self.changes);
+        if !changes.is_empty() {
+            let (token, counts) = self.staged.get_or_insert_with(|| (kasir_domain::ids::new_id(), BTreeMap::new()));
+            crate::feed::stage(&mut self.inner, token, counts, changes).await?;
+        }
+        Ok(())
+    }
+
     /// Writes the queued audit entries and feed rows, then commits.
     pub async fn commit(mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
         crate::audit::insert_all(&mut self.inner, &audits).await?;
         let changes = std::mem::take(&mut self.changes);
         let events = std::mem::take(&mut self.events);
-        crate::feed::append_all(&mut self.inner, changes, events).await?;
+        let staged = self.staged.take();
+        let staged_ref = staged.as_ref().map(|(token, counts)| (token.as_str(), counts));
+        crate::feed::append_all(&mut self.inner, changes, events, staged_ref).await?;
         self.inner.commit().await?;
         Ok(())
     }

@@ -106,7 +106,7 @@ pub(crate) async fn create_missing_defaults(conn: &mut AnyConnection) -> Result<
             op: "upsert",
             version: 1,
             outlet_id: Some(outlet_id),
-            data,
+            data: data.to_string(),
             updated_at: now.clone(),
         });
     }

@@ -23,7 +23,8 @@ pub enum ApiError {
         message: String,
         errors: Vec<FieldError>,
     },
-    PayloadTooLarge,
+    /// 413, with the limit that applies (`1 MiB` for JSON bodies).
+    PayloadTooLarge(&'static str),
     /// 410: the client must start over (for example a sync cursor past retention).
     Gone {
         code: &'static str,
@@ -58,6 +59,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = FieldError)]
 pub struct FieldErrorSchema {
+    /// Only for uploaded files: the 1-based row (the header is row 1).
+    pub row: Option<u64>,
     /// Path of the field, such as `items[0].quantity`.
     pub field: String,
     pub message: String,
@@ -89,8 +92,8 @@ impl ApiError {
                 (StatusCode::NOT_FOUND, "not_found", "the request refers to records that do not exist".into())
             }
             ApiError::Conflict { code, message, .. } => (StatusCode::CONFLICT, code, message.clone()),
-            ApiError::PayloadTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 1 MiB".into())
+            ApiError::PayloadTooLarge(limit) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the request body is larger than {limit}"))
             }
             ApiError::Gone { code, message } => (StatusCode::GONE, code, message.clone()),
             ApiError::Rule { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),

@@ -56,7 +56,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .unwrap_or(false);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
+                ApiError::PayloadTooLarge("1 MiB")
             } else {
                 ApiError::BadRequest("could not read the request body".into())
             }

@@ -68,6 +68,8 @@ pub struct Op {
     secured: bool,
     params: Vec<utoipa::openapi::path::Parameter>,
     body: Option<RefOr<Schema>>,
+    /// `multipart/form-data` rather than JSON, with a larger body limit.
+    upload: bool,
     success: Option<Success>,
     errors: Vec<u16>,
     schemas: Vec<(String, RefOr<Schema>)>,
@@ -82,6 +84,7 @@ impl Op {
             secured: true,
             params: Vec::new(),
             body: None,
+            upload: false,
             success: None,
             errors: vec![400],
             schemas: Vec::new(),
@@ -104,6 +107,18 @@ impl Op {
     /// A JSON request body.
     pub fn body<T: ToSchema>(mut self) -> Op {
         self.body = Some(self.register::<T>());
+        self.errors.push(413);
+        self
+    }
+
+    /// A `multipart/form-data` body with one file field named `file`, up to 20 MiB.
+    pub fn upload(mut self, description: &str) -> Op {
+        let file = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom("binary".into())))
+            .description(Some(description));
+        self.body = Some(ObjectBuilder::new().property("file", file).required("file").into());
+        self.upload = true;
         self.errors.push(413);
         self
     }
@@ -259,7 +274,7 @@ fn status_text(status: u16) -> &'static str {
         404 => "Not found (also for other tenants' records)",
         409 => "Duplicate or stale version",
         410 => "Gone: start over",
-        413 => "Body larger than 1 MiB",
+        413 => "Body too large (1 MiB for JSON, 20 MiB for uploaded files)",
         422 => "Refused by a business rule",
         429 => "Too many attempts (see Retry-After)",
         500 => "Server fault",
@@ -293,7 +308,11 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         H: Handler<T, S>,
         T: 'static,
     {
-        self.router = self.router.route(path, axum::routing::on(method.filter(), handler));
+        let mut method_router = axum::routing::on(method.filter(), handler);
+        if op.upload {
+            method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_BODY_LIMIT));
+        }
+        self.router = self.router.route(path, method_router);
         // Every authenticated POST honours Idempotency-Key (see crate::idempotency).
         let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
         let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
@@ -302,9 +321,10 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             builder = builder.parameter(p);
         }
         if let Some(body) = op.body {
+            let content_type = if op.upload { "multipart/form-data" } else { "application/json" };
             builder = builder.request_body(Some(
                 RequestBodyBuilder::new()
-                    .content("application/json", Content::new(Some(body)))
+                    .content(content_type, Content::new(Some(body)))
                     .required(Some(Required::True))
                     .build(),
             ));

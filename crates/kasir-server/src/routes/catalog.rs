@@ -15,7 +15,7 @@ use crate::{api::ApiError, auth::Principal};
 /// Largest money amount accepted anywhere (a trillion minor units).
 pub const MAX_MONEY: i64 = 1_000_000_000_000;
 
-fn name(v: &mut Violations, raw: &str) -> Vec<(&'static str, Value)> {
+pub(super) fn name(v: &mut Violations, raw: &str) -> Vec<(&'static str, Value)> {
     let name = v.text("name", raw, 1, 100);
     vec![("name_key", Value::from(name.to_lowercase())), ("name", Value::from(name))]
 }

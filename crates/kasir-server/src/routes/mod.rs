@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod outlets;
 pub mod platform;
+pub mod product_io;
 pub mod products;
 pub mod purchasing;
 pub mod resource;
@@ -33,6 +34,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = resource::routes::<catalog::Taxes>(v1);
     v1 = resource::routes::<catalog::ModifierGroups>(v1);
     v1 = products::routes(v1);
+    v1 = product_io::routes(v1);
     v1 = resource::routes::<warehouses::Warehouses>(v1);
     v1 = stock::routes(v1);
     v1 = transfers::routes(v1);

@@ -117,22 +117,89 @@ pub struct UpdateProduct {
     pub version: Option<i64>,
 }
 
-/// A product's full intended state, from a create or from the current record plus a patch.
-struct Draft {
-    sku: String,
-    name: String,
+/// A product's full intended state, from a create, from the current record plus a patch, or from
+/// rows of an imported file.
+pub(super) struct Draft {
+    pub sku: String,
+    pub name: String,
+    pub category_id: Option<String>,
+    pub brand_id: Option<String>,
+    pub tax_id: Option<String>,
+    pub price: i64,
+    pub cost: i64,
+    pub unit: String,
+    pub track_stock: bool,
+    pub low_stock_threshold: Option<Quantity>,
+    pub is_active: bool,
+    pub barcodes: Vec<String>,
+    pub variants: Vec<VariantInput>,
+    pub modifier_group_ids: Vec<String>,
+}
+
+impl Draft {
+    /// The draft a new product starts from: the API's defaults.
+    pub fn new(sku: String, name: String, price: i64) -> Draft {
+        Draft {
+            sku,
+            name,
+            category_id: None,
+            brand_id: None,
+            tax_id: None,
+            price,
+            cost: 0,
+            unit: "pcs".into(),
+            track_stock: true,
+            low_stock_threshold: None,
+            is_active: true,
+            barcodes: Vec::new(),
+            variants: Vec::new(),
+            modifier_group_ids: Vec::new(),
+        }
+    }
+
+    /// The draft that leaves `c` as it is.
+    pub fn of(c: &Product) -> Draft {
+        Draft {
+            sku: c.sku.clone(),
+            name: c.name.clone(),
+            category_id: c.category_id.clone(),
+            brand_id: c.brand_id.clone(),
+            tax_id: c.tax_id.clone(),
+            price: c.price,
+            cost: c.cost,
+            unit: c.unit.clone(),
+            track_stock: c.track_stock.0,
+            low_stock_threshold: c.low_stock_threshold.map(Quantity),
+            is_active: c.is_active.0,
+            barcodes: c.barcodes.0.clone(),
+            variants: c.variants.0.iter().map(VariantInput::of).collect(),
+            modifier_group_ids: c.modifier_group_ids.0.clone(),
+        }
+    }
+}
+
+impl VariantInput {
+    fn of(v: &Variant) -> VariantInput {
+        VariantInput {
+            id: Some(v.id.clone()),
+            name: v.name.clone(),
+            sku: v.sku.clone(),
+            barcodes: v.barcodes.clone(),
+            price: v.price,
+            cost: v.cost,
+        }
+    }
+}
+
+/// A draft that passed every check needing no database: its column values and codes, and the
+/// references still to be checked.
+pub(super) struct Checked {
+    pub values: Vec<(&'static str, Value)>,
+    pub codes: Vec<Code>,
     category_id: Option<String>,
     brand_id: Option<String>,
     tax_id: Option<String>,
-    price: i64,
-    cost: i64,
-    unit: String,
-    track_stock: bool,
-    low_stock_threshold: Option<Quantity>,
-    is_active: bool,
-    barcodes: Vec<String>,
-    variants: Vec<VariantInput>,
-    modifier_group_ids: Vec<String>,
+    group_ids: Vec<String>,
 }
 
 fn code(v: &mut Violations, field: &str, raw: &str) -> String {
@@ -147,13 +214,8 @@ fn money(v: &mut Violations, field: &str, value: i64) -> i64 {
     v.range(field, value, 0, MAX_MONEY)
 }
 
-/// Validates a draft against the tenant's data; returns the column values and the codes.
-async fn check(
-    tx: &mut Tx,
-    scope: &Scope,
-    product_id: &str,
-    d: Draft,
-) -> Result<(Vec<(&'static str, Value)>, Vec<Code>), ApiError> {
+/// The checks of a draft that need no database.
+pub(super) fn validate(d: Draft) -> Result<Checked, Vec<FieldError>> {
     let mut v = Violations::new();
     let mut codes: Vec<Code> = Vec::new();
     let mut add_code =
@@ -231,8 +293,36 @@ async fn check(
     let category_id = parse_ref(&mut v, "category_id", &d.category_id);
     let brand_id = parse_ref(&mut v, "brand_id", &d.brand_id);
     let tax_id = parse_ref(&mut v, "tax_id", &d.tax_id);
-    v.finish().map_err(ApiError::Validation)?;
+    v.finish()?;
+    let values = vec![
+        ("sku", Value::from(d.sku.trim())),
+        ("name_key", Value::from(name.to_lowercase())),
+        ("name", Value::from(name)),
+        ("category_id", Value::Text(category_id.clone())),
+        ("brand_id", Value::Text(brand_id.clone())),
+        ("tax_id", Value::Text(tax_id.clone())),
+        ("price", Value::from(price)),
+        ("cost", Value::from(cost)),
+        ("unit", Value::from(unit)),
+        ("track_stock", Value::from(d.track_stock)),
+        ("low_stock_threshold", Value::Int(d.low_stock_threshold.map(|q| q.0))),
+        ("is_active", Value::from(d.is_active)),
+        ("barcodes", Value::json(&d.barcodes.iter().map(|b| b.trim()).collect::<Vec<_>>())),
+        ("modifier_group_ids", Value::json(&group_ids)),
+        ("variants", Value::json(&variants)),
+    ];
+    Ok(Checked { values, codes, category_id, brand_id, tax_id, group_ids })
+}
 
+/// Validates a draft against the tenant's data; returns the column values and the codes.
+async fn check(
+    tx: &mut Tx,
+    scope: &Scope,
+    product_id: &str,
+    d: Draft,
+) -> Result<(Vec<(&'static str, Value)>, Vec<Code>), ApiError> {
+    let Checked { values, codes, category_id, brand_id, tax_id, group_ids } =
+        validate(d).map_err(ApiError::Validation)?;
     let mut missing = Vec::new();
     let gone = |e: StoreError, field: &str, missing: &mut Vec<FieldError>| match e {
         StoreError::NotFound => {
@@ -273,23 +363,6 @@ async fn check(
             errors: taken.into_iter().map(|f| FieldError::new(f, "is already used by another product")).collect(),
         });
     }
-    let values = vec![
-        ("sku", Value::from(d.sku.trim())),
-        ("name_key", Value::from(name.to_lowercase())),
-        ("name", Value::from(name)),
-        ("category_id", Value::Text(category_id)),
-        ("brand_id", Value::Text(brand_id)),
-        ("tax_id", Value::Text(tax_id)),
-        ("price", Value::from(price)),
-        ("cost", Value::from(cost)),
-        ("unit", Value::from(unit)),
-        ("track_stock", Value::from(d.track_stock)),
-        ("low_stock_threshold", Value::Int(d.low_stock_threshold.map(|q| q.0))),
-        ("is_active", Value::from(d.is_active)),
-        ("barcodes", Value::json(&d.barcodes.iter().map(|b| b.trim()).collect::<Vec<_>>())),
-        ("modifier_group_ids", Value::json(&group_ids)),
-        ("variants", Value::json(&variants)),
-    ];
     Ok((values, codes))
 }
 
@@ -336,14 +409,6 @@ impl Resource for Products {
         b: UpdateProduct,
     ) -> Result<Product, ApiError> {
         let version = expected_version(version, b.version)?;
-        let as_input = |v: &Variant| VariantInput {
-            id: Some(v.id.clone()),
-            name: v.name.clone(),
-            sku: v.sku.clone(),
-            barcodes: v.barcodes.clone(),
-            price: v.price,
-            cost: v.cost,
-        };
         let draft = Draft {
             sku: b.sku.unwrap_or(c.sku),
             name: b.name.unwrap_or(c.name),
@@ -357,7 +422,7 @@ impl Resource for Products {
             low_stock_threshold: b.low_stock_threshold.unwrap_or(c.low_stock_threshold.map(Quantity)),
             is_active: b.is_active.unwrap_or(c.is_active.0),
             barcodes: b.barcodes.unwrap_or(c.barcodes.0),
-            variants: b.variants.unwrap_or_else(|| c.variants.0.iter().map(as_input).collect()),
+            variants: b.variants.unwrap_or_else(|| c.variants.0.iter().map(VariantInput::of).collect()),
             modifier_group_ids: b.modifier_group_ids.unwrap_or(c.modifier_group_ids.0),
         };
         let (values, codes) = check(tx, scope, &c.id, draft).await?;

@@ -133,7 +133,7 @@ fn missing(field: &str, what: &str) -> ApiError {
 }
 
 /// Resolves query ids to records the caller can see (404 otherwise).
-async fn filter(
+pub(super) async fn filter(
     s: &AppState,
     scope: &Scope,
     warehouse: Option<String>,

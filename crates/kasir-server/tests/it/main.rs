@@ -8,6 +8,7 @@ mod catalog;
 mod feed;
 mod idempotency;
 mod openapi;
+mod product_io;
 mod products;
 mod purchasing;
 mod resources;

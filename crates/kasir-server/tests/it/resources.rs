@@ -78,6 +78,7 @@ async fn lists_paginate_search_sort_and_filter(b: Backend) {
     assert_eq!(codes, vec!["K20", "K21", "K22", "K23", "K24"]);
     let desc = s.get("/outlets?per_page=2&sort=-code", &t.owner).await;
     assert_eq!(desc.data()[0]["code"], "K24");
+    assert_eq!(desc.body["pagination"]["total"], 25, "a full page counts every match");
     let search = s.get("/outlets?search=kEmAnG", &t.owner).await;
     assert_eq!(search.body["pagination"]["total"], 5);
     let filtered = s.get("/outlets?is_active=false&per_page=200", &t.owner).await;
@@ -88,6 +89,7 @@ async fn lists_paginate_search_sort_and_filter(b: Backend) {
     assert_eq!(wildcard.body["pagination"]["total"], 0, "% is matched literally");
     let past_end = s.get("/outlets?page=9", &t.owner).await;
     assert_eq!(past_end.data().as_array().unwrap().len(), 0);
+    assert_eq!(past_end.body["pagination"]["total"], 25, "a page past the end still counts");
 }
 
 async fn unknown_or_malformed_list_parameters_are_refused(b: Backend) {
