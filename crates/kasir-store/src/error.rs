@@ -12,6 +12,9 @@ pub enum StoreError {
     VersionConflict { current: i64 },
     #[error("cursor is older than the retained history")]
     CursorExpired,
+    /// No connection of the pool came free in time: the server is overloaded.
+    #[error("no database connection came free in time")]
+    Busy,
     #[error("database error: {0}")]
     Db(sqlx::Error),
     #[error("stored data is not what we wrote: {0}")]
@@ -24,6 +27,9 @@ impl From<sqlx::Error> for StoreError {
             if db.is_unique_violation() {
                 return StoreError::Conflict { field: unique_field(db.constraint(), db.message()) };
             }
+        }
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return StoreError::Busy;
         }
         StoreError::Db(e)
     }
@@ -46,7 +52,13 @@ fn unique_field(constraint: Option<&str>, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unique_field;
+    use super::{unique_field, StoreError};
+
+    #[test]
+    fn an_exhausted_pool_is_busy_not_a_fault() {
+        assert!(matches!(StoreError::from(sqlx::Error::PoolTimedOut), StoreError::Busy));
+        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Db(_)));
+    }
 
     #[test]
     fn names_the_field_on_both_engines() {

@@ -38,6 +38,8 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: i64,
     },
+    /// 503: the server is overloaded (no database connection came free in time); retry shortly.
+    Busy,
     /// A fault of ours. The detail is logged, never sent.
     Internal(String),
 }
@@ -100,6 +102,9 @@ impl ApiError {
             ApiError::RateLimited { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many attempts; try again later".into())
             }
+            ApiError::Busy => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the server is busy; try again shortly".into())
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal server error".into()),
         }
     }
@@ -111,8 +116,12 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %detail, "request failed");
         }
         let (status, code, message) = self.parts();
+        if matches!(self, ApiError::Busy) {
+            tracing::warn!("no database connection came free in time");
+        }
         let retry_after = match &self {
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::Busy => Some(1),
             _ => None,
         };
         let errors = match self {
@@ -148,8 +157,21 @@ impl From<StoreError> for ApiError {
                 code: "resync_required",
                 message: "the cursor is older than the retained history; pull again without a cursor".into(),
             },
+            StoreError::Busy => ApiError::Busy,
             StoreError::Db(e) => ApiError::Internal(format!("database: {e}")),
             StoreError::Corrupt(e) => ApiError::Internal(format!("stored data: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overloaded_database_answers_503_with_retry_after() {
+        let res = ApiError::from(StoreError::Busy).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("1"));
     }
 }
