@@ -73,7 +73,8 @@ pub struct ResourceDef {
     pub outlet_scope: OutletScope,
     /// Extra SQL condition every read adds (for example excluding platform users).
     pub base_filter: Option<&'static str>,
-    /// `?search=` also matches a prefix of the record's SKUs and barcodes (`product_codes`).
+    /// Products: `?search=` matches the lower-cased `name_key` anywhere and a prefix of the
+    /// record's SKUs and barcodes (`product_codes`), instead of the `search` columns.
     pub search_codes: bool,
 }
 
@@ -191,19 +192,26 @@ where
     if let Some(term) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", like_escape(&term.to_lowercase()));
         let searchable: Vec<&Column> = def.columns.iter().filter(|c| c.search).collect();
-        if !searchable.is_empty() || def.search_codes {
+        if def.search_codes {
+            // Products: names by their lower-cased `name_key` (indexed for this by migration 10)
+            // and codes by prefix (ix_product_codes_prefix), each found once through its own index.
+            let table = def.table;
+            let prefix = format!("{}%", like_escape(term));
+            filter
+                .push(" AND ")
+                .push(table)
+                .push(".id IN (SELECT s.id FROM ")
+                .push(table)
+                .push(" s WHERE s.tenant_id = ");
+            filter.bind(scope.tenant_id.as_str()).push(" AND s.deleted_at IS NULL AND s.name_key LIKE ");
+            filter.bind(pattern.as_str()).push(" ESCAPE '\\' UNION SELECT pc.product_id FROM product_codes pc");
+            filter.push(" WHERE pc.tenant_id = ").bind(scope.tenant_id.as_str()).push(" AND pc.code LIKE ");
+            filter.bind(prefix.as_str()).push(" ESCAPE '\\')");
+        } else if !searchable.is_empty() {
             filter.push(" AND (1 = 0");
             for col in searchable {
                 filter.push(" OR LOWER(").push(def.table).push(".").push(col.name).push(") LIKE ");
                 filter.bind(pattern.as_str()).push(" ESCAPE '\\'");
-            }
-            if def.search_codes {
-                // Not correlated, so the codes are found once, by prefix in ix_product_codes_prefix
-                // (rather than looked up product by product).
-                let prefix = format!("{}%", like_escape(term));
-                filter.push(" OR ").push(def.table).push(".id IN (SELECT pc.product_id FROM product_codes pc");
-                filter.push(" WHERE pc.tenant_id = ").bind(scope.tenant_id.as_str()).push(" AND pc.code LIKE ");
-                filter.bind(prefix.as_str()).push(" ESCAPE '\\')");
             }
             filter.push(")");
         }

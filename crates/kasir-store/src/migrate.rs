@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "purchasing", include_str!("../migrations/0007_purchasing.sql")),
     (8, "catalog_indexes", include_str!("../migrations/0008_catalog_indexes.sql")),
     (9, "change_staging", include_str!("../migrations/0009_change_staging.sql")),
+    (10, "product_name_search", include_str!("../migrations/0010_product_name_search.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.
@@ -27,6 +28,13 @@ fn engine_ddl(version: i64, backend: Backend) -> &'static [&'static str] {
         (8, Backend::Postgres) => {
             &["CREATE INDEX ix_product_codes_prefix ON product_codes (tenant_id, code text_pattern_ops, product_id)"]
         }
+        (10, Backend::Sqlite) => {
+            &["CREATE INDEX ix_products_live_name ON products (tenant_id, name_key) WHERE deleted_at IS NULL"]
+        }
+        (10, Backend::Postgres) => &[
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            "CREATE INDEX ix_products_name_trgm ON products USING gin (name_key gin_trgm_ops) WHERE deleted_at IS NULL",
+        ],
         _ => &[],
     }
 }

@@ -1,0 +1,4 @@
+-- Finding products by any part of their name at a million products: the lower-cased name
+-- (`name_key`) is indexed for `LIKE '%…%'` — by trigrams (pg_trgm) on PostgreSQL, as a compact
+-- partial index scanned instead of the table on SQLite. The statements differ between the
+-- engines: migrate.rs runs them with this migration.
