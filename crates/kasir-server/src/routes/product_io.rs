@@ -91,7 +91,7 @@ pub struct ImportQuery {
 }
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ImportReport {
     pub created: u64,
     pub updated: u64,
@@ -285,16 +285,7 @@ impl Importer {
             batch: Vec::new(),
             errors: Vec::new(),
             error_count: 0,
-            report: ImportReport {
-                created: 0,
-                updated: 0,
-                unchanged: 0,
-                categories_created: 0,
-                brands_created: 0,
-                dry_run,
-                errors: Vec::new(),
-                error_count: 0,
-            },
+            report: ImportReport { dry_run, ..Default::default() },
         })
     }
 
@@ -378,19 +369,7 @@ impl Importer {
             self.batch.push(done);
         }
         self.flush().await?;
-        let mut report = std::mem::replace(
-            &mut self.report,
-            ImportReport {
-                created: 0,
-                updated: 0,
-                unchanged: 0,
-                categories_created: 0,
-                brands_created: 0,
-                dry_run: self.dry_run,
-                errors: Vec::new(),
-                error_count: 0,
-            },
-        );
+        let mut report = std::mem::take(&mut self.report);
         report.error_count = self.error_count;
         report.errors = std::mem::take(&mut self.errors);
         if self.dry_run {
@@ -446,14 +425,7 @@ impl Importer {
                     if holders.get(&c.code).is_some_and(|holder| *holder != plan.id) {
                         let (row, col) = plan.locate(&c.field);
                         plan.failed = true;
-                        self.error_count += 1;
-                        if self.errors.len() < MAX_ERRORS {
-                            self.errors.push(FieldError::at_row(
-                                row,
-                                col,
-                                format!("{} is already used by another product", c.code),
-                            ));
-                        }
+                        self.error(row, col, format!("{} is already used by another product", c.code));
                     }
                 }
             }
