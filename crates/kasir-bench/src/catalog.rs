@@ -292,6 +292,8 @@ async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usize) -> anyh
         }
         tx.commit().await?;
     }
+    // The list's total of an unfiltered catalog comes from the tenant's live count.
+    crud::recount(db, &PRODUCTS, tenant_id).await?;
     if db.backend() == Backend::Postgres {
         // What autovacuum does shortly after a bulk load: statistics and the visibility map.
         for table in ["products", "product_codes"] {

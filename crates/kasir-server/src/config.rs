@@ -29,6 +29,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `KASIR_LOGIN_LOCK_SECONDS`: first lock-out after repeated failed logins; doubles after each further failure.
     pub login_lock_seconds: i64,
+    /// `KASIR_SEARCH_COUNT_CAP`: product searches count at most this many name matches and
+    /// this many code matches; past it the total is a lower bound (default 50,000).
+    pub search_count_cap: i64,
 }
 
 /// A configuration value that cannot be used.
@@ -51,6 +54,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             db_max_connections: 16,
             login_lock_seconds: 2,
+            search_count_cap: kasir_store::crud::SEARCH_COUNT_CAP,
         }
     }
 }
@@ -119,6 +123,13 @@ impl Config {
                 .ok()
                 .filter(|n| (1..=3600).contains(n))
                 .ok_or_else(|| err("KASIR_LOGIN_LOCK_SECONDS", "must be a number of seconds from 1 to 3600"))?;
+        }
+        if let Some(n) = get("KASIR_SEARCH_COUNT_CAP") {
+            c.search_count_cap = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=10_000_000).contains(n))
+                .ok_or_else(|| err("KASIR_SEARCH_COUNT_CAP", "must be a number from 1 to 10000000"))?;
         }
         Ok(c)
     }

@@ -21,6 +21,7 @@ pub static CATEGORIES: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// A category; `parent_id` makes them a tree.
@@ -53,6 +54,7 @@ pub static BRANDS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -84,6 +86,7 @@ pub static TAXES: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// A tax rate.
@@ -125,6 +128,7 @@ pub static MODIFIER_GROUPS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// One choice in a modifier group (extra shot, oat milk).

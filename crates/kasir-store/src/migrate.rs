@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "catalog_indexes", include_str!("../migrations/0008_catalog_indexes.sql")),
     (9, "change_staging", include_str!("../migrations/0009_change_staging.sql")),
     (10, "product_name_search", include_str!("../migrations/0010_product_name_search.sql")),
+    (11, "search_and_counts", include_str!("../migrations/0011_search_and_counts.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.
@@ -34,6 +35,35 @@ fn engine_ddl(version: i64, backend: Backend) -> &'static [&'static str] {
         (10, Backend::Postgres) => &[
             "CREATE EXTENSION IF NOT EXISTS pg_trgm",
             "CREATE INDEX ix_products_name_trgm ON products USING gin (name_key gin_trgm_ops) WHERE deleted_at IS NULL",
+        ],
+        // Names by trigram on SQLite: an FTS5 table over the live products' `name_key`, keyed by
+        // a stable integer (the products' own rowid may change on VACUUM), kept by triggers so
+        // that every write path, bulk ones included, maintains it. The keys carry the tenant and
+        // the default sort order, so a plain search never reads the products it skips.
+        (11, Backend::Sqlite) => &[
+            "CREATE TABLE product_search_keys (
+                 n INTEGER PRIMARY KEY, product_id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, created_at TEXT NOT NULL)",
+            "CREATE VIRTUAL TABLE product_search USING fts5(name_key, tokenize = 'trigram')",
+            "INSERT INTO product_search_keys (product_id, tenant_id, created_at)
+                 SELECT id, tenant_id, created_at FROM products WHERE deleted_at IS NULL",
+            "INSERT INTO product_search (rowid, name_key)
+                 SELECT k.n, p.name_key FROM product_search_keys k JOIN products p ON p.id = k.product_id",
+            "CREATE TRIGGER product_search_insert AFTER INSERT ON products WHEN new.deleted_at IS NULL BEGIN
+                 INSERT INTO product_search_keys (product_id, tenant_id, created_at) VALUES (new.id, new.tenant_id, new.created_at);
+                 INSERT INTO product_search (rowid, name_key) VALUES (last_insert_rowid(), new.name_key);
+             END",
+            "CREATE TRIGGER product_search_update AFTER UPDATE OF name_key, deleted_at ON products
+             WHEN old.name_key IS NOT new.name_key OR old.deleted_at IS NOT new.deleted_at BEGIN
+                 DELETE FROM product_search WHERE rowid = (SELECT n FROM product_search_keys WHERE product_id = old.id);
+                 DELETE FROM product_search_keys WHERE product_id = old.id;
+                 INSERT INTO product_search_keys (product_id, tenant_id, created_at)
+                     SELECT new.id, new.tenant_id, new.created_at WHERE new.deleted_at IS NULL;
+                 INSERT INTO product_search (rowid, name_key) SELECT last_insert_rowid(), new.name_key WHERE new.deleted_at IS NULL;
+             END",
+            "CREATE TRIGGER product_search_delete AFTER DELETE ON products BEGIN
+                 DELETE FROM product_search WHERE rowid = (SELECT n FROM product_search_keys WHERE product_id = old.id);
+                 DELETE FROM product_search_keys WHERE product_id = old.id;
+             END",
         ],
         _ => &[],
     }

@@ -21,6 +21,7 @@ pub static OUTLETS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::SelfId,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// An outlet as the API serves it.

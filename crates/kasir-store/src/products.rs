@@ -32,6 +32,7 @@ pub static PRODUCTS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: true,
+    counted: true,
 };
 
 /// A variant of a product (a size, a colour). Price and cost fall back to the product's.

@@ -25,6 +25,7 @@ pub static SUPPLIERS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -68,6 +69,7 @@ pub static PURCHASES: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::Column("outlet_id"),
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// One line of a purchase.
@@ -130,6 +132,7 @@ pub static PURCHASE_RETURNS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::Column("outlet_id"),
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// One line of a purchase return.

@@ -20,6 +20,7 @@ pub static ROLES: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// A custom role.

@@ -19,6 +19,7 @@ pub static TENANTS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::None,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, version, created_at, updated_at";

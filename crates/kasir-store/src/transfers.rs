@@ -26,6 +26,7 @@ pub static STOCK_TRANSFERS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::AnyOf(&["from_outlet_id", "to_outlet_id"]),
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// One product line of a transfer.

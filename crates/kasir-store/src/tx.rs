@@ -36,13 +36,23 @@ pub struct Tx {
     changes: Vec<Change>,
     events: Vec<Event>,
     audits: Vec<AuditEntry>,
+    /// Net change of live records per (tenant, entity), for the entities that keep `live_counts`.
+    counts: BTreeMap<(String, &'static str), i64>,
     /// Changes already written to `change_staging` by [`Tx::flush`]: its token and counts per tenant.
     staged: Option<(String, BTreeMap<String, i64>)>,
 }
 
 impl Tx {
     pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
-        Tx { inner, actor, changes: Vec::new(), events: Vec::new(), audits: Vec::new(), staged: None }
+        Tx {
+            inner,
+            actor,
+            changes: Vec::new(),
+            events: Vec::new(),
+            audits: Vec::new(),
+            counts: BTreeMap::new(),
+            staged: None,
+        }
     }
 
     /// Queues a change-feed row, written when the transaction commits.
@@ -53,6 +63,11 @@ impl Tx {
     /// Queues a realtime event, written to the outbox when the transaction commits.
     pub fn record_event(&mut self, event: Event) {
         self.events.push(event);
+    }
+
+    /// Counts `delta` more (or fewer) live records of `entity` in the tenant, written at commit.
+    pub fn count_live(&mut self, tenant_id: &str, entity: &'static str, delta: i64) {
+        *self.counts.entry((tenant_id.to_string(), entity)).or_insert(0) += delta;
     }
 
     /// Queues an audit entry by this transaction's actor.
@@ -100,6 +115,12 @@ impl Tx {
         let staged = self.staged.take();
         let staged_ref = staged.as_ref().map(|(token, counts)| (token.as_str(), counts));
         crate::feed::append_all(&mut self.inner, changes, events, staged_ref).await?;
+        // After the feed: the tenant's head lock is already held, so these upserts wait for nothing.
+        for ((tenant_id, entity), delta) in std::mem::take(&mut self.counts) {
+            if delta != 0 {
+                crate::crud::add_to_live_count(&mut self.inner, &tenant_id, entity, delta).await?;
+            }
+        }
         self.inner.commit().await?;
         Ok(())
     }

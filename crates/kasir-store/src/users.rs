@@ -23,6 +23,7 @@ pub static USERS: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::UserOutlets,
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// A user as the API serves it: never the password hash.

@@ -24,6 +24,7 @@ pub static WAREHOUSES: ResourceDef = ResourceDef {
     outlet_scope: OutletScope::Column("outlet_id"),
     base_filter: None,
     search_codes: false,
+    counted: false,
 };
 
 /// A warehouse.

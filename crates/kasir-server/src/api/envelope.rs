@@ -25,13 +25,26 @@ pub struct Pagination {
     pub per_page: i64,
     pub total: i64,
     pub total_pages: i64,
+    /// Present, and false, when a search matched so many records that `total` (and
+    /// `total_pages`) is only a lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_exact: Option<bool>,
 }
 
 impl Pagination {
     pub fn new(page: i64, per_page: i64, total: i64) -> Self {
         let total_pages = if total == 0 { 0 } else { (total + per_page - 1) / per_page };
-        Pagination { page, per_page, total, total_pages }
+        Pagination { page, per_page, total, total_pages, total_exact: None }
     }
+}
+
+/// 200 with a page the store read, saying when its total is only a lower bound.
+pub fn ok_page<T: Serialize>(p: kasir_store::crud::Page<T>, page: i64, per_page: i64) -> axum::response::Response {
+    let mut pagination = Pagination::new(page, per_page, p.total);
+    if !p.total_exact {
+        pagination.total_exact = Some(false);
+    }
+    Json(ListEnvelope { success: true, data: p.items, pagination }).into_response()
 }
 
 /// 200 with `data`.

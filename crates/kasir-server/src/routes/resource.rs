@@ -21,7 +21,7 @@ use utoipa::{
 
 use crate::{
     api::{
-        created, ok, ok_list,
+        created, ok, ok_page,
         openapi::{ApiRouter, Method, Op},
         parse_if_match, ApiError, IdPath, JsonBody,
     },
@@ -171,9 +171,10 @@ async fn list<R: Resource>(
     p.require(R::READ)?;
     let scope = p.scope()?;
     let mut q = parse_list_query(R::DEF, raw.as_deref().unwrap_or(""))?;
+    q.count_cap = s.config.search_count_cap;
     R::prepare_list(&s.db, &scope, &mut q).await?;
     let page = crud::list::<R::Record>(&s.db, R::DEF, &scope, &q).await?;
-    Ok(ok_list(page.items, q.page, q.per_page, page.total))
+    Ok(ok_page(page, q.page, q.per_page))
 }
 
 async fn get<R: Resource>(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {

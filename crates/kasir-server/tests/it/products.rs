@@ -6,6 +6,9 @@ crate::backend_tests!(
     products_carry_variants_barcodes_and_references,
     skus_and_barcodes_are_unique_across_products_and_variants,
     search_matches_names_anywhere_and_codes_by_prefix,
+    search_follows_renames_and_deletes_and_stays_in_the_tenant,
+    a_search_matching_more_than_the_cap_pages_in_order_with_a_lower_bound_total,
+    the_unfiltered_total_follows_creates_and_deletes,
     the_category_filter_includes_sub_categories,
     barcode_lookup_finds_product_variant_and_outlet_stock,
     quantities_allow_three_decimals_at_most,
@@ -143,6 +146,88 @@ async fn search_matches_names_anywhere_and_codes_by_prefix(b: Backend) {
     assert_eq!(sorted.data()[0]["sku"], "LATTE");
     assert_eq!(sorted.body["pagination"]["total"], 3);
     assert_eq!(s.get("/products?price=15000", &t.owner).await.body["pagination"]["total"], 1);
+}
+
+fn names(r: &crate::common::Resp) -> Vec<String> {
+    r.data()
+        .as_array()
+        .unwrap_or_else(|| panic!("a list: {:?}", r.body))
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn search_follows_renames_and_deletes_and_stays_in_the_tenant(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = s.tenant("acme").await;
+    let other = s.tenant("other").await;
+    let kopi = id(&s.post("/products", &t.owner, json!({"sku": "K1", "name": "Es Kopi Susu", "price": 18000})).await);
+    s.post("/products", &t.owner, json!({"sku": "K2", "name": "Kue \"Spesial\" 50%_off", "price": 9000})).await;
+    s.post("/products", &other.owner, json!({"sku": "K1", "name": "Es Kopi Susu", "price": 1})).await;
+    assert_eq!(names(&s.get("/products?search=kopi%20su", &t.owner).await), vec!["Es Kopi Susu"]);
+    assert_eq!(s.get("/products?search=kopi", &t.owner).await.body["pagination"]["total"], 1, "one tenant's only");
+    // Quotes, `%` and `_` match themselves.
+    assert_eq!(names(&s.get("/products?search=%22spesial%22", &t.owner).await), vec!["Kue \"Spesial\" 50%_off"]);
+    assert_eq!(names(&s.get("/products?search=50%25_", &t.owner).await), vec!["Kue \"Spesial\" 50%_off"]);
+    assert!(names(&s.get("/products?search=5_%25", &t.owner).await).is_empty());
+    // Two-letter terms are matched too (without the trigram index).
+    assert_eq!(names(&s.get("/products?search=SU", &t.owner).await), vec!["Es Kopi Susu"]);
+
+    let r = s.patch(&format!("/products/{kopi}"), &t.owner, json!({"name": "Es Teh Manis"})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(names(&s.get("/products?search=kopi", &t.owner).await).is_empty(), "the old name is gone");
+    assert_eq!(names(&s.get("/products?search=teh%20ma", &t.owner).await), vec!["Es Teh Manis"]);
+    assert_eq!(s.delete(&format!("/products/{kopi}"), &t.owner).await.status, 200);
+    assert!(names(&s.get("/products?search=teh", &t.owner).await).is_empty(), "deleted products are not found");
+    assert!(names(&s.get("/products?search=K1", &t.owner).await).is_empty(), "nor their codes");
+    assert_eq!(names(&s.get("/products?search=kopi", &other.owner).await), vec!["Es Kopi Susu"]);
+}
+
+async fn a_search_matching_more_than_the_cap_pages_in_order_with_a_lower_bound_total(b: Backend) {
+    let s = TestServer::start_with(b, |c| c.search_count_cap = 3).await;
+    let t = s.tenant("acme").await;
+    for i in 0..7 {
+        let r = s
+            .post(
+                "/products",
+                &t.owner,
+                json!({"sku": format!("KP-{i}"), "name": format!("Kopi {i}"), "price": 1000 + i}),
+            )
+            .await;
+        assert_eq!(r.status, 201);
+    }
+    s.post("/products", &t.owner, json!({"sku": "TEH", "name": "Teh", "price": 1})).await;
+    for term in ["kopi", "KP-"] {
+        let first = s.get(&format!("/products?search={term}&per_page=2"), &t.owner).await;
+        assert_eq!(names(&first), vec!["Kopi 0", "Kopi 1"], "{term}: in creation order");
+        assert_eq!(first.body["pagination"]["total_exact"], false, "{term}");
+        assert!(first.body["pagination"]["total"].as_i64().unwrap() >= 3, "{term}: a lower bound");
+        let sorted = s.get(&format!("/products?search={term}&per_page=2&sort=-price"), &t.owner).await;
+        assert_eq!(names(&sorted), vec!["Kopi 6", "Kopi 5"], "{term}: sorted");
+        let last = s.get(&format!("/products?search={term}&per_page=2&page=4"), &t.owner).await;
+        assert_eq!(names(&last), vec!["Kopi 6"], "{term}");
+        assert_eq!(last.body["pagination"]["total"], 7, "{term}: the last page knows the total");
+        assert!(last.body["pagination"].get("total_exact").is_none(), "{term}");
+    }
+    let few = s.get("/products?search=kopi%201", &t.owner).await;
+    assert_eq!((names(&few), few.body["pagination"]["total"].clone()), (vec!["Kopi 1".to_string()], json!(1)));
+    assert!(few.body["pagination"].get("total_exact").is_none());
+}
+
+async fn the_unfiltered_total_follows_creates_and_deletes(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = s.tenant("acme").await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(id(&s.post("/products", &t.owner, json!({"sku": format!("P{i}"), "name": "P", "price": 1})).await));
+    }
+    // A full page: the total comes from the tenant's live count, not from the page.
+    assert_eq!(s.get("/products?per_page=1", &t.owner).await.body["pagination"]["total"], 4);
+    assert_eq!(s.delete(&format!("/products/{}", ids[1]), &t.owner).await.status, 200);
+    assert_eq!(s.get("/products?per_page=1", &t.owner).await.body["pagination"]["total"], 3);
+    assert_eq!(s.get("/products?per_page=1&page=2", &t.owner).await.body["pagination"]["total"], 3);
+    let other = s.tenant("other").await;
+    assert_eq!(s.get("/products?per_page=1", &other.owner).await.body["pagination"]["total"], 0);
 }
 
 async fn the_category_filter_includes_sub_categories(b: Backend) {
