@@ -415,10 +415,15 @@ where
     let mut rows = Sql::new(format!("SELECT {} FROM {} WHERE {}.id IN ", def.select_list(), def.table, def.table));
     rows.bind_list(ids);
     let mut items: Vec<R> = rows.query_as::<R>().fetch_all(db.reader()).await?;
+    sort_as(&mut items, ids);
+    Ok(Page { items, total: ids.len() as i64, total_exact: true })
+}
+
+/// Puts records read by `id IN (…)` back in the order of `ids`.
+fn sort_as<R: Record>(records: &mut [R], ids: &[String]) {
     let order: std::collections::HashMap<&str, usize> =
         ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-    items.sort_by_key(|r| order.get(r.id()).copied());
-    Ok(Page { items, total: ids.len() as i64, total_exact: true })
+    records.sort_by_key(|r| order.get(r.id()).copied());
 }
 
 /// The tenant's number of live records of `entity` (see [`ResourceDef::counted`]).
@@ -646,9 +651,7 @@ where
         let mut sql = Sql::new(format!("SELECT {} FROM {} WHERE {}.id IN ", def.select_list(), def.table, def.table));
         sql.bind_list(chunk);
         let mut found: Vec<R> = sql.query_as::<R>().fetch_all(&mut **tx).await?;
-        let order: std::collections::HashMap<&str, usize> =
-            chunk.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-        found.sort_by_key(|r| order.get(r.id()).copied());
+        sort_as(&mut found, chunk);
         records.extend(found);
     }
     for r in &records {
