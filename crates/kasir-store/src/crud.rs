@@ -291,7 +291,7 @@ where
     let offset = (q.page - 1) * q.per_page;
     // Codes are counted first on their index alone: a prefix such as a country's barcode
     // digits can match every product, and each code match would otherwise read its product.
-    let mut probe = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM product_codes pc WHERE pc.tenant_id = ");
+    let mut probe = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM product_codes pc WHERE pc.tenant_id = ").one_off();
     probe.bind(scope.tenant_id.as_str()).push(" AND pc.code LIKE ").bind(format!("{}%", like_escape(term)));
     probe.push(" ESCAPE '\\' LIMIT ").bind(q.count_cap + 1).push(") p");
     let (code_rows,): (i64,) = probe.query_as().fetch_one(db.reader()).await?;
@@ -345,7 +345,8 @@ impl Matching<'_> {
         let plain = q.filters.is_empty() && q.in_filters.is_empty() && def.base_filter.is_none();
         let cap = q.count_cap + 1;
         let select = format!("SELECT {} AS id, {} AS k", self.col("id"), self.col(self.sort_col));
-        let mut sql = Sql::new("WITH n AS MATERIALIZED (");
+        // Patterns are planned with their values (see `Sql::one_off`).
+        let mut sql = Sql::new("WITH n AS MATERIALIZED (").one_off();
         if self.db.backend() == Backend::Sqlite && self.key.chars().count() >= 3 {
             // FTS5's trigram index (migration 11) finds any substring of three characters or
             // more. The joins run in the order written (CROSS JOIN fixes it in SQLite); the search
@@ -384,7 +385,7 @@ impl Matching<'_> {
         R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
     {
         let (def, q) = (self.def, self.q);
-        let mut walk = Sql::new(format!("SELECT {} FROM {}", self.col("id"), def.table));
+        let mut walk = Sql::new(format!("SELECT {} FROM {}", self.col("id"), def.table)).one_off();
         push_filters(def, self.scope, q, &mut walk)?;
         walk.push(&format!(" AND ({} LIKE ", self.col("name_key")));
         walk.bind(format!("%{}%", like_escape(&self.key)))
@@ -481,6 +482,21 @@ where
 {
     let sql = get_sql(def, scope, id);
     sql.query_as::<R>().fetch_optional(db.reader()).await?.ok_or(StoreError::NotFound)
+}
+
+/// The visible, live rows among `ids` (in no particular order; unknown ids are left out).
+pub async fn get_many<R>(db: &Db, def: &ResourceDef, scope: &Scope, ids: &[String]) -> Result<Vec<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
+        let mut sql = Sql::new(format!("SELECT {} FROM {}", def.select_list(), def.table));
+        def.push_scope(&mut sql, scope);
+        sql.push(" AND ").push(def.table).push(".id IN ").bind_list(chunk);
+        out.extend(sql.query_as::<R>().fetch_all(db.reader()).await?);
+    }
+    Ok(out)
 }
 
 /// Like [`get`], inside a write transaction (sees the transaction's own writes).

@@ -62,11 +62,21 @@ pub(crate) fn rows_per_statement(params_per_row: usize) -> usize {
 pub(crate) struct Sql {
     pub text: String,
     pub args: Vec<Value>,
+    /// Planned afresh with its values each time instead of cached (see [`Sql::one_off`]).
+    pub one_off: bool,
 }
 
 impl Sql {
     pub fn new(text: impl Into<String>) -> Self {
-        Sql { text: text.into(), args: Vec::new() }
+        Sql { text: text.into(), args: Vec::new(), one_off: false }
+    }
+
+    /// Marks the statement to be planned with its actual values each time it runs, not cached
+    /// as a prepared statement. PostgreSQL's cached generic plan of `code LIKE $1` cannot use a
+    /// prefix index, whose bounds come from the pattern's value.
+    pub fn one_off(mut self) -> Self {
+        self.one_off = true;
+        self
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -96,7 +106,7 @@ impl Sql {
     }
 
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        bind_all(sqlx::query(&self.text), &self.args)
+        bind_all(sqlx::query(&self.text), &self.args).persistent(!self.one_off)
     }
 
     pub fn query_as<T>(&self) -> QueryAs<'_, Any, T, AnyArguments<'_>>
@@ -111,7 +121,7 @@ impl Sql {
                 Value::Bool(v) => q.bind(v.map(i64::from)),
             };
         }
-        q
+        q.persistent(!self.one_off)
     }
 }
 
