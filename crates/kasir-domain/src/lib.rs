@@ -1,8 +1,9 @@
-//! Kasir's domain rules: permissions and roles, input validation, identifiers and time.
+//! Kasir's domain rules: permissions and roles, pricing, input validation, identifiers and time.
 //! Pure code only: nothing here touches the network, the clock of a database or a file.
 
 pub mod ids;
 pub mod permissions;
+pub mod pricing;
 pub mod purchase;
 pub mod quantity;
 pub mod time;

@@ -29,6 +29,41 @@ pub fn is_valid_timezone(name: &str) -> bool {
     !name.is_empty() && TimeZone::get(name).is_ok()
 }
 
+/// An instant as an outlet sees it on its wall clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
+    /// `2026-11-21`: the business date.
+    pub date: String,
+    /// 0 to 23.
+    pub hour: i64,
+    /// `2026-11-21T08:30:00`: compared with outlet-local validity windows.
+    pub wall_time: String,
+}
+
+/// `ts` on the wall clock of time zone `tz` (`None` for an unknown zone).
+pub fn local(ts: Timestamp, tz: &str) -> Option<Local> {
+    let zoned = ts.to_zoned(TimeZone::get(tz).ok()?);
+    Some(Local {
+        date: zoned.date().to_string(),
+        hour: i64::from(zoned.hour()),
+        wall_time: zoned.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+    })
+}
+
+/// Parses an outlet-local wall time (`2026-12-01T08:00`, with optional seconds) or a date
+/// (`2026-12-01`, which means its first moment, or its last when `end` is set) into the stored
+/// form `2026-12-01T08:00:00`.
+pub fn parse_wall_time(raw: &str, end: bool) -> Option<String> {
+    let raw = raw.trim();
+    // jiff reads the date of a date-time as a date too: only a bare date means a whole day.
+    if raw.len() == 10 {
+        let d = raw.parse::<jiff::civil::Date>().ok()?;
+        return Some(format!("{d}T{}", if end { "23:59:59" } else { "00:00:00" }));
+    }
+    let dt = raw.parse::<jiff::civil::DateTime>().ok()?;
+    Some(dt.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+}
+
 /// The date (`YYYY-MM-DD`) that `ts` falls on in the time zone `tz`.
 pub fn business_date(ts: Timestamp, tz: &str) -> Option<String> {
     let zone = TimeZone::get(tz).ok()?;
@@ -49,6 +84,17 @@ mod tests {
     fn parse_normalises_offsets() {
         assert_eq!(parse_ts("2026-11-21T08:00:00.5+07:00").as_deref(), Some("2026-11-21T01:00:00.500Z"));
         assert_eq!(parse_ts("yesterday"), None);
+    }
+
+    #[test]
+    fn local_time_and_wall_times() {
+        let ts: Timestamp = "2026-11-21T18:30:05Z".parse().unwrap();
+        let l = local(ts, "Asia/Jakarta").unwrap();
+        assert_eq!((l.date.as_str(), l.hour, l.wall_time.as_str()), ("2026-11-22", 1, "2026-11-22T01:30:05"));
+        assert_eq!(parse_wall_time("2026-12-01", false).as_deref(), Some("2026-12-01T00:00:00"));
+        assert_eq!(parse_wall_time("2026-12-01", true).as_deref(), Some("2026-12-01T23:59:59"));
+        assert_eq!(parse_wall_time("2026-12-01T08:00", false).as_deref(), Some("2026-12-01T08:00:00"));
+        assert_eq!(parse_wall_time("someday", false), None);
     }
 
     #[test]

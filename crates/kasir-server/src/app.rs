@@ -65,6 +65,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         config,
         started: Instant::now(),
         openapi_json,
+        inflight: Default::default(),
     }));
     let router = with_layers(router.with_state(state.clone()), &state);
     spawn_housekeeping(&state);

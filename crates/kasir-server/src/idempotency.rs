@@ -3,22 +3,48 @@
 //! `idempotency_key_reused`, and a repeat while the first still runs gets 409
 //! `idempotency_in_progress`. A first attempt that fails with 5xx releases the key.
 //!
-//! Known limit: the key is completed after the handler's transaction commits, so if the process
-//! dies between the two, a retry after the claim expires runs the request again. Creates with a
-//! client-supplied `id` are still safe (the second insert conflicts); money-moving endpoints
-//! record their key inside their own transaction.
+//! Money-moving endpoints ([`IN_TRANSACTION`]) claim and complete their key inside their own
+//! transaction (`kasir_store::idempotency::claim_in`): the sale and its stored response commit
+//! together, so a crash at any point leaves either both or neither. Here they only get a quick
+//! replay of a committed response, 409 while the same key runs on this node, and the key handed
+//! to the handler as a [`TxKey`] extension.
+//!
+//! Other POSTs claim the key before the handler runs and complete it after the handler's
+//! transaction commits; if the process dies between the two, a retry after the claim expires
+//! runs the request again (creates with a client-supplied `id` are still safe: the second insert
+//! conflicts).
 
 use axum::{
     body::{to_bytes, Body},
-    extract::{FromRequestParts, Request, State},
+    extract::{FromRequestParts, MatchedPath, Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use kasir_store::idempotency::{self, Claim};
+use kasir_store::{
+    idempotency::{self, Claim, TxClaim},
+    Tx,
+};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{api::ApiError, auth::Principal, state::AppState, BODY_LIMIT, UPLOAD_BODY_LIMIT};
+use crate::{
+    api::{raw_json, ApiError, Envelope},
+    auth::Principal,
+    selling::TxKey,
+    state::AppState,
+    BODY_LIMIT, UPLOAD_BODY_LIMIT,
+};
+
+/// Routes that claim their Idempotency-Key inside their own transaction.
+pub const IN_TRANSACTION: &[&str] = &[
+    "/api/v1/sales",
+    "/api/v1/sales/{id}/void",
+    "/api/v1/sales/{id}/refunds",
+    "/api/v1/shifts/open",
+    "/api/v1/shifts/close",
+    "/api/v1/shifts/{id}/cash-movements",
+];
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.headers().contains_key("idempotency-key") {
@@ -60,23 +86,14 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
     hasher.update(b"\n");
     hasher.update(&bytes);
     let hash = hex::encode(hasher.finalize());
+    let in_tx = parts.extensions.get::<MatchedPath>().is_some_and(|m| IN_TRANSACTION.contains(&m.as_str()));
+    if in_tx {
+        return in_transaction(state, parts, bytes, next, TxKey { scope, key, hash }).await;
+    }
     match idempotency::claim(&state.db, &scope, &key, &hash).await? {
-        Claim::Replay { status, body } => {
-            let status = StatusCode::from_u16(status).map_err(|e| ApiError::internal("stored idempotent status", e))?;
-            let mut res = (status, body).into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            Ok(res)
-        }
-        Claim::InProgress => Err(ApiError::Conflict {
-            code: "idempotency_in_progress",
-            message: "a request with this Idempotency-Key is still being processed".into(),
-            errors: Vec::new(),
-        }),
-        Claim::Mismatch => Err(ApiError::Rule {
-            code: "idempotency_key_reused",
-            message: "this Idempotency-Key was used for a different request".into(),
-        }),
+        Claim::Replay { status, body } => replay(status, body),
+        Claim::InProgress => Err(in_progress()),
+        Claim::Mismatch => Err(key_reused()),
         Claim::Run => {
             let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
             let (res_parts, res_body) = res.into_parts();
@@ -101,5 +118,88 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
             }
             Ok(Response::from_parts(res_parts, Body::from(body)))
         }
+    }
+}
+
+/// Runs a money-moving request: a committed response is replayed, a repeat of a request still
+/// running on this node is refused, and otherwise the handler claims the key in its transaction.
+async fn in_transaction(
+    state: AppState,
+    mut parts: axum::http::request::Parts,
+    bytes: bytes::Bytes,
+    next: Next,
+    key: TxKey,
+) -> Result<Response, ApiError> {
+    match idempotency::lookup(&state.db, &key.scope, &key.key, &key.hash).await? {
+        Some(Claim::Replay { status, body }) => return replay(status, body),
+        Some(_) => return Err(key_reused()),
+        None => {}
+    }
+    let running = (key.scope.clone(), key.key.clone());
+    if !state.inflight.lock().unwrap_or_else(|e| e.into_inner()).insert(running.clone()) {
+        return Err(in_progress());
+    }
+    // Removes the entry however the request ends (a dropped connection cancels the future).
+    struct Running(AppState, (String, String));
+    impl Drop for Running {
+        fn drop(&mut self) {
+            self.0.inflight.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.1);
+        }
+    }
+    let _running = Running(state.clone(), running);
+    parts.extensions.insert(key);
+    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+}
+
+/// Claims the request's key in `tx`; `Some(response)` when it must be answered without running.
+pub async fn claim_in_tx(tx: &mut Tx, key: Option<&TxKey>) -> Result<Option<Response>, ApiError> {
+    let Some(k) = key else { return Ok(None) };
+    match idempotency::claim_in(tx, &k.scope, &k.key, &k.hash).await? {
+        TxClaim::Run => Ok(None),
+        TxClaim::Replay { status, body } => replay(status, body).map(Some),
+        TxClaim::Mismatch => Err(key_reused()),
+        TxClaim::InProgress => Err(in_progress()),
+    }
+}
+
+/// Serializes `data` in the envelope, stores it for the key and commits; the response.
+pub async fn commit_with<T: Serialize>(
+    mut tx: Tx,
+    key: Option<&TxKey>,
+    status: StatusCode,
+    data: &T,
+) -> Result<Response, ApiError> {
+    let body = serde_json::to_string(&Envelope { success: true, data, message: None })
+        .map_err(|e| ApiError::internal("serialising a response", e))?;
+    if let Some(k) = key {
+        idempotency::complete_in(&mut tx, &k.scope, &k.key, status.as_u16(), &body).await?;
+    }
+    tx.commit().await?;
+    Ok(raw_json(status, body))
+}
+
+/// The stored response of the first request, again.
+pub fn replay(status: u16, body: String) -> Result<Response, ApiError> {
+    let status = StatusCode::from_u16(status).map_err(|e| ApiError::internal("stored idempotent status", e))?;
+    let mut res = (status, body).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(res)
+}
+
+/// 409: a request with this key is still running.
+pub fn in_progress() -> ApiError {
+    ApiError::Conflict {
+        code: "idempotency_in_progress",
+        message: "a request with this Idempotency-Key is still being processed".into(),
+        errors: Vec::new(),
+    }
+}
+
+/// 422: the key was used for a different request.
+pub fn key_reused() -> ApiError {
+    ApiError::Rule {
+        code: "idempotency_key_reused",
+        message: "this Idempotency-Key was used for a different request".into(),
     }
 }

@@ -5,9 +5,10 @@ mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
-mod idempotency;
+pub mod idempotency;
 pub mod metrics;
 pub mod routes;
+pub mod selling;
 mod sheet;
 pub mod state;
 

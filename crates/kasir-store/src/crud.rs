@@ -499,6 +499,18 @@ where
     Ok(out)
 }
 
+/// Which of `ids` are visible, live rows of `def`, inside a write transaction.
+pub async fn existing_ids(tx: &mut Tx, def: &ResourceDef, scope: &Scope, ids: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
+        let mut sql = Sql::new(format!("SELECT {}.id FROM {}", def.table, def.table));
+        def.push_scope(&mut sql, scope);
+        sql.push(" AND ").push(def.table).push(".id IN ").bind_list(chunk);
+        out.extend(sql.query_as::<(String,)>().fetch_all(&mut **tx).await?.into_iter().map(|(id,)| id));
+    }
+    Ok(out)
+}
+
 /// Like [`get`], inside a write transaction (sees the transaction's own writes).
 pub async fn get_in<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, id: &str) -> Result<R>
 where

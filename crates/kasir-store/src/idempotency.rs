@@ -120,3 +120,102 @@ pub async fn purge_expired(db: &Db) -> Result<u64> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// What a money-moving request finds when it claims its key inside its own transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxClaim {
+    /// Go on; [`complete_in`] before committing.
+    Run,
+    /// An earlier request with this key committed: send its response again (and roll back).
+    Replay { status: u16, body: String },
+    /// The key was used for a different request.
+    Mismatch,
+    /// A request of the other kind (claimed outside a transaction) holds the key and still runs.
+    InProgress,
+}
+
+/// Claims `key` inside the transaction that does the work, so that the claim, the work and the
+/// stored response commit together or not at all: a crash leaves no claim behind, and a repeat
+/// either finds the committed response or does the work itself. On PostgreSQL a concurrent repeat
+/// waits here until the first commits or rolls back.
+pub async fn claim_in(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str) -> Result<TxClaim> {
+    let now = Timestamp::now();
+    let (now_s, lock_s, expires_s) = (format_ts(now), format_ts(now + CLAIM), format_ts(now + RETAIN));
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, locked_until, created_at, expires_at)
+         VALUES ($1, $2, $3, NULL, NULL, $4, $5, $6) ON CONFLICT (scope, key) DO NOTHING",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(hash)
+    .bind(&lock_s)
+    .bind(&now_s)
+    .bind(&expires_s)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(TxClaim::Run);
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .fetch_one(&mut **tx)
+    .await?;
+    let stale = row.expires_at < now_s || (row.status.is_none() && row.locked_until < now_s);
+    if stale {
+        sqlx::query(
+            "UPDATE idempotency_keys SET request_hash = $1, status = NULL, response = NULL, locked_until = $2, created_at = $3, expires_at = $4
+             WHERE scope = $5 AND key = $6",
+        )
+        .bind(hash)
+        .bind(&lock_s)
+        .bind(&now_s)
+        .bind(&expires_s)
+        .bind(scope)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(TxClaim::Run);
+    }
+    if row.request_hash != hash {
+        return Ok(TxClaim::Mismatch);
+    }
+    Ok(match (row.status, row.response) {
+        (Some(status), Some(body)) => TxClaim::Replay { status: status as u16, body },
+        _ => TxClaim::InProgress,
+    })
+}
+
+/// Stores the response of a request that claimed its key with [`claim_in`], in its transaction.
+pub async fn complete_in(tx: &mut crate::Tx, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
+    sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(scope)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The stored response of a completed request with this key and hash, read without writing (the
+/// quick path for retries of money-moving requests). `Mismatch` when the key has another hash.
+pub async fn lookup(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Option<Claim>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .fetch_optional(db.reader())
+    .await?;
+    let now_s = format_ts(Timestamp::now());
+    Ok(match row {
+        Some(r) if r.expires_at >= now_s && r.request_hash != hash => Some(Claim::Mismatch),
+        Some(Row { status: Some(status), response: Some(body), expires_at, .. }) if expires_at >= now_s => {
+            Some(Claim::Replay { status: status as u16, body })
+        }
+        _ => None,
+    })
+}

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "change_staging", include_str!("../migrations/0009_change_staging.sql")),
     (10, "product_name_search", include_str!("../migrations/0010_product_name_search.sql")),
     (11, "search_and_counts", include_str!("../migrations/0011_search_and_counts.sql")),
+    (12, "selling", include_str!("../migrations/0012_selling.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.
@@ -101,6 +102,9 @@ pub async fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
         // Data steps that need ids or the change feed, which portable SQL cannot make.
         if *version == 3 {
             crate::warehouses::create_missing_defaults(&mut tx).await?;
+        }
+        if *version == 12 {
+            crate::selling::create_missing_cash_methods(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(*version)

@@ -90,6 +90,7 @@ pub async fn create(tx: &mut Tx, t: &NewTenant) -> Result<Tenant> {
     finish_write(tx, &TENANTS, &scope, "create", "upsert", &tenant);
     let owner: crate::users::User = crate::crud::get_in(tx, &crate::users::USERS, &scope, &t.owner.id).await?;
     finish_write(tx, &crate::users::USERS, &scope, "create", "upsert", &owner);
+    crate::selling::create_cash_method(tx, &t.id).await?;
     Ok(tenant)
 }
 

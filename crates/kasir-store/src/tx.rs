@@ -55,6 +55,15 @@ impl Tx {
         }
     }
 
+    /// The engine this transaction runs on, for the few statements the engines spell differently.
+    pub fn backend(&self) -> crate::Backend {
+        if self.inner.backend_name().to_ascii_lowercase().starts_with("postgres") {
+            crate::Backend::Postgres
+        } else {
+            crate::Backend::Sqlite
+        }
+    }
+
     /// Queues a change-feed row, written when the transaction commits.
     pub fn record_change(&mut self, change: Change) {
         self.changes.push(change);

@@ -41,7 +41,11 @@ async fn outlets_that_predate_warehouses_get_a_default_one(backend: &str) {
             .fetch_all(db.reader())
             .await
             .unwrap();
-    assert_eq!(feed, vec![(1, "warehouse".to_string(), Some("o1".to_string()))]);
+    // Migration 12 gives the tenant its Cash payment method.
+    assert_eq!(
+        feed,
+        vec![(1, "warehouse".to_string(), Some("o1".to_string())), (2, "payment_method".to_string(), None)]
+    );
     assert!(kasir_store::migrate(&db).await.unwrap().is_empty(), "running again changes nothing");
     db.close().await;
 }

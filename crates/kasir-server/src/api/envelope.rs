@@ -47,6 +47,14 @@ pub fn ok_page<T: Serialize>(p: kasir_store::crud::Page<T>, page: i64, per_page:
     Json(ListEnvelope { success: true, data: p.items, pagination }).into_response()
 }
 
+/// A response whose JSON body is already serialized (and stored for idempotent repeats).
+pub fn raw_json(status: StatusCode, body: String) -> axum::response::Response {
+    let mut res = (status, body).into_response();
+    res.headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    res
+}
+
 /// 200 with `data`.
 pub fn ok<T: Serialize>(data: T) -> axum::response::Response {
     Json(Envelope { success: true, data, message: None }).into_response()

@@ -5,6 +5,6 @@ mod error;
 mod extract;
 pub mod openapi;
 
-pub use envelope::{created, ok, ok_list, ok_page, Envelope, ListEnvelope, Pagination};
+pub use envelope::{created, ok, ok_list, ok_page, raw_json, Envelope, ListEnvelope, Pagination};
 pub use error::{ApiError, ErrorBody, FieldErrorSchema};
 pub use extract::{check_query_text, parse_if_match, ApiJson, ApiPath, ApiQuery, IdPath, JsonBody};

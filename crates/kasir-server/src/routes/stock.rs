@@ -155,7 +155,7 @@ pub(super) async fn filter(
     Ok(f)
 }
 
-fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), ApiError> {
+pub(crate) fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), ApiError> {
     let mut v = Violations::new();
     let page = v.range("page", page.unwrap_or(1), 1, 1_000_000);
     let per_page = v.range("per_page", per_page.unwrap_or(50), 1, 200);

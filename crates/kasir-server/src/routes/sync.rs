@@ -32,6 +32,15 @@ pub const ENTITIES: &[&str] = &[
     "supplier",
     "purchase",
     "purchase_return",
+    "payment_method",
+    "customer",
+    "promotion",
+    "voucher",
+    "expense_category",
+    "expense",
+    "shift",
+    "sale",
+    "refund",
 ];
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -33,8 +33,8 @@ async fn pull_pages_with_a_cursor_and_filters(b: Backend) {
     }
     s.delete(&format!("/outlets/{k2}"), &t.owner).await;
     let (changes, cursor) = pull_all(&s, &t.owner, "").await;
-    // tenant + owner, 2 outlets and their 2 warehouses, 1 user, 10 updates, 1 delete.
-    assert_eq!(changes.len(), 18, "{changes:?}");
+    // tenant + owner + Cash, 2 outlets and their 2 warehouses, 1 user, 10 updates, 1 delete.
+    assert_eq!(changes.len(), 19, "{changes:?}");
     assert!(changes.iter().all(|c| c["data"]["tenant_id"] == t.id.as_str() || c["entity"] == "tenant"));
     let last_k1 = changes.iter().rev().find(|c| c["id"] == k1.as_str()).unwrap();
     assert_eq!(last_k1["version"], 11);

@@ -1,0 +1,92 @@
+//! Selling as business operations, callable without HTTP (the benchmark calls them directly):
+//! checkout, and the shared pieces voids and refunds use.
+
+pub mod checkout;
+mod lines;
+pub mod reversal;
+
+use kasir_domain::Permission;
+use kasir_store::{Actor, Scope};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{api::ApiError, auth::Principal};
+
+/// Who is selling: a user (sales need a shift, and shifts belong to users) and what they may do.
+#[derive(Debug, Clone)]
+pub struct Seller {
+    pub user_id: String,
+    pub scope: Scope,
+    pub can_override_price: bool,
+    pub actor: Actor,
+}
+
+impl Seller {
+    /// The caller as a seller; API keys cannot sell (they have no shift).
+    pub fn of(p: &Principal) -> Result<Seller, ApiError> {
+        let user_id = p
+            .user_id()
+            .ok_or_else(|| ApiError::Forbidden("selling needs a user login with an open shift".into()))?
+            .to_string();
+        Ok(Seller {
+            user_id,
+            scope: p.scope()?,
+            can_override_price: p.has(Permission::SalesOverridePrice),
+            actor: p.actor(),
+        })
+    }
+}
+
+/// An `Idempotency-Key` that a money-moving operation claims inside its own transaction.
+#[derive(Debug, Clone)]
+pub struct TxKey {
+    pub scope: String,
+    pub key: String,
+    /// Hash of the request (path, query and body).
+    pub hash: String,
+}
+
+/// A discount as a client states it.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountInput {
+    #[serde(rename = "type")]
+    pub kind: DiscountKind,
+    /// Basis points for `percent` (0 to 10000), minor units for `amount`.
+    #[schema(minimum = 0)]
+    pub value: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountKind {
+    Percent,
+    Amount,
+}
+
+impl DiscountInput {
+    /// Checks the value's range and gives the pricing engine's discount.
+    pub fn parse(self, field: &str, v: &mut kasir_domain::Violations) -> kasir_domain::pricing::Discount {
+        use kasir_domain::pricing::Discount;
+        match self.kind {
+            DiscountKind::Percent => Discount::Percent(v.range(&format!("{field}.value"), self.value, 0, 10_000)),
+            DiscountKind::Amount => {
+                Discount::Amount(v.range(&format!("{field}.value"), self.value, 0, crate::routes::catalog::MAX_MONEY))
+            }
+        }
+    }
+}
+
+/// A payment as a client states it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    #[schema(format = Uuid)]
+    pub payment_method_id: String,
+    /// Minor units, greater than 0.
+    #[schema(minimum = 1)]
+    pub amount: i64,
+    /// A card slip or transfer reference.
+    #[schema(max_length = 100)]
+    pub reference: Option<String>,
+}

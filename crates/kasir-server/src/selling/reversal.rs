@@ -1,0 +1,395 @@
+//! Voids and refunds: both undo a sale, in whole or in part, with new records pointing at it.
+//! Money goes back from a drawer: the sale's own shift while it is open, otherwise the shift the
+//! caller has open at the sale's outlet.
+
+use kasir_domain::{pricing, FieldError, Quantity, Violations};
+use kasir_store::{
+    feed::{Change, Event},
+    refunds::{self, Refund, RefundItem, RefundPayment},
+    sales::{self, Sale},
+    selling::{self, UsageTable},
+    shifts,
+    stock::{self, NewMovement},
+    Scope, Tx,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{checkout::rule, PaymentInput, Seller};
+use crate::api::ApiError;
+
+/// The body of `POST /sales/{id}/void`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidSale {
+    #[schema(min_length = 1, max_length = 200)]
+    pub reason: String,
+}
+
+/// One item and quantity to refund.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundItemInput {
+    #[schema(format = Uuid)]
+    pub sale_item_id: String,
+    #[schema(value_type = f64)]
+    pub quantity: Quantity,
+}
+
+/// The body of `POST /sales/{id}/refunds`.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRefund {
+    pub items: Vec<RefundItemInput>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub reason: String,
+    /// Put the items back into stock (default true).
+    pub restock: Option<bool>,
+    /// How the money goes back; they must add up to the refund's total. Without them, it goes
+    /// back in cash.
+    pub payments: Option<Vec<PaymentInput>>,
+}
+
+/// What the caller may do beyond voiding or refunding in an open shift.
+pub struct Rights {
+    pub void_closed: bool,
+}
+
+/// The shift whose drawer pays back: the sale's while open, else the caller's open shift there.
+async fn drawer(tx: &mut Tx, seller: &Seller, sale: &Sale) -> Result<(String, bool), ApiError> {
+    let own = shifts::lock_shared(tx, &seller.scope, &sale.shift_id).await?;
+    if own.status == "open" {
+        return Ok((own.id, true));
+    }
+    let mine = shifts::open_shift_of(tx, &seller.user_id, &sale.outlet_id).await?.ok_or_else(|| {
+        rule("shift_not_open", "the sale's shift is closed: open a shift at its outlet to pay back".into())
+    })?;
+    Ok((mine.id, false))
+}
+
+/// Voids a completed sale: stock and promotion/voucher uses come back, and its payments count
+/// as paid back in the drawer's shift.
+pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, tx: &mut Tx) -> Result<Sale, ApiError> {
+    let mut v = Violations::new();
+    let reason = v.text("reason", &b.reason, 1, 200);
+    v.finish().map_err(ApiError::Validation)?;
+    let scope = &seller.scope;
+    let sale = sales::lock(tx, scope, sale_id).await?;
+    if sale.status != "completed" {
+        return Err(rule("invalid_transition", "this sale is already voided".into()));
+    }
+    if sale.refunded_total > 0 {
+        return Err(rule("invalid_transition", "a sale with refunds cannot be voided: refund the rest instead".into()));
+    }
+    let (shift_id, open) = drawer(tx, seller, &sale).await?;
+    if !open && !rights.void_closed {
+        return Err(ApiError::Forbidden(
+            "voiding a sale of a closed shift needs the 'sales.void_closed' permission".into(),
+        ));
+    }
+    let now = kasir_domain::time::now();
+    if !sales::mark_voided(tx, &sale, &reason, &shift_id, seller.actor.id.as_deref(), &now).await? {
+        return Err(rule("invalid_transition", "this sale changed meanwhile; read it again".into()));
+    }
+    let mut used: Vec<(UsageTable, &str)> = sale
+        .discounts
+        .iter()
+        .filter_map(|d| match (d.source.as_str(), d.source_id.as_deref()) {
+            ("promotion", Some(id)) => Some((UsageTable::Promotions, id)),
+            ("voucher", Some(id)) => Some((UsageTable::Vouchers, id)),
+            _ => None,
+        })
+        .collect();
+    used.sort_by(|a, b| (a.0 == UsageTable::Vouchers, a.1).cmp(&(b.0 == UsageTable::Vouchers, b.1)));
+    for (table, id) in used {
+        selling::give_back_usage(tx, table, id).await?;
+    }
+    let moves = refunds::sale_movements(tx, &sale.id)
+        .await?
+        .into_iter()
+        .map(|(warehouse_id, product_id, variant_id, delta, unit_cost)| NewMovement {
+            kind: "void",
+            warehouse_id,
+            product_id,
+            variant_id: Some(variant_id).filter(|v| !v.is_empty()),
+            delta: -delta,
+            unit_cost,
+            reference_type: "sale",
+            reference_id: sale.id.clone(),
+            note: Some(reason.clone()),
+        })
+        .collect();
+    stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
+    let voided = sales::get_in(tx, scope, &sale.id).await?;
+    record(tx, scope, &voided, "SALE_VOIDED", serde_json::json!({ "reason": reason }))?;
+    tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
+    Ok(voided)
+}
+
+/// Queues the sale's change-feed entry and its event.
+fn record(
+    tx: &mut Tx,
+    scope: &Scope,
+    sale: &Sale,
+    kind: &'static str,
+    extra: serde_json::Value,
+) -> Result<(), ApiError> {
+    let data = serde_json::to_string(sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
+    tx.record_change(Change {
+        tenant_id: scope.tenant_id.clone(),
+        entity: "sale",
+        entity_id: sale.id.clone(),
+        op: "upsert",
+        version: sale.version,
+        outlet_id: Some(sale.outlet_id.clone()),
+        data,
+        updated_at: sale.updated_at.clone(),
+    });
+    let mut payload = serde_json::json!({
+        "sale_id": sale.id, "number": sale.number, "total": sale.total, "refunded_total": sale.refunded_total,
+    });
+    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    tx.record_event(Event {
+        tenant_id: scope.tenant_id.clone(),
+        kind,
+        outlet_id: Some(sale.outlet_id.clone()),
+        payload,
+    });
+    Ok(())
+}
+
+/// Refunds items of a completed sale, never more than sold minus already refunded.
+pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx) -> Result<Refund, ApiError> {
+    let scope = &seller.scope;
+    let mut v = Violations::new();
+    let reason = v.text("reason", &b.reason, 1, 200);
+    if b.items.is_empty() || b.items.len() > 500 {
+        v.add("items", "must have 1 to 500 items");
+    }
+    for (i, it) in b.items.iter().enumerate() {
+        if it.quantity.0 <= 0 {
+            v.add(format!("items[{i}].quantity"), "must be greater than 0");
+        }
+    }
+    let payments_in = b.payments.clone().unwrap_or_default();
+    for (i, pay) in payments_in.iter().enumerate() {
+        v.range(&format!("payments[{i}].amount"), pay.amount, 1, crate::routes::catalog::MAX_MONEY);
+        v.opt_text(&format!("payments[{i}].reference"), pay.reference.as_deref(), 100);
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    let restock = b.restock.unwrap_or(true);
+
+    let sale = sales::lock(tx, scope, sale_id).await?;
+    if sale.status != "completed" {
+        return Err(rule("invalid_transition", "a voided sale cannot be refunded".into()));
+    }
+    // Quantities per sale item, duplicates added up.
+    let mut wanted: Vec<(usize, i64)> = Vec::new();
+    let mut refs = Vec::new();
+    for (i, it) in b.items.iter().enumerate() {
+        let id = kasir_domain::ids::parse_id(&it.sale_item_id).unwrap_or_default();
+        match sale.items.iter().position(|x| x.id == id) {
+            None => refs.push(FieldError::new(format!("items[{i}].sale_item_id"), "no such item in this sale")),
+            Some(k) => match wanted.iter_mut().find(|(x, _)| *x == k) {
+                Some(w) => w.1 += it.quantity.0,
+                None => wanted.push((k, it.quantity.0)),
+            },
+        }
+    }
+    if !refs.is_empty() {
+        return Err(ApiError::MissingRefs(refs));
+    }
+    let (shift_id, _) = drawer(tx, seller, &sale).await?;
+    let now = kasir_domain::time::now();
+    let mut items = Vec::new();
+    let mut moves = Vec::new();
+    let sold_moves = if restock { refunds::sale_movements(tx, &sale.id).await? } else { Vec::new() };
+    for (k, q) in &wanted {
+        let item = &sale.items[*k];
+        let left = item.quantity.0 - item.refunded_quantity.0;
+        if *q > left {
+            return Err(rule(
+                "refund_exceeds_sale",
+                format!(
+                    "{}: {} sold, {} already refunded, {} asked",
+                    item.name,
+                    item.quantity,
+                    item.refunded_quantity,
+                    Quantity(*q)
+                ),
+            ));
+        }
+        let part = pricing::refund_line(
+            pricing::SoldLine {
+                quantity: item.quantity.0,
+                discount: item.discount_total,
+                tax: item.tax_total,
+                tax_inclusive: item.tax_inclusive,
+                total: item.total,
+            },
+            item.refunded_quantity.0,
+            *q,
+        );
+        if !refunds::add_refunded(tx, &item.id, item.refunded_quantity.0, *q).await? {
+            return Err(rule("refund_exceeds_sale", "another refund of this sale ran meanwhile; read it again".into()));
+        }
+        items.push(RefundItem {
+            id: kasir_domain::ids::new_id(),
+            sale_item_id: item.id.clone(),
+            product_id: item.product_id.clone(),
+            variant_id: item.variant_id.clone(),
+            quantity: Quantity(*q),
+            gross: part.gross,
+            discount_total: part.discount,
+            tax_total: part.tax,
+            total: part.total,
+        });
+        let variant = item.variant_id.clone().unwrap_or_default();
+        if let Some((warehouse_id, ..)) = sold_moves.iter().find(|m| m.1 == item.product_id && m.2 == variant) {
+            moves.push(NewMovement {
+                kind: "refund",
+                warehouse_id: warehouse_id.clone(),
+                product_id: item.product_id.clone(),
+                variant_id: item.variant_id.clone(),
+                delta: *q,
+                unit_cost: Some(item.detail.unit_cost),
+                reference_type: "refund",
+                reference_id: String::new(),
+                note: Some(reason.clone()),
+            });
+        }
+    }
+    // The refund that leaves nothing unrefunded also gives back the sale's cash rounding.
+    let complete = sale.items.iter().enumerate().all(|(k, item)| {
+        let now_refunded = item.refunded_quantity.0 + wanted.iter().find(|(x, _)| *x == k).map_or(0, |w| w.1);
+        now_refunded >= item.quantity.0
+    });
+    let rounding = if complete { sale.rounding } else { 0 };
+    let total: i64 = items.iter().map(|i| i.total).sum::<i64>() + rounding;
+    let payments = refund_payments(tx, scope, &payments_in, total).await?;
+    let id = kasir_domain::ids::new_id();
+    for m in &mut moves {
+        m.reference_id = id.clone();
+    }
+    stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
+    if !refunds::add_to_sale(tx, &sale.id, sale.version, total, &now).await? {
+        return Err(rule("refund_exceeds_sale", "this sale changed meanwhile; read it again".into()));
+    }
+    let local = outlet_local_now(tx, scope, &sale.outlet_id).await?;
+    let refund = Refund {
+        id,
+        tenant_id: scope.tenant_id.clone(),
+        sale_id: sale.id.clone(),
+        outlet_id: sale.outlet_id.clone(),
+        shift_id: Some(shift_id),
+        cashier_id: Some(seller.user_id.clone()),
+        reason,
+        restock,
+        gross: items.iter().map(|i| i.gross).sum(),
+        discount_total: items.iter().map(|i| i.discount_total).sum(),
+        tax_total: items.iter().map(|i| i.tax_total).sum(),
+        items,
+        rounding,
+        total,
+        payments,
+        business_date: local.date,
+        local_hour: local.hour,
+        created_at: now.clone(),
+        updated_at: now,
+        version: 1,
+    };
+    refunds::insert(tx, &refund).await?;
+    let data = serde_json::to_string(&refund).map_err(|e| ApiError::internal("serialising a refund", e))?;
+    tx.record_change(Change {
+        tenant_id: scope.tenant_id.clone(),
+        entity: "refund",
+        entity_id: refund.id.clone(),
+        op: "upsert",
+        version: 1,
+        outlet_id: Some(refund.outlet_id.clone()),
+        data,
+        updated_at: refund.updated_at.clone(),
+    });
+    let updated = sales::get_in(tx, scope, &sale.id).await?;
+    record(tx, scope, &updated, "SALE_REFUNDED", serde_json::json!({ "refund_id": refund.id, "refund_total": total }))?;
+    tx.audit(
+        Some(&scope.tenant_id),
+        "sale.refund",
+        "refund",
+        Some(&refund.id),
+        serde_json::json!({ "sale_id": sale.id, "total": total }),
+    );
+    Ok(refund)
+}
+
+/// Now, on the outlet's wall clock (the tenant's time zone when the outlet has none).
+async fn outlet_local_now(tx: &mut Tx, scope: &Scope, outlet_id: &str) -> Result<kasir_domain::time::Local, ApiError> {
+    let outlet: kasir_store::outlets::Outlet =
+        kasir_store::crud::get_in(tx, &kasir_store::outlets::OUTLETS, scope, outlet_id).await?;
+    let zone = if outlet.timezone.is_empty() {
+        kasir_store::tenants::get_in_tx(tx, &scope.tenant_id).await?.timezone
+    } else {
+        outlet.timezone
+    };
+    let now = jiff::Timestamp::now();
+    kasir_domain::time::local(now, &zone)
+        .or_else(|| kasir_domain::time::local(now, "UTC"))
+        .ok_or_else(|| ApiError::Internal("no UTC time zone".into()))
+}
+
+/// The payments of a refund: as given (adding up to `total`), or all of it in cash.
+async fn refund_payments(
+    tx: &mut Tx,
+    scope: &Scope,
+    given: &[PaymentInput],
+    total: i64,
+) -> Result<Vec<RefundPayment>, ApiError> {
+    let ids: Vec<String> = given.iter().filter_map(|p| kasir_domain::ids::parse_id(&p.payment_method_id)).collect();
+    let methods =
+        if ids.is_empty() { Vec::new() } else { selling::payment_methods_by_ids(tx, &scope.tenant_id, &ids).await? };
+    if given.is_empty() {
+        if total == 0 {
+            return Ok(Vec::new());
+        }
+        let cash = selling::cash_method(tx, &scope.tenant_id).await?.ok_or_else(|| {
+            rule("no_cash_method", "this tenant has no active cash payment method: name the refund's payments".into())
+        })?;
+        return Ok(vec![RefundPayment {
+            id: kasir_domain::ids::new_id(),
+            payment_method_id: cash.id,
+            kind: cash.kind,
+            name: cash.name,
+            amount: total,
+            reference: None,
+        }]);
+    }
+    let mut out = Vec::new();
+    let mut refs = Vec::new();
+    for (i, pay) in given.iter().enumerate() {
+        let id = kasir_domain::ids::parse_id(&pay.payment_method_id).unwrap_or_default();
+        match methods.iter().find(|m| m.id == id) {
+            None => refs.push(FieldError::new(format!("payments[{i}].payment_method_id"), "no such payment method")),
+            Some(m) => out.push(RefundPayment {
+                id: kasir_domain::ids::new_id(),
+                payment_method_id: m.id.clone(),
+                kind: m.kind.clone(),
+                name: m.name.clone(),
+                amount: pay.amount,
+                reference: pay.reference.clone(),
+            }),
+        }
+    }
+    if !refs.is_empty() {
+        return Err(ApiError::MissingRefs(refs));
+    }
+    let paid: i64 = out.iter().map(|p| p.amount).sum();
+    if paid != total {
+        return Err(rule(
+            "refund_payment_mismatch",
+            format!("the refund comes to {total}; its payments add up to {paid}"),
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,510 @@
+//! Sales as sold: the sale row, its items (names and prices as sold), payments and order-level
+//! discounts. A sale is written once, by checkout, and afterwards only its status (a void) and
+//! its refunded amounts change; refunds are records of their own (`refunds`).
+
+use std::collections::HashMap;
+
+use kasir_domain::Quantity;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{sql::Sql, Db, Result, Scope, StoreError, Tx};
+
+/// A modifier option as sold with an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SoldModifier {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub group_id: String,
+    pub name: String,
+    pub price: i64,
+}
+
+/// One line of a sale.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SaleItem {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub product_id: String,
+    #[schema(format = Uuid)]
+    pub variant_id: Option<String>,
+    /// The product's name (and variant's) as sold.
+    pub name: String,
+    pub sku: String,
+    #[schema(value_type = f64)]
+    pub quantity: Quantity,
+    /// Price of one unit as sold, modifiers excluded.
+    pub unit_price: i64,
+    pub modifiers: Vec<SoldModifier>,
+    /// `(unit_price + modifiers) × quantity`.
+    pub gross: i64,
+    /// The line's own discount plus its share of order-level discounts.
+    pub discount_total: i64,
+    pub tax_total: i64,
+    pub tax_rate_bps: i64,
+    pub tax_inclusive: bool,
+    pub total: i64,
+    #[schema(value_type = f64)]
+    pub refunded_quantity: Quantity,
+    pub note: Option<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub detail: ItemDetail,
+}
+
+/// What the server keeps of an item besides what clients see.
+#[derive(Debug, Clone, Default)]
+pub struct ItemDetail {
+    pub category_id: Option<String>,
+    pub line_discount: i64,
+    pub order_discount: i64,
+    pub tax_id: Option<String>,
+    pub unit_cost: i64,
+    pub tracks_stock: bool,
+}
+
+/// A payment towards a sale.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SalePayment {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub payment_method_id: String,
+    /// The method's type (`cash`, `card`, …) when paid.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub amount: i64,
+    pub reference: Option<String>,
+}
+
+/// An order-level discount as applied: a promotion, the order discount or a voucher.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SaleDiscount {
+    /// `promotion`, `order` or `voucher`.
+    pub source: String,
+    #[schema(format = Uuid)]
+    pub source_id: Option<String>,
+    pub name: String,
+    pub amount: i64,
+}
+
+/// A sale as the API serves it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Sale {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub tenant_id: String,
+    pub number: String,
+    #[schema(format = Uuid)]
+    pub outlet_id: String,
+    #[schema(format = Uuid)]
+    pub shift_id: String,
+    #[schema(format = Uuid)]
+    pub cashier_id: String,
+    #[schema(format = Uuid)]
+    pub customer_id: Option<String>,
+    /// `completed` or `voided`.
+    pub status: String,
+    pub items: Vec<SaleItem>,
+    pub subtotal: i64,
+    pub discount_total: i64,
+    pub tax_total: i64,
+    pub rounding: i64,
+    pub total: i64,
+    pub paid: i64,
+    pub change: i64,
+    pub refunded_total: i64,
+    pub payments: Vec<SalePayment>,
+    pub discounts: Vec<SaleDiscount>,
+    pub voucher_code: Option<String>,
+    pub note: Option<String>,
+    pub void_reason: Option<String>,
+    pub voided_at: Option<String>,
+    #[schema(format = Uuid)]
+    pub voided_by: Option<String>,
+    pub business_date: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub local_hour: i64,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub void_shift_id: Option<String>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub voucher_id: Option<String>,
+}
+crate::impl_record!(Sale);
+
+/// Takes the next number of an outlet's business date (1, 2, …). The counter row is held until
+/// commit, so checkouts take it last, just before committing.
+pub async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
+         ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last",
+    )
+    .bind(outlet_id)
+    .bind(business_date)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n)
+}
+
+/// True when a sale with this id exists (in any tenant: ids are global).
+pub async fn exists(tx: &mut Tx, id: &str) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM sales WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    Ok(row.is_some())
+}
+
+/// Writes a new sale with its items, payments and discounts (one statement per table).
+pub async fn insert(tx: &mut Tx, sale: &Sale) -> Result<()> {
+    let mut sql = Sql::new(
+        "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
+             status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
+             voucher_id, voucher_code, note, version, created_at, updated_at) VALUES (",
+    );
+    sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
+    sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.shift_id.as_str()).push(", ");
+    sql.bind(sale.cashier_id.as_str()).push(", ").bind(sale.customer_id.clone()).push(", ");
+    sql.bind(sale.number.as_str()).push(", ").bind(sale.business_date.as_str()).push(", ");
+    sql.bind(sale.local_hour).push(", ").bind(sale.status.as_str()).push(", ");
+    for v in [sale.subtotal, sale.discount_total, sale.tax_total, sale.rounding, sale.total, sale.paid, sale.change] {
+        sql.bind(v).push(", ");
+    }
+    sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
+    sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.note.clone()).push(", ");
+    sql.bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
+    sql.bind(sale.updated_at.as_str()).push(")");
+    sql.query().execute(&mut **tx).await?;
+
+    for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_items (id, sale_id, tenant_id, line_no, product_id, variant_id, category_id, name, sku,
+                 quantity, unit_price, modifiers, gross, line_discount, order_discount, discount_total, tax_id,
+                 tax_rate_bps, tax_inclusive, tax_total, total, unit_cost, tracks_stock, refunded_quantity, note) VALUES ",
+        );
+        for (i, it) in chunk.iter().enumerate() {
+            let line_no = (chunk_no * crate::sql::rows_per_statement(26) + i) as i64;
+            let d = &it.detail;
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(it.id.as_str()).push(", ").bind(sale.id.as_str()).push(", ");
+            sql.bind(sale.tenant_id.as_str()).push(", ").bind(line_no).push(", ");
+            sql.bind(it.product_id.as_str()).push(", ").bind(it.variant_id.clone()).push(", ");
+            sql.bind(d.category_id.clone()).push(", ").bind(it.name.as_str()).push(", ");
+            sql.bind(it.sku.as_str()).push(", ").bind(it.quantity.0).push(", ").bind(it.unit_price).push(", ");
+            sql.bind(crate::Value::json(&it.modifiers)).push(", ").bind(it.gross).push(", ");
+            sql.bind(d.line_discount).push(", ").bind(d.order_discount).push(", ").bind(it.discount_total).push(", ");
+            sql.bind(d.tax_id.clone()).push(", ").bind(it.tax_rate_bps).push(", ");
+            sql.bind(i64::from(it.tax_inclusive)).push(", ").bind(it.tax_total).push(", ").bind(it.total).push(", ");
+            sql.bind(d.unit_cost).push(", ").bind(i64::from(d.tracks_stock)).push(", ");
+            sql.bind(it.refunded_quantity.0).push(", ").bind(it.note.clone()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    if !sale.payments.is_empty() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_payments (id, sale_id, tenant_id, line_no, payment_method_id, method_type, method_name, amount, reference) VALUES ",
+        );
+        for (i, p) in sale.payments.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(p.id.as_str()).push(", ").bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str());
+            sql.push(", ").bind(i as i64).push(", ").bind(p.payment_method_id.as_str()).push(", ");
+            sql.bind(p.kind.as_str()).push(", ").bind(p.name.as_str()).push(", ").bind(p.amount).push(", ");
+            sql.bind(p.reference.clone()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    if !sale.discounts.is_empty() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_discounts (sale_id, tenant_id, line_no, source, source_id, name, amount) VALUES ",
+        );
+        for (i, d) in sale.discounts.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ").bind(i as i64);
+            sql.push(", ").bind(d.source.as_str()).push(", ").bind(d.source_id.clone()).push(", ");
+            sql.bind(d.name.as_str()).push(", ").bind(d.amount).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SaleRow {
+    id: String,
+    tenant_id: String,
+    outlet_id: String,
+    shift_id: String,
+    cashier_id: String,
+    customer_id: Option<String>,
+    number: String,
+    business_date: String,
+    local_hour: i64,
+    status: String,
+    subtotal: i64,
+    discount_total: i64,
+    tax_total: i64,
+    rounding: i64,
+    total: i64,
+    paid: i64,
+    change_given: i64,
+    refunded_total: i64,
+    voucher_id: Option<String>,
+    voucher_code: Option<String>,
+    note: Option<String>,
+    void_reason: Option<String>,
+    voided_at: Option<String>,
+    voided_by: Option<String>,
+    void_shift_id: Option<String>,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+const SALE_COLUMNS: &str = "id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour, status,
+    subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total, voucher_id, voucher_code, note,
+    void_reason, voided_at, voided_by, void_shift_id, version, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: String,
+    sale_id: String,
+    product_id: String,
+    variant_id: Option<String>,
+    category_id: Option<String>,
+    name: String,
+    sku: String,
+    quantity: i64,
+    unit_price: i64,
+    modifiers: String,
+    gross: i64,
+    line_discount: i64,
+    order_discount: i64,
+    discount_total: i64,
+    tax_id: Option<String>,
+    tax_rate_bps: i64,
+    tax_inclusive: i64,
+    tax_total: i64,
+    total: i64,
+    unit_cost: i64,
+    tracks_stock: i64,
+    refunded_quantity: i64,
+    note: Option<String>,
+}
+
+/// Filters of `GET /sales`.
+#[derive(Debug, Clone, Default)]
+pub struct SaleFilter {
+    pub outlet_id: Option<String>,
+    /// Business dates, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub status: Option<String>,
+    pub customer_id: Option<String>,
+    pub shift_id: Option<String>,
+}
+
+/// One visible sale, or `NotFound`.
+pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Sale> {
+    let mut conn = db.reader().acquire().await?;
+    get_on(&mut conn, scope, id).await
+}
+
+/// One visible sale inside a write transaction, its row locked on PostgreSQL until commit, so
+/// that voids and refunds of one sale take turns and each sees what the one before it did.
+pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Sale> {
+    if tx.backend() == crate::Backend::Postgres {
+        sqlx::query("SELECT id FROM sales WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(&scope.tenant_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    get_on(tx, scope, id).await
+}
+
+/// One visible sale inside a write transaction (sees the transaction's writes).
+pub async fn get_in(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Sale> {
+    get_on(tx, scope, id).await
+}
+
+async fn get_on(conn: &mut sqlx::AnyConnection, scope: &Scope, id: &str) -> Result<Sale> {
+    let row: Option<SaleRow> =
+        sqlx::query_as(&format!("SELECT {SALE_COLUMNS} FROM sales WHERE tenant_id = $1 AND id = $2"))
+            .bind(&scope.tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let row = row.filter(|r| scope.sees_outlet(&r.outlet_id)).ok_or(StoreError::NotFound)?;
+    let mut sales = with_children(conn, vec![row]).await?;
+    sales.pop().ok_or(StoreError::NotFound)
+}
+
+/// Visible sales matching `f`, newest first, with the total.
+pub async fn list(db: &Db, scope: &Scope, f: &SaleFilter, page: i64, per_page: i64) -> Result<(Vec<Sale>, i64)> {
+    let mut filter = Sql::new(" FROM sales WHERE tenant_id = ");
+    filter.bind(scope.tenant_id.as_str());
+    if let Some(outlets) = &scope.outlets {
+        if outlets.is_empty() {
+            filter.push(" AND 1 = 0");
+        } else {
+            filter.push(" AND outlet_id IN ").bind_list(outlets);
+        }
+    }
+    for (col, value) in
+        [("outlet_id", &f.outlet_id), ("status", &f.status), ("customer_id", &f.customer_id), ("shift_id", &f.shift_id)]
+    {
+        if let Some(v) = value {
+            filter.push(" AND ").push(col).push(" = ").bind(v.as_str());
+        }
+    }
+    if let Some(from) = &f.from {
+        filter.push(" AND business_date >= ").bind(from.as_str());
+    }
+    if let Some(to) = &f.to {
+        filter.push(" AND business_date <= ").bind(to.as_str());
+    }
+    let mut count = Sql::new("SELECT COUNT(*)");
+    count.push(&filter.text);
+    count.args = filter.args.clone();
+    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
+    let mut rows = Sql::new(format!("SELECT {SALE_COLUMNS}"));
+    rows.push(&filter.text);
+    rows.args = filter.args;
+    rows.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
+    let found: Vec<SaleRow> = rows.query_as().fetch_all(db.reader()).await?;
+    let mut conn = db.reader().acquire().await?;
+    Ok((with_children(&mut conn, found).await?, total))
+}
+
+/// Attaches items, payments and discounts to sale rows (three queries for the lot).
+async fn with_children(conn: &mut sqlx::AnyConnection, rows: Vec<SaleRow>) -> Result<Vec<Sale>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut items: HashMap<String, Vec<SaleItem>> = HashMap::new();
+    let mut sql = Sql::new(
+        "SELECT id, sale_id, product_id, variant_id, category_id, name, sku, quantity, unit_price, modifiers, gross,
+                line_discount, order_discount, discount_total, tax_id, tax_rate_bps, tax_inclusive, tax_total, total,
+                unit_cost, tracks_stock, refunded_quantity, note
+         FROM sale_items WHERE sale_id IN ",
+    );
+    sql.bind_list(&ids).push(" ORDER BY sale_id, line_no");
+    for r in sql.query_as::<ItemRow>().fetch_all(&mut *conn).await? {
+        let modifiers: Vec<SoldModifier> =
+            serde_json::from_str(&r.modifiers).map_err(|e| StoreError::Corrupt(format!("sale item modifiers: {e}")))?;
+        items.entry(r.sale_id).or_default().push(SaleItem {
+            id: r.id,
+            product_id: r.product_id,
+            variant_id: r.variant_id,
+            name: r.name,
+            sku: r.sku,
+            quantity: Quantity(r.quantity),
+            unit_price: r.unit_price,
+            modifiers,
+            gross: r.gross,
+            discount_total: r.discount_total,
+            tax_total: r.tax_total,
+            tax_rate_bps: r.tax_rate_bps,
+            tax_inclusive: r.tax_inclusive != 0,
+            total: r.total,
+            refunded_quantity: Quantity(r.refunded_quantity),
+            note: r.note,
+            detail: ItemDetail {
+                category_id: r.category_id,
+                line_discount: r.line_discount,
+                order_discount: r.order_discount,
+                tax_id: r.tax_id,
+                unit_cost: r.unit_cost,
+                tracks_stock: r.tracks_stock != 0,
+            },
+        });
+    }
+    let mut payments: HashMap<String, Vec<SalePayment>> = HashMap::new();
+    let mut sql = Sql::new(
+        "SELECT id, sale_id, payment_method_id, method_type, method_name, amount, reference FROM sale_payments WHERE sale_id IN ",
+    );
+    sql.bind_list(&ids).push(" ORDER BY sale_id, line_no");
+    type PaymentRow = (String, String, String, String, String, i64, Option<String>);
+    for (id, sale_id, payment_method_id, kind, name, amount, reference) in
+        sql.query_as::<PaymentRow>().fetch_all(&mut *conn).await?
+    {
+        payments.entry(sale_id).or_default().push(SalePayment { id, payment_method_id, kind, name, amount, reference });
+    }
+    let mut discounts: HashMap<String, Vec<SaleDiscount>> = HashMap::new();
+    let mut sql = Sql::new("SELECT sale_id, source, source_id, name, amount FROM sale_discounts WHERE sale_id IN ");
+    sql.bind_list(&ids).push(" ORDER BY sale_id, line_no");
+    type DiscountRow = (String, String, Option<String>, String, i64);
+    for (sale_id, source, source_id, name, amount) in sql.query_as::<DiscountRow>().fetch_all(&mut *conn).await? {
+        discounts.entry(sale_id).or_default().push(SaleDiscount { source, source_id, name, amount });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Sale {
+            items: items.remove(&r.id).unwrap_or_default(),
+            payments: payments.remove(&r.id).unwrap_or_default(),
+            discounts: discounts.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            tenant_id: r.tenant_id,
+            number: r.number,
+            outlet_id: r.outlet_id,
+            shift_id: r.shift_id,
+            cashier_id: r.cashier_id,
+            customer_id: r.customer_id,
+            status: r.status,
+            subtotal: r.subtotal,
+            discount_total: r.discount_total,
+            tax_total: r.tax_total,
+            rounding: r.rounding,
+            total: r.total,
+            paid: r.paid,
+            change: r.change_given,
+            refunded_total: r.refunded_total,
+            voucher_code: r.voucher_code,
+            note: r.note,
+            void_reason: r.void_reason,
+            voided_at: r.voided_at,
+            voided_by: r.voided_by,
+            business_date: r.business_date,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+            local_hour: r.local_hour,
+            void_shift_id: r.void_shift_id,
+            voucher_id: r.voucher_id,
+        })
+        .collect())
+}
+
+/// Marks a completed sale voided (only if it still is completed; false otherwise).
+pub async fn mark_voided(
+    tx: &mut Tx,
+    sale: &Sale,
+    reason: &str,
+    void_shift_id: &str,
+    by: Option<&str>,
+    at: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sales SET status = 'voided', void_reason = $1, voided_at = $2, voided_by = $3, void_shift_id = $4,
+             version = version + 1, updated_at = $2
+         WHERE id = $5 AND status = 'completed' AND version = $6",
+    )
+    .bind(reason)
+    .bind(at)
+    .bind(by)
+    .bind(void_shift_id)
+    .bind(&sale.id)
+    .bind(sale.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,414 @@
+//! Cashier shifts: opened with a float, closed with the cash counted. A shift's figures are
+//! computed from its sales, refunds, voids, cash movements and cash expenses; closing freezes
+//! them in `report`, and nothing changes a closed shift afterwards.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    crud::{ColType::*, Column, OutletScope, ResourceDef},
+    Db, JsonText, Result, Scope, StoreError, Tx,
+};
+
+pub static SHIFTS: ResourceDef = ResourceDef {
+    entity: "shift",
+    table: "shifts",
+    columns: &[
+        Column::new("outlet_id", Text).filter(),
+        Column::new("user_id", Text).filter(),
+        Column::new("status", Text).filter(),
+        Column::new("business_date", Text).filter().sort(),
+        Column::new("start_cash", Int),
+        Column::new("end_cash", Int),
+        Column::new("expected_cash", Int),
+        Column::new("cash_difference", Int),
+        Column::new("note", Text),
+        Column::new("opened_at", Text).sort(),
+        Column::new("closed_at", Text).sort(),
+        Column::new("closed_by", Text),
+        Column::new("report", Json),
+    ],
+    outlet_scope: OutletScope::Column("outlet_id"),
+    base_filter: None,
+    search_codes: false,
+    counted: false,
+};
+
+/// A cashier's shift at an outlet.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Shift {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub tenant_id: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    #[schema(format = Uuid)]
+    pub outlet_id: String,
+    /// The cashier whose shift it is.
+    #[schema(format = Uuid)]
+    pub user_id: String,
+    /// `open` or `closed`.
+    pub status: String,
+    pub business_date: String,
+    pub start_cash: i64,
+    /// The cash counted at close.
+    pub end_cash: Option<i64>,
+    pub expected_cash: Option<i64>,
+    /// `end_cash − expected_cash`: negative when cash is missing.
+    pub cash_difference: Option<i64>,
+    pub note: Option<String>,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+    #[schema(format = Uuid)]
+    pub closed_by: Option<String>,
+    /// The shift's figures as they stood at close (null while open: see `GET /shifts/{id}/report`).
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = Option<ShiftReport>)]
+    pub report: JsonText<Option<ShiftReport>>,
+}
+crate::impl_record!(Shift);
+
+/// Takings of one payment method in a shift.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MethodTotal {
+    #[schema(format = Uuid)]
+    pub payment_method_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Paid by customers for sales of the shift (change not deducted).
+    pub sales: i64,
+    /// Change given back from this method (cash only).
+    pub change: i64,
+    /// Paid back for voids and refunds recorded in the shift.
+    pub refunds: i64,
+    /// `sales − change − refunds`.
+    pub net: i64,
+}
+
+/// The cash drawer of a shift.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CashSummary {
+    pub start_cash: i64,
+    pub cash_sales: i64,
+    pub change_given: i64,
+    /// Cash paid back for refunds and voids recorded in this shift.
+    pub cash_refunds: i64,
+    pub cash_in: i64,
+    pub cash_out: i64,
+    pub cash_expenses: i64,
+    /// `start_cash + cash_sales − change_given − cash_refunds + cash_in − cash_out − cash_expenses`.
+    pub expected_cash: i64,
+}
+
+/// A shift's figures: `GET /shifts/{id}/report`, and frozen into the shift when it closes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShiftReport {
+    #[schema(format = Uuid)]
+    pub shift_id: String,
+    pub status: String,
+    /// Completed sales of the shift (voided ones are counted under `voids`).
+    pub sales_count: i64,
+    /// Sum of their subtotals, before discounts.
+    pub gross_sales: i64,
+    pub discount_total: i64,
+    pub tax_total: i64,
+    pub rounding_total: i64,
+    /// Sum of their totals.
+    pub sales_total: i64,
+    pub void_count: i64,
+    pub void_total: i64,
+    pub refund_count: i64,
+    pub refund_total: i64,
+    /// `sales_total − refund_total`.
+    pub net_sales: i64,
+    pub expense_total: i64,
+    pub by_payment_method: Vec<MethodTotal>,
+    pub cash: CashSummary,
+    pub expected_cash: i64,
+    pub end_cash: Option<i64>,
+    pub cash_difference: Option<i64>,
+}
+
+/// The open shift of `user_id` at `outlet_id`, if any, inside a write transaction. On PostgreSQL
+/// the row is share-locked until commit: sales recorded in a shift hold off its close, and a
+/// close in progress makes them wait and then find the shift closed.
+pub async fn open_shift_of(tx: &mut Tx, user_id: &str, outlet_id: &str) -> Result<Option<Shift>> {
+    let lock = if tx.backend() == crate::Backend::Postgres { " FOR SHARE" } else { "" };
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM shifts WHERE user_id = $1 AND outlet_id = $2 AND status = 'open'{lock}",
+        SHIFTS.select_list()
+    ))
+    .bind(user_id)
+    .bind(outlet_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Like [`open_shift_of`], outside a transaction.
+pub async fn current(db: &Db, scope: &Scope, user_id: &str, outlet_id: &str) -> Result<Option<Shift>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM shifts WHERE tenant_id = $1 AND user_id = $2 AND outlet_id = $3 AND status = 'open'",
+        SHIFTS.select_list()
+    ))
+    .bind(&scope.tenant_id)
+    .bind(user_id)
+    .bind(outlet_id)
+    .fetch_optional(db.reader())
+    .await?)
+}
+
+/// A shift by id inside a write transaction, locking it on PostgreSQL so that a close and a sale
+/// (or two closes) cannot interleave. Scope-checked: another tenant's or outlet's shift is not found.
+pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> {
+    let lock = if tx.backend() == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
+    let shift: Shift = sqlx::query_as(&format!(
+        "SELECT {} FROM shifts WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL{lock}",
+        SHIFTS.select_list()
+    ))
+    .bind(&scope.tenant_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    if !scope.sees_outlet(&shift.outlet_id) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(shift)
+}
+
+/// A shift by id, share-locked on PostgreSQL like [`open_shift_of`] (a sale's shift, when a
+/// void or refund pays back from it).
+pub async fn lock_shared(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> {
+    let lock = if tx.backend() == crate::Backend::Postgres { " FOR SHARE" } else { "" };
+    sqlx::query_as(&format!("SELECT {} FROM shifts WHERE tenant_id = $1 AND id = $2{lock}", SHIFTS.select_list()))
+        .bind(&scope.tenant_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Records a cash movement (`in` or `out`) in an open shift.
+pub async fn insert_cash_movement(
+    tx: &mut Tx,
+    scope: &Scope,
+    shift_id: &str,
+    kind: &str,
+    amount: i64,
+    reason: &str,
+) -> Result<CashMovement> {
+    let m = CashMovement {
+        id: kasir_domain::ids::new_id(),
+        shift_id: shift_id.to_string(),
+        kind: kind.to_string(),
+        amount,
+        reason: reason.to_string(),
+        actor_id: tx.actor.id.clone(),
+        created_at: kasir_domain::time::now(),
+    };
+    sqlx::query(
+        "INSERT INTO cash_movements (id, tenant_id, shift_id, type, amount, reason, actor_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&m.id)
+    .bind(&scope.tenant_id)
+    .bind(&m.shift_id)
+    .bind(&m.kind)
+    .bind(m.amount)
+    .bind(&m.reason)
+    .bind(m.actor_id.clone())
+    .bind(&m.created_at)
+    .execute(&mut **tx)
+    .await?;
+    tx.audit(
+        Some(&scope.tenant_id),
+        "cash_movement.create",
+        "cash_movement",
+        Some(&m.id),
+        serde_json::json!({ "shift_id": shift_id, "type": kind, "amount": amount }),
+    );
+    Ok(m)
+}
+
+/// Cash put into or taken out of a drawer during a shift.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct CashMovement {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub shift_id: String,
+    /// `in` or `out`.
+    #[serde(rename = "type")]
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub amount: i64,
+    pub reason: String,
+    #[schema(format = Uuid)]
+    pub actor_id: Option<String>,
+    pub created_at: String,
+}
+
+/// The cash movements of a shift, oldest first.
+pub async fn cash_movements(db: &Db, shift_id: &str) -> Result<Vec<CashMovement>> {
+    Ok(sqlx::query_as(
+        "SELECT id, shift_id, type, amount, reason, actor_id, created_at FROM cash_movements WHERE shift_id = $1 ORDER BY created_at, id",
+    )
+    .bind(shift_id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// Computes a shift's figures from what was recorded in it (`conn`: a reader or the transaction
+/// closing it).
+pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<ShiftReport> {
+    let id = shift.id.as_str();
+    let (sales_count, gross, discount, tax, rounding, total): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(subtotal), 0) AS BIGINT), CAST(COALESCE(SUM(discount_total), 0) AS BIGINT),
+                CAST(COALESCE(SUM(tax_total), 0) AS BIGINT), CAST(COALESCE(SUM(rounding), 0) AS BIGINT),
+                CAST(COALESCE(SUM(total), 0) AS BIGINT)
+         FROM sales WHERE shift_id = $1 AND status = 'completed'",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (void_count, void_total): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (refund_count, refund_total): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM refunds WHERE shift_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    // Takings per method: every sale of the shift paid in (voided ones too: their void pays back
+    // in the shift that recorded it); what voids and refunds recorded here paid back.
+    let taken: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+         FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE s.shift_id = $1
+         GROUP BY p.payment_method_id, p.method_name, p.method_type",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (change_given,): (i64,) =
+        sqlx::query_as("SELECT CAST(COALESCE(SUM(change_given), 0) AS BIGINT) FROM sales WHERE shift_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let voided: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+         FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE s.void_shift_id = $1 AND s.status = 'voided'
+         GROUP BY p.payment_method_id, p.method_name, p.method_type",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (voided_change,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(change_given), 0) AS BIGINT) FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let refunded: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+         FROM refund_payments p JOIN refunds r ON r.id = p.refund_id WHERE r.shift_id = $1
+         GROUP BY p.payment_method_id, p.method_name, p.method_type",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (cash_in, cash_out): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN type = 'in' THEN amount ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN type = 'out' THEN amount ELSE 0 END), 0) AS BIGINT)
+         FROM cash_movements WHERE shift_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (expense_total,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM expenses WHERE shift_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let mut methods: Vec<MethodTotal> = Vec::new();
+    let mut cash_sales = 0;
+    for (mid, name, kind, amount) in &taken {
+        let i = method_entry(&mut methods, mid, name, kind);
+        methods[i].sales += amount;
+        if kind == "cash" {
+            cash_sales += amount;
+        }
+    }
+    // Change is given in cash: it is booked against the first cash method.
+    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
+        m.change = change_given;
+    }
+    let mut cash_refunds = 0;
+    for (mid, name, kind, amount) in voided.iter().chain(&refunded) {
+        let i = method_entry(&mut methods, mid, name, kind);
+        methods[i].refunds += amount;
+        if kind == "cash" {
+            cash_refunds += amount;
+        }
+    }
+    // A voided sale pays back what it took, less the change it gave.
+    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
+        m.refunds -= voided_change;
+    }
+    cash_refunds -= voided_change;
+    for m in &mut methods {
+        m.net = m.sales - m.change - m.refunds;
+    }
+    let cash = CashSummary {
+        start_cash: shift.start_cash,
+        cash_sales,
+        change_given,
+        cash_refunds,
+        cash_in,
+        cash_out,
+        cash_expenses: expense_total,
+        expected_cash: shift.start_cash + cash_sales - change_given - cash_refunds + cash_in - cash_out - expense_total,
+    };
+    Ok(ShiftReport {
+        shift_id: shift.id.clone(),
+        status: shift.status.clone(),
+        sales_count,
+        gross_sales: gross,
+        discount_total: discount,
+        tax_total: tax,
+        rounding_total: rounding,
+        sales_total: total,
+        void_count,
+        void_total,
+        refund_count,
+        refund_total,
+        net_sales: total - refund_total,
+        expense_total,
+        expected_cash: cash.expected_cash,
+        by_payment_method: methods,
+        cash,
+        end_cash: shift.end_cash,
+        cash_difference: shift.cash_difference,
+    })
+}
+
+/// The index of a method's totals in `methods`, adding them when new.
+fn method_entry(methods: &mut Vec<MethodTotal>, id: &str, name: &str, kind: &str) -> usize {
+    if let Some(i) = methods.iter().position(|m| m.payment_method_id == id) {
+        return i;
+    }
+    methods.push(MethodTotal {
+        payment_method_id: id.into(),
+        name: name.into(),
+        kind: kind.into(),
+        ..Default::default()
+    });
+    methods.len() - 1
+}
