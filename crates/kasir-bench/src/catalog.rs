@@ -235,7 +235,7 @@ async fn lookup_direct(db: &Db, scope: &Scope, outlet_id: &str, code: &str) -> a
 ///
 /// The rows go straight into `products` and `product_codes`, without change-feed rows or audit
 /// entries: the fill stands for a catalog that already exists, not for writes being measured.
-async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usize) -> anyhow::Result<()> {
+pub(crate) async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usize) -> anyhow::Result<()> {
     let pool = db.writer();
     if db.backend() == Backend::Sqlite {
         // A larger page cache for this connection only: the barcode index fills in random order.
@@ -305,7 +305,7 @@ async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usize) -> anyh
 
 /// `INSERT INTO {target} VALUES` and `rows` copies of `row`, whose `?` become `$2`, `$3`, … in
 /// order (SQLite numbers `$n` parameters by first appearance); `$1` is the tenant, shared by all.
-fn values_sql(target: &str, rows: usize, row: &str) -> String {
+pub(crate) fn values_sql(target: &str, rows: usize, row: &str) -> String {
     let mut sql = format!("INSERT INTO {target} VALUES ");
     let mut p = 1;
     for r in 0..rows {
@@ -347,10 +347,10 @@ fn mix(x: u64) -> u64 {
 
 /// Random picks shared by every client task: a counter run through [`mix`].
 #[derive(Default)]
-struct Pick(AtomicU64);
+pub(crate) struct Pick(AtomicU64);
 
 impl Pick {
-    fn next(&self, n: usize) -> usize {
+    pub(crate) fn next(&self, n: usize) -> usize {
         (mix(self.0.fetch_add(1, Ordering::Relaxed) ^ 0x5EED) % n as u64) as usize
     }
 }

@@ -4,8 +4,10 @@
 //!     cargo build --release -p kasir && cargo run --release -p kasir-bench -- foundation --database sqlite
 //!     cargo run --release -p kasir-bench -- foundation --database postgres://postgres@127.0.0.1:5432/postgres
 //!     cargo run --release -p kasir-bench -- catalog --database sqlite
+//!     cargo run --release -p kasir-bench -- checkout --database sqlite --clients 16 --seconds 15
 
 mod catalog;
+mod checkout;
 mod foundation;
 mod import;
 mod load;
@@ -64,6 +66,27 @@ enum Bench {
         #[arg(long)]
         keep: bool,
     },
+    /// `POST /api/v1/sales` against the same checkout run directly on the database (the server's
+    /// checkout function, no HTTP), one after the other; prints one line.
+    Checkout {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds per phase, after a one-second warm-up.
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        /// Sell only the first this many products, so that sales contend for their stock rows.
+        #[arg(long)]
+        hot_products: Option<usize>,
+        /// Products in the catalog.
+        #[arg(long, default_value_t = 10_000)]
+        catalog: usize,
+        /// Lines per sale.
+        #[arg(long, default_value_t = 3)]
+        lines: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -76,6 +99,10 @@ fn main() -> anyhow::Result<()> {
             Bench::Catalog { database, products, clients, seconds, page, keep } => {
                 let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep };
                 catalog::run(&database, &o).await
+            }
+            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines } => {
+                let o = checkout::Options { clients, seconds, hot_products, catalog, lines };
+                checkout::run(&database, &o).await
             }
         }
     })

@@ -5,9 +5,8 @@
 //!
 //! Money-moving endpoints ([`IN_TRANSACTION`]) claim and complete their key inside their own
 //! transaction (`kasir_store::idempotency::claim_in`): the sale and its stored response commit
-//! together, so a crash at any point leaves either both or neither. Here they only get a quick
-//! replay of a committed response, 409 while the same key runs on this node, and the key handed
-//! to the handler as a [`TxKey`] extension.
+//! together, so a crash at any point leaves either both or neither. Here they only get 409 while
+//! the same key runs on this node, and the key handed to the handler as a [`TxKey`] extension.
 //!
 //! Other POSTs claim the key before the handler runs and complete it after the handler's
 //! transaction commits; if the process dies between the two, a retry after the claim expires
@@ -121,8 +120,9 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
     }
 }
 
-/// Runs a money-moving request: a committed response is replayed, a repeat of a request still
-/// running on this node is refused, and otherwise the handler claims the key in its transaction.
+/// Runs a money-moving request: a repeat of a request still running on this node is refused;
+/// otherwise the handler claims the key in its transaction, which also finds a committed
+/// response to replay.
 async fn in_transaction(
     state: AppState,
     mut parts: axum::http::request::Parts,
@@ -130,11 +130,6 @@ async fn in_transaction(
     next: Next,
     key: TxKey,
 ) -> Result<Response, ApiError> {
-    match idempotency::lookup(&state.db, &key.scope, &key.key, &key.hash).await? {
-        Some(Claim::Replay { status, body }) => return replay(status, body),
-        Some(_) => return Err(key_reused()),
-        None => {}
-    }
     let running = (key.scope.clone(), key.key.clone());
     if !state.inflight.lock().unwrap_or_else(|e| e.into_inner()).insert(running.clone()) {
         return Err(in_progress());

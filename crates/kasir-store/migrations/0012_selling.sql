@@ -168,10 +168,12 @@ CREATE INDEX ix_sales_tenant_date ON sales (tenant_id, business_date, outlet_id)
 CREATE INDEX ix_sales_shift ON sales (shift_id);
 CREATE INDEX ix_sales_customer ON sales (customer_id);
 
--- Names, prices and costs as sold. modifiers: JSON [{id, group_id, name, price}].
+-- Names, prices and costs as sold. modifiers: JSON [{id, group_id, name, price}]. The references
+-- to the sale are checked at commit: checkout writes the sale row last, just after taking its
+-- number, so that the outlet's number counter is held as briefly as possible.
 CREATE TABLE sale_items (
     id TEXT PRIMARY KEY,
-    sale_id TEXT NOT NULL REFERENCES sales (id),
+    sale_id TEXT NOT NULL REFERENCES sales (id) DEFERRABLE INITIALLY DEFERRED,
     tenant_id TEXT NOT NULL,
     line_no BIGINT NOT NULL,
     product_id TEXT NOT NULL REFERENCES products (id),
@@ -201,7 +203,7 @@ CREATE INDEX ix_sale_items_product ON sale_items (tenant_id, product_id);
 
 CREATE TABLE sale_payments (
     id TEXT PRIMARY KEY,
-    sale_id TEXT NOT NULL REFERENCES sales (id),
+    sale_id TEXT NOT NULL REFERENCES sales (id) DEFERRABLE INITIALLY DEFERRED,
     tenant_id TEXT NOT NULL,
     line_no BIGINT NOT NULL,
     payment_method_id TEXT NOT NULL REFERENCES payment_methods (id),
@@ -214,7 +216,7 @@ CREATE INDEX ix_sale_payments_sale ON sale_payments (sale_id, line_no);
 
 -- Order-level discounts as applied: source promotion, order or voucher.
 CREATE TABLE sale_discounts (
-    sale_id TEXT NOT NULL REFERENCES sales (id),
+    sale_id TEXT NOT NULL REFERENCES sales (id) DEFERRABLE INITIALLY DEFERRED,
     tenant_id TEXT NOT NULL,
     line_no BIGINT NOT NULL,
     source TEXT NOT NULL,

@@ -101,6 +101,16 @@ impl ResourceDef {
     /// Appends the tenant, tombstone, base and outlet conditions shared by every read.
     fn push_scope(&self, sql: &mut Sql, scope: &Scope) {
         sql.push(" WHERE ").push(self.table).push(".tenant_id = ").bind(scope.tenant_id.as_str());
+        self.push_rest_of_scope(sql, scope);
+    }
+
+    /// Like [`ResourceDef::push_scope`], for reads of rows by their ids (see `Sql::tenant_check`).
+    fn push_scope_by_ids(&self, sql: &mut Sql, scope: &Scope) {
+        sql.push(" WHERE ").tenant_check(&format!("{}.tenant_id", self.table), &scope.tenant_id);
+        self.push_rest_of_scope(sql, scope);
+    }
+
+    fn push_rest_of_scope(&self, sql: &mut Sql, scope: &Scope) {
         sql.push(" AND ").push(self.table).push(".deleted_at IS NULL");
         if let Some(f) = self.base_filter {
             sql.push(" AND ").push(f);
@@ -492,7 +502,7 @@ where
     let mut out = Vec::new();
     for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
         let mut sql = Sql::new(format!("SELECT {} FROM {}", def.select_list(), def.table));
-        def.push_scope(&mut sql, scope);
+        def.push_scope_by_ids(&mut sql, scope);
         sql.push(" AND ").push(def.table).push(".id IN ").bind_list(chunk);
         out.extend(sql.query_as::<R>().fetch_all(db.reader()).await?);
     }
@@ -504,7 +514,7 @@ pub async fn existing_ids(tx: &mut Tx, def: &ResourceDef, scope: &Scope, ids: &[
     let mut out = Vec::new();
     for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
         let mut sql = Sql::new(format!("SELECT {}.id FROM {}", def.table, def.table));
-        def.push_scope(&mut sql, scope);
+        def.push_scope_by_ids(&mut sql, scope);
         sql.push(" AND ").push(def.table).push(".id IN ").bind_list(chunk);
         out.extend(sql.query_as::<(String,)>().fetch_all(&mut **tx).await?.into_iter().map(|(id,)| id));
     }

@@ -92,8 +92,13 @@ pub(crate) async fn append_all(
     for e in events {
         by_tenant.entry(e.tenant_id.clone()).or_default().1.push(e);
     }
+    let postgres = conn.backend_name().to_ascii_lowercase().starts_with("postgres");
     for (tenant_id, (rows, events)) in by_tenant {
         let staged_here = staged.and_then(|(_, counts)| counts.get(&tenant_id)).copied().unwrap_or(0);
+        if postgres && staged_here == 0 && rows.len() + events.len() <= 32 {
+            append_in_one_statement(conn, &tenant_id, &rows, &events).await?;
+            continue;
+        }
         let total = rows.len() as i64 + staged_here;
         // Without events only change_seq is touched: migration data steps append changes on schemas
         // that predate event_seq.
@@ -161,6 +166,56 @@ pub(crate) async fn append_all(
             }
             sql.query().execute(&mut *conn).await?;
         }
+    }
+    Ok(())
+}
+
+/// PostgreSQL: the head update and the rows it numbers in one statement (data-modifying CTEs),
+/// so the tenant's head row is held for one round trip and the commit. Same rows as the general
+/// path of [`append_all`].
+async fn append_in_one_statement(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    rows: &[Change],
+    events: &[Event],
+) -> Result<()> {
+    let now = kasir_domain::time::now();
+    let mut sql = Sql::new("WITH h AS (UPDATE feed_heads SET change_seq = change_seq + ");
+    sql.bind(rows.len() as i64);
+    // Without events only change_seq is touched (migration data steps predate event_seq).
+    if events.is_empty() {
+        sql.push(" WHERE tenant_id = ").bind(tenant_id);
+        sql.push(&format!(" RETURNING change_seq - {} AS c0)", rows.len()));
+    } else {
+        sql.push(", event_seq = event_seq + ").bind(events.len() as i64).push(" WHERE tenant_id = ").bind(tenant_id);
+        sql.push(&format!(" RETURNING change_seq - {} AS c0, event_seq - {} AS e0)", rows.len(), events.len()));
+    }
+    if !events.is_empty() {
+        sql.push(", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, payload, created_at) SELECT ");
+        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.p, v.c FROM h, (VALUES ");
+        for (i, e) in events.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(i as i64 + 1).push("::bigint, ").bind(e.kind).push("::text, ").bind(e.outlet_id.clone());
+            sql.push("::text, ").bind(e.payload.to_string()).push("::text, ").bind(now.as_str()).push("::text)");
+        }
+        sql.push(") AS v (n, t, o, p, c))");
+    }
+    if !rows.is_empty() {
+        sql.push(", ch AS (INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) SELECT ");
+        sql.bind(tenant_id).push("::text, h.c0 + v.n, v.en, v.id, v.op, v.ver, v.o, v.d, v.u FROM h, (VALUES ");
+        for (i, c) in rows.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(i as i64 + 1).push("::bigint, ").bind(c.entity).push("::text, ");
+            sql.bind(c.entity_id.as_str()).push("::text, ").bind(c.op).push("::text, ").bind(c.version);
+            sql.push("::bigint, ").bind(c.outlet_id.clone()).push("::text, ").bind(c.data.as_str());
+            sql.push("::text, ").bind(c.updated_at.as_str()).push("::text)");
+        }
+        sql.push(") AS v (n, en, id, op, ver, o, d, u))");
+    }
+    sql.push(" SELECT c0 FROM h");
+    let head: Option<(i64,)> = sql.query_as().fetch_optional(&mut *conn).await?;
+    if head.is_none() {
+        return Err(StoreError::Corrupt(format!("tenant {tenant_id} has no feed head")));
     }
     Ok(())
 }

@@ -199,23 +199,3 @@ pub async fn complete_in(tx: &mut crate::Tx, scope: &str, key: &str, status: u16
         .await?;
     Ok(())
 }
-
-/// The stored response of a completed request with this key and hash, read without writing (the
-/// quick path for retries of money-moving requests). `Mismatch` when the key has another hash.
-pub async fn lookup(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Option<Claim>> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
-    )
-    .bind(scope)
-    .bind(key)
-    .fetch_optional(db.reader())
-    .await?;
-    let now_s = format_ts(Timestamp::now());
-    Ok(match row {
-        Some(r) if r.expires_at >= now_s && r.request_hash != hash => Some(Claim::Mismatch),
-        Some(Row { status: Some(status), response: Some(body), expires_at, .. }) if expires_at >= now_s => {
-            Some(Claim::Replay { status: status as u16, body })
-        }
-        _ => None,
-    })
-}

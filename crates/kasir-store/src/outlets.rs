@@ -53,8 +53,55 @@ pub async fn existing_ids(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = crate::sql::Sql::new("SELECT id FROM outlets WHERE tenant_id = ");
-    sql.bind(tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
+    let mut sql = crate::sql::Sql::new("SELECT id FROM outlets WHERE ");
+    sql.tenant_check("tenant_id", tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
     let rows: Vec<(String,)> = sql.query_as().fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// What selling at an outlet depends on besides the catalog: the outlet, its tenant's settings
+/// and its default warehouse, read in one query.
+#[derive(Debug, Clone)]
+pub struct SellingContext {
+    pub outlet: Outlet,
+    /// The outlet's time zone, or the tenant's when the outlet has none.
+    pub timezone: String,
+    pub cash_rounding: i64,
+    pub allow_negative_stock: bool,
+    pub warehouse_id: Option<String>,
+}
+
+/// The selling context of a visible, live outlet (`None` when the caller cannot see it).
+pub async fn selling_context(
+    db: &crate::Db,
+    scope: &crate::Scope,
+    outlet_id: &str,
+) -> crate::Result<Option<SellingContext>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        outlet: Outlet,
+        tenant_timezone: String,
+        cash_rounding: i64,
+        allow_negative_stock: i64,
+        warehouse_id: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {}, t.timezone AS tenant_timezone, t.cash_rounding, t.allow_negative_stock, w.id AS warehouse_id
+         FROM outlets JOIN tenants t ON t.id = outlets.tenant_id
+         LEFT JOIN warehouses w ON w.outlet_id = outlets.id AND w.is_default = 1 AND w.deleted_at IS NULL
+         WHERE outlets.tenant_id = $1 AND outlets.id = $2 AND outlets.deleted_at IS NULL",
+        OUTLETS.select_list()
+    ))
+    .bind(&scope.tenant_id)
+    .bind(outlet_id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.filter(|r| scope.sees_outlet(&r.outlet.id)).map(|r| SellingContext {
+        timezone: if r.outlet.timezone.is_empty() { r.tenant_timezone } else { r.outlet.timezone.clone() },
+        outlet: r.outlet,
+        cash_rounding: r.cash_rounding,
+        allow_negative_stock: r.allow_negative_stock != 0,
+        warehouse_id: r.warehouse_id,
+    }))
 }

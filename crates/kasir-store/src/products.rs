@@ -219,8 +219,8 @@ pub async fn existing_modifier_groups(tx: &mut Tx, tenant_id: &str, ids: &[Strin
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT id FROM modifier_groups WHERE tenant_id = ");
-    sql.bind(tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
+    let mut sql = Sql::new("SELECT id FROM modifier_groups WHERE ");
+    sql.tenant_check("tenant_id", tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
     let rows: Vec<(String,)> = sql.query_as().fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -142,9 +142,9 @@ pub struct Sale {
 }
 crate::impl_record!(Sale);
 
-/// Takes the next number of an outlet's business date (1, 2, …). The counter row is held until
-/// commit, so checkouts take it last, just before committing.
-pub async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
+/// Takes the next number of an outlet's business date (1, 2, …), holding the counter row until
+/// commit.
+async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
          ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last",
@@ -156,24 +156,58 @@ pub async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> R
     Ok(n)
 }
 
-/// True when a sale with this id exists (in any tenant: ids are global).
-pub async fn exists(tx: &mut Tx, id: &str) -> Result<bool> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM sales WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
-    Ok(row.is_some())
+/// Writes a new sale: its items, payments and discounts first ([`insert_lines`]), then the
+/// sale row with its number ([`insert_numbered`]); the lines' references are checked at commit.
+pub async fn insert(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
+    insert_lines(tx, sale).await?;
+    insert_numbered(tx, sale, outlet_code).await
 }
 
-/// Writes a new sale with its items, payments and discounts (one statement per table).
-pub async fn insert(tx: &mut Tx, sale: &Sale) -> Result<()> {
-    let mut sql = Sql::new(
+/// Takes the sale's number (`K01-20261121-0001`: the outlet's code, the business date, the
+/// day's count) and writes the sale row with it, setting `sale.number`. The outlet's counter row
+/// is held from here until commit, so checkouts do this last. On PostgreSQL both happen in one
+/// statement, which keeps that hold one round trip shorter.
+pub async fn insert_numbered(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
+    let prefix = format!("{outlet_code}-{}-", sale.business_date.replace('-', ""));
+    if tx.backend() == crate::Backend::Postgres {
+        let mut sql = Sql::new("WITH n AS (INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES (");
+        sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.business_date.as_str());
+        sql.push(
+            ", 1) ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last) ",
+        );
+        push_row(&mut sql, sale, Some(&prefix));
+        sql.push(" RETURNING number");
+        let (number,): (String,) = sql.query_as().fetch_one(&mut **tx).await?;
+        sale.number = number;
+        return Ok(());
+    }
+    let n = next_number(tx, &sale.outlet_id, &sale.business_date).await?;
+    sale.number = format!("{prefix}{n:04}");
+    let mut sql = Sql::new("");
+    push_row(&mut sql, sale, None);
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// `INSERT INTO sales …` of the sale row: with `VALUES`, or, given the number's prefix, as a
+/// `SELECT` from the CTE `n` holding the day's count (`lpad` as Rust's `{:04}`, never cutting).
+fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
+    sql.push(
         "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
              status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
-             voucher_id, voucher_code, note, version, created_at, updated_at) VALUES (",
+             voucher_id, voucher_code, note, version, created_at, updated_at) ",
     );
+    sql.push(if numbered_from.is_some() { "SELECT " } else { "VALUES (" });
     sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
     sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.shift_id.as_str()).push(", ");
     sql.bind(sale.cashier_id.as_str()).push(", ").bind(sale.customer_id.clone()).push(", ");
-    sql.bind(sale.number.as_str()).push(", ").bind(sale.business_date.as_str()).push(", ");
+    match numbered_from {
+        Some(prefix) => sql
+            .bind(prefix)
+            .push(" || CASE WHEN n.last < 10000 THEN lpad(CAST(n.last AS TEXT), 4, '0') ELSE CAST(n.last AS TEXT) END"),
+        None => sql.bind(sale.number.as_str()),
+    };
+    sql.push(", ").bind(sale.business_date.as_str()).push(", ");
     sql.bind(sale.local_hour).push(", ").bind(sale.status.as_str()).push(", ");
     for v in [sale.subtotal, sale.discount_total, sale.tax_total, sale.rounding, sale.total, sale.paid, sale.change] {
         sql.bind(v).push(", ");
@@ -181,9 +215,12 @@ pub async fn insert(tx: &mut Tx, sale: &Sale) -> Result<()> {
     sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
     sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.note.clone()).push(", ");
     sql.bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
-    sql.bind(sale.updated_at.as_str()).push(")");
-    sql.query().execute(&mut **tx).await?;
+    sql.bind(sale.updated_at.as_str());
+    sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
+}
 
+/// Writes a sale's items, payments and discounts (one statement per table).
+pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
     for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
         let mut sql = Sql::new(
             "INSERT INTO sale_items (id, sale_id, tenant_id, line_no, product_id, variant_id, category_id, name, sku,

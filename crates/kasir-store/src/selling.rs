@@ -114,11 +114,8 @@ pub async fn payment_methods_by_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = crate::sql::Sql::new(format!(
-        "SELECT {} FROM payment_methods WHERE tenant_id = ",
-        PAYMENT_METHODS.select_list()
-    ));
-    sql.bind(tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
+    let mut sql = crate::sql::Sql::new(format!("SELECT {} FROM payment_methods WHERE ", PAYMENT_METHODS.select_list()));
+    sql.tenant_check("tenant_id", tenant_id).push(" AND deleted_at IS NULL AND id IN ").bind_list(ids);
     Ok(sql.query_as().fetch_all(conn).await?)
 }
 

@@ -102,76 +102,133 @@ pub async fn lock_level(
     add_to_level(tx, &scope.tenant_id, warehouse_id, product_id, variant_id.unwrap_or(""), 0).await
 }
 
+/// The low-stock thresholds of the products moved, when the caller has them at hand:
+/// `(product_id, name, threshold)` for those that have one. Otherwise [`apply`] reads them.
+pub enum Thresholds<'a> {
+    Lookup,
+    Known(&'a [(String, String, i64)]),
+}
+
 /// Records `moves` and updates their levels. Levels are touched in (warehouse, product, variant)
 /// order whatever the input order, so concurrent transactions cannot deadlock on each other.
 pub async fn apply(
     tx: &mut Tx,
     scope: &Scope,
     allow_negative: bool,
-    mut moves: Vec<NewMovement>,
+    moves: Vec<NewMovement>,
 ) -> Result<Vec<Applied>, StockError> {
-    moves.sort_by(|a, b| {
-        (&a.warehouse_id, &a.product_id, &a.variant_id).cmp(&(&b.warehouse_id, &b.product_id, &b.variant_id))
-    });
-    let now = kasir_domain::time::now();
-    let mut applied = Vec::with_capacity(moves.len());
+    apply_with(tx, scope, allow_negative, moves, Thresholds::Lookup).await
+}
+
+/// [`apply`] with the thresholds given. Each level changes in one multi-row upsert and the
+/// movements are written by one multi-row insert, whatever the number of lines.
+pub async fn apply_with(
+    tx: &mut Tx,
+    scope: &Scope,
+    allow_negative: bool,
+    mut moves: Vec<NewMovement>,
+    thresholds: Thresholds<'_>,
+) -> Result<Vec<Applied>, StockError> {
+    if moves.is_empty() {
+        return Ok(Vec::new());
+    }
+    let key =
+        |m: &NewMovement| (m.warehouse_id.clone(), m.product_id.clone(), m.variant_id.clone().unwrap_or_default());
+    moves.sort_by_key(key);
+    // One row per level (a level moved twice in one go is changed once, by the sum).
+    let mut levels: Vec<((String, String, String), i64)> = Vec::new();
     for m in &moves {
-        let variant = m.variant_id.as_deref().unwrap_or("");
-        let after = add_to_level(tx, &scope.tenant_id, &m.warehouse_id, &m.product_id, variant, m.delta).await?;
-        let before = after - m.delta;
-        if m.delta < 0 && after < 0 && !allow_negative {
+        match levels.last_mut() {
+            Some((k, total)) if *k == key(m) => *total += m.delta,
+            _ => levels.push((key(m), m.delta)),
+        }
+    }
+    let now = kasir_domain::time::now();
+    let mut after: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
+    for chunk in levels.chunks(crate::sql::rows_per_statement(6)) {
+        let mut sql = Sql::new(
+            "INSERT INTO stock_levels (tenant_id, warehouse_id, product_id, variant_id, quantity, updated_at) VALUES ",
+        );
+        for (i, ((w, p, v), delta)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(scope.tenant_id.as_str()).push(", ").bind(w.as_str()).push(", ").bind(p.as_str()).push(", ");
+            sql.bind(v.as_str()).push(", ").bind(*delta).push(", ").bind(now.as_str()).push(")");
+        }
+        // On PostgreSQL the upsert locks each row until commit, in the order given (sorted).
+        sql.push(
+            " ON CONFLICT (warehouse_id, product_id, variant_id)
+              DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity, updated_at = excluded.updated_at
+              RETURNING warehouse_id, product_id, variant_id, quantity",
+        );
+        for (w, p, v, q) in sql.query_as::<(String, String, String, i64)>().fetch_all(&mut **tx).await? {
+            after.insert((w, p, v), q);
+        }
+    }
+    let mut applied = Vec::with_capacity(moves.len());
+    let mut running: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
+    for (k, total) in &levels {
+        let end =
+            *after.get(k).ok_or_else(|| StoreError::Corrupt("an upserted stock level was not returned".into()))?;
+        if *total < 0 && end < 0 && !allow_negative {
             return Err(StockError::Shortage(Shortage {
+                warehouse_id: k.0.clone(),
+                product_id: k.1.clone(),
+                variant_id: Some(k.2.clone()).filter(|v| !v.is_empty()),
+                available: (end - total).max(0),
+                requested: -total,
+            }));
+        }
+        running.insert(k.clone(), end - total);
+    }
+    for chunk in moves.chunks(crate::sql::rows_per_statement(13)) {
+        let mut sql = Sql::new(
+            "INSERT INTO stock_movements (id, tenant_id, type, warehouse_id, product_id, variant_id, quantity_delta,
+                 unit_cost, reference_type, reference_id, actor_id, note, created_at) VALUES ",
+        );
+        for (i, m) in chunk.iter().enumerate() {
+            let id = kasir_domain::ids::new_id();
+            let level = running.entry(key(m)).or_insert(0);
+            let before = *level;
+            *level += m.delta;
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(id.as_str()).push(", ").bind(scope.tenant_id.as_str()).push(", ").bind(m.kind).push(", ");
+            sql.bind(m.warehouse_id.as_str()).push(", ").bind(m.product_id.as_str()).push(", ");
+            sql.bind(m.variant_id.clone().unwrap_or_default()).push(", ").bind(m.delta).push(", ");
+            sql.bind(crate::Value::Int(m.unit_cost)).push(", ").bind(m.reference_type).push(", ");
+            sql.bind(m.reference_id.as_str()).push(", ").bind(tx.actor.id.clone()).push(", ");
+            sql.bind(m.note.clone()).push(", ").bind(now.as_str()).push(")");
+            applied.push(Applied {
+                movement_id: id,
                 warehouse_id: m.warehouse_id.clone(),
                 product_id: m.product_id.clone(),
                 variant_id: m.variant_id.clone(),
-                available: before.max(0),
-                requested: -m.delta,
-            }));
+                before,
+                after: *level,
+            });
         }
-        let id = kasir_domain::ids::new_id();
-        sqlx::query(
-            "INSERT INTO stock_movements (id, tenant_id, type, warehouse_id, product_id, variant_id, quantity_delta, unit_cost, reference_type, reference_id, actor_id, note, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(&id)
-        .bind(&scope.tenant_id)
-        .bind(m.kind)
-        .bind(&m.warehouse_id)
-        .bind(&m.product_id)
-        .bind(variant)
-        .bind(m.delta)
-        .bind(m.unit_cost)
-        .bind(m.reference_type)
-        .bind(&m.reference_id)
-        .bind(tx.actor.id.clone())
-        .bind(m.note.clone())
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
-        applied.push(Applied {
-            movement_id: id,
-            warehouse_id: m.warehouse_id.clone(),
-            product_id: m.product_id.clone(),
-            variant_id: m.variant_id.clone(),
-            before,
-            after,
-        });
+        sql.query().execute(&mut **tx).await?;
     }
-    queue_low_stock_events(tx, scope, &applied).await?;
+    queue_low_stock_events(tx, scope, &applied, thresholds).await?;
     Ok(applied)
 }
 
 /// Queues `STOCK_LOW` for every level that fell from at or above its product's threshold to below it.
-async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied]) -> Result<()> {
+async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied], t: Thresholds<'_>) -> Result<()> {
     let mut product_ids: Vec<String> = applied.iter().map(|a| a.product_id.clone()).collect();
     product_ids.sort();
     product_ids.dedup();
     if product_ids.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new("SELECT id, name, low_stock_threshold FROM products WHERE tenant_id = ");
-    sql.bind(scope.tenant_id.as_str()).push(" AND low_stock_threshold IS NOT NULL AND id IN ").bind_list(&product_ids);
-    let thresholds: Vec<(String, String, i64)> = sql.query_as().fetch_all(&mut **tx).await?;
+    let thresholds: Vec<(String, String, i64)> = match t {
+        Thresholds::Known(known) => known.to_vec(),
+        Thresholds::Lookup => {
+            let mut sql = Sql::new("SELECT id, name, low_stock_threshold FROM products WHERE ");
+            sql.tenant_check("tenant_id", &scope.tenant_id);
+            sql.push(" AND low_stock_threshold IS NOT NULL AND id IN ").bind_list(&product_ids);
+            sql.query_as().fetch_all(&mut **tx).await?
+        }
+    };
     for a in applied {
         let Some((_, name, threshold)) = thresholds.iter().find(|(id, _, _)| *id == a.product_id) else { continue };
         if a.before >= *threshold && a.after < *threshold {

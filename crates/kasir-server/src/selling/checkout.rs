@@ -14,12 +14,11 @@ use kasir_store::{
     crud,
     feed::{Change, Event},
     idempotency::{self, TxClaim},
-    outlets::{Outlet, OUTLETS},
-    products,
+    outlets::{self, Outlet},
     sales::{self, ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
     selling::{self, Customer, PaymentMethod, UsageTable, CUSTOMERS},
     shifts,
-    stock::{self, NewMovement, StockError},
+    stock::{self, NewMovement, StockError, Thresholds},
     Db, Scope,
 };
 use serde::{Deserialize, Serialize};
@@ -126,9 +125,9 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
     let lines = lines::resolve(db, scope, &input.items, seller.can_override_price, &mut v).await?;
     v.finish().map_err(ApiError::Validation)?;
 
-    let outlet_id = outlet_id.unwrap_or_default();
-    let outlet: Outlet =
-        crud::get(db, &OUTLETS, scope, &outlet_id).await.map_err(|e| missing(e, "outlet_id", "outlet"))?;
+    let ctx = outlets::selling_context(db, scope, &outlet_id.unwrap_or_default())
+        .await?
+        .ok_or_else(|| ApiError::MissingRefs(vec![FieldError::new("outlet_id", "no such outlet")]))?;
     let customer_id = match &input.customer_id {
         Some(raw) => {
             let cid =
@@ -140,10 +139,8 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         None => None,
     };
     let payments = payment_methods(db, scope, &input.payments).await?;
-    let tenant = kasir_store::tenants::get(db, &scope.tenant_id).await?;
-    let zone = if outlet.timezone.is_empty() { tenant.timezone.clone() } else { outlet.timezone.clone() };
     let now = Timestamp::now();
-    let local = kasir_domain::time::local(now, &zone)
+    let local = kasir_domain::time::local(now, &ctx.timezone)
         .or_else(|| kasir_domain::time::local(now, "UTC"))
         .ok_or_else(|| ApiError::Internal("no UTC time zone".into()))?;
     let promotions = selling::applicable_promotions(db, &scope.tenant_id, &local.wall_time).await?;
@@ -151,10 +148,9 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         Some(code) => Some(usable_voucher(db, &scope.tenant_id, &code, &local.wall_time).await?),
         None => None,
     };
-    let warehouse_id = products::default_warehouse(db, &scope.tenant_id, &outlet.id).await?;
     Ok(Prepared {
         id,
-        outlet,
+        outlet: ctx.outlet,
         lines,
         customer_id,
         order_discount,
@@ -162,9 +158,9 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         voucher,
         promotions,
         note,
-        cash_rounding: tenant.cash_rounding,
-        allow_negative: tenant.allow_negative_stock.0,
-        warehouse_id,
+        cash_rounding: ctx.cash_rounding,
+        allow_negative: ctx.allow_negative_stock,
+        warehouse_id: ctx.warehouse_id,
         business_date: local.date,
         local_hour: local.hour,
     })
@@ -203,13 +199,6 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
     let shift = shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id)
         .await?
         .ok_or_else(|| rule("shift_not_open", "open a shift at this outlet before selling".into()))?;
-    if sales::exists(&mut tx, &p.id).await? {
-        return Err(ApiError::Conflict {
-            code: "conflict",
-            message: "a sale with this id already exists".into(),
-            errors: vec![FieldError::new("id", "is already in use")],
-        });
-    }
     let mut used: Vec<&pricing::Applied> = priced.applied.iter().collect();
     used.sort_by(|a, b| source_key(&a.source).cmp(&source_key(&b.source)));
     for a in used {
@@ -224,12 +213,31 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
         }
     }
     let moves = stock_moves(p)?;
-    if let Err(e) = stock::apply(&mut tx, scope, p.allow_negative, moves).await {
+    let thresholds: Vec<(String, String, i64)> = p
+        .lines
+        .iter()
+        .filter_map(|l| l.product.low_stock_threshold.map(|t| (l.product.id.clone(), l.product.name.clone(), t)))
+        .collect();
+    if let Err(e) = stock::apply_with(&mut tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await {
         return Err(shortage(e, &p.lines));
     }
-    let n = sales::next_number(&mut tx, &p.outlet.id, &p.business_date).await?;
-    let sale = build_sale(seller, p, &shift.id, &priced, n, paid, change);
-    sales::insert(&mut tx, &sale).await?;
+    // The outlet's number counter is held from here to commit: the sale's lines and audit entry
+    // are written first, the sale row (which carries the number) last.
+    let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
+    sales::insert_lines(&mut tx, &sale).await?;
+    tx.audit(Some(&scope.tenant_id), "sale.create", "sale", Some(&sale.id), serde_json::json!({ "total": sale.total }));
+    tx.write_audits().await?;
+    match sales::insert_numbered(&mut tx, &mut sale, &p.outlet.code).await {
+        // The sale's id is taken (an offline till's id sent twice without its key).
+        Err(kasir_store::StoreError::Conflict { field }) if field != "number" => {
+            return Err(ApiError::Conflict {
+                code: "conflict",
+                message: "a sale with this id already exists".into(),
+                errors: vec![FieldError::new("id", "is already in use")],
+            })
+        }
+        other => other?,
+    }
     let data = serde_json::to_string(&sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
     tx.record_change(Change {
         tenant_id: scope.tenant_id.clone(),
@@ -250,13 +258,6 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
             "total": sale.total, "business_date": sale.business_date,
         }),
     });
-    tx.audit(
-        Some(&scope.tenant_id),
-        "sale.create",
-        "sale",
-        Some(&sale.id),
-        serde_json::json!({ "number": sale.number, "total": sale.total }),
-    );
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {
@@ -424,15 +425,8 @@ pub fn shortage(e: StockError, lines: &[Resolved]) -> ApiError {
     }
 }
 
-fn build_sale(
-    seller: &Seller,
-    p: &Prepared,
-    shift_id: &str,
-    priced: &pricing::Priced,
-    n: i64,
-    paid: i64,
-    change: i64,
-) -> Sale {
+/// The sale as priced; its number is set when it is written.
+fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::Priced, paid: i64, change: i64) -> Sale {
     let now = kasir_domain::time::now();
     let items = p
         .lines
@@ -497,7 +491,7 @@ fn build_sale(
     Sale {
         id: p.id.clone(),
         tenant_id: seller.scope.tenant_id.clone(),
-        number: format!("{}-{}-{n:04}", p.outlet.code, p.business_date.replace('-', "")),
+        number: String::new(),
         outlet_id: p.outlet.id.clone(),
         shift_id: shift_id.to_string(),
         cashier_id: seller.user_id.clone(),

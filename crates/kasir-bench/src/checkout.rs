@@ -1,0 +1,186 @@
+//! Checkout throughput: the same checkout transaction run straight against the database (the
+//! server's own checkout function, without HTTP) and through `POST /api/v1/sales`, one after the
+//! other in one run, each with an Idempotency-Key per sale as a till sends it.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use kasir_server::selling::{
+    checkout::{self, CreateSale, Outcome},
+    Seller, TxKey,
+};
+use kasir_store::{Actor, Db, DbOptions, Scope};
+use serde_json::{json, Value};
+
+use crate::{catalog, foundation::tempdir, load, server};
+
+pub struct Options {
+    pub clients: usize,
+    pub seconds: u64,
+    /// Buy only from the first this many products (contention); otherwise from the whole catalog.
+    pub hot_products: Option<usize>,
+    /// Products in the catalog.
+    pub catalog: usize,
+    /// Lines per sale.
+    pub lines: usize,
+}
+
+pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
+    let dir = tempdir()?;
+    let (url, label) = server::fresh_database(spec, &dir).await?;
+    let result = measure(&url, label, o).await;
+    if label == "postgres" {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let admin = Db::connect(spec, &DbOptions { max_connections: 2, ..Default::default() }).await?;
+        kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        admin.close().await;
+    }
+    std::fs::remove_dir_all(&dir)?;
+    result
+}
+
+async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
+    let s = server::start(url, server::free_port()?).await?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(o.clients).timeout(Duration::from_secs(30)).build()?;
+    let (tenant_id, owner) = server::bench_tenant(&http, &s.base).await?;
+    let post = |path: &str, token: &str, body: Value| {
+        let req = http.post(format!("{}/api/v1{path}", s.base)).bearer_auth(token).json(&body);
+        async move {
+            let r: Value = req.send().await?.error_for_status()?.json().await?;
+            anyhow::Ok(r["data"].clone())
+        }
+    };
+    let outlet = post("/outlets", &owner, json!({"name": "Toko 1", "code": "T01"})).await?["id"]
+        .as_str()
+        .context("outlet")?
+        .to_string();
+    let category =
+        post("/categories", &owner, json!({"name": "Semua"})).await?["id"].as_str().context("category")?.to_string();
+    let user = json!({"username": "bench-kasir", "password": "bench-password", "name": "K", "role": "cashier", "outlet_ids": [outlet]});
+    let cashier_id = post("/users", &owner, user).await?["id"].as_str().context("cashier")?.to_string();
+    let cashier = crate::foundation::login(&http, &s.base, "bench-kasir", "bench-password").await?;
+    post("/shifts/open", &cashier, json!({"outlet_id": outlet, "start_cash": 0})).await?;
+    let cash = {
+        let r: Value =
+            http.get(format!("{}/api/v1/payment-methods", s.base)).bearer_auth(&owner).send().await?.json().await?;
+        r["data"][0]["id"].as_str().context("the Cash method")?.to_string()
+    };
+
+    let db = Db::connect(url, &DbOptions { max_connections: o.clients.max(4) as u32, ..Default::default() }).await?;
+    catalog::fill(&db, &tenant_id, std::slice::from_ref(&category), o.catalog).await?;
+    let products = stock_everything(&db, &tenant_id, &outlet).await?;
+    let pool = o.hot_products.unwrap_or(products.len()).clamp(1, products.len());
+    let products = Arc::new(products[..pool].to_vec());
+
+    let seller = Seller {
+        user_id: cashier_id,
+        scope: Scope { tenant_id: tenant_id.clone(), outlets: Some(vec![outlet.clone()]) },
+        can_override_price: false,
+        actor: Actor { id: None, kind: "user", ip: None, request_id: None },
+    };
+    let pick = Arc::new(catalog::Pick::default());
+    let sale_body = {
+        let (products, pick, outlet, cash, lines) =
+            (products.clone(), pick.clone(), outlet.clone(), cash.clone(), o.lines);
+        move || {
+            let mut chosen: Vec<String> = Vec::with_capacity(lines);
+            while chosen.len() < lines.min(products.len()) {
+                let p = &products[pick.next(products.len())];
+                if !chosen.contains(p) {
+                    chosen.push(p.clone());
+                }
+            }
+            json!({
+                "outlet_id": outlet,
+                "items": chosen.iter().map(|p| json!({"product_id": p, "quantity": 1})).collect::<Vec<_>>(),
+                "payments": [{"payment_method_id": cash, "amount": 10_000_000}],
+            })
+        }
+    };
+    let sale_body = Arc::new(sale_body);
+
+    let raw = {
+        let (db, seller, body, tenant) = (db.clone(), seller.clone(), sale_body.clone(), tenant_id.clone());
+        load::run(o.clients, o.seconds, move || {
+            let (db, seller, body, tenant) = (db.clone(), seller.clone(), body(), tenant.clone());
+            async move {
+                let key = TxKey { scope: tenant, key: kasir_domain::ids::new_id(), hash: kasir_domain::ids::new_id() };
+                let input: CreateSale = match serde_json::from_value(body) {
+                    Ok(i) => i,
+                    Err(_) => return false,
+                };
+                matches!(checkout::checkout(&db, &seller, input, Some(&key)).await, Ok(Outcome::Created { .. }))
+            }
+        })
+        .await
+    };
+    let api = {
+        let (http, base, token, body) = (http.clone(), s.base.clone(), cashier.clone(), sale_body.clone());
+        load::run(o.clients, o.seconds, move || {
+            let req = http
+                .post(format!("{base}/api/v1/sales"))
+                .bearer_auth(&token)
+                .header("idempotency-key", kasir_domain::ids::new_id())
+                .json(&body());
+            async move {
+                match req.send().await {
+                    Ok(r) if r.status().as_u16() == 201 => r.bytes().await.is_ok(),
+                    _ => false,
+                }
+            }
+        })
+        .await
+    };
+    eprintln!("raw p50={:.2} p99={:.2} api p50={:.2} p99={:.2}", raw.p50_ms, raw.p99_ms, api.p50_ms, api.p99_ms);
+    let mismatches = kasir_store::stock::ledger_mismatches(&db, &tenant_id).await?;
+    anyhow::ensure!(mismatches.is_empty(), "stock levels differ from the ledger: {mismatches:?}");
+    let hot = o.hot_products.map(|h| format!(" hot_products={h}")).unwrap_or_default();
+    println!(
+        "checkout {label} clients={}{hot} raw_tps={:.0} api_tps={:.0} ratio={:.2} api_p50_ms={:.2} api_p99_ms={:.2} errors={}",
+        o.clients,
+        raw.per_sec,
+        api.per_sec,
+        api.per_sec / raw.per_sec.max(1.0),
+        api.p50_ms,
+        api.p99_ms,
+        raw.errors + api.errors,
+    );
+    db.close().await;
+    Ok(())
+}
+
+/// Puts 1,000,000 units of every product in the outlet's warehouse, each with its ledger row
+/// (the stock a shop has before the measured sales), and returns the product ids.
+async fn stock_everything(db: &Db, tenant_id: &str, outlet_id: &str) -> anyhow::Result<Vec<String>> {
+    let warehouse = kasir_store::products::default_warehouse(db, tenant_id, outlet_id).await?.context("warehouse")?;
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE tenant_id = $1 ORDER BY created_at, id")
+        .bind(tenant_id)
+        .fetch_all(db.reader())
+        .await?;
+    let ids: Vec<String> = ids.into_iter().map(|(id,)| id).collect();
+    let now = kasir_domain::time::now();
+    let quantity: i64 = 1_000_000_000;
+    for chunk in ids.chunks(100) {
+        let mut tx = db.writer().begin().await?;
+        let levels = catalog::values_sql(
+            "stock_levels (tenant_id, warehouse_id, product_id, variant_id, quantity, updated_at)",
+            chunk.len(),
+            "($1, ?, ?, '', ?, ?)",
+        );
+        let moves = catalog::values_sql(
+            "stock_movements (tenant_id, id, type, warehouse_id, product_id, variant_id, quantity_delta, reference_type, created_at)",
+            chunk.len(),
+            "($1, ?, 'adjustment', ?, ?, '', ?, 'bench', ?)",
+        );
+        let mut lq = sqlx::query(&levels).bind(tenant_id);
+        let mut mq = sqlx::query(&moves).bind(tenant_id);
+        for id in chunk {
+            lq = lq.bind(&warehouse).bind(id).bind(quantity).bind(&now);
+            mq = mq.bind(kasir_domain::ids::new_id()).bind(&warehouse).bind(id).bind(quantity).bind(&now);
+        }
+        lq.execute(&mut *tx).await?;
+        mq.execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    Ok(ids)
+}
