@@ -43,8 +43,18 @@ fn pg_url() -> String {
     format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
 }
 
+/// A running server, killed when dropped.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `kasir serve` on a free port of loopback; returns once `/health` answers.
-async fn start(url: &str) -> (Child, String) {
+async fn start(url: &str) -> (Served, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kasir"));
     for (k, _) in std::env::vars() {
@@ -52,16 +62,17 @@ async fn start(url: &str) -> (Child, String) {
             cmd.env_remove(k);
         }
     }
-    let child = cmd
-        .arg("serve")
-        .env("KASIR_DATABASE_URL", url)
-        .env("KASIR_BIND", format!("127.0.0.1:{port}"))
-        .env("KASIR_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("KASIR_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kasir starts");
+    let child = Served(
+        cmd.arg("serve")
+            .env("KASIR_DATABASE_URL", url)
+            .env("KASIR_BIND", format!("127.0.0.1:{port}"))
+            .env("KASIR_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("KASIR_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kasir starts"),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -243,10 +254,10 @@ async fn crash_and_retry(url: &str) {
         assert!(Instant::now() < deadline, "half the sales were never acknowledged");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    child.kill().expect("SIGKILL");
-    child.wait().unwrap();
+    child.0.kill().expect("SIGKILL");
+    child.0.wait().unwrap();
     let at_kill = acked.load(Ordering::SeqCst);
-    let (mut restarted, new_base) = start(url).await;
+    let (restarted, new_base) = start(url).await;
     *base_now.write().unwrap() = new_base.clone();
 
     let mut told: BTreeMap<String, Acknowledged> = BTreeMap::new();
@@ -314,6 +325,5 @@ async fn crash_and_retry(url: &str) {
     .unwrap();
     assert!(unpaid.is_empty(), "sales whose payments differ from their total: {unpaid:?}");
     db.close().await;
-    restarted.kill().ok();
-    restarted.wait().ok();
+    drop(restarted);
 }
