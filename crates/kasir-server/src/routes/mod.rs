@@ -12,6 +12,7 @@ pub mod product_io;
 pub mod products;
 pub mod promotions;
 pub mod purchasing;
+pub mod receipts;
 pub mod resource;
 pub mod roles;
 pub mod sales;
@@ -47,6 +48,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = customers::routes(v1);
     v1 = shifts::routes(v1);
     v1 = sales::routes(v1);
+    v1 = receipts::routes(v1);
     v1 = promotions::routes(v1);
     v1 = resource::routes::<expenses::ExpenseCategories>(v1);
     v1 = resource::routes::<expenses::Expenses>(v1);

@@ -12,6 +12,7 @@ mod openapi;
 mod product_io;
 mod products;
 mod purchasing;
+mod receipts;
 mod resources;
 mod reversals;
 mod shell;
