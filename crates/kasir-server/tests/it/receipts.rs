@@ -24,8 +24,8 @@ async fn sale(s: &TestServer, t: &Till) -> String {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let latte = t.product(&s, "LATTE", 32000, json!({"name": "Caffè Latte", "track_stock": false})).await;
-    let cake = t.product(&s, "CAKE", 25000, json!({"name": "Cheesecake", "track_stock": false})).await;
+    let latte = t.product(s, "LATTE", 32000, json!({"name": "Caffè Latte", "track_stock": false})).await;
+    let cake = t.product(s, "CAKE", 25000, json!({"name": "Cheesecake", "track_stock": false})).await;
     t.open_shift(s, &t.cashier, 0).await;
     let mut body = t.sale(json!([{"product_id": latte, "quantity": 1}, {"product_id": cake, "quantity": 2}]), 100000);
     body["discount"] = json!({"type": "percent", "value": 1000});
