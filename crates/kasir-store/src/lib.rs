@@ -16,6 +16,7 @@ pub mod outlets;
 pub mod products;
 pub mod purchasing;
 pub mod refunds;
+pub mod reports;
 pub mod roles;
 pub mod sales;
 pub mod selling;

@@ -13,6 +13,7 @@ pub mod products;
 pub mod promotions;
 pub mod purchasing;
 pub mod receipts;
+pub mod reports;
 pub mod resource;
 pub mod roles;
 pub mod sales;
@@ -49,6 +50,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = shifts::routes(v1);
     v1 = sales::routes(v1);
     v1 = receipts::routes(v1);
+    v1 = reports::routes(v1);
     v1 = promotions::routes(v1);
     v1 = resource::routes::<expenses::ExpenseCategories>(v1);
     v1 = resource::routes::<expenses::Expenses>(v1);

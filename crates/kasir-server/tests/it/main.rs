@@ -13,6 +13,7 @@ mod product_io;
 mod products;
 mod purchasing;
 mod receipts;
+mod reports;
 mod resources;
 mod reversals;
 mod shell;

@@ -1,0 +1,180 @@
+//! `GET /dashboard/summary` and `GET /reports/sales` (JSON, CSV or XLSX), by business date.
+
+use axum::{extract::State, response::Response};
+use kasir_domain::{Permission, Violations};
+use kasir_store::{
+    crud,
+    outlets::{Outlet, OUTLETS},
+    reports::{self, GroupBy, Period, ReportRow, Summary},
+    Db, Scope,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    api::{
+        ok,
+        openapi::{ApiRouter, Method, Op},
+        ApiError, ApiQuery,
+    },
+    auth::Principal,
+    selling::checkout::missing,
+    sheet::{self, Cell, Download},
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryQuery {
+    pub outlet_id: Option<String>,
+    /// First business date (`2026-11-21`), inclusive; today by default.
+    pub from: Option<String>,
+    /// Last business date, inclusive; `from` by default.
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// `day` (default), `outlet`, `cashier`, `product` or `category`.
+    pub group_by: Option<String>,
+    pub outlet_id: Option<String>,
+    /// First business date, inclusive; today by default.
+    pub from: Option<String>,
+    /// Last business date, inclusive; `from` by default.
+    pub to: Option<String>,
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
+    api.route(
+        Method::Get,
+        "/dashboard/summary",
+        summary,
+        Op::new("reports", "Sales, refunds, payments, best sellers and hours for a period")
+            .query::<SummaryQuery>()
+            .ok::<Summary>()
+            .errors(&[404]),
+    )
+    .route(
+        Method::Get,
+        "/reports/sales",
+        sales,
+        Op::new("reports", "Sales grouped by day, outlet, cashier, product or category")
+            .query::<ReportQuery>()
+            .ok::<Vec<ReportRow>>()
+            .errors(&[404]),
+    )
+}
+
+/// The period asked for: its dates checked (today, in the outlet's or tenant's time zone, when
+/// none are given) and its outlet one the caller can see.
+async fn period(
+    db: &Db,
+    scope: &Scope,
+    outlet_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Period, ApiError> {
+    let outlet = match outlet_id {
+        Some(raw) => {
+            let id = kasir_domain::ids::parse_id(&raw).ok_or_else(|| ApiError::field("outlet_id", "must be a UUID"))?;
+            let o: Outlet = crud::get(db, &OUTLETS, scope, &id).await.map_err(|e| missing(e, "outlet_id", "outlet"))?;
+            Some(o)
+        }
+        None => None,
+    };
+    let mut v = Violations::new();
+    let mut date = |name: &str, raw: Option<String>| {
+        raw.and_then(|r| match r.parse::<jiff::civil::Date>() {
+            Ok(d) if r.len() == 10 => Some(d.to_string()),
+            _ => {
+                v.add(name, "must be a date such as 2026-11-21");
+                None
+            }
+        })
+    };
+    let (from, to) = (date("from", from), date("to", to));
+    v.finish().map_err(ApiError::Validation)?;
+    let from = match from {
+        Some(f) => f,
+        None => {
+            let zone = match outlet.as_ref().filter(|o| !o.timezone.is_empty()) {
+                Some(o) => o.timezone.clone(),
+                None => kasir_store::tenants::get(db, &scope.tenant_id).await?.timezone,
+            };
+            kasir_domain::time::business_date(jiff::Timestamp::now(), &zone).unwrap_or_default()
+        }
+    };
+    let to = to.unwrap_or_else(|| from.clone());
+    if to < from {
+        return Err(ApiError::field("to", "must not be before from"));
+    }
+    Ok(Period { from, to, outlet_id: outlet.map(|o| o.id) })
+}
+
+async fn summary(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> Result<Response, ApiError> {
+    p.require(Permission::ReportsRead)?;
+    let scope = p.scope()?;
+    let period = period(&s.db, &scope, q.outlet_id, q.from, q.to).await?;
+    Ok(ok(reports::summary(&s.db, &scope, &period).await?))
+}
+
+async fn sales(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    p.require(Permission::ReportsRead)?;
+    let scope = p.scope()?;
+    let by = match q.group_by.as_deref() {
+        None => GroupBy::Day,
+        Some(g) => GroupBy::parse(g)
+            .ok_or_else(|| ApiError::field("group_by", "must be day, outlet, cashier, product or category"))?,
+    };
+    let format = match q.format.as_deref().unwrap_or("json") {
+        "json" => None,
+        f => Some(sheet::Format::parse(f).ok_or_else(|| ApiError::field("format", "must be json, csv or xlsx"))?),
+    };
+    let period = period(&s.db, &scope, q.outlet_id, q.from, q.to).await?;
+    let rows = reports::sales(&s.db, &scope, &period, by).await?;
+    let Some(format) = format else { return Ok(ok(rows)) };
+    let header = [
+        "key",
+        "label",
+        "sales_count",
+        "quantity",
+        "gross_sales",
+        "discount_total",
+        "tax_total",
+        "total",
+        "refund_total",
+        "net_sales",
+    ];
+    let name = format!("sales-{}-{}", period.from, period.to);
+    let (download, response) = Download::start(format, &name, &header);
+    let cells: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.key),
+                Cell::from(r.label),
+                Cell::from(r.sales_count),
+                r.quantity.map_or(Cell::Empty, Cell::Qty),
+                Cell::from(r.gross_sales),
+                Cell::from(r.discount_total),
+                Cell::from(r.tax_total),
+                Cell::from(r.total),
+                Cell::from(r.refund_total),
+                Cell::from(r.net_sales),
+            ]
+        })
+        .collect();
+    download.send(cells).await;
+    Ok(response)
+}
