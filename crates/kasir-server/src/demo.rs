@@ -92,8 +92,71 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
         kasir_store::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
     }
     seed_catalog(&mut tx, &scope, &warehouses).await?;
+    seed_selling(&mut tx, &scope).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// What selling needs besides Cash: card, QRIS and e-wallet methods, a few customers, expense
+/// categories, an order promotion and a voucher.
+async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result<()> {
+    use kasir_store::selling::{self, Customer, ExpenseCategory, PaymentMethod, Promotion, Voucher};
+    let id = kasir_domain::ids::new_id;
+    for (name, kind) in [("QRIS", "qris"), ("Kartu Debit", "card"), ("GoPay", "ewallet")] {
+        let values = [
+            ("name", Value::from(name)),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("type", Value::from(kind)),
+            ("is_active", Value::from(true)),
+        ];
+        let _: PaymentMethod = crud::create(tx, &selling::PAYMENT_METHODS, scope, &id(), &values).await?;
+    }
+    for (name, phone) in [("Rina Wijaya", "081234560001"), ("Agus Santoso", "081234560002")] {
+        let values = [
+            ("name", Value::from(name)),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("phone", Value::from(phone)),
+            ("email", Value::Text(None)),
+            ("address", Value::Text(None)),
+            ("notes", Value::Text(None)),
+        ];
+        let _: Customer = crud::create(tx, &selling::CUSTOMERS, scope, &id(), &values).await?;
+    }
+    for name in ["Bahan baku", "Kebersihan", "Transport"] {
+        let values = [("name", Value::from(name)), ("name_key", Value::from(name.to_lowercase()))];
+        let _: ExpenseCategory = crud::create(tx, &selling::EXPENSE_CATEGORIES, scope, &id(), &values).await?;
+    }
+    let promotion = [
+        ("name", Value::from("Belanja Rp150.000, hemat 10%")),
+        ("name_key", Value::from("belanja rp150.000, hemat 10%")),
+        ("type", Value::from("percent")),
+        ("value", Value::from(1000)),
+        ("min_purchase", Value::from(150_000)),
+        ("max_discount", Value::from(25_000)),
+        ("starts_at", Value::Text(None)),
+        ("ends_at", Value::Text(None)),
+        ("usage_limit", Value::Int(None)),
+        ("product_ids", Value::from("[]")),
+        ("category_ids", Value::from("[]")),
+        ("auto_apply", Value::from(true)),
+        ("is_active", Value::from(true)),
+    ];
+    let _: Promotion = crud::create(tx, &selling::PROMOTIONS, scope, &id(), &promotion).await?;
+    let voucher = [
+        ("code", Value::from("HEMAT10")),
+        ("code_key", Value::from("hemat10")),
+        ("description", Value::from("Rp10.000 off a purchase of Rp50.000 or more")),
+        ("discount_type", Value::from("amount")),
+        ("discount_value", Value::from(10_000)),
+        ("min_purchase", Value::from(50_000)),
+        ("max_discount", Value::Int(None)),
+        ("valid_from", Value::Text(None)),
+        ("valid_until", Value::Text(None)),
+        ("usage_limit", Value::from(100)),
+        ("active", Value::from(true)),
+    ];
+    let _: Voucher = crud::create(tx, &selling::VOUCHERS, scope, &id(), &voucher).await?;
+    Ok(())
 }
 
 /// A café's catalog: categories, a tax, modifier groups, ~50 products (some with variants) and

@@ -177,6 +177,11 @@ fn demo_flag_creates_logins_for_every_role() {
     assert_eq!(status, 200, "{found:?}");
     assert_eq!(found["data"]["name"], "Cheesecake");
     assert_eq!(found["data"]["stock"]["quantity"], 12, "opening stock at the cashier's outlet");
+    // Ready to sell: Cash, QRIS, a card and an e-wallet; customers to attach.
+    let (_, methods) = reqwest::blocking_get(&base, "/api/v1/payment-methods", &token);
+    assert_eq!(methods["pagination"]["total"], 4);
+    let (_, customers) = reqwest::blocking_get(&base, "/api/v1/customers", &token);
+    assert_eq!(customers["pagination"]["total"], 2);
     sigterm(&served.child);
     assert!(wait_exit(&mut served.child, 20).success());
 }
