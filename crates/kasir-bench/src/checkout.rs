@@ -66,7 +66,8 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         r["data"][0]["id"].as_str().context("the Cash method")?.to_string()
     };
 
-    let db = Db::connect(url, &DbOptions { max_connections: o.clients.max(4) as u32, ..Default::default() }).await?;
+    // The server's own pool size, so that both sides run as many transactions at once.
+    let db = Db::connect(url, &DbOptions::default()).await?;
     catalog::fill(&db, &tenant_id, std::slice::from_ref(&category), o.catalog).await?;
     let products = stock_everything(&db, &tenant_id, &outlet).await?;
     let pool = o.hot_products.unwrap_or(products.len()).clamp(1, products.len());

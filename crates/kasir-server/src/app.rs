@@ -44,7 +44,11 @@ pub struct App {
 
 /// Connects to the database, migrates it, makes sure a platform admin exists and builds the router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
-    let opts = DbOptions { max_connections: config.db_max_connections, ..Default::default() };
+    let opts = DbOptions {
+        max_connections: config.db_max_connections,
+        max_writers: config.db_max_writers,
+        ..Default::default()
+    };
     let db = Db::connect(&config.database_url, &opts)
         .await
         .with_context(|| format!("connecting to the database at {}", redact(&config.database_url)))?;

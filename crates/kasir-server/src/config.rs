@@ -29,6 +29,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `KASIR_LOGIN_LOCK_SECONDS`: first lock-out after repeated failed logins; doubles after each further failure.
     pub login_lock_seconds: i64,
+    /// `KASIR_DB_MAX_WRITERS`: write transactions run at once per process (default 4); the
+    /// others wait their turn.
+    pub db_max_writers: usize,
     /// `KASIR_SEARCH_COUNT_CAP`: product searches count at most this many name matches and
     /// this many code matches; past it the total is a lower bound (default 50,000).
     pub search_count_cap: i64,
@@ -55,6 +58,7 @@ impl Default for Config {
             db_max_connections: 16,
             login_lock_seconds: 2,
             search_count_cap: kasir_store::crud::SEARCH_COUNT_CAP,
+            db_max_writers: 4,
         }
     }
 }
@@ -123,6 +127,13 @@ impl Config {
                 .ok()
                 .filter(|n| (1..=3600).contains(n))
                 .ok_or_else(|| err("KASIR_LOGIN_LOCK_SECONDS", "must be a number of seconds from 1 to 3600"))?;
+        }
+        if let Some(n) = get("KASIR_DB_MAX_WRITERS") {
+            c.db_max_writers = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| err("KASIR_DB_MAX_WRITERS", "must be a number from 1 to 1000"))?;
         }
         if let Some(n) = get("KASIR_SEARCH_COUNT_CAP") {
             c.search_count_cap = n

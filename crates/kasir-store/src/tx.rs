@@ -40,10 +40,16 @@ pub struct Tx {
     counts: BTreeMap<(String, &'static str), i64>,
     /// Changes already written to `change_staging` by [`Tx::flush`]: its token and counts per tenant.
     staged: Option<(String, BTreeMap<String, i64>)>,
+    /// Admission to write transactions, given back when the transaction ends.
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Tx {
-    pub(crate) fn new(inner: Transaction<'static, Any>, actor: Actor) -> Self {
+    pub(crate) fn new(
+        inner: Transaction<'static, Any>,
+        actor: Actor,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Self {
         Tx {
             inner,
             actor,
@@ -52,6 +58,7 @@ impl Tx {
             audits: Vec::new(),
             counts: BTreeMap::new(),
             staged: None,
+            _permit: permit,
         }
     }
 
