@@ -30,6 +30,8 @@ pub struct Options {
     pub deep_page: i64,
     /// Keep the database (and print its URL) instead of dropping it at the end.
     pub keep: bool,
+    /// Only these figures (`barcode`, `list_page_1`, `search_name`, …); all when empty.
+    pub only: Vec<String>,
 }
 
 /// Words that product names are made of; a search for one of `NOUNS` matches 1 in `NOUNS.len()`.
@@ -104,28 +106,32 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     let n = o.products;
     let pick = Arc::new(Pick::default());
     let scope = Scope::tenant(tenant_id.clone());
+    let wanted = |name: &str| o.only.is_empty() || o.only.iter().any(|w| w == name);
     for &clients in &o.clients {
-        let api = {
-            let (http, base, token, outlet, pick) =
-                (http.clone(), s.base.clone(), owner.clone(), outlet_id.clone(), pick.clone());
-            load::run(clients, o.seconds, move || {
-                let code = barcode(pick.next(n));
-                api_ok(
-                    http.get(format!("{base}/api/v1/products/barcode/{code}?outlet_id={outlet}")).bearer_auth(&token),
-                )
-            })
-            .await
-        };
-        let direct = {
-            let (db, scope, outlet, pick) = (db.clone(), scope.clone(), outlet_id.clone(), pick.clone());
-            load::run(clients, o.seconds, move || {
-                let (db, scope, outlet, code) = (db.clone(), scope.clone(), outlet.clone(), barcode(pick.next(n)));
-                async move { lookup_direct(&db, &scope, &outlet, &code).await.is_ok() }
-            })
-            .await
-        };
-        print_line(label, "barcode", clients, &api, &direct);
-        still_running(&mut s)?;
+        if wanted("barcode") {
+            let api = {
+                let (http, base, token, outlet, pick) =
+                    (http.clone(), s.base.clone(), owner.clone(), outlet_id.clone(), pick.clone());
+                load::run(clients, o.seconds, move || {
+                    let code = barcode(pick.next(n));
+                    api_ok(
+                        http.get(format!("{base}/api/v1/products/barcode/{code}?outlet_id={outlet}"))
+                            .bearer_auth(&token),
+                    )
+                })
+                .await
+            };
+            let direct = {
+                let (db, scope, outlet, pick) = (db.clone(), scope.clone(), outlet_id.clone(), pick.clone());
+                load::run(clients, o.seconds, move || {
+                    let (db, scope, outlet, code) = (db.clone(), scope.clone(), outlet.clone(), barcode(pick.next(n)));
+                    async move { lookup_direct(&db, &scope, &outlet, &code).await.is_ok() }
+                })
+                .await
+            };
+            print_line(label, "barcode", clients, &api, &direct);
+            still_running(&mut s)?;
+        }
 
         let page_1 = ListQuery { per_page: o.per_page, ..Default::default() };
         let deep = ListQuery { page: o.deep_page, ..page_1.clone() };
@@ -136,6 +142,9 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
             (Figure::SearchSku, "search_sku_prefix".into(), page_1, "&search=".into()),
         ];
         for (figure, name, query, params) in lists {
+            if !wanted(&name) {
+                continue;
+            }
             // Searches draw a term per request: a word of the names (it matches 1 product in
             // NOUNS.len()), or the first 10 characters of a SKU (it matches 10 products).
             let term = move |pick: &Pick| -> Option<String> {

@@ -65,6 +65,10 @@ enum Bench {
         /// Keep the filled database and print its URL instead of removing it.
         #[arg(long)]
         keep: bool,
+        /// Only these figures, comma-separated (barcode, list_page_1, list_page_5000, search_name,
+        /// search_sku_prefix); all by default.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// `POST /api/v1/sales` against the same checkout run directly on the database (the server's
     /// checkout function, no HTTP), one after the other; prints one line.
@@ -96,8 +100,8 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Bench::Foundation { database, clients, seconds } => foundation::run(&database, clients, seconds).await,
             Bench::Import { database, rows } => import::run(&database, rows).await,
-            Bench::Catalog { database, products, clients, seconds, page, keep } => {
-                let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep };
+            Bench::Catalog { database, products, clients, seconds, page, keep, only } => {
+                let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep, only };
                 catalog::run(&database, &o).await
             }
             Bench::Checkout { database, clients, seconds, hot_products, catalog, lines } => {

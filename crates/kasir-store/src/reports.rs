@@ -64,20 +64,6 @@ pub struct ReportRow {
     pub net_sales: i64,
 }
 
-/// Takings of one payment method.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct MethodAmount {
-    #[schema(format = Uuid)]
-    pub payment_method_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Paid for completed sales, change given deducted from cash.
-    pub sales: i64,
-    pub refunds: i64,
-    pub net: i64,
-}
-
 /// A best-selling product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductAmount {
@@ -115,7 +101,7 @@ pub struct Summary {
     pub average_sale: i64,
     pub void_count: i64,
     pub void_total: i64,
-    pub by_payment_method: Vec<MethodAmount>,
+    pub by_payment_method: Vec<crate::shifts::MethodTotal>,
     /// The ten products that sold for most.
     pub top_products: Vec<ProductAmount>,
     /// Hours with sales, in order.
@@ -181,33 +167,7 @@ pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
     push_period(&mut sql, "r", scope, p);
     sql.push(" GROUP BY pm.payment_method_id, pm.method_name, pm.method_type");
     let refunded: Vec<(String, String, String, i64)> = sql.query_as().fetch_all(db.reader()).await?;
-    let mut methods: Vec<MethodAmount> = Vec::new();
-    let entry = |methods: &mut Vec<MethodAmount>, id: &str, name: &str, kind: &str| -> usize {
-        if let Some(i) = methods.iter().position(|m| m.payment_method_id == id) {
-            return i;
-        }
-        methods.push(MethodAmount {
-            payment_method_id: id.into(),
-            name: name.into(),
-            kind: kind.into(),
-            ..Default::default()
-        });
-        methods.len() - 1
-    };
-    for (id, name, kind, amount) in &paid {
-        let i = entry(&mut methods, id, name, kind);
-        methods[i].sales += amount;
-    }
-    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
-        m.sales -= change;
-    }
-    for (id, name, kind, amount) in &refunded {
-        let i = entry(&mut methods, id, name, kind);
-        methods[i].refunds += amount;
-    }
-    for m in &mut methods {
-        m.net = m.sales - m.refunds;
-    }
+    let methods = crate::shifts::tally(&paid, change, &refunded, 0);
 
     let mut sql = Sql::new(format!(
         "SELECT i.product_id, MAX(i.name), {}, {} FROM sale_items i JOIN sales s ON s.id = i.sale_id",

@@ -337,35 +337,10 @@ pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<Shi
     .fetch_one(&mut *conn)
     .await?;
 
-    let mut methods: Vec<MethodTotal> = Vec::new();
-    let mut cash_sales = 0;
-    for (mid, name, kind, amount) in &taken {
-        let i = method_entry(&mut methods, mid, name, kind);
-        methods[i].sales += amount;
-        if kind == "cash" {
-            cash_sales += amount;
-        }
-    }
-    // Change is given in cash: it is booked against the first cash method.
-    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
-        m.change = change_given;
-    }
-    let mut cash_refunds = 0;
-    for (mid, name, kind, amount) in voided.iter().chain(&refunded) {
-        let i = method_entry(&mut methods, mid, name, kind);
-        methods[i].refunds += amount;
-        if kind == "cash" {
-            cash_refunds += amount;
-        }
-    }
-    // A voided sale pays back what it took, less the change it gave.
-    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
-        m.refunds -= voided_change;
-    }
-    cash_refunds -= voided_change;
-    for m in &mut methods {
-        m.net = m.sales - m.change - m.refunds;
-    }
+    let paid_back: Vec<(String, String, String, i64)> = voided.into_iter().chain(refunded).collect();
+    let methods = tally(&taken, change_given, &paid_back, voided_change);
+    let cash_total = |f: fn(&MethodTotal) -> i64| methods.iter().filter(|m| m.kind == "cash").map(f).sum::<i64>();
+    let (cash_sales, cash_refunds) = (cash_total(|m| m.sales), cash_total(|m| m.refunds));
     let cash = CashSummary {
         start_cash: shift.start_cash,
         cash_sales,
@@ -397,6 +372,34 @@ pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<Shi
         end_cash: shift.end_cash,
         cash_difference: shift.cash_difference,
     })
+}
+
+/// Takings per payment method from `(method id, name, type, amount)` rows: `taken` paid in,
+/// `change` given (in cash, booked to the first cash method), `back` paid back, of which
+/// `change_back` was change a voided sale had given and so never left the drawer again.
+pub(crate) fn tally(
+    taken: &[(String, String, String, i64)],
+    change: i64,
+    back: &[(String, String, String, i64)],
+    change_back: i64,
+) -> Vec<MethodTotal> {
+    let mut methods: Vec<MethodTotal> = Vec::new();
+    for (id, name, kind, amount) in taken {
+        let i = method_entry(&mut methods, id, name, kind);
+        methods[i].sales += amount;
+    }
+    for (id, name, kind, amount) in back {
+        let i = method_entry(&mut methods, id, name, kind);
+        methods[i].refunds += amount;
+    }
+    if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
+        m.change = change;
+        m.refunds -= change_back;
+    }
+    for m in &mut methods {
+        m.net = m.sales - m.change - m.refunds;
+    }
+    methods
 }
 
 /// The index of a method's totals in `methods`, adding them when new.
