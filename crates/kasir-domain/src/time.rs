@@ -50,14 +50,23 @@ pub fn local(ts: Timestamp, tz: &str) -> Option<Local> {
     })
 }
 
+/// Parses a date written `2026-11-21` (and nothing else: jiff would also read the date of a
+/// date-time).
+pub fn parse_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.len() != 10 {
+        return None;
+    }
+    raw.parse::<jiff::civil::Date>().ok().map(|d| d.to_string())
+}
+
 /// Parses an outlet-local wall time (`2026-12-01T08:00`, with optional seconds) or a date
 /// (`2026-12-01`, which means its first moment, or its last when `end` is set) into the stored
 /// form `2026-12-01T08:00:00`.
 pub fn parse_wall_time(raw: &str, end: bool) -> Option<String> {
     let raw = raw.trim();
-    // jiff reads the date of a date-time as a date too: only a bare date means a whole day.
     if raw.len() == 10 {
-        let d = raw.parse::<jiff::civil::Date>().ok()?;
+        let d = parse_date(raw)?;
         return Some(format!("{d}T{}", if end { "23:59:59" } else { "00:00:00" }));
     }
     let dt = raw.parse::<jiff::civil::DateTime>().ok()?;

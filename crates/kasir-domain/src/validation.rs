@@ -78,6 +78,16 @@ impl Violations {
         Some(self.text(field, value, 0, max))
     }
 
+    /// Checks an optional date such as `2026-11-21`, recording a message when it is not one.
+    pub fn date(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let raw = raw?;
+        let parsed = crate::time::parse_date(raw);
+        if parsed.is_none() {
+            self.add(field, "must be a date such as 2026-11-21");
+        }
+        parsed
+    }
+
     /// Checks a value parsed by one of the parsers below, recording its message on failure.
     pub fn parsed<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
         match result {

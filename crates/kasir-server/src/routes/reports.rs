@@ -86,16 +86,7 @@ async fn period(
         None => None,
     };
     let mut v = Violations::new();
-    let mut date = |name: &str, raw: Option<String>| {
-        raw.and_then(|r| match r.parse::<jiff::civil::Date>() {
-            Ok(d) if r.len() == 10 => Some(d.to_string()),
-            _ => {
-                v.add(name, "must be a date such as 2026-11-21");
-                None
-            }
-        })
-    };
-    let (from, to) = (date("from", from), date("to", to));
+    let (from, to) = (v.date("from", from.as_deref()), v.date("to", to.as_deref()));
     v.finish().map_err(ApiError::Validation)?;
     let from = match from {
         Some(f) => f,

@@ -171,16 +171,7 @@ pub fn filter(q: SalesQuery) -> Result<SaleFilter, ApiError> {
     };
     let (outlet_id, customer_id, shift_id) =
         (id("outlet_id", q.outlet_id), id("customer_id", q.customer_id), id("shift_id", q.shift_id));
-    let mut date = |name: &str, raw: Option<String>| {
-        raw.and_then(|r| match r.parse::<jiff::civil::Date>() {
-            Ok(d) => Some(d.to_string()),
-            Err(_) => {
-                v.add(name, "must be a date such as 2026-11-21");
-                None
-            }
-        })
-    };
-    let (from, to) = (date("from", q.from), date("to", q.to));
+    let (from, to) = (v.date("from", q.from.as_deref()), v.date("to", q.to.as_deref()));
     if let Some(st) = &q.status {
         if st != "completed" && st != "voided" {
             v.add("status", "must be completed or voided");

@@ -12,7 +12,6 @@ use jiff::Timestamp;
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
     crud,
-    feed::{Change, Event},
     idempotency::{self, TxClaim},
     outlets::{self, Outlet},
     sales::{self, ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
@@ -238,26 +237,10 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
         }
         other => other?,
     }
-    let data = serde_json::to_string(&sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
-    tx.record_change(Change {
-        tenant_id: scope.tenant_id.clone(),
-        entity: "sale",
-        entity_id: sale.id.clone(),
-        op: "upsert",
-        version: sale.version,
-        outlet_id: Some(sale.outlet_id.clone()),
-        data,
-        updated_at: sale.updated_at.clone(),
+    let extra = serde_json::json!({
+        "shift_id": sale.shift_id, "cashier_id": sale.cashier_id, "business_date": sale.business_date,
     });
-    tx.record_event(Event {
-        tenant_id: scope.tenant_id.clone(),
-        kind: "SALE_COMPLETED",
-        outlet_id: Some(sale.outlet_id.clone()),
-        payload: serde_json::json!({
-            "sale_id": sale.id, "number": sale.number, "shift_id": sale.shift_id, "cashier_id": sale.cashier_id,
-            "total": sale.total, "business_date": sale.business_date,
-        }),
-    });
+    super::record_sale(&mut tx, scope, &sale, "SALE_COMPLETED", extra)?;
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {

@@ -37,6 +37,41 @@ impl Seller {
     }
 }
 
+/// Queues a sale's change-feed entry and its event (`SALE_COMPLETED`, `SALE_VOIDED`, …), whose
+/// payload is the sale's id, number and totals with `extra`.
+pub(crate) fn record_sale(
+    tx: &mut kasir_store::Tx,
+    scope: &Scope,
+    sale: &kasir_store::sales::Sale,
+    kind: &'static str,
+    extra: serde_json::Value,
+) -> Result<(), ApiError> {
+    let data = serde_json::to_string(sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
+    tx.record_change(kasir_store::feed::Change {
+        tenant_id: scope.tenant_id.clone(),
+        entity: "sale",
+        entity_id: sale.id.clone(),
+        op: "upsert",
+        version: sale.version,
+        outlet_id: Some(sale.outlet_id.clone()),
+        data,
+        updated_at: sale.updated_at.clone(),
+    });
+    let mut payload = serde_json::json!({
+        "sale_id": sale.id, "number": sale.number, "total": sale.total, "refunded_total": sale.refunded_total,
+    });
+    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    tx.record_event(kasir_store::feed::Event {
+        tenant_id: scope.tenant_id.clone(),
+        kind,
+        outlet_id: Some(sale.outlet_id.clone()),
+        payload,
+    });
+    Ok(())
+}
+
 /// An `Idempotency-Key` that a money-moving operation claims inside its own transaction.
 #[derive(Debug, Clone)]
 pub struct TxKey {

@@ -4,7 +4,7 @@
 
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
-    feed::{Change, Event},
+    feed::Change,
     refunds::{self, Refund, RefundItem, RefundPayment},
     sales::{self, Sale},
     selling::{self, UsageTable},
@@ -121,43 +121,9 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
         .collect();
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
     let voided = sales::get_in(tx, scope, &sale.id).await?;
-    record(tx, scope, &voided, "SALE_VOIDED", serde_json::json!({ "reason": reason }))?;
+    super::record_sale(tx, scope, &voided, "SALE_VOIDED", serde_json::json!({ "reason": reason }))?;
     tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
     Ok(voided)
-}
-
-/// Queues the sale's change-feed entry and its event.
-fn record(
-    tx: &mut Tx,
-    scope: &Scope,
-    sale: &Sale,
-    kind: &'static str,
-    extra: serde_json::Value,
-) -> Result<(), ApiError> {
-    let data = serde_json::to_string(sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
-    tx.record_change(Change {
-        tenant_id: scope.tenant_id.clone(),
-        entity: "sale",
-        entity_id: sale.id.clone(),
-        op: "upsert",
-        version: sale.version,
-        outlet_id: Some(sale.outlet_id.clone()),
-        data,
-        updated_at: sale.updated_at.clone(),
-    });
-    let mut payload = serde_json::json!({
-        "sale_id": sale.id, "number": sale.number, "total": sale.total, "refunded_total": sale.refunded_total,
-    });
-    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    tx.record_event(Event {
-        tenant_id: scope.tenant_id.clone(),
-        kind,
-        outlet_id: Some(sale.outlet_id.clone()),
-        payload,
-    });
-    Ok(())
 }
 
 /// Refunds items of a completed sale, never more than sold minus already refunded.
@@ -313,7 +279,13 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         updated_at: refund.updated_at.clone(),
     });
     let updated = sales::get_in(tx, scope, &sale.id).await?;
-    record(tx, scope, &updated, "SALE_REFUNDED", serde_json::json!({ "refund_id": refund.id, "refund_total": total }))?;
+    super::record_sale(
+        tx,
+        scope,
+        &updated,
+        "SALE_REFUNDED",
+        serde_json::json!({ "refund_id": refund.id, "refund_total": total }),
+    )?;
     tx.audit(
         Some(&scope.tenant_id),
         "sale.refund",
