@@ -12,6 +12,7 @@ mod foundation;
 mod import;
 mod load;
 mod server;
+mod ws;
 
 use clap::{Parser, Subcommand};
 
@@ -91,6 +92,20 @@ enum Bench {
         #[arg(long, default_value_t = 3)]
         lines: usize,
     },
+    /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
+    /// receipt, resident memory per connection, lost events.
+    Ws {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 2000)]
+        clients: usize,
+        /// Events (sales) per second.
+        #[arg(long, default_value_t = 100)]
+        rate: u64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -103,6 +118,9 @@ fn main() -> anyhow::Result<()> {
             Bench::Catalog { database, products, clients, seconds, page, keep, only } => {
                 let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep, only };
                 catalog::run(&database, &o).await
+            }
+            Bench::Ws { database, clients, rate, seconds } => {
+                ws::run(&database, &ws::Options { clients, rate, seconds }).await
             }
             Bench::Checkout { database, clients, seconds, hot_products, catalog, lines } => {
                 let o = checkout::Options { clients, seconds, hot_products, catalog, lines };

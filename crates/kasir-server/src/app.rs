@@ -62,7 +62,10 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     ensure_platform_admin(&db, &config).await.context("creating the platform admin")?;
     let (router, openapi) = crate::routes::all().finish(env!("CARGO_PKG_VERSION"));
     let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
+    let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
+    let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
     let state = AppState(Arc::new(Inner {
+        hub,
         db,
         tokens: tokens::TokenKeys::new(secret.as_bytes()),
         metrics: Metrics::new(),
@@ -76,7 +79,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     Ok(App { state, router })
 }
 
-/// Periodic clean-up: expired idempotency keys.
+/// Periodic clean-up: expired idempotency keys, week-old realtime events.
 fn spawn_housekeeping(state: &AppState) {
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -90,6 +93,14 @@ fn spawn_housekeeping(state: &AppState) {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging idempotency keys failed"),
+            }
+            // Realtime events are kept a week (resuming clients need at least a day).
+            let before =
+                kasir_domain::time::format_ts(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7));
+            match kasir_store::feed::prune_events(&db, &before).await {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "old realtime events removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning realtime events failed"),
             }
         }
     });

@@ -29,6 +29,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `KASIR_LOGIN_LOCK_SECONDS`: first lock-out after repeated failed logins; doubles after each further failure.
     pub login_lock_seconds: i64,
+    /// `KASIR_WS_QUEUE`: events a WebSocket client may have waiting before it is cut off as too
+    /// slow (default 1024).
+    pub ws_queue: usize,
     /// `KASIR_DB_MAX_WRITERS`: write transactions run at once per process (default 4); the
     /// others wait their turn.
     pub db_max_writers: usize,
@@ -59,6 +62,7 @@ impl Default for Config {
             login_lock_seconds: 2,
             search_count_cap: kasir_store::crud::SEARCH_COUNT_CAP,
             db_max_writers: 4,
+            ws_queue: 1024,
         }
     }
 }
@@ -127,6 +131,13 @@ impl Config {
                 .ok()
                 .filter(|n| (1..=3600).contains(n))
                 .ok_or_else(|| err("KASIR_LOGIN_LOCK_SECONDS", "must be a number of seconds from 1 to 3600"))?;
+        }
+        if let Some(n) = get("KASIR_WS_QUEUE") {
+            c.ws_queue = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| err("KASIR_WS_QUEUE", "must be a number from 1 to 1000000"))?;
         }
         if let Some(n) = get("KASIR_DB_MAX_WRITERS") {
             c.db_max_writers = n

@@ -16,6 +16,8 @@ pub struct Inner {
     pub started: Instant,
     /// The OpenAPI document, rendered once.
     pub openapi_json: String,
+    /// Delivers committed events to this process's WebSocket clients.
+    pub hub: crate::realtime::Hub,
     /// `(scope, key)` of the money-moving requests with an Idempotency-Key running on this node.
     pub inflight: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
 }

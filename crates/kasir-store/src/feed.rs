@@ -39,6 +39,10 @@ pub struct Event {
     pub payload: serde_json::Value,
 }
 
+/// The PostgreSQL channel on which a committing transaction names the tenant whose events it
+/// wrote (`NOTIFY` is delivered at commit), so that every node's realtime hub reads them.
+pub const EVENTS_CHANNEL: &str = "kasir_events";
+
 /// Writes queued changes without events (migration data steps).
 pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
     append_all(conn, changes, Vec::new(), None).await
@@ -124,6 +128,10 @@ pub(crate) async fn append_all(
         };
         let mut seq = last_event - events.len() as i64;
         let now = kasir_domain::time::now();
+        if postgres && !events.is_empty() {
+            // Delivered to every node's listener when (and only if) the transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)").bind(EVENTS_CHANNEL).bind(&tenant_id).execute(&mut *conn).await?;
+        }
         for e in &events {
             seq += 1;
             sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -212,7 +220,13 @@ async fn append_in_one_statement(
         }
         sql.push(") AS v (n, en, id, op, ver, o, d, u))");
     }
-    sql.push(" SELECT c0 FROM h");
+    if events.is_empty() {
+        sql.push(" SELECT c0 FROM h");
+    } else {
+        // Delivered to every node's listener when (and only if) the transaction commits.
+        sql.push(" SELECT h.c0 FROM h CROSS JOIN (SELECT pg_notify(").bind(EVENTS_CHANNEL).push(", ");
+        sql.bind(tenant_id).push(")) AS n");
+    }
     let head: Option<(i64,)> = sql.query_as().fetch_optional(&mut *conn).await?;
     if head.is_none() {
         return Err(StoreError::Corrupt(format!("tenant {tenant_id} has no feed head")));
@@ -238,6 +252,56 @@ pub struct StoredEvent {
     pub outlet_id: Option<String>,
     pub payload: String,
     pub created_at: String,
+}
+
+/// A PostgreSQL connection listening on [`EVENTS_CHANNEL`].
+pub struct EventListener(sqlx::postgres::PgListener);
+
+impl EventListener {
+    pub async fn connect(url: &str) -> Result<EventListener> {
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(EVENTS_CHANNEL).await?;
+        Ok(EventListener(listener))
+    }
+
+    /// The next tenant whose events another transaction committed.
+    pub async fn recv(&mut self) -> Result<String> {
+        Ok(self.0.recv().await?.payload().to_string())
+    }
+}
+
+/// The highest event number of a tenant (0 before its first event).
+pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT event_seq FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// The event numbers up to which a tenant's events have been pruned (0 when none were).
+pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT events_pruned_to FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// Deletes events older than `before` (an instant in the stored format), remembering per tenant
+/// the last number deleted so that a resume from before it is told to resync. Returns how many.
+pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
+    let mut tx = db.writer().begin().await?;
+    sqlx::query(
+        "UPDATE feed_heads SET events_pruned_to = (SELECT MAX(e.seq) FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)
+         WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)",
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    let done = sqlx::query("DELETE FROM events WHERE created_at < $1").bind(before).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
 }
 
 /// Events of a tenant after `after_seq`, oldest first.

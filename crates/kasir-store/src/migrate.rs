@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "product_name_search", include_str!("../migrations/0010_product_name_search.sql")),
     (11, "search_and_counts", include_str!("../migrations/0011_search_and_counts.sql")),
     (12, "selling", include_str!("../migrations/0012_selling.sql")),
+    (13, "realtime", include_str!("../migrations/0013_realtime.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

@@ -42,6 +42,7 @@ pub struct Tx {
     staged: Option<(String, BTreeMap<String, i64>)>,
     /// Admission to write transactions, given back when the transaction ends.
     _permit: tokio::sync::OwnedSemaphorePermit,
+    committed: tokio::sync::broadcast::Sender<String>,
 }
 
 impl Tx {
@@ -49,6 +50,7 @@ impl Tx {
         inner: Transaction<'static, Any>,
         actor: Actor,
         permit: tokio::sync::OwnedSemaphorePermit,
+        committed: tokio::sync::broadcast::Sender<String>,
     ) -> Self {
         Tx {
             inner,
@@ -59,6 +61,7 @@ impl Tx {
             counts: BTreeMap::new(),
             staged: None,
             _permit: permit,
+            committed,
         }
     }
 
@@ -135,6 +138,9 @@ impl Tx {
         crate::audit::insert_all(&mut self.inner, &audits).await?;
         let changes = std::mem::take(&mut self.changes);
         let events = std::mem::take(&mut self.events);
+        let mut event_tenants: Vec<String> = events.iter().map(|e| e.tenant_id.clone()).collect();
+        event_tenants.sort();
+        event_tenants.dedup();
         let staged = self.staged.take();
         let staged_ref = staged.as_ref().map(|(token, counts)| (token.as_str(), counts));
         crate::feed::append_all(&mut self.inner, changes, events, staged_ref).await?;
@@ -145,6 +151,10 @@ impl Tx {
             }
         }
         self.inner.commit().await?;
+        for tenant_id in event_tenants {
+            // No receiver (no hub, or no client) is fine.
+            let _ = self.committed.send(tenant_id);
+        }
         Ok(())
     }
 }

@@ -57,5 +57,6 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = api_keys::routes(v1);
     v1 = audit::routes(v1);
     v1 = sync::routes(v1);
+    v1 = crate::realtime::socket::routes(v1);
     platform::root_routes(ApiRouter::new()).merge(v1.nest("/api/v1"))
 }

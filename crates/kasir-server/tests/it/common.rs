@@ -123,6 +123,19 @@ impl TestServer {
             }
             Backend::Postgres => (fresh_pg_database().await, None),
         };
+        Self::start_on(database_url, dir, tune).await
+    }
+
+    /// A second server (node) on the database of `self`, which must be PostgreSQL.
+    pub async fn another_node(&self) -> TestServer {
+        Self::start_on(self.state.config.database_url.clone(), None, |_| {}).await
+    }
+
+    async fn start_on(
+        database_url: String,
+        dir: Option<tempfile::TempDir>,
+        tune: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let mut config = Config {
             database_url,
             admin_password: Some(ADMIN_PASSWORD.into()),

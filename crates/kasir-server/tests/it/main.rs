@@ -12,6 +12,7 @@ mod openapi;
 mod product_io;
 mod products;
 mod purchasing;
+mod realtime;
 mod receipts;
 mod reports;
 mod resources;

@@ -1,0 +1,166 @@
+//! Realtime delivery at scale: many WebSocket clients on one node while sales commit at a steady
+//! rate; the latency from each event's commit to its receipt, the server's resident memory per
+//! connection, and whether any client missed an event.
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use futures::StreamExt;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::{foundation::tempdir, server};
+
+pub struct Options {
+    pub clients: usize,
+    /// Events (sales) per second.
+    pub rate: u64,
+    pub seconds: u64,
+}
+
+pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
+    let dir = tempdir()?;
+    let (url, label) = server::fresh_database(spec, &dir).await?;
+    let result = measure(&url, label, o).await;
+    if label == "postgres" {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let admin =
+            kasir_store::Db::connect(spec, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
+                .await?;
+        kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        admin.close().await;
+    }
+    std::fs::remove_dir_all(&dir)?;
+    result
+}
+
+/// What one client saw: each event's seq and its latency from commit to receipt (ms).
+type Seen = Vec<(i64, f64)>;
+
+async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
+    let s = server::start(url, server::free_port()?).await?;
+    let http = reqwest::Client::new();
+    let (_, owner) = server::bench_tenant(&http, &s.base).await?;
+    let api = |path: &str| format!("{}/api/v1{path}", s.base);
+    let post = |path: &str, token: &str, body: Value| {
+        let req = http.post(api(path)).bearer_auth(token).json(&body);
+        async move {
+            let r: Value = req.send().await?.error_for_status()?.json().await?;
+            anyhow::Ok(r["data"].clone())
+        }
+    };
+    let outlet = post("/outlets", &owner, json!({"name": "Toko", "code": "T01"})).await?["id"]
+        .as_str()
+        .context("outlet")?
+        .to_string();
+    let product = post("/products", &owner, json!({"sku": "TEH", "name": "Teh", "price": 5000, "track_stock": false}))
+        .await?["id"]
+        .as_str()
+        .context("product")?
+        .to_string();
+    post("/shifts/open", &owner, json!({"outlet_id": outlet, "start_cash": 0})).await?;
+    let cash = {
+        let r: Value = http.get(api("/payment-methods")).bearer_auth(&owner).send().await?.json().await?;
+        r["data"][0]["id"].as_str().context("Cash")?.to_string()
+    };
+
+    let pid = s.child.id();
+    let rss_before = server::rss_mib(pid)?;
+    let ws_url = format!("{}/api/v1/ws?token={owner}", s.base.replacen("http", "ws", 1));
+    let connected = Arc::new(AtomicUsize::new(0));
+    let stop_at = Arc::new(tokio::sync::OnceCell::<Instant>::new());
+    let mut clients = Vec::with_capacity(o.clients);
+    for _ in 0..o.clients {
+        let (ws, _) = tokio_tungstenite::connect_async(&ws_url).await.context("a client connects")?;
+        let (connected, stop_at) = (connected.clone(), stop_at.clone());
+        connected.fetch_add(1, Ordering::SeqCst);
+        clients.push(tokio::spawn(async move {
+            let (_sink, mut stream) = ws.split();
+            let mut seen: Seen = Vec::new();
+            loop {
+                let deadline = match stop_at.get() {
+                    Some(t) => *t,
+                    None => Instant::now() + Duration::from_secs(3600),
+                };
+                let msg = match tokio::time::timeout_at(deadline.into(), stream.next()).await {
+                    Ok(Some(Ok(m))) => m,
+                    _ => {
+                        if stop_at.get().is_some_and(|t| Instant::now() >= *t) {
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                if let Message::Text(t) = msg {
+                    if let Some(x) = seq_and_latency(&t) {
+                        seen.push(x);
+                    }
+                }
+            }
+            seen
+        }));
+    }
+    // Let the last handshakes settle, then measure memory with every client connected and idle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_connected = server::rss_mib(pid)?;
+
+    let body = json!({"outlet_id": outlet, "items": [{"product_id": product, "quantity": 1}],
+                      "payments": [{"payment_method_id": cash, "amount": 5000}]});
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / o.rate.max(1)));
+    let started = Instant::now();
+    let mut sent = 0u64;
+    let mut sales = tokio::task::JoinSet::new();
+    while started.elapsed() < Duration::from_secs(o.seconds) {
+        tick.tick().await;
+        let req = http.post(api("/sales")).bearer_auth(&owner).json(&body);
+        sales.spawn(async move { req.send().await.map(|r| r.status().as_u16() == 201).unwrap_or(false) });
+        sent += 1;
+    }
+    let mut committed = 0u64;
+    while let Some(r) = sales.join_next().await {
+        committed += u64::from(r.unwrap_or(false));
+    }
+    let rss_peak = server::peak_rss_mib(pid)?;
+    // Give the last events a moment to arrive, then stop every client.
+    stop_at.set(Instant::now() + Duration::from_secs(3)).ok();
+    let mut latencies = Vec::new();
+    let mut lost = 0u64;
+    for c in clients {
+        let seen = c.await?;
+        let mut seqs: Vec<i64> = seen.iter().map(|(s, _)| *s).collect();
+        seqs.sort_unstable();
+        seqs.dedup();
+        lost += committed.saturating_sub(seqs.len() as u64);
+        latencies.extend(seen.iter().map(|(_, l)| *l));
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    println!(
+        "ws {label} clients={} rate={}/s seconds={} events={committed} of {sent} deliveries={} lost={lost} \
+         latency_p50_ms={:.1} latency_p99_ms={:.1} rss_idle_mib={rss_before:.1} rss_connected_mib={rss_connected:.1} \
+         rss_per_connection_kib={:.1} rss_peak_mib={rss_peak:.1}",
+        connected.load(Ordering::SeqCst),
+        o.rate,
+        o.seconds,
+        latencies.len(),
+        pct(0.5),
+        pct(0.99),
+        (rss_connected - rss_before) * 1024.0 / o.clients.max(1) as f64,
+    );
+    Ok(())
+}
+
+/// The event's seq, and the milliseconds from its `at` (set as its transaction commits) to now.
+fn seq_and_latency(text: &str) -> Option<(i64, f64)> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    let seq = v["seq"].as_i64()?;
+    let at: jiff::Timestamp = v["at"].as_str()?.parse().ok()?;
+    let ms = (jiff::Timestamp::now() - at).total(jiff::Unit::Millisecond).ok()?;
+    Some((seq, ms))
+}

@@ -1,0 +1,196 @@
+//! Realtime delivery: committed events from the outbox (`events`) to WebSocket clients.
+//!
+//! One hub per process reads the outbox and fans events out. It reads a tenant's events after
+//! the last one it delivered, in `seq` order, whenever it hears that the tenant committed some:
+//! from this process's own commits, from PostgreSQL's `NOTIFY` sent inside other nodes'
+//! transactions (delivered at their commit), and on a one-second tick that covers anything missed.
+//! Because a tenant's events are numbered under its feed head lock in commit order, reading
+//! `seq > last` never skips one that commits later. Each client has a bounded queue; a client
+//! too slow to empty it is cut off (close code 4000, resume) instead of slowing the others.
+
+pub mod socket;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use kasir_store::{feed, Db};
+use tokio::sync::{mpsc, oneshot};
+
+/// One event as sent to clients, serialized once for all of them.
+#[derive(Debug)]
+pub struct Frame {
+    pub seq: i64,
+    pub outlet_id: Option<String>,
+    /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`.
+    pub text: String,
+}
+
+impl Frame {
+    pub fn of(e: &feed::StoredEvent) -> Frame {
+        let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+        let text = serde_json::json!({
+            "type": e.kind, "seq": e.seq, "outlet_id": e.outlet_id, "at": e.created_at, "payload": payload,
+        })
+        .to_string();
+        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), text }
+    }
+}
+
+/// A client's place in the hub: its queue, and the event number it was registered after.
+pub struct Subscription {
+    pub id: u64,
+    pub frames: mpsc::Receiver<Arc<Frame>>,
+    /// Events up to this number were committed before the client joined.
+    pub from_seq: i64,
+}
+
+enum Command {
+    Subscribe { tenant_id: String, reply: oneshot::Sender<Subscription> },
+    Unsubscribe { tenant_id: String, id: u64 },
+    Wake(String),
+}
+
+/// The process's hub: cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+struct TenantFeed {
+    last_seq: i64,
+    clients: Vec<(u64, mpsc::Sender<Arc<Frame>>)>,
+}
+
+impl Hub {
+    /// Starts the hub's task (and, on PostgreSQL, its listener) for `db`.
+    pub fn start(db: Db, database_url: Option<String>, queue: usize) -> Hub {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let hub = Hub { commands };
+        tokio::spawn(run(db.clone(), rx, queue.max(1)));
+        let wake = hub.clone();
+        let mut local = db.committed_events();
+        tokio::spawn(async move {
+            loop {
+                match local.recv().await {
+                    Ok(tenant_id) => wake.wake(tenant_id),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        if let Some(url) = database_url {
+            tokio::spawn(listen(url, hub.clone()));
+        }
+        hub
+    }
+
+    /// Registers a client of `tenant_id`.
+    pub async fn subscribe(&self, tenant_id: &str) -> Option<Subscription> {
+        let (reply, rx) = oneshot::channel();
+        self.commands.send(Command::Subscribe { tenant_id: tenant_id.to_string(), reply }).ok()?;
+        rx.await.ok()
+    }
+
+    pub fn unsubscribe(&self, tenant_id: &str, id: u64) {
+        let _ = self.commands.send(Command::Unsubscribe { tenant_id: tenant_id.to_string(), id });
+    }
+
+    /// Asks the hub to read the tenant's new events.
+    pub fn wake(&self, tenant_id: String) {
+        let _ = self.commands.send(Command::Wake(tenant_id));
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
+    let mut tenants: HashMap<String, TenantFeed> = HashMap::new();
+    let mut next_id: u64 = 0;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let mut woken: Vec<String> = Vec::new();
+        tokio::select! {
+            cmd = rx.recv() => {
+                let Some(cmd) = cmd else { return };
+                // Take every command waiting, so that a burst of commits is read once per tenant.
+                let mut cmds = vec![cmd];
+                while let Ok(c) = rx.try_recv() {
+                    cmds.push(c);
+                }
+                for cmd in cmds {
+                    match cmd {
+                        Command::Subscribe { tenant_id, reply } => {
+                            if !tenants.contains_key(&tenant_id) {
+                                let last_seq = match feed::last_event_seq(&db, &tenant_id).await {
+                                    Ok(n) => n,
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "reading a tenant's event head");
+                                        continue;
+                                    }
+                                };
+                                tenants.insert(tenant_id.clone(), TenantFeed { last_seq, clients: Vec::new() });
+                            }
+                            let feed = tenants.get_mut(&tenant_id).expect("inserted above");
+                            next_id += 1;
+                            let (tx, frames) = mpsc::channel(queue);
+                            feed.clients.push((next_id, tx));
+                            let _ = reply.send(Subscription { id: next_id, frames, from_seq: feed.last_seq });
+                        }
+                        Command::Unsubscribe { tenant_id, id } => {
+                            if let Some(feed) = tenants.get_mut(&tenant_id) {
+                                feed.clients.retain(|(c, _)| *c != id);
+                                if feed.clients.is_empty() {
+                                    tenants.remove(&tenant_id);
+                                }
+                            }
+                        }
+                        Command::Wake(tenant_id) => woken.push(tenant_id),
+                    }
+                }
+            }
+            _ = tick.tick() => woken.extend(tenants.keys().cloned()),
+        }
+        woken.sort();
+        woken.dedup();
+        for tenant_id in woken {
+            let Some(feed) = tenants.get_mut(&tenant_id) else { continue };
+            if let Err(e) = deliver(&db, &tenant_id, feed).await {
+                tracing::warn!(error = %e, tenant_id, "reading events for realtime clients");
+            }
+        }
+    }
+}
+
+/// Reads the tenant's events after the last delivered and queues them for its clients, dropping
+/// (and so disconnecting) a client whose queue is full.
+async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<()> {
+    loop {
+        let events = feed::events_after(db, tenant_id, feed.last_seq, 500).await?;
+        for e in &events {
+            let frame = Arc::new(Frame::of(e));
+            feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
+            feed.last_seq = e.seq;
+        }
+        if events.len() < 500 {
+            return Ok(());
+        }
+    }
+}
+
+/// Listens to PostgreSQL's notifications of committed events and wakes the hub, reconnecting
+/// after an error (the hub's tick covers the gap).
+async fn listen(url: String, hub: Hub) {
+    loop {
+        match feed::EventListener::connect(&url).await {
+            Ok(mut listener) => loop {
+                match listener.recv().await {
+                    Ok(tenant_id) => hub.wake(tenant_id),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "realtime event listener lost its connection");
+                        break;
+                    }
+                }
+            },
+            Err(e) => tracing::warn!(error = %e, "connecting the realtime event listener"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,257 @@
+//! `GET /api/v1/ws`: a client's WebSocket. The access token comes in the query (`?token=`) or
+//! as a subprotocol (`Sec-WebSocket-Protocol: kasir, <token>`). The client receives its tenant's
+//! events for the outlets it may see (narrowed by `SUBSCRIBE`), can replay what it missed
+//! (`RESUME`), is pinged every 30 seconds and dropped when it stops answering.
+
+use std::time::{Duration, Instant};
+
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        State,
+    },
+    response::Response,
+};
+use futures::{SinkExt, StreamExt};
+use kasir_store::{
+    crud, feed,
+    outlets::{Outlet, OUTLETS},
+    Scope,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{Frame, Hub};
+use crate::{
+    api::{ApiError, ApiQuery},
+    auth::principal::from_access_token,
+    state::AppState,
+};
+
+/// How often the server pings, and how long a client may stay silent before it is dropped.
+const PING_EVERY: Duration = Duration::from_secs(30);
+const SILENT_FOR: Duration = Duration::from_secs(75);
+/// Close codes: the client was too slow and should reconnect and `RESUME`; its login ended.
+pub const CLOSE_RESUME: u16 = 4000;
+pub const CLOSE_UNAUTHORIZED: u16 = 4001;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WsQuery {
+    /// The access token (or send it as the subprotocol after `kasir`).
+    pub token: Option<String>,
+}
+
+/// Messages a client sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE")]
+enum ClientMessage {
+    Subscribe { outlet_ids: Vec<String> },
+    Resume { after_seq: i64 },
+}
+
+pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::openapi::ApiRouter<AppState> {
+    use crate::api::openapi::{Method, Op};
+    let switching = utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some("Switching to the WebSocket protocol; the server then sends JSON text frames"));
+    api.route(
+        Method::Get,
+        "/ws",
+        upgrade,
+        Op::new("realtime", "Open the realtime WebSocket (events of the caller's tenant and outlets)")
+            .query::<WsQuery>()
+            .ok_raw(101, "application/json", switching)
+            .errors(&[401]),
+    )
+}
+
+pub async fn upgrade(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<WsQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let from_protocol = ws
+        .requested_protocols()
+        .filter_map(|p| p.to_str().ok())
+        .flat_map(|p| p.split(','))
+        .map(str::trim)
+        .find(|p| !p.is_empty() && *p != "kasir")
+        .map(str::to_string);
+    let token = q
+        .token
+        .or(from_protocol)
+        .ok_or_else(|| ApiError::Unauthorized("send the access token as ?token= or as a subprotocol".into()))?;
+    let p = from_access_token(&s, &token).await?;
+    let scope = p.scope()?;
+    let session = p.session_id().map(str::to_string);
+    let user = p.user_id().map(str::to_string);
+    let hub = s.hub.clone();
+    let state = s.clone();
+    Ok(ws.protocols(["kasir"]).read_buffer_size(4096).write_buffer_size(4096).max_message_size(64 * 1024).on_upgrade(
+        move |socket| async move {
+            let client = Client { state, hub, scope, login: session.zip(user) };
+            client.run(socket).await;
+        },
+    ))
+}
+
+struct Client {
+    state: AppState,
+    hub: Hub,
+    scope: Scope,
+    /// `(session id, user id)` of the login behind the socket.
+    login: Option<(String, String)>,
+}
+
+impl Client {
+    async fn run(self, socket: WebSocket) {
+        let Some(mut sub) = self.hub.subscribe(&self.scope.tenant_id).await else { return };
+        let (mut sink, mut stream) = socket.split();
+        // The last event sent (or known to the client): later duplicates are skipped.
+        let mut last_sent = sub.from_seq;
+        let mut outlets: Option<Vec<String>> = self.scope.outlets.clone();
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        let mut heard = Instant::now();
+        let close = loop {
+            tokio::select! {
+                msg = stream.next() => match msg {
+                    Some(Ok(Message::Text(text))) => {
+                        heard = Instant::now();
+                        let reply = match serde_json::from_str::<ClientMessage>(&text) {
+                            Ok(ClientMessage::Subscribe { outlet_ids }) => self.subscribe(outlet_ids).await.map(|o| {
+                                outlets = o;
+                                Vec::new()
+                            }),
+                            Ok(ClientMessage::Resume { after_seq }) => self.resume(after_seq, &outlets, &mut last_sent).await,
+                            Err(_) => Err("expected {\"type\": \"SUBSCRIBE\", \"outlet_ids\": [...]} or {\"type\": \"RESUME\", \"after_seq\": n}".into()),
+                        };
+                        let frames = match reply {
+                            Ok(frames) => frames,
+                            Err(message) => vec![serde_json::json!({"type": "ERROR", "message": message}).to_string()],
+                        };
+                        let mut gone = false;
+                        for f in frames {
+                            if sink.send(Message::Text(f.into())).await.is_err() {
+                                gone = true;
+                                break;
+                            }
+                        }
+                        if gone {
+                            break None;
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                    Some(Ok(_)) => heard = Instant::now(),
+                },
+                frame = sub.frames.recv() => match frame {
+                    Some(f) => {
+                        if f.seq <= last_sent {
+                            continue;
+                        }
+                        last_sent = f.seq;
+                        if visible(&f, &outlets) && sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
+                            break None;
+                        }
+                    }
+                    // The hub dropped this client: it fell too far behind.
+                    None => break Some((CLOSE_RESUME, "too slow: reconnect and RESUME from your last seq")),
+                },
+                _ = ping.tick() => {
+                    if heard.elapsed() > SILENT_FOR {
+                        break None;
+                    }
+                    if !self.still_logged_in().await {
+                        break Some((CLOSE_UNAUTHORIZED, "the login ended"));
+                    }
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        break None;
+                    }
+                }
+            }
+        };
+        if let Some((code, reason)) = close {
+            let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+        }
+        self.hub.unsubscribe(&self.scope.tenant_id, sub.id);
+    }
+
+    /// The outlets to follow: those named, each one of the caller's visible outlets (all of them
+    /// when none are named).
+    async fn subscribe(&self, raw: Vec<String>) -> Result<Option<Vec<String>>, String> {
+        if raw.is_empty() {
+            return Ok(self.scope.outlets.clone());
+        }
+        if raw.len() > 1000 {
+            return Err("name at most 1000 outlets".into());
+        }
+        let ids: Vec<String> = raw.iter().filter_map(|r| kasir_domain::ids::parse_id(r)).collect();
+        let found: Vec<Outlet> =
+            crud::get_many(&self.state.db, &OUTLETS, &self.scope, &ids).await.map_err(|e| e.to_string())?;
+        match raw.iter().find(|r| kasir_domain::ids::parse_id(r).is_none_or(|id| !found.iter().any(|o| o.id == id))) {
+            Some(r) => Err(format!("no such outlet: {r}")),
+            None => Ok(Some(ids)),
+        }
+    }
+
+    /// The events after `after_seq` the client may see, in order, as frames to send.
+    async fn resume(
+        &self,
+        after_seq: i64,
+        outlets: &Option<Vec<String>>,
+        last_sent: &mut i64,
+    ) -> Result<Vec<String>, String> {
+        let db = &self.state.db;
+        let tenant = &self.scope.tenant_id;
+        let pruned = feed::events_pruned_to(db, tenant).await.map_err(|e| e.to_string())?;
+        if after_seq < pruned {
+            return Ok(vec![serde_json::json!({
+                "type": "RESYNC_REQUIRED", "message": "events before this seq are no longer kept: reload and resume from the latest",
+            })
+            .to_string()]);
+        }
+        let mut frames = Vec::new();
+        let mut cursor = after_seq.max(0);
+        loop {
+            let events = feed::events_after(db, tenant, cursor, 500).await.map_err(|e| e.to_string())?;
+            for e in &events {
+                cursor = e.seq;
+                let f = Frame::of(e);
+                if visible(&f, outlets) {
+                    frames.push(f.text);
+                }
+            }
+            if events.len() < 500 {
+                break;
+            }
+        }
+        *last_sent = (*last_sent).max(cursor);
+        Ok(frames)
+    }
+
+    /// False once the login behind the socket is over (logout, password change, a deactivated
+    /// user or tenant). The access token's own expiry does not end an open socket.
+    async fn still_logged_in(&self) -> bool {
+        let Some((session, user)) = &self.login else { return true };
+        match kasir_store::auth::load_session(&self.state.db, session, user).await {
+            Ok(Some(row)) => {
+                row.revoked_at.is_none()
+                    && row.expires_at > kasir_domain::time::now()
+                    && row.is_active != 0
+                    && row.tenant_active != Some(0)
+            }
+            Ok(None) => false,
+            // A database hiccup does not end the socket; the next ping asks again.
+            Err(_) => true,
+        }
+    }
+}
+
+/// Events of no outlet go to every client of the tenant; others to clients following the outlet.
+fn visible(f: &Frame, outlets: &Option<Vec<String>>) -> bool {
+    match (&f.outlet_id, outlets) {
+        (None, _) | (_, None) => true,
+        (Some(o), Some(list)) => list.iter().any(|x| x == o),
+    }
+}
