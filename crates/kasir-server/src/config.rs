@@ -38,6 +38,11 @@ pub struct Config {
     /// `KASIR_SEARCH_COUNT_CAP`: product searches count at most this many name matches and
     /// this many code matches; past it the total is a lower bound (default 50,000).
     pub search_count_cap: i64,
+    /// `KASIR_PUBLIC_URL`: where guests reach the server (the QR codes of table sessions link
+    /// there); default `http://` and the bind address.
+    pub public_url: Option<String>,
+    /// `KASIR_GUEST_ORDERS_PER_MINUTE`: orders one table session may place a minute (default 6).
+    pub guest_orders_per_minute: i64,
 }
 
 /// A configuration value that cannot be used.
@@ -63,6 +68,8 @@ impl Default for Config {
             search_count_cap: kasir_store::crud::SEARCH_COUNT_CAP,
             db_max_writers: 4,
             ws_queue: 1024,
+            public_url: None,
+            guest_orders_per_minute: 6,
         }
     }
 }
@@ -119,42 +126,52 @@ impl Config {
             };
         }
         if let Some(n) = get("KASIR_DB_MAX_CONNECTIONS") {
-            c.db_max_connections = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
+            c.db_max_connections = number(&n, 1, 1000)
                 .ok_or_else(|| err("KASIR_DB_MAX_CONNECTIONS", "must be a number from 1 to 1000"))?;
         }
         if let Some(n) = get("KASIR_LOGIN_LOCK_SECONDS") {
-            c.login_lock_seconds = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=3600).contains(n))
+            c.login_lock_seconds = number(&n, 1, 3600)
                 .ok_or_else(|| err("KASIR_LOGIN_LOCK_SECONDS", "must be a number of seconds from 1 to 3600"))?;
         }
         if let Some(n) = get("KASIR_WS_QUEUE") {
-            c.ws_queue = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| err("KASIR_WS_QUEUE", "must be a number from 1 to 1000000"))?;
+            c.ws_queue =
+                number(&n, 1, 1_000_000).ok_or_else(|| err("KASIR_WS_QUEUE", "must be a number from 1 to 1000000"))?;
         }
         if let Some(n) = get("KASIR_DB_MAX_WRITERS") {
-            c.db_max_writers = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| err("KASIR_DB_MAX_WRITERS", "must be a number from 1 to 1000"))?;
+            c.db_max_writers =
+                number(&n, 1, 1000).ok_or_else(|| err("KASIR_DB_MAX_WRITERS", "must be a number from 1 to 1000"))?;
         }
         if let Some(n) = get("KASIR_SEARCH_COUNT_CAP") {
-            c.search_count_cap = n
-                .parse()
-                .ok()
-                .filter(|n| (1..=10_000_000).contains(n))
+            c.search_count_cap = number(&n, 1, 10_000_000)
                 .ok_or_else(|| err("KASIR_SEARCH_COUNT_CAP", "must be a number from 1 to 10000000"))?;
+        }
+        if let Some(n) = get("KASIR_GUEST_ORDERS_PER_MINUTE") {
+            c.guest_orders_per_minute = number(&n, 1, 1000)
+                .ok_or_else(|| err("KASIR_GUEST_ORDERS_PER_MINUTE", "must be a number from 1 to 1000"))?;
+        }
+        if let Some(url) = get("KASIR_PUBLIC_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or_default();
+            if host.is_empty() || host.contains(char::is_whitespace) {
+                return Err(err(
+                    "KASIR_PUBLIC_URL",
+                    "must be an http:// or https:// address such as https://pos.example.com",
+                ));
+            }
+            c.public_url = Some(url);
         }
         Ok(c)
     }
+
+    /// The address guests and links reach this server at: `KASIR_PUBLIC_URL`, or the bind address.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+}
+
+/// A whole number within `lo..=hi`.
+fn number<T: std::str::FromStr + PartialOrd>(raw: &str, lo: T, hi: T) -> Option<T> {
+    raw.parse().ok().filter(|n| (lo..=hi).contains(n))
 }
 
 fn err(var: &'static str, message: &str) -> ConfigError {
@@ -185,6 +202,8 @@ mod tests {
             ("KASIR_JWT_SECRET", "short"),
             ("KASIR_CORS_ORIGINS", "example.com"),
             ("KASIR_DB_MAX_CONNECTIONS", "0"),
+            ("KASIR_PUBLIC_URL", "pos.example.com"),
+            ("KASIR_GUEST_ORDERS_PER_MINUTE", "0"),
         ] {
             let e = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
             assert_eq!(e.var, var);

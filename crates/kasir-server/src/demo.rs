@@ -91,8 +91,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             crud::create(&mut tx, &kasir_store::users::USERS, &scope, &id, &values).await?;
         kasir_store::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
     }
-    seed_catalog(&mut tx, &scope, &warehouses).await?;
+    let categories = seed_catalog(&mut tx, &scope, &warehouses).await?;
     seed_selling(&mut tx, &scope).await?;
+    seed_restaurant(&mut tx, &scope, &outlet_ids[0], &categories).await?;
     tx.commit().await?;
     Ok(logins)
 }
@@ -161,7 +162,51 @@ async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
 
 /// A café's catalog: categories, a tax, modifier groups, ~50 products (some with variants) and
 /// opening stock of the packaged goods in every outlet.
-async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope, warehouses: &[String]) -> anyhow::Result<()> {
+/// The first outlet's dining room (a hall with six tables) and its bar and kitchen stations.
+async fn seed_restaurant(
+    tx: &mut kasir_store::Tx,
+    scope: &Scope,
+    outlet_id: &str,
+    categories: &std::collections::BTreeMap<&str, String>,
+) -> anyhow::Result<()> {
+    use kasir_store::restaurant::{Hall, Station, Table, HALLS, STATIONS, TABLES};
+    let hall_id = kasir_domain::ids::new_id();
+    let hall = [
+        ("outlet_id", Value::from(outlet_id)),
+        ("name", Value::from("Ruang Utama")),
+        ("name_key", Value::from("ruang utama")),
+    ];
+    let _: Hall = crud::create(tx, &HALLS, scope, &hall_id, &hall).await?;
+    for n in 1..=6 {
+        let name = format!("Meja {n}");
+        let values = [
+            ("outlet_id", Value::from(outlet_id)),
+            ("hall_id", Value::from(hall_id.clone())),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("name", Value::from(name)),
+            ("seats", Value::from(if n <= 4 { 4 } else { 2 })),
+            ("status", Value::from("free")),
+        ];
+        let _: Table = crud::create(tx, &TABLES, scope, &kasir_domain::ids::new_id(), &values).await?;
+    }
+    for (name, cats) in [("Bar", &["Minuman"][..]), ("Dapur", &["Makanan", "Kue"][..])] {
+        let ids: Vec<&String> = cats.iter().filter_map(|c| categories.get(c)).collect();
+        let values = [
+            ("outlet_id", Value::from(outlet_id)),
+            ("name", Value::from(name)),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("category_ids", Value::json(&ids)),
+        ];
+        let _: Station = crud::create(tx, &STATIONS, scope, &kasir_domain::ids::new_id(), &values).await?;
+    }
+    Ok(())
+}
+
+async fn seed_catalog(
+    tx: &mut kasir_store::Tx,
+    scope: &Scope,
+    warehouses: &[String],
+) -> anyhow::Result<std::collections::BTreeMap<&'static str, String>> {
     use kasir_store::{
         catalog::{Category, ModifierGroup, ModifierOption, Tax, CATEGORIES, MODIFIER_GROUPS, TAXES},
         products::{Code, Product, Variant, PRODUCTS},
@@ -338,7 +383,7 @@ async fn seed_catalog(tx: &mut kasir_store::Tx, scope: &Scope, warehouses: &[Str
         }
     }
     stock::apply(tx, scope, false, moves).await.map_err(|e| anyhow::anyhow!("opening stock: {e:?}"))?;
-    Ok(())
+    Ok(categories)
 }
 
 /// (category, sku, name, price, cost, sized, tracks stock, opening stock per outlet)

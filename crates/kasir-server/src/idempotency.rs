@@ -43,6 +43,7 @@ pub const IN_TRANSACTION: &[&str] = &[
     "/api/v1/shifts/open",
     "/api/v1/shifts/close",
     "/api/v1/shifts/{id}/cash-movements",
+    "/api/v1/orders/{id}/pay",
 ];
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod idempotency;
 pub mod metrics;
+pub mod qr;
 pub mod realtime;
 pub mod receipt;
 pub mod routes;

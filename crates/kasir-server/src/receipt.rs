@@ -116,6 +116,50 @@ pub fn lay_out(sale: &Sale, head: &Letterhead, cols: usize) -> Vec<Line> {
     out
 }
 
+/// What a kitchen ticket prints besides the order's items.
+#[derive(Debug, Clone, Default)]
+pub struct TicketHead {
+    /// The station it is for (`KITCHEN` when it is the whole order).
+    pub station: String,
+    /// The table's name, for dine-in orders at a table.
+    pub table: Option<String>,
+    /// The order's time on the outlet's clock.
+    pub local_time: String,
+}
+
+/// A kitchen ticket of `order`: what to prepare, large and plain, with no prices. Items already
+/// paid or voided print the same: the kitchen prepares what was ordered.
+pub fn kitchen_ticket(order: &kasir_store::orders::Order, head: &TicketHead, cols: usize) -> Vec<Line> {
+    let rule = Line::plain("=".repeat(cols));
+    let mut out = vec![Line { text: head.station.to_uppercase(), centered: true, bold: true }];
+    out.push(rule.clone());
+    out.push(Line::bold(pair("Order", &order.number, cols)));
+    let place = match &head.table {
+        Some(t) => format!("Table {t}"),
+        None => order.kind.replace('_', " "),
+    };
+    out.push(Line::plain(pair(&place, &head.local_time, cols)));
+    if order.status == "VOIDED" {
+        out.push(Line::bold("*** VOID ***"));
+    }
+    out.push(rule.clone());
+    for it in &order.items {
+        out.extend(wrap(&format!("{} x {}", it.quantity, it.name), cols).into_iter().map(Line::bold));
+        for m in &it.modifiers {
+            out.extend(wrap(&format!("  + {}", m.name), cols).into_iter().map(Line::plain));
+        }
+        if let Some(n) = &it.note {
+            out.extend(wrap(&format!("  ! {n}"), cols).into_iter().map(Line::plain));
+        }
+    }
+    if let Some(n) = &order.note {
+        out.push(rule.clone());
+        out.extend(wrap(&format!("Note: {n}"), cols).into_iter().map(Line::plain));
+    }
+    out.push(rule);
+    out
+}
+
 /// The lines as text, centred ones padded, one per line.
 pub fn text(lines: &[Line], cols: usize) -> String {
     let mut s = String::new();
@@ -256,6 +300,16 @@ fn wrap(s: &str, cols: usize) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+/// A stored timestamp on an outlet's clock (`2026-11-21 14:05`), or as stored when it cannot be read.
+pub fn clock_time(stamp: &str, zone: &str) -> String {
+    stamp
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .and_then(|ts| kasir_domain::time::local(ts, zone))
+        .map(|l| l.wall_time.replace('T', " ")[..16].to_string())
+        .unwrap_or_else(|| stamp.to_string())
 }
 
 /// Minor units as a reader expects them: `150.000` in rupiah (no minor unit), `1,234.50` for

@@ -188,6 +188,27 @@ pub async fn claim_in(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str) ->
     })
 }
 
+/// What a repeat of a committed request would find, read without claiming the key: `Replay` or
+/// `Mismatch`, or `None` when nothing committed under it (the request runs and claims it then).
+/// Lets a request whose work depends on state it changed (paying an order) answer a repeat
+/// before it checks that state.
+pub async fn committed(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Option<TxClaim>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .fetch_optional(db.reader())
+    .await?;
+    let now = format_ts(Timestamp::now());
+    let live = |r: &Row| r.expires_at >= now && (r.status.is_some() || r.locked_until >= now);
+    Ok(row.filter(live).and_then(|r| match (r.status, r.response) {
+        _ if r.request_hash != hash => Some(TxClaim::Mismatch),
+        (Some(status), Some(body)) => Some(TxClaim::Replay { status: status as u16, body }),
+        _ => None,
+    }))
+}
+
 /// Stores the response of a request that claimed its key with [`claim_in`], in its transaction.
 pub async fn complete_in(tx: &mut crate::Tx, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
     sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "search_and_counts", include_str!("../migrations/0011_search_and_counts.sql")),
     (12, "selling", include_str!("../migrations/0012_selling.sql")),
     (13, "realtime", include_str!("../migrations/0013_realtime.sql")),
+    (14, "restaurant", include_str!("../migrations/0014_restaurant.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

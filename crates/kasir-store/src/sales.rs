@@ -121,6 +121,9 @@ pub struct Sale {
     pub payments: Vec<SalePayment>,
     pub discounts: Vec<SaleDiscount>,
     pub voucher_code: Option<String>,
+    /// The order this sale pays (all of it, some items, or an equal part).
+    #[schema(format = Uuid)]
+    pub order_id: Option<String>,
     pub note: Option<String>,
     pub void_reason: Option<String>,
     pub voided_at: Option<String>,
@@ -195,7 +198,7 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
     sql.push(
         "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
              status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
-             voucher_id, voucher_code, note, version, created_at, updated_at) ",
+             voucher_id, voucher_code, order_id, note, version, created_at, updated_at) ",
     );
     sql.push(if numbered_from.is_some() { "SELECT " } else { "VALUES (" });
     sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
@@ -213,8 +216,8 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
         sql.bind(v).push(", ");
     }
     sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
-    sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.note.clone()).push(", ");
-    sql.bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
+    sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.order_id.clone()).push(", ");
+    sql.bind(sale.note.clone()).push(", ").bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
     sql.bind(sale.updated_at.as_str());
     sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
 }
@@ -295,6 +298,7 @@ struct SaleRow {
     refunded_total: i64,
     voucher_id: Option<String>,
     voucher_code: Option<String>,
+    order_id: Option<String>,
     note: Option<String>,
     void_reason: Option<String>,
     voided_at: Option<String>,
@@ -306,7 +310,7 @@ struct SaleRow {
 }
 
 const SALE_COLUMNS: &str = "id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour, status,
-    subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total, voucher_id, voucher_code, note,
+    subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total, voucher_id, voucher_code, order_id, note,
     void_reason, voided_at, voided_by, void_shift_id, version, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -506,6 +510,7 @@ async fn with_children(conn: &mut sqlx::AnyConnection, rows: Vec<SaleRow>) -> Re
             change: r.change_given,
             refunded_total: r.refunded_total,
             voucher_code: r.voucher_code,
+            order_id: r.order_id,
             note: r.note,
             void_reason: r.void_reason,
             voided_at: r.voided_at,

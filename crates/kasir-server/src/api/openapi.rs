@@ -113,10 +113,7 @@ impl Op {
 
     /// A `multipart/form-data` body with one file field named `file`, up to 20 MiB.
     pub fn upload(mut self, description: &str) -> Op {
-        let file = ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::Custom("binary".into())))
-            .description(Some(description));
+        let file = binary_schema().description(Some(description));
         self.body = Some(ObjectBuilder::new().property("file", file).required("file").into());
         self.upload = true;
         self.errors.push(413);
@@ -414,4 +411,9 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             .build();
         (self.router, doc)
     }
+}
+
+/// The schema of a file in a body or response: a string of format `binary`.
+pub fn binary_schema() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::Custom("binary".into())))
 }

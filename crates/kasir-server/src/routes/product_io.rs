@@ -125,11 +125,7 @@ pub struct StockExportQuery {
 }
 
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
-    let binary = || {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::Custom("binary".into())))
-    };
+    let binary = crate::api::openapi::binary_schema;
     api.route(
         Method::Post,
         "/products/import",

@@ -39,11 +39,7 @@ pub struct ReceiptQuery {
 }
 
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
-    let binary = || {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::Custom("binary".into())))
-    };
+    let binary = crate::api::openapi::binary_schema;
     api.route(
         Method::Get,
         "/sales/{id}/receipt",
@@ -88,13 +84,7 @@ async fn letterhead(db: &Db, scope: &Scope, sale: &Sale) -> Result<Letterhead, A
         _ => [Some(outlet.name.clone()), outlet.address.clone(), outlet.phone.clone()].into_iter().flatten().collect(),
     };
     let zone = if outlet.timezone.is_empty() { tenant.timezone.clone() } else { outlet.timezone.clone() };
-    let local_time = sale
-        .created_at
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .and_then(|ts| kasir_domain::time::local(ts, &zone))
-        .map(|l| l.wall_time.replace('T', " ")[..16].to_string())
-        .unwrap_or_else(|| sale.created_at.clone());
+    let local_time = receipt::clock_time(&sale.created_at, &zone);
     Ok(Letterhead {
         business: tenant.name,
         header,
@@ -106,7 +96,7 @@ async fn letterhead(db: &Db, scope: &Scope, sale: &Sale) -> Result<Letterhead, A
     })
 }
 
-fn file(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+pub(crate) fn file(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     let mut res = Response::new(Body::from(body));
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {

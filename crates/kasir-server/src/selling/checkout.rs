@@ -80,10 +80,35 @@ struct Prepared {
 
 /// Rings up a sale. With a key, a repeat of a committed request gets its response again.
 pub async fn checkout(db: &Db, seller: &Seller, input: CreateSale, key: Option<&TxKey>) -> Result<Outcome, ApiError> {
+    checkout_part(db, seller, input, key, None).await
+}
+
+/// What a sale pays of an order: quantities of its items, and the equal part when it is split so.
+#[derive(Debug, Clone)]
+pub struct OrderPart {
+    pub order_id: String,
+    /// The version the order was read at: a payment made meanwhile makes this one a conflict.
+    pub order_version: i64,
+    /// `(order item id, paid before, paid now)`.
+    pub items: Vec<(String, i64, i64)>,
+    /// Every item fully paid once this sale is.
+    pub completes: bool,
+    /// `(parts, parts paid with this sale)` when it is paid in equal parts.
+    pub parts: Option<(i64, i64)>,
+}
+
+/// Rings up a sale that pays (part of) an order, in the same transaction as the order's update.
+pub async fn checkout_part(
+    db: &Db,
+    seller: &Seller,
+    input: CreateSale,
+    key: Option<&TxKey>,
+    part: Option<&OrderPart>,
+) -> Result<Outcome, ApiError> {
     let mut p = prepare(db, seller, input).await?;
     // A promotion whose last use another sale takes meanwhile is dropped and the sale repriced.
     for _ in 0..4 {
-        match write(db, seller, &p, key).await? {
+        match write(db, seller, &p, key, part).await? {
             Written::Done(outcome) => return Ok(outcome),
             Written::UsedUp(promotion_id) => p.promotions.retain(|x| x.id != promotion_id),
         }
@@ -171,7 +196,13 @@ enum Written {
     UsedUp(String),
 }
 
-async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> Result<Written, ApiError> {
+async fn write(
+    db: &Db,
+    seller: &Seller,
+    p: &Prepared,
+    key: Option<&TxKey>,
+    part: Option<&OrderPart>,
+) -> Result<Written, ApiError> {
     let scope = &seller.scope;
     let order = pricing::Order {
         lines: p.lines.iter().map(Resolved::pricing_line).collect(),
@@ -220,9 +251,13 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
     if let Err(e) = stock::apply_with(&mut tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await {
         return Err(shortage(e, &p.lines));
     }
+    let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
+    if let Some(part) = part {
+        pay_order(&mut tx, scope, part).await?;
+        sale.order_id = Some(part.order_id.clone());
+    }
     // The outlet's number counter is held from here to commit: the sale's lines and audit entry
     // are written first, the sale row (which carries the number) last.
-    let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
     sales::insert_lines(&mut tx, &sale).await?;
     tx.audit(Some(&scope.tenant_id), "sale.create", "sale", Some(&sale.id), serde_json::json!({ "total": sale.total }));
     tx.write_audits().await?;
@@ -248,6 +283,34 @@ async fn write(db: &Db, seller: &Seller, p: &Prepared, key: Option<&TxKey>) -> R
     }
     tx.commit().await?;
     Ok(Written::Done(Outcome::Created { sale: Box::new(sale), body }))
+}
+
+/// Records what the sale pays of its order, if the order is as it was read.
+async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) -> Result<(), ApiError> {
+    use kasir_store::orders;
+    let order = orders::lock(tx, scope, &part.order_id).await?;
+    if order.version != part.order_version {
+        return Err(super::ordering::changed());
+    }
+    for (item, before, quantity) in &part.items {
+        if !orders::add_paid(tx, item, *before, *quantity).await? {
+            return Err(super::ordering::changed());
+        }
+    }
+    let change = orders::Change {
+        paid: Some(part.completes),
+        split_parts: part.parts.map(|p| p.0),
+        parts_paid: part.parts.map(|p| p.1),
+        ..Default::default()
+    };
+    if !orders::update(tx, &order.id, order.version, &change).await? {
+        return Err(super::ordering::changed());
+    }
+    let updated = orders::lock(tx, scope, &order.id).await?;
+    if updated.paid && updated.status == "DONE" {
+        super::ordering::release_table(tx, scope, &updated).await?;
+    }
+    super::ordering::record(tx, scope, &updated, "ORDER_PAID", serde_json::json!({ "paid": updated.paid }))
 }
 
 /// Paid in all, and the change: payments must cover the total, and only cash may pay more.
@@ -503,6 +566,7 @@ fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::P
         local_hour: p.local_hour,
         void_shift_id: None,
         voucher_id: p.voucher.as_ref().map(|v| v.id.clone()),
+        order_id: None,
     }
 }
 

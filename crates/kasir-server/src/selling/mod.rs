@@ -2,7 +2,8 @@
 //! checkout, and the shared pieces voids and refunds use.
 
 pub mod checkout;
-mod lines;
+pub mod lines;
+pub mod ordering;
 pub mod reversal;
 
 use kasir_domain::Permission;

@@ -16,6 +16,7 @@ mod realtime;
 mod receipts;
 mod reports;
 mod resources;
+mod restaurant;
 mod reversals;
 mod shell;
 mod shifts;

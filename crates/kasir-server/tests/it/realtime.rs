@@ -23,16 +23,16 @@ mod postgres_nodes {
     }
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(s: &TestServer, token: &str) -> Ws {
+pub async fn connect(s: &TestServer, token: &str) -> Ws {
     let url = format!("{}/api/v1/ws?token={token}", s.base.replacen("http", "ws", 1));
     let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("the socket opens");
     ws
 }
 
 /// The next event frame, within `secs` seconds.
-async fn next(ws: &mut Ws, secs: u64) -> Value {
+pub async fn next(ws: &mut Ws, secs: u64) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let msg =
@@ -43,7 +43,7 @@ async fn next(ws: &mut Ws, secs: u64) -> Value {
     }
 }
 
-async fn send(ws: &mut Ws, v: Value) {
+pub async fn send(ws: &mut Ws, v: Value) {
     ws.send(Message::Text(v.to_string().into())).await.expect("sent");
 }
 
