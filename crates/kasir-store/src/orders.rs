@@ -392,14 +392,19 @@ pub async fn move_items(tx: &mut Tx, from: &str, into: &str) -> Result<()> {
     Ok(())
 }
 
-/// True when an active (not done or voided, or not yet paid) order other than `except` sits at the table.
+/// True when something still holds the table: an order other than `except` that is neither
+/// voided nor done and paid, or an open, unexpired table session.
 pub async fn table_busy(tx: &mut Tx, table_id: &str, except: &str) -> Result<bool> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT 1 FROM orders WHERE table_id = $1 AND id <> $2 AND deleted_at IS NULL
-           AND status <> 'VOIDED' AND (status <> 'DONE' OR paid = 0) LIMIT 1",
+           AND status <> 'VOIDED' AND (status <> 'DONE' OR paid = 0)
+         UNION ALL
+         SELECT 1 FROM table_sessions WHERE table_id = $1 AND status = 'open' AND expires_at > $3 AND deleted_at IS NULL
+         LIMIT 1",
     )
     .bind(table_id)
     .bind(except)
+    .bind(kasir_domain::time::now())
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.is_some())

@@ -18,7 +18,7 @@ crate::backend_tests!(
 
 mod postgres_nodes {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn an_event_committed_on_one_node_reaches_a_socket_on_another_within_a_second() {
+    async fn events_committed_on_one_node_reach_a_socket_on_another_within_a_second() {
         super::across_nodes().await
     }
 }
@@ -151,5 +151,19 @@ async fn across_nodes() {
     let e = next(&mut on_b, 1).await;
     assert_eq!((e["type"].as_str(), e["payload"]["shift_id"].as_str()), (Some("SHIFT_OPENED"), Some(shift.as_str())));
     eprintln!("node B heard it after {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+
+    // An order placed on node A reaches a kitchen display on node B.
+    let rice = t.product(&a, "NASI", 30000, json!({})).await;
+    let started = tokio::time::Instant::now();
+    let body = json!({"outlet_id": t.outlet, "type": "takeaway", "items": [{"product_id": rice, "quantity": 1}]});
+    let order = a.post("/orders", &t.cashier, body).await;
+    assert_eq!(order.status, 201, "{:?}", order.body);
+    let mut e = next(&mut on_b, 1).await;
+    while e["type"] != "NEW_ORDER" {
+        e = next(&mut on_b, 1).await;
+    }
+    assert_eq!(e["payload"]["order_id"], order.data()["id"]);
+    eprintln!("node B heard the order after {:?}", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
 }
