@@ -17,6 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::{foundation::tempdir, server};
 
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub clients: usize,
     /// Events (sales) per second.
@@ -24,7 +25,21 @@ pub struct Options {
     pub seconds: u64,
 }
 
+/// Measures one client first (the baseline: commit to receipt with no fan-out), then
+/// `o.clients`, each on a fresh database, and prints both and their ratio.
 pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
+    let alone = once(spec, &Options { clients: 1, ..*o }).await?;
+    let many = once(spec, o).await?;
+    println!(
+        "ratio ws clients={} p50_vs_one_client={:.2} p99_vs_one_client={:.2}",
+        o.clients,
+        many.0 / alone.0.max(0.001),
+        many.1 / alone.1.max(0.001)
+    );
+    Ok(())
+}
+
+async fn once(spec: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
     let dir = tempdir()?;
     let (url, label) = server::fresh_database(spec, &dir).await?;
     let result = measure(&url, label, o).await;
@@ -43,7 +58,8 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
 /// What one client saw: each event's seq and its latency from commit to receipt (ms).
 type Seen = Vec<(i64, f64)>;
 
-async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
+/// Runs the load and prints its line; returns the latency p50 and p99 (ms).
+async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
     let s = server::start(url, server::free_port()?).await?;
     let http = reqwest::Client::new();
     let (_, owner) = server::bench_tenant(&http, &s.base).await?;
@@ -153,7 +169,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         pct(0.99),
         (rss_connected - rss_before) * 1024.0 / o.clients.max(1) as f64,
     );
-    Ok(())
+    Ok((pct(0.5), pct(0.99)))
 }
 
 /// The event's seq, and the milliseconds from its `at` (set as its transaction commits) to now.

@@ -66,11 +66,15 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
         .ok_or_else(|| ApiError::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))?
         .to_string();
     let (mut parts, body) = req.into_parts();
-    // Keys belong to a tenant; without credentials the handler answers 401 on its own.
-    let Ok(principal) = Principal::from_request_parts(&mut parts, &state).await else {
-        return Ok(next.run(Request::from_parts(parts, body)).await);
+    // Keys belong to a tenant (a guest's to its table session); without credentials the handler
+    // answers 401 on its own.
+    let (scope, key) = match Principal::from_request_parts(&mut parts, &state).await {
+        Ok(principal) => (principal.scope().map(|s| s.tenant_id).unwrap_or_else(|_| "platform".to_string()), key),
+        Err(_) => match crate::routes::guest::GuestSession::from_request_parts(&mut parts, &state).await {
+            Ok(g) => (g.session.tenant_id.clone(), format!("table-session:{}:{key}", g.session.id)),
+            Err(_) => return Ok(next.run(Request::from_parts(parts, body)).await),
+        },
     };
-    let scope = principal.scope().map(|s| s.tenant_id).unwrap_or_else(|_| "platform".to_string());
     // Uploads (multipart) have their own, larger limit.
     let multipart = parts
         .headers

@@ -317,16 +317,29 @@ async fn guests_order_with_their_session_token_only(b: Backend) {
     assert_eq!(s.send(Method::GET, "/guest/menu", None, None, &[]).await.status, 401);
     assert_eq!(as_guest(Method::GET, "/guest/menu", "not-a-token", None).await.status, 401);
 
-    // Two orders a minute here: the third is refused with Retry-After, and placed nothing.
-    let second = as_guest(Method::POST, "/guest/orders", &token, Some(body.clone())).await;
+    // Two orders a minute here: the third is refused with Retry-After, and placed nothing. A
+    // phone's retry with its Idempotency-Key gets the same order and uses up nothing.
+    let keyed = |tok: &str| {
+        let (s, tok, body) = (&s, tok.to_string(), body.clone());
+        async move {
+            let h = [("x-table-session", tok.as_str()), ("idempotency-key", "guest-order-1")];
+            s.send(Method::POST, "/guest/orders", None, Some(body), &h).await
+        }
+    };
+    let second = keyed(&token).await;
     assert_eq!(second.status, 201);
+    let retried = keyed(&token).await;
+    assert_eq!((retried.status, retried.header("idempotent-replayed").as_deref()), (201, Some("true")));
+    assert_eq!(retried.data()["id"], second.data()["id"]);
     let third = as_guest(Method::POST, "/guest/orders", &token, Some(body.clone())).await;
     assert_eq!((third.status, third.code()), (429, "rate_limited"));
     let wait: u64 = third.header("retry-after").expect("Retry-After").parse().unwrap();
     assert!((1..=60).contains(&wait));
     assert_eq!(as_guest(Method::GET, "/guest/orders", &token, None).await.data().as_array().unwrap().len(), 2);
-    // Another session has its own allowance.
-    assert_eq!(as_guest(Method::POST, "/guest/orders", &other_token, Some(body.clone())).await.status, 201);
+    // Another session has its own allowance, and its own keys.
+    let theirs = keyed(&other_token).await;
+    assert_eq!((theirs.status, theirs.header("idempotent-replayed")), (201, None));
+    assert_ne!(theirs.data()["id"], second.data()["id"]);
 
     // Closed, the token is dead.
     let closed = s.post(&format!("/table-sessions/{}/close", one["id"].as_str().unwrap()), &t.cashier, json!({})).await;
