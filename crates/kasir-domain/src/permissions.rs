@@ -169,7 +169,7 @@ impl Permission {
             OrdersManage => "Create and change orders",
             OrdersUpdateStatus => "Move orders through the kitchen flow",
             OrdersVoid => "Void orders",
-            TablesManage => "Manage halls, tables and table sessions",
+            TablesManage => "Manage halls, tables and kitchen stations",
         }
     }
 }

@@ -482,11 +482,11 @@ pub fn guest_link(public_url: &str, token: &str) -> String {
     format!("{public_url}/guest?session={token}")
 }
 
-async fn session_link(s: &AppState, p: &Principal, id: &str) -> Result<(String, TableSession), ApiError> {
+/// The guest link of a session the caller may print.
+async fn session_link(s: &AppState, p: &Principal, id: &str) -> Result<String, ApiError> {
     p.require(Permission::OrdersManage)?;
-    let scope = p.scope()?;
-    let session: TableSession = crud::get(&s.db, &TABLE_SESSIONS, &scope, id).await?;
-    Ok((guest_link(&s.config.public_url(), &session.token), session))
+    let session: TableSession = crud::get(&s.db, &TABLE_SESSIONS, &p.scope()?, id).await?;
+    Ok(guest_link(&s.config.public_url(), &session.token))
 }
 
 fn image(body: Vec<u8>, content_type: &'static str) -> Response {
@@ -497,13 +497,13 @@ fn image(body: Vec<u8>, content_type: &'static str) -> Response {
 }
 
 async fn qr_svg(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    let (link, _) = session_link(&s, &p, &id).await?;
+    let link = session_link(&s, &p, &id).await?;
     let svg = crate::qr::svg(&link).map_err(|e| ApiError::internal("drawing a QR code", e))?;
     Ok(image(svg.into_bytes(), "image/svg+xml"))
 }
 
 async fn qr_png(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    let (link, _) = session_link(&s, &p, &id).await?;
+    let link = session_link(&s, &p, &id).await?;
     let png = crate::qr::png(&link).map_err(|e| ApiError::internal("drawing a QR code", e))?;
     Ok(image(png, "image/png"))
 }
