@@ -61,11 +61,8 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
     let result = measure(&url, label, o).await;
     if o.keep {
         println!("catalog {label} kept database={url}");
-    } else if label == "postgres" {
-        let name = url.rsplit('/').next().unwrap_or_default();
-        let admin = Db::connect(spec, &DbOptions { max_connections: 2, ..Default::default() }).await?;
-        kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
-        admin.close().await;
+    } else {
+        server::drop_database(spec, &url, label).await?;
     }
     if !(o.keep && label == "sqlite") {
         std::fs::remove_dir_all(&dir)?;

@@ -5,12 +5,14 @@
 //!     cargo run --release -p kasir-bench -- foundation --database postgres://postgres@127.0.0.1:5432/postgres
 //!     cargo run --release -p kasir-bench -- catalog --database sqlite
 //!     cargo run --release -p kasir-bench -- checkout --database sqlite --clients 16 --seconds 15
+//!     cargo run --release -p kasir-bench -- login --database sqlite
 
 mod catalog;
 mod checkout;
 mod foundation;
 mod import;
 mod load;
+mod login;
 mod server;
 mod ws;
 
@@ -106,6 +108,25 @@ enum Bench {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// `POST /api/v1/auth/login` (Argon2 password hashing): a burst of logins with the server's
+    /// peak and final memory, then closed-loop logins; each beside `/api/v1/ping` done the same way.
+    Login {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        /// Clients of the closed-loop phase.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds of the closed-loop phase, after a one-second warm-up.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Logins in the burst.
+        #[arg(long, default_value_t = 64)]
+        burst: usize,
+        /// Logins of the burst in flight at once.
+        #[arg(long, default_value_t = 32)]
+        at_once: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -125,6 +146,9 @@ fn main() -> anyhow::Result<()> {
             Bench::Checkout { database, clients, seconds, hot_products, catalog, lines } => {
                 let o = checkout::Options { clients, seconds, hot_products, catalog, lines };
                 checkout::run(&database, &o).await
+            }
+            Bench::Login { database, clients, seconds, burst, at_once } => {
+                login::run(&database, &login::Options { clients, seconds, burst, at_once }).await
             }
         }
     })

@@ -9,6 +9,20 @@ use anyhow::{bail, Context};
 
 pub const ADMIN_PASSWORD: &str = "bench-admin-password";
 
+/// Drops the PostgreSQL database [`fresh_database`] made for `spec` (a SQLite file goes with its
+/// directory).
+pub async fn drop_database(spec: &str, url: &str, label: &str) -> anyhow::Result<()> {
+    if label == "postgres" {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let admin =
+            kasir_store::Db::connect(spec, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
+                .await?;
+        kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        admin.close().await;
+    }
+    Ok(())
+}
+
 /// A fresh database URL for `spec` (`sqlite` or a PostgreSQL admin URL), and a label.
 pub async fn fresh_database(spec: &str, dir: &std::path::Path) -> anyhow::Result<(String, &'static str)> {
     if spec == "sqlite" {

@@ -43,14 +43,7 @@ async fn once(spec: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
     let dir = tempdir()?;
     let (url, label) = server::fresh_database(spec, &dir).await?;
     let result = measure(&url, label, o).await;
-    if label == "postgres" {
-        let name = url.rsplit('/').next().unwrap_or_default();
-        let admin =
-            kasir_store::Db::connect(spec, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
-                .await?;
-        kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
-        admin.close().await;
-    }
+    server::drop_database(spec, &url, label).await?;
     std::fs::remove_dir_all(&dir)?;
     result
 }

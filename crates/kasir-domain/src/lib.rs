@@ -1,7 +1,9 @@
 //! Kasir's domain rules: permissions and roles, pricing, input validation, identifiers and time.
 //! Pure code only: nothing here touches the network, the clock of a database or a file.
 
+pub mod events;
 pub mod ids;
+pub mod money;
 pub mod permissions;
 pub mod pricing;
 pub mod purchase;
@@ -10,6 +12,8 @@ pub mod time;
 pub mod transfer;
 pub mod validation;
 
+pub use events::EventKind;
+pub use money::{Money, MAX_MONEY};
 pub use permissions::{BuiltinRole, Permission};
 pub use quantity::Quantity;
 pub use validation::{FieldError, Violations};

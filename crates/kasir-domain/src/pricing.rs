@@ -13,10 +13,11 @@
 //! 5. the total is rounded to the tenant's cash rounding step (half up), the difference shown
 //!    as `rounding`.
 //!
-//! No discount exceeds what it discounts, so no net, tax or total is ever negative.
+//! No discount exceeds what it discounts, so no net, tax or total is ever negative; and no line,
+//! subtotal or total may come to more than [`MAX_MONEY`](crate::MAX_MONEY): such an order is refused, not wrapped.
 
-/// Minor units of the tenant's currency.
-pub type Money = i64;
+pub use crate::money::Money;
+use crate::money::{self, OutOfRange};
 
 /// A discount as the client or a promotion states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,17 +151,17 @@ pub struct Priced {
     pub voucher_refused: Option<VoucherRefusal>,
 }
 
-/// Prices an order.
-pub fn price(order: &Order) -> Priced {
-    let mut lines: Vec<PricedLine> = order
-        .lines
-        .iter()
-        .map(|l| {
-            let gross = mul_div_half_up(l.unit_price.max(0), l.quantity.max(0), 1000);
-            let line_discount = l.discount.map_or(0, |d| discount_amount(d, gross, None));
-            PricedLine { gross, line_discount, net: gross - line_discount, ..Default::default() }
-        })
-        .collect();
+/// Prices an order; [`OutOfRange`] when a line or the order would come to more than
+/// [`MAX_MONEY`](crate::MAX_MONEY).
+pub fn price(order: &Order) -> Result<Priced, OutOfRange> {
+    let mut lines = Vec::with_capacity(order.lines.len());
+    for l in &order.lines {
+        let gross = money::bounded(mul_div_half_up(l.unit_price.max(0), l.quantity.max(0), 1000) as i128)?;
+        let line_discount = l.discount.map_or(0, |d| discount_amount(d, gross, None));
+        lines.push(PricedLine { gross, line_discount, net: gross - line_discount, ..Default::default() });
+    }
+    // Every net below is at most its gross, so no sum of nets can pass the subtotal.
+    let subtotal = money::sum(lines.iter().map(|l| l.gross))?;
     let mut applied = Vec::new();
 
     for promo in &order.promotions {
@@ -200,20 +201,20 @@ pub fn price(order: &Order) -> Priced {
     for (priced, line) in lines.iter_mut().zip(&order.lines) {
         priced.tax = line.tax.map_or(0, |t| tax_of(priced.net, t));
         let exclusive = line.tax.is_some_and(|t| !t.inclusive);
-        priced.total = priced.net + if exclusive { priced.tax } else { 0 };
+        priced.total = money::add(priced.net, if exclusive { priced.tax } else { 0 })?;
     }
-    let before_rounding: Money = lines.iter().map(|l| l.total).sum();
-    let total = round_to_step(before_rounding, order.cash_rounding);
-    Priced {
-        subtotal: lines.iter().map(|l| l.gross).sum(),
+    let before_rounding = money::sum(lines.iter().map(|l| l.total))?;
+    let total = money::bounded(round_to_step(before_rounding, order.cash_rounding) as i128)?;
+    Ok(Priced {
+        subtotal,
         discount_total: lines.iter().map(|l| l.discount_total()).sum(),
-        tax_total: lines.iter().map(|l| l.tax).sum(),
+        tax_total: money::sum(lines.iter().map(|l| l.tax))?,
         rounding: total - before_rounding,
         total,
         lines,
         applied,
         voucher_refused,
-    }
+    })
 }
 
 /// What a voucher takes off an order of `order_amount` (`POST /vouchers/validate` and checkout).

@@ -1,7 +1,8 @@
 //! Purchases from suppliers: their life and the moving-average cost their receipts keep.
 //!
-//! `draft` (editable) → `ordered` → `partially_received` → `received`; `draft` or `ordered` →
-//! `cancelled`. Receipts add stock at the line's unit cost.
+//! `draft` (editable) → `ordered` → `partially_received` → `received`; a draft may also be
+//! received straight away (goods bought at the door); `draft` or `ordered` → `cancelled`.
+//! Receipts add stock at the line's unit cost.
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,7 @@ impl PurchaseStatus {
             (Draft, Edit)
                 | (Draft, Order)
                 | (Draft, Cancel)
+                | (Draft, Receive)
                 | (Ordered, Cancel)
                 | (Ordered, Receive)
                 | (PartiallyReceived, Receive)
@@ -86,6 +88,7 @@ mod tests {
             vec![
                 (Draft, Edit),
                 (Draft, Order),
+                (Draft, Receive),
                 (Draft, Cancel),
                 (Ordered, Receive),
                 (Ordered, Cancel),

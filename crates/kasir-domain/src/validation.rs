@@ -125,8 +125,9 @@ pub fn username_key(username: &str) -> String {
     username.trim().to_ascii_lowercase()
 }
 
-/// A password a person chose: 8–128 characters, not only spaces.
-pub fn parse_password(raw: &str) -> Result<String, &'static str> {
+/// A password a person chose for the account `username`: 8–128 characters, not only spaces,
+/// not the username, and not one of the passwords every guessing list starts with.
+pub fn parse_password(raw: &str, username: &str) -> Result<String, &'static str> {
     let n = raw.chars().count();
     if n < 8 {
         return Err("must be at least 8 characters");
@@ -137,8 +138,97 @@ pub fn parse_password(raw: &str) -> Result<String, &'static str> {
     if raw.trim().is_empty() {
         return Err("must not be blank");
     }
+    let folded = raw.trim().to_lowercase();
+    if folded == username.trim().to_lowercase() {
+        return Err("must not be the username");
+    }
+    let first = folded.chars().next();
+    if COMMON_PASSWORDS.contains(&folded.as_str()) || folded.chars().all(|c| Some(c) == first) {
+        return Err("is too common; choose one that is harder to guess");
+    }
     Ok(raw.to_string())
 }
+
+/// The most used passwords of 8 characters or more (lower case), as leaked-password lists rank
+/// them, with the Indonesian favourites.
+const COMMON_PASSWORDS: &[&str] = &[
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "123123123",
+    "987654321",
+    "87654321",
+    "12341234",
+    "11223344",
+    "147258369",
+    "123321123",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "qwertyui",
+    "qwertyuiop",
+    "qwerty123",
+    "qwerty12",
+    "asdfghjkl",
+    "asdf1234",
+    "zxcvbnm1",
+    "abcd1234",
+    "abc12345",
+    "abcdefgh",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "iloveyou",
+    "iloveyou1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "basketball",
+    "superman",
+    "starwars",
+    "whatever",
+    "trustno1",
+    "letmein1",
+    "welcome1",
+    "welcome123",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "changeme",
+    "computer",
+    "internet",
+    "michelle",
+    "jennifer",
+    "1234qwer",
+    "qwer1234",
+    "q1w2e3r4",
+    "a1b2c3d4",
+    "aa123456",
+    "google123",
+    "default1",
+    "master123",
+    "secret123",
+    "indonesia",
+    "bismillah",
+    "sayangku",
+    "sayang123",
+    "jakarta1",
+    "kasir123",
+    "kasir1234",
+    "rahasia1",
+    "rahasia123",
+    "cintaku1",
+    "garuda123",
+    "bandung1",
+    "surabaya",
+];
 
 /// An e-mail address in its plain `local@domain.tld` form.
 pub fn parse_email(raw: &str) -> Result<String, &'static str> {
@@ -238,7 +328,12 @@ mod tests {
         assert!(parse_code("").is_err());
         assert!(parse_currency("IDR").is_ok());
         assert!(parse_currency("idr").is_err());
-        assert!(parse_password("short").is_err());
-        assert!(parse_password("        ").is_err());
+        assert!(parse_password("short", "x").is_err());
+        assert!(parse_password("        ", "x").is_err());
+        assert_eq!(parse_password("12345678", "x"), Err("is too common; choose one that is harder to guess"));
+        assert_eq!(parse_password("PassWord123", "x"), Err("is too common; choose one that is harder to guess"));
+        assert_eq!(parse_password("zzzzzzzzzz", "x"), Err("is too common; choose one that is harder to guess"));
+        assert_eq!(parse_password("Kasir.Budi", "kasir.budi"), Err("must not be the username"));
+        assert_eq!(parse_password("kopi susu gula aren", "budi"), Ok("kopi susu gula aren".to_string()));
     }
 }

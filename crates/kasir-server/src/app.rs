@@ -1,6 +1,9 @@
 //! Building and running the server: connect, migrate, bootstrap, route, serve, shut down gracefully.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+mod connections;
+mod request_bodies;
+
+use std::{future::Future, sync::Arc, time::Instant};
 
 use anyhow::Context;
 use axum::{
@@ -62,6 +65,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     ensure_platform_admin(&db, &config).await.context("creating the platform admin")?;
     let (router, openapi) = crate::routes::all().finish(env!("CARGO_PKG_VERSION"));
     let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
+    let body_rules = request_bodies::BodyRules::new(&openapi, config.body_timeout);
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
     let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
     let state = AppState(Arc::new(Inner {
@@ -74,7 +78,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         openapi_json,
         inflight: Default::default(),
     }));
-    let router = with_layers(router.with_state(state.clone()), &state);
+    let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
     spawn_housekeeping(&state);
     Ok(App { state, router })
 }
@@ -113,15 +117,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = app.state.db.clone();
-    axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+    connections::serve(app.router, listener, app.state.config.header_timeout, shutdown).await;
     db.close().await;
     Ok(())
 }
 
-fn with_layers(router: Router, state: &AppState) -> Router {
+fn with_layers(router: Router, state: &AppState, body_rules: request_bodies::BodyRules) -> anyhow::Result<Router> {
     let request_id = HeaderName::from_static("x-request-id");
     let security_headers = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -135,9 +136,11 @@ fn with_layers(router: Router, state: &AppState) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    router
+    let cors = cors(&state.config)?;
+    Ok(router
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::client_addr::resolve))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
@@ -163,9 +166,11 @@ fn with_layers(router: Router, state: &AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
                     ApiError::Internal("a handler panicked".into()).into_response()
                 }))
-                .layer(cors(&state.config))
-                .layer(security_headers),
-        )
+                .layer(cors)
+                .layer(security_headers)
+                // Innermost, so that its early 413 and 408 answers carry the headers above.
+                .layer(axum::middleware::from_fn_with_state(body_rules, request_bodies::guard)),
+        ))
 }
 
 trait MapStatus {
@@ -179,7 +184,7 @@ impl MapStatus for Response {
     }
 }
 
-fn cors(config: &Config) -> CorsLayer {
+fn cors(config: &Config) -> anyhow::Result<CorsLayer> {
     let base = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers([
@@ -198,11 +203,17 @@ fn cors(config: &Config) -> CorsLayer {
             HeaderName::from_static("idempotent-replayed"),
         ]);
     if config.cors_origins.iter().any(|o| o == "*") {
-        base.allow_origin(AllowOrigin::any())
+        Ok(base.allow_origin(AllowOrigin::any()))
     } else {
-        let origins: Vec<HeaderValue> =
-            config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
-        base.allow_origin(AllowOrigin::list(origins))
+        // Config::from_vars refuses such origins; a Config built in code reaches here unchecked.
+        let origins = config
+            .cors_origins
+            .iter()
+            .map(|o| {
+                HeaderValue::from_str(o).with_context(|| format!("KASIR_CORS_ORIGINS: {o:?} is not a valid origin"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(base.allow_origin(AllowOrigin::list(origins)))
     }
 }
 
@@ -216,7 +227,7 @@ async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         Some(p) => (p.clone(), false),
         None => (tokens::random_secret()[..20].to_string(), true),
     };
-    let hash = passwords::hash(password.clone()).await.map_err(anyhow::Error::msg)?;
+    let hash = passwords::hash(password.clone()).await?;
     let user = NewUser {
         id: kasir_domain::ids::new_id(),
         tenant_id: None,

@@ -1,6 +1,6 @@
 //! Configuration from the environment. A bad value stops start-up with a message naming the variable.
 
-use std::{collections::HashMap, net::SocketAddr};
+use std::{collections::HashMap, net::SocketAddr, time::Duration};
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,15 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `KASIR_GUEST_ORDERS_PER_MINUTE`: orders one table session may place a minute (default 6).
     pub guest_orders_per_minute: i64,
+    /// `KASIR_TRUSTED_PROXIES`: comma-separated addresses or networks of reverse proxies whose
+    /// `X-Forwarded-For` names the client; empty (the default) believes no one's.
+    pub trusted_proxies: crate::auth::client_addr::TrustedProxies,
+    /// `KASIR_HEADER_TIMEOUT_SECS`: how long a client may take to send a request's headers, and
+    /// how long an idle keep-alive connection waits for the next request (default 10 s).
+    pub header_timeout: Duration,
+    /// `KASIR_BODY_TIMEOUT_SECS`: the longest pause while a request body arrives; past it the
+    /// request gets 408 and the connection is closed (default 30 s).
+    pub body_timeout: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -70,6 +79,9 @@ impl Default for Config {
             ws_queue: 1024,
             public_url: None,
             guest_orders_per_minute: 6,
+            trusted_proxies: Default::default(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -95,7 +107,7 @@ impl Config {
                 bind.parse().map_err(|_| err("KASIR_BIND", "must be an address and port such as 127.0.0.1:8080"))?;
         }
         if let Some(p) = get("KASIR_ADMIN_PASSWORD") {
-            kasir_domain::validation::parse_password(&p).map_err(|m| err("KASIR_ADMIN_PASSWORD", m))?;
+            kasir_domain::validation::parse_password(&p, "admin").map_err(|m| err("KASIR_ADMIN_PASSWORD", m))?;
             c.admin_password = Some(p);
         }
         if let Some(s) = get("KASIR_JWT_SECRET") {
@@ -106,7 +118,13 @@ impl Config {
         }
         if let Some(origins) = get("KASIR_CORS_ORIGINS") {
             for o in origins.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-                if o != "*" && !(o.starts_with("http://") || o.starts_with("https://")) {
+                // Browsers send origins in ASCII (international names in punycode), so any other
+                // origin, or one that is no valid header value, could never match.
+                if o != "*"
+                    && (!(o.starts_with("http://") || o.starts_with("https://"))
+                        || !o.is_ascii()
+                        || axum::http::HeaderValue::from_str(o).is_err())
+                {
                     return Err(err(
                         "KASIR_CORS_ORIGINS",
                         "must be `*` or comma-separated origins such as https://pos.example.com",
@@ -148,6 +166,23 @@ impl Config {
         if let Some(n) = get("KASIR_GUEST_ORDERS_PER_MINUTE") {
             c.guest_orders_per_minute = number(&n, 1, 1000)
                 .ok_or_else(|| err("KASIR_GUEST_ORDERS_PER_MINUTE", "must be a number from 1 to 1000"))?;
+        }
+        if let Some(n) = get("KASIR_HEADER_TIMEOUT_SECS") {
+            c.header_timeout = Duration::from_secs(
+                number(&n, 1, 3600)
+                    .ok_or_else(|| err("KASIR_HEADER_TIMEOUT_SECS", "must be a number of seconds from 1 to 3600"))?,
+            );
+        }
+        if let Some(n) = get("KASIR_BODY_TIMEOUT_SECS") {
+            c.body_timeout = Duration::from_secs(
+                number(&n, 1, 3600)
+                    .ok_or_else(|| err("KASIR_BODY_TIMEOUT_SECS", "must be a number of seconds from 1 to 3600"))?,
+            );
+        }
+        if let Some(raw) = get("KASIR_TRUSTED_PROXIES") {
+            c.trusted_proxies = crate::auth::client_addr::TrustedProxies::parse(&raw).map_err(|m| {
+                err("KASIR_TRUSTED_PROXIES", &format!("{m}; list addresses or networks such as 10.0.0.0/8"))
+            })?;
         }
         if let Some(url) = get("KASIR_PUBLIC_URL") {
             let url = url.trim_end_matches('/').to_string();
@@ -204,10 +239,34 @@ mod tests {
             ("KASIR_DB_MAX_CONNECTIONS", "0"),
             ("KASIR_PUBLIC_URL", "pos.example.com"),
             ("KASIR_GUEST_ORDERS_PER_MINUTE", "0"),
+            ("KASIR_CORS_ORIGINS", "https://pos.example.com,https://bad\u{7f}.example.com"),
+            ("KASIR_HEADER_TIMEOUT_SECS", "0"),
+            ("KASIR_HEADER_TIMEOUT_SECS", "ten"),
+            ("KASIR_BODY_TIMEOUT_SECS", "3601"),
         ] {
             let e = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
             assert_eq!(e.var, var);
             assert!(e.to_string().starts_with(var));
         }
+    }
+
+    #[test]
+    fn request_timeouts_default_to_ten_and_thirty_seconds_and_can_be_set() {
+        let c = Config::from_vars(&HashMap::new()).unwrap();
+        assert_eq!((c.header_timeout, c.body_timeout), (Duration::from_secs(10), Duration::from_secs(30)));
+        let c = Config::from_vars(&vars(&[("KASIR_HEADER_TIMEOUT_SECS", "3"), ("KASIR_BODY_TIMEOUT_SECS", "120")]))
+            .unwrap();
+        assert_eq!((c.header_timeout, c.body_timeout), (Duration::from_secs(3), Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn an_origin_no_browser_could_send_stops_start_up() {
+        for bad in ["https://pos.example.com,https://bad\u{7f}.example", "https://kasir-café.example"] {
+            let e = Config::from_vars(&vars(&[("KASIR_CORS_ORIGINS", bad)])).unwrap_err();
+            assert_eq!(e.var, "KASIR_CORS_ORIGINS", "{bad:?}");
+        }
+        let ok = Config::from_vars(&vars(&[("KASIR_CORS_ORIGINS", "https://pos.example.com, http://localhost:5173/")]))
+            .unwrap();
+        assert_eq!(ok.cors_origins, vec!["https://pos.example.com", "http://localhost:5173"]);
     }
 }

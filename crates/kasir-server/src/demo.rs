@@ -22,7 +22,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     if existing.iter().any(|t| t.slug == "demo") {
         return Ok(logins);
     }
-    let hash = passwords::hash(DEMO_PASSWORD.into()).await.map_err(anyhow::Error::msg)?;
+    let hash = passwords::hash(DEMO_PASSWORD.into()).await?;
     let tenant_id = kasir_domain::ids::new_id();
     let mut tx = state.db.begin(Actor::system()).await?;
     let new = tenants::NewTenant {

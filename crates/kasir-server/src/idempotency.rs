@@ -68,12 +68,19 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
     let (mut parts, body) = req.into_parts();
     // Keys belong to a tenant (a guest's to its table session); without credentials the handler
     // answers 401 on its own.
+    // Only "no usable credentials" lets the request through unkeyed (the handler then answers
+    // 401); any other failure, a database error above all, is answered here, so that a keyed
+    // sale never runs unprotected.
     let (scope, key) = match Principal::from_request_parts(&mut parts, &state).await {
         Ok(principal) => (principal.scope().map(|s| s.tenant_id).unwrap_or_else(|_| "platform".to_string()), key),
-        Err(_) => match crate::routes::guest::GuestSession::from_request_parts(&mut parts, &state).await {
-            Ok(g) => (g.session.tenant_id.clone(), format!("table-session:{}:{key}", g.session.id)),
-            Err(_) => return Ok(next.run(Request::from_parts(parts, body)).await),
-        },
+        Err(ApiError::Unauthorized(_)) => {
+            match crate::routes::guest::GuestSession::from_request_parts(&mut parts, &state).await {
+                Ok(g) => (g.session.tenant_id.clone(), format!("table-session:{}:{key}", g.session.id)),
+                Err(ApiError::Unauthorized(_)) => return Ok(next.run(Request::from_parts(parts, body)).await),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(e) => return Err(e),
     };
     // Uploads (multipart) have their own, larger limit.
     let multipart = parts

@@ -86,7 +86,8 @@ pub struct AuditLog {
     pub ip: Option<String>,
     pub request_id: Option<String>,
     #[sqlx(try_from = "String")]
-    #[schema(value_type = Object)]
+    /// What the action changed; `null` when it records nothing more.
+    #[schema(value_type = Option<Object>)]
     pub details: crate::JsonText<serde_json::Value>,
     pub created_at: String,
 }

@@ -207,6 +207,20 @@ pub async fn revoke_other_sessions(tx: &mut Tx, user_id: &str, keep: Option<&str
     Ok(done.rows_affected())
 }
 
+/// The longest a login lock lasts.
+pub const MAX_LOCK_SECS: i64 = 900;
+
+/// Whether `user_id` has logged in from `ip` before (its sessions record the address): failures
+/// of others from elsewhere never lock such an address out.
+pub async fn has_logged_in_from(db: &Db, user_id: &str, ip: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM auth_sessions WHERE user_id = $1 AND ip = $2 LIMIT 1")
+        .bind(user_id)
+        .bind(ip)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Seconds until the longest lock among `keys` ends, if any is locked now.
 pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
     let now = jiff::Timestamp::now();
@@ -216,12 +230,17 @@ pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
             .bind(key)
             .fetch_optional(db.writer())
             .await?;
-        if let Some((Some(until),)) = row {
-            if let Ok(until) = until.parse::<jiff::Timestamp>() {
-                let secs = until.duration_since(now).as_secs_f64().ceil() as i64;
-                if secs > 0 {
-                    longest = Some(longest.map_or(secs, |l| l.max(secs)));
+        if let Some((Some(raw),)) = row {
+            let secs = match raw.parse::<jiff::Timestamp>() {
+                Ok(until) => until.duration_since(now).as_secs_f64().ceil() as i64,
+                // A lock we cannot read stays a lock (the longest one), never an open door.
+                Err(e) => {
+                    tracing::warn!(key = %key, locked_until = %raw, error = %e, "unreadable login lock");
+                    MAX_LOCK_SECS
                 }
+            };
+            if secs > 0 {
+                longest = Some(longest.map_or(secs, |l| l.max(secs)));
             }
         }
     }
@@ -250,7 +269,7 @@ pub async fn throttle_fail(db: &Db, key: &str, threshold: i64, base_secs: i64) -
     .await?;
     if failures >= threshold {
         let exp = (failures - threshold).min(20) as u32;
-        let secs = base_secs.saturating_mul(1i64 << exp).min(900);
+        let secs = base_secs.saturating_mul(1i64 << exp).min(MAX_LOCK_SECS);
         let until = kasir_domain::time::format_ts(now + jiff::SignedDuration::from_secs(secs));
         sqlx::query("UPDATE login_throttle SET locked_until = $1 WHERE key = $2")
             .bind(until)

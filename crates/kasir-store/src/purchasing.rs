@@ -173,9 +173,9 @@ pub struct PurchaseReturn {
 crate::impl_record!(PurchaseReturn);
 
 /// Value of `quantity` (thousandths) at `unit_cost`, rounded half up to a minor unit.
-pub fn line_value(quantity: Quantity, unit_cost: i64) -> i64 {
+pub fn line_value(quantity: Quantity, unit_cost: i64) -> Result<i64, kasir_domain::money::OutOfRange> {
     let v = quantity.0 as i128 * unit_cost as i128;
-    ((v + 500).div_euclid(1000)) as i64
+    kasir_domain::money::bounded((v + 500).div_euclid(1000))
 }
 
 /// Stock of a product/variant across all the tenant's warehouses, in thousandths.

@@ -8,7 +8,10 @@ use kasir_domain::Quantity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{sql::Sql, Db, Result, Scope};
+use crate::{
+    sql::{sum, Sql},
+    Db, Result, Scope,
+};
 
 /// Which sales a report covers.
 #[derive(Debug, Clone)]
@@ -125,44 +128,41 @@ fn push_period(sql: &mut Sql, t: &str, scope: &Scope, p: &Period) {
     }
 }
 
-fn sum(col: &str) -> String {
-    format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")
-}
-
 /// The dashboard's figures for a period.
 pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
+    let b = db.backend();
     let mut sql = Sql::new(format!(
         "SELECT COUNT(*), {}, {}, {}, {} FROM sales s",
-        sum("s.subtotal"),
-        sum("s.discount_total"),
-        sum("s.tax_total"),
-        sum("s.total")
+        sum(b, "s.subtotal"),
+        sum(b, "s.discount_total"),
+        sum(b, "s.tax_total"),
+        sum(b, "s.total")
     ));
     push_period(&mut sql, "s", scope, p);
     sql.push(" AND s.status = 'completed'");
     let (count, gross, discount, tax, total): (i64, i64, i64, i64, i64) = sql.query_as().fetch_one(db.reader()).await?;
-    let mut sql = Sql::new(format!("SELECT COUNT(*), {} FROM sales s", sum("s.total")));
+    let mut sql = Sql::new(format!("SELECT COUNT(*), {} FROM sales s", sum(b, "s.total")));
     push_period(&mut sql, "s", scope, p);
     sql.push(" AND s.status = 'voided'");
     let (void_count, void_total): (i64, i64) = sql.query_as().fetch_one(db.reader()).await?;
-    let mut sql = Sql::new(format!("SELECT COUNT(*), {}, {} FROM refunds r", sum("r.total"), sum("r.tax_total")));
+    let mut sql = Sql::new(format!("SELECT COUNT(*), {}, {} FROM refunds r", sum(b, "r.total"), sum(b, "r.tax_total")));
     push_period(&mut sql, "r", scope, p);
     let (refund_count, refund_total, refund_tax): (i64, i64, i64) = sql.query_as().fetch_one(db.reader()).await?;
 
     let mut sql = Sql::new(format!(
         "SELECT pm.payment_method_id, pm.method_name, pm.method_type, {} FROM sale_payments pm JOIN sales s ON s.id = pm.sale_id",
-        sum("pm.amount")
+        sum(b, "pm.amount")
     ));
     push_period(&mut sql, "s", scope, p);
     sql.push(" AND s.status = 'completed' GROUP BY pm.payment_method_id, pm.method_name, pm.method_type");
     let paid: Vec<(String, String, String, i64)> = sql.query_as().fetch_all(db.reader()).await?;
-    let mut sql = Sql::new(format!("SELECT {} FROM sales s", sum("s.change_given")));
+    let mut sql = Sql::new(format!("SELECT {} FROM sales s", sum(b, "s.change_given")));
     push_period(&mut sql, "s", scope, p);
     sql.push(" AND s.status = 'completed'");
     let (change,): (i64,) = sql.query_as().fetch_one(db.reader()).await?;
     let mut sql = Sql::new(format!(
         "SELECT pm.payment_method_id, pm.method_name, pm.method_type, {} FROM refund_payments pm JOIN refunds r ON r.id = pm.refund_id",
-        sum("pm.amount")
+        sum(b, "pm.amount")
     ));
     push_period(&mut sql, "r", scope, p);
     sql.push(" GROUP BY pm.payment_method_id, pm.method_name, pm.method_type");
@@ -171,16 +171,16 @@ pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
 
     let mut sql = Sql::new(format!(
         "SELECT i.product_id, MAX(i.name), {}, {} FROM sale_items i JOIN sales s ON s.id = i.sale_id",
-        sum("i.quantity"),
-        sum("i.total")
+        sum(b, "i.quantity"),
+        sum(b, "i.total")
     ));
     push_period(&mut sql, "s", scope, p);
     sql.push(&format!(
         " AND s.status = 'completed' GROUP BY i.product_id ORDER BY {} DESC, i.product_id LIMIT 10",
-        sum("i.total")
+        sum(b, "i.total")
     ));
     let top: Vec<(String, String, i64, i64)> = sql.query_as().fetch_all(db.reader()).await?;
-    let mut sql = Sql::new(format!("SELECT s.local_hour, COUNT(*), {} FROM sales s", sum("s.total")));
+    let mut sql = Sql::new(format!("SELECT s.local_hour, COUNT(*), {} FROM sales s", sum(b, "s.total")));
     push_period(&mut sql, "s", scope, p);
     sql.push(" AND s.status = 'completed' GROUP BY s.local_hour ORDER BY s.local_hour");
     let hours: Vec<(i64, i64, i64)> = sql.query_as().fetch_all(db.reader()).await?;
@@ -208,6 +208,7 @@ pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
 
 /// The sales report for a period, one row per group, ordered by key.
 pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Vec<ReportRow>> {
+    let b = db.backend();
     let mut rows: Vec<ReportRow> = match by {
         GroupBy::Day | GroupBy::Outlet | GroupBy::Cashier => {
             let col = match by {
@@ -217,10 +218,10 @@ pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Ve
             };
             let mut sql = Sql::new(format!(
                 "SELECT s.{col}, COUNT(*), {}, {}, {}, {} FROM sales s",
-                sum("s.subtotal"),
-                sum("s.discount_total"),
-                sum("s.tax_total"),
-                sum("s.total")
+                sum(b, "s.subtotal"),
+                sum(b, "s.discount_total"),
+                sum(b, "s.tax_total"),
+                sum(b, "s.total")
             ));
             push_period(&mut sql, "s", scope, p);
             sql.push(&format!(" AND s.status = 'completed' GROUP BY s.{col}"));
@@ -239,7 +240,7 @@ pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Ve
                 })
                 .collect();
             let mut sql =
-                Sql::new(format!("SELECT r.{col}, {}, {} FROM refunds r", sum("r.total"), sum("r.tax_total")));
+                Sql::new(format!("SELECT r.{col}, {}, {} FROM refunds r", sum(b, "r.total"), sum(b, "r.tax_total")));
             push_period(&mut sql, "r", scope, p);
             sql.push(&format!(" GROUP BY r.{col}"));
             let refunds: Vec<(Option<String>, i64, i64)> = sql.query_as().fetch_all(db.reader()).await?;
@@ -250,11 +251,11 @@ pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Ve
             let col = if by == GroupBy::Product { "product_id" } else { "category_id" };
             let mut sql = Sql::new(format!(
                 "SELECT i.{col}, COUNT(DISTINCT i.sale_id), {}, {}, {}, {}, {} FROM sale_items i JOIN sales s ON s.id = i.sale_id",
-                sum("i.quantity"),
-                sum("i.gross"),
-                sum("i.discount_total"),
-                sum("i.tax_total"),
-                sum("i.total")
+                sum(b, "i.quantity"),
+                sum(b, "i.gross"),
+                sum(b, "i.discount_total"),
+                sum(b, "i.tax_total"),
+                sum(b, "i.total")
             ));
             push_period(&mut sql, "s", scope, p);
             sql.push(&format!(" AND s.status = 'completed' GROUP BY i.{col}"));
@@ -277,8 +278,8 @@ pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Ve
             let mut sql = Sql::new(format!(
                 "SELECT si.{col}, {}, {} FROM refund_items ri JOIN refunds r ON r.id = ri.refund_id
                  JOIN sale_items si ON si.id = ri.sale_item_id",
-                sum("ri.total"),
-                sum("ri.tax_total")
+                sum(b, "ri.total"),
+                sum(b, "ri.tax_total")
             ));
             push_period(&mut sql, "r", scope, p);
             sql.push(&format!(" GROUP BY si.{col}"));

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     crud::{ColType::*, Column, OutletScope, ResourceDef},
+    sql::sum,
     Db, JsonText, Result, Scope, StoreError, Tx,
 };
 
@@ -265,81 +266,93 @@ pub async fn cash_movements(db: &Db, shift_id: &str) -> Result<Vec<CashMovement>
 /// closing it).
 pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<ShiftReport> {
     let id = shift.id.as_str();
-    let (sales_count, gross, discount, tax, rounding, total): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(subtotal), 0) AS BIGINT), CAST(COALESCE(SUM(discount_total), 0) AS BIGINT),
-                CAST(COALESCE(SUM(tax_total), 0) AS BIGINT), CAST(COALESCE(SUM(rounding), 0) AS BIGINT),
-                CAST(COALESCE(SUM(total), 0) AS BIGINT)
-         FROM sales WHERE shift_id = $1 AND status = 'completed'",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (void_count, void_total): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
-    )
+    let b = crate::Backend::of(conn);
+    let (sales_count, gross, discount, tax, rounding, total): (i64, i64, i64, i64, i64, i64) =
+        sqlx::query_as(&format!(
+            "SELECT COUNT(*), {}, {}, {}, {}, {} FROM sales WHERE shift_id = $1 AND status = 'completed'",
+            sum(b, "subtotal"),
+            sum(b, "discount_total"),
+            sum(b, "tax_total"),
+            sum(b, "rounding"),
+            sum(b, "total")
+        ))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (void_count, void_total): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), {} FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
+        sum(b, "total")
+    ))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
     let (refund_count, refund_total): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM refunds WHERE shift_id = $1")
+        sqlx::query_as(&format!("SELECT COUNT(*), {} FROM refunds WHERE shift_id = $1", sum(b, "total")))
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
     // Takings per method: every sale of the shift paid in (voided ones too: their void pays back
     // in the shift that recorded it); what voids and refunds recorded here paid back.
-    let taken: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+    let taken: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, {}
          FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE s.shift_id = $1
          GROUP BY p.payment_method_id, p.method_name, p.method_type",
-    )
+        sum(b, "p.amount")
+    ))
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     let (change_given,): (i64,) =
-        sqlx::query_as("SELECT CAST(COALESCE(SUM(change_given), 0) AS BIGINT) FROM sales WHERE shift_id = $1")
+        sqlx::query_as(&format!("SELECT {} FROM sales WHERE shift_id = $1", sum(b, "change_given")))
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let voided: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+    let voided: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, {}
          FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE s.void_shift_id = $1 AND s.status = 'voided'
          GROUP BY p.payment_method_id, p.method_name, p.method_type",
-    )
+        sum(b, "p.amount")
+    ))
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let (voided_change,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(change_given), 0) AS BIGINT) FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
-    )
+    let (voided_change,): (i64,) = sqlx::query_as(&format!(
+        "SELECT {} FROM sales WHERE void_shift_id = $1 AND status = 'voided'",
+        sum(b, "change_given")
+    ))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let refunded: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT p.payment_method_id, p.method_name, p.method_type, CAST(SUM(p.amount) AS BIGINT)
+    let refunded: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT p.payment_method_id, p.method_name, p.method_type, {}
          FROM refund_payments p JOIN refunds r ON r.id = p.refund_id WHERE r.shift_id = $1
          GROUP BY p.payment_method_id, p.method_name, p.method_type",
-    )
+        sum(b, "p.amount")
+    ))
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let (cash_in, cash_out): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN type = 'in' THEN amount ELSE 0 END), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN type = 'out' THEN amount ELSE 0 END), 0) AS BIGINT)
-         FROM cash_movements WHERE shift_id = $1",
-    )
+    let (cash_in, cash_out): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT {}, {} FROM cash_movements WHERE shift_id = $1",
+        sum(b, "CASE WHEN type = 'in' THEN amount ELSE 0 END"),
+        sum(b, "CASE WHEN type = 'out' THEN amount ELSE 0 END")
+    ))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let (expense_total,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM expenses WHERE shift_id = $1 AND deleted_at IS NULL",
-    )
+    let (expense_total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT {} FROM expenses WHERE shift_id = $1 AND deleted_at IS NULL",
+        sum(b, "amount")
+    ))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
 
     let paid_back: Vec<(String, String, String, i64)> = voided.into_iter().chain(refunded).collect();
     let methods = tally(&taken, change_given, &paid_back, voided_change);
-    let cash_total = |f: fn(&MethodTotal) -> i64| methods.iter().filter(|m| m.kind == "cash").map(f).sum::<i64>();
+    // Sums come clamped from the database (`sql::sum`); saturating here keeps any stored data readable.
+    let cash_total =
+        |f: fn(&MethodTotal) -> i64| methods.iter().filter(|m| m.kind == "cash").map(f).fold(0i64, i64::saturating_add);
     let (cash_sales, cash_refunds) = (cash_total(|m| m.sales), cash_total(|m| m.refunds));
     let cash = CashSummary {
         start_cash: shift.start_cash,
@@ -349,7 +362,9 @@ pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<Shi
         cash_in,
         cash_out,
         cash_expenses: expense_total,
-        expected_cash: shift.start_cash + cash_sales - change_given - cash_refunds + cash_in - cash_out - expense_total,
+        expected_cash: [cash_sales, -change_given, -cash_refunds, cash_in, -cash_out, -expense_total]
+            .into_iter()
+            .fold(shift.start_cash, i64::saturating_add),
     };
     Ok(ShiftReport {
         shift_id: shift.id.clone(),
@@ -364,7 +379,7 @@ pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<Shi
         void_total,
         refund_count,
         refund_total,
-        net_sales: total - refund_total,
+        net_sales: total.saturating_sub(refund_total),
         expense_total,
         expected_cash: cash.expected_cash,
         by_payment_method: methods,
@@ -386,18 +401,18 @@ pub(crate) fn tally(
     let mut methods: Vec<MethodTotal> = Vec::new();
     for (id, name, kind, amount) in taken {
         let i = method_entry(&mut methods, id, name, kind);
-        methods[i].sales += amount;
+        methods[i].sales = methods[i].sales.saturating_add(*amount);
     }
     for (id, name, kind, amount) in back {
         let i = method_entry(&mut methods, id, name, kind);
-        methods[i].refunds += amount;
+        methods[i].refunds = methods[i].refunds.saturating_add(*amount);
     }
     if let Some(m) = methods.iter_mut().find(|m| m.kind == "cash") {
         m.change = change;
-        m.refunds -= change_back;
+        m.refunds = m.refunds.saturating_sub(change_back);
     }
     for m in &mut methods {
-        m.net = m.sales - m.change - m.refunds;
+        m.net = m.sales.saturating_sub(m.change).saturating_sub(m.refunds);
     }
     methods
 }

@@ -47,6 +47,22 @@ impl From<bool> for Value {
     }
 }
 
+/// What a report's sums are clamped to: far past any real takings (a million sales at the money
+/// bound), yet a few of them added or taken from each other still fit an `i64`.
+pub const SUM_BOUND: i64 = 1_000_000_000_000_000_000;
+
+/// `SUM(col)` as a `BIGINT` that never fails on stored data: 0 for no rows, clamped to
+/// ±[`SUM_BOUND`]. PostgreSQL sums `BIGINT` exactly in `NUMERIC`; SQLite's integer `SUM` raises
+/// "integer overflow" past the `i64` range, so it sums with `TOTAL` (exact below 2^53).
+pub fn sum(backend: crate::Backend, col: &str) -> String {
+    match backend {
+        crate::Backend::Postgres => {
+            format!("CAST(LEAST(GREATEST(COALESCE(SUM({col}), 0), -{SUM_BOUND}), {SUM_BOUND}) AS BIGINT)")
+        }
+        crate::Backend::Sqlite => format!("CAST(MAX(MIN(TOTAL({col}), {SUM_BOUND}.0), -{SUM_BOUND}.0) AS INTEGER)"),
+    }
+}
+
 /// Bound parameters per multi-row statement. SQLite resolves each `$n` by a linear search of the
 /// statement's parameter names, so binding costs grow with the square of their number: a few
 /// hundred keep both that and PostgreSQL's round trips small.

@@ -238,7 +238,7 @@ async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied],
                 .await?;
             tx.record_event(Event {
                 tenant_id: scope.tenant_id.clone(),
-                kind: "STOCK_LOW",
+                kind: kasir_domain::EventKind::StockLow.as_str(),
                 outlet_id: outlet.and_then(|(o,)| o),
                 payload: serde_json::json!({
                     "warehouse_id": a.warehouse_id,
@@ -307,8 +307,9 @@ pub async fn levels(
     let mut filter = Sql::new(
         " FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id JOIN products p ON p.id = l.product_id",
     );
+    // A deleted product's stock is still on the shelf and in the ledger (`/stock/movements`
+    // lists it), so its levels stay listed too.
     push_filter(&mut filter, scope, f);
-    filter.push(" AND p.deleted_at IS NULL");
     if f.low_only {
         filter.push(" AND p.low_stock_threshold IS NOT NULL AND l.quantity < p.low_stock_threshold");
     }
@@ -538,7 +539,6 @@ pub async fn export_page(
          FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id JOIN products p ON p.id = l.product_id",
     );
     push_filter(&mut sql, scope, f);
-    sql.push(" AND p.deleted_at IS NULL");
     if f.low_only {
         sql.push(" AND p.low_stock_threshold IS NOT NULL AND l.quantity < p.low_stock_threshold");
     }

@@ -2,6 +2,11 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// Prices an order that stays within the money bound.
+fn price(order: &Order) -> Priced {
+    super::price(order).expect("within the money bound")
+}
+
 fn line(price: Money, quantity: i64) -> Line {
     Line { product_id: "p".into(), category_id: None, unit_price: price, quantity, discount: None, tax: None }
 }
@@ -317,4 +322,20 @@ proptest! {
         let rest = refund_share(amount, sold, already, sold - already);
         prop_assert_eq!(refunded + rest, amount);
     }
+}
+
+#[test]
+fn an_order_past_the_money_bound_is_refused_not_wrapped() {
+    // 100 lines of 100,000,000 × 1,000,000,000 once wrapped to a negative total.
+    let huge = Order { lines: vec![line(100_000_000, 1_000_000_000_000); 100], ..Default::default() };
+    assert_eq!(super::price(&huge), Err(OutOfRange));
+    // One line at the bound is fine; one unit more on a second line is not.
+    let at_bound = Order { lines: vec![line(crate::MAX_MONEY, 1000)], ..Default::default() };
+    assert_eq!(super::price(&at_bound).map(|p| p.total), Ok(crate::MAX_MONEY));
+    let past = Order { lines: vec![line(crate::MAX_MONEY, 1000), line(1, 1000)], ..Default::default() };
+    assert_eq!(super::price(&past), Err(OutOfRange));
+    // An exclusive tax that takes the total past the bound.
+    let mut taxed = line(crate::MAX_MONEY, 1000);
+    taxed.tax = Some(Tax { rate_bps: 1100, inclusive: false });
+    assert_eq!(super::price(&Order { lines: vec![taxed], ..Default::default() }), Err(OutOfRange));
 }

@@ -25,6 +25,8 @@ pub enum ApiError {
     },
     /// 413, with the limit that applies (`1 MiB` for JSON bodies).
     PayloadTooLarge(&'static str),
+    /// 408: the request body stopped arriving for longer than `KASIR_BODY_TIMEOUT_SECS`.
+    RequestTimeout,
     /// 410: the client must start over (for example a sync cursor past retention).
     Gone {
         code: &'static str,
@@ -97,6 +99,11 @@ impl ApiError {
             ApiError::PayloadTooLarge(limit) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the request body is larger than {limit}"))
             }
+            ApiError::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body stopped arriving; send it again".into(),
+            ),
             ApiError::Gone { code, message } => (StatusCode::GONE, code, message.clone()),
             ApiError::Rule { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),
             ApiError::RateLimited { .. } => {
@@ -117,7 +124,7 @@ impl IntoResponse for ApiError {
         }
         let (status, code, message) = self.parts();
         if matches!(self, ApiError::Busy) {
-            tracing::warn!("no database connection came free in time");
+            tracing::warn!("busy: no database connection or password-hashing slot came free in time");
         }
         let retry_after = match &self {
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
@@ -139,15 +146,25 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<kasir_domain::money::OutOfRange> for ApiError {
+    fn from(e: kasir_domain::money::OutOfRange) -> Self {
+        ApiError::Rule { code: "amount_too_large", message: e.to_string() }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict { field } => ApiError::Conflict {
-                code: "conflict",
-                message: format!("{field} is already in use"),
-                errors: vec![FieldError::new(field, "is already in use")],
-            },
+            StoreError::Conflict { field } => {
+                // Uniqueness is kept on folded copies (`name_key` of `name`): name the field sent.
+                let field = field.strip_suffix("_key").unwrap_or(&field);
+                ApiError::Conflict {
+                    code: "conflict",
+                    message: format!("{field} is already in use"),
+                    errors: vec![FieldError::new(field, "is already in use")],
+                }
+            }
             StoreError::VersionConflict { current } => ApiError::Conflict {
                 code: "version_conflict",
                 message: format!("the record was changed by someone else; it is now at version {current}"),

@@ -58,8 +58,9 @@ impl Method {
     }
 }
 
-/// A success status, its description and its content type and schema (none for empty bodies).
-type Success = (u16, String, Option<(String, RefOr<Schema>)>);
+/// A success status, its description, and its content types with their schemas (none for empty
+/// bodies; several when `format=` chooses).
+type Success = (u16, String, Vec<(String, RefOr<Schema>)>);
 
 /// The documentation of one operation, built alongside its route.
 pub struct Op {
@@ -204,7 +205,7 @@ impl Op {
     /// 200 with the envelope around `T`.
     pub fn ok<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
-        self.success = Some((200, "OK".into(), Some(("application/json".into(), envelope(data, false)))));
+        self.success = Some((200, "OK".into(), vec![("application/json".into(), envelope(data, false))]));
         self
     }
 
@@ -212,14 +213,14 @@ impl Op {
     pub fn ok_array<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
         let array: RefOr<Schema> = ArrayBuilder::new().items(data).into();
-        self.success = Some((200, "OK".into(), Some(("application/json".into(), envelope(array, false)))));
+        self.success = Some((200, "OK".into(), vec![("application/json".into(), envelope(array, false))]));
         self
     }
 
     /// 201 with the envelope around the created `T`.
     pub fn created<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
-        self.success = Some((201, "Created".into(), Some(("application/json".into(), envelope(data, false)))));
+        self.success = Some((201, "Created".into(), vec![("application/json".into(), envelope(data, false))]));
         self
     }
 
@@ -227,13 +228,21 @@ impl Op {
     pub fn ok_list<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();
         self.register::<Pagination>();
-        self.success = Some((200, "A page of records".into(), Some(("application/json".into(), envelope(data, true)))));
+        self.success = Some((200, "A page of records".into(), vec![("application/json".into(), envelope(data, true))]));
         self
     }
 
     /// A success response that is not the JSON envelope.
     pub fn ok_raw(mut self, status: u16, content_type: &str, schema: impl Into<RefOr<Schema>>) -> Op {
-        self.success = Some((status, "OK".into(), Some((content_type.into(), schema.into()))));
+        self.success = Some((status, "OK".into(), vec![(content_type.into(), schema.into())]));
+        self
+    }
+
+    /// Another content type the success response may come in (a `format=` the client chose).
+    pub fn or_content(mut self, content_type: &str, schema: impl Into<RefOr<Schema>>) -> Op {
+        if let Some((_, _, contents)) = &mut self.success {
+            contents.push((content_type.into(), schema.into()));
+        }
         self
     }
 
@@ -269,7 +278,8 @@ fn status_text(status: u16) -> &'static str {
         401 => "Missing, invalid or expired credentials",
         403 => "Not permitted",
         404 => "Not found (also for other tenants' records)",
-        409 => "Duplicate or stale version",
+        408 => "The request body did not arrive in time",
+        409 => "Duplicate, stale version, or Idempotency-Key in flight",
         410 => "Gone: start over",
         413 => "Body too large (1 MiB for JSON, 20 MiB for uploaded files)",
         422 => "Refused by a business rule",
@@ -314,9 +324,11 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
         let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
         let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(op_id));
+        let has_params = !op.params.is_empty();
         for p in op.params {
             builder = builder.parameter(p);
         }
+        let has_body = op.body.is_some();
         if let Some(body) = op.body {
             let content_type = if op.upload { "multipart/form-data" } else { "application/json" };
             builder = builder.request_body(Some(
@@ -326,14 +338,29 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
                     .build(),
             ));
         }
-        if let Some((status, description, content)) = op.success {
+        if let Some((status, description, contents)) = op.success {
             let mut response = ResponseBuilder::new().description(description);
-            if let Some((content_type, schema)) = content {
+            for (content_type, schema) in contents {
                 response = response.content(content_type, Content::new(Some(schema)));
             }
             builder = builder.response(status.to_string(), response.build());
         }
+        // What any operation of this shape may answer: a database that has no connection free
+        // (503); a body that stalls (408) or is too large (413); on writes, references that do
+        // not exist (404), duplicates, stale versions and keys in flight (409), and business
+        // rules, a reused Idempotency-Key included (422).
         let mut errors = op.errors;
+        errors.extend([400, 500, 503]);
+        if has_body {
+            errors.extend([408, 413]);
+        }
+        if method != Method::Get {
+            errors.extend([404, 409, 422]);
+        }
+        // A parameter may name a record that does not exist (or is another tenant's).
+        if has_params {
+            errors.push(404);
+        }
         if op.secured {
             errors.extend([401, 403]);
             builder = builder

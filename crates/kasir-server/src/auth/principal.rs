@@ -99,8 +99,12 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
+/// The client's address: as [`super::client_addr::resolve`] worked it out, else the peer's.
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    match parts.extensions.get::<super::client_addr::ClientAddr>() {
+        Some(a) => Some(a.0.to_string()),
+        None => parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+    }
 }
 
 /// The client's IP address, when the server knows it.
@@ -184,8 +188,11 @@ pub async fn from_access_token(state: &AppState, token: &str) -> Result<Principa
     let (permissions, sees_all) = match BuiltinRole::parse(&row.role) {
         Some(role) => (role.permissions(), role.sees_all_outlets()),
         None => {
-            let custom: Vec<String> =
-                row.custom_permissions.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default();
+            let custom: Vec<String> = match row.custom_permissions.as_deref() {
+                Some(raw) => serde_json::from_str(raw)
+                    .map_err(|e| ApiError::internal(&format!("the permissions of role '{}'", row.role), e))?,
+                None => Vec::new(),
+            };
             let perms = custom
                 .iter()
                 .filter_map(|p| Permission::parse(p))

@@ -26,7 +26,15 @@ pub struct Frame {
 
 impl Frame {
     pub fn of(e: &feed::StoredEvent) -> Frame {
-        let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null);
+        let payload: serde_json::Value = match serde_json::from_str(&e.payload) {
+            Ok(p) => p,
+            // Payloads are written by the server as JSON; one that is not is a fault worth a log
+            // line, and clients still get the event and its text rather than nothing.
+            Err(err) => {
+                tracing::error!(seq = e.seq, kind = %e.kind, error = %err, "an event's payload is not JSON");
+                serde_json::Value::String(e.payload.clone())
+            }
+        };
         let text = serde_json::json!({
             "type": e.kind, "seq": e.seq, "outlet_id": e.outlet_id, "at": e.created_at, "payload": payload,
         })

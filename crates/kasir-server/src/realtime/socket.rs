@@ -52,9 +52,21 @@ enum ClientMessage {
 
 pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::openapi::ApiRouter<AppState> {
     use crate::api::openapi::{Method, Op};
-    let switching = utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .description(Some("Switching to the WebSocket protocol; the server then sends JSON text frames"));
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let kinds = kasir_domain::EventKind::ALL.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES);
+    let text = |t: Type| ObjectBuilder::new().schema_type(t);
+    let switching = ObjectBuilder::new()
+        .description(Some(
+            "Switching to the WebSocket protocol; the server then sends JSON text frames like this one. \
+             Event payloads name their record with `id` and carry its current fields.",
+        ))
+        .property("type", text(Type::String).enum_values(Some(kinds)))
+        .required("type")
+        .property("seq", text(Type::Integer))
+        .property("outlet_id", text(Type::String))
+        .property("at", text(Type::String))
+        .property("payload", ObjectBuilder::new())
+        .property("message", text(Type::String));
     api.route(
         Method::Get,
         "/ws",
@@ -62,15 +74,17 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
         Op::new("realtime", "Open the realtime WebSocket (events of the caller's tenant and outlets)")
             .query::<WsQuery>()
             .ok_raw(101, "application/json", switching)
-            .errors(&[401]),
+            .errors(&[400, 401]),
     )
 }
 
 pub async fn upgrade(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<WsQuery>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
+    // A plain GET (no upgrade) gets the error envelope like every other mistake.
+    let ws = ws.map_err(|e| ApiError::BadRequest(format!("this endpoint needs a WebSocket upgrade: {e}")))?;
     let from_protocol = ws
         .requested_protocols()
         .filter_map(|p| p.to_str().ok())

@@ -20,16 +20,21 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    #[param(format = Uuid)]
     pub actor_id: Option<String>,
     /// Entity name such as `user` or `auth`.
     pub entity: Option<String>,
     /// Action such as `user.create` or `auth.login_failed`.
     pub action: Option<String>,
     /// RFC 3339, inclusive.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339, exclusive.
+    #[param(format = DateTime)]
     pub to: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

@@ -24,9 +24,13 @@ use crate::{
     state::AppState,
 };
 
-/// Failed logins on one account before it is locked.
-const ACCOUNT_THRESHOLD: i64 = 5;
-/// Failed logins from one address before it is locked.
+/// Failed logins on one account from one address before that pair is locked.
+const PAIR_THRESHOLD: i64 = 5;
+/// Failed logins on one account from anywhere before it is locked for addresses it has never
+/// logged in from (those it has keep working: failures elsewhere never lock out its owner).
+const ACCOUNT_THRESHOLD: i64 = 20;
+/// Failed logins from one address before it is locked for accounts that never logged in from it
+/// (so the staff behind a shop's NAT keep working while a stranger there guesses).
 const IP_THRESHOLD: i64 = 20;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -208,6 +212,11 @@ async fn audit_alone(
     Ok(())
 }
 
+/// The throttle key of one account at one address.
+fn pair_key(username_key: &str, address: &str) -> String {
+    format!("pair:{username_key}|{address}")
+}
+
 async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -220,16 +229,25 @@ async fn login(
     if key.is_empty() || key.len() > 100 || b.password.len() > 1024 {
         return Err(ApiError::Unauthorized("invalid username or password".into()));
     }
-    let account_key = format!("user:{key}");
-    let ip_key = format!("ip:{}", ip.as_deref().unwrap_or("unknown"));
-    if let Some(secs) = auth::throttle_locked(&s.db, &[account_key.clone(), ip_key.clone()]).await? {
+    let address = ip.as_deref().unwrap_or("unknown");
+    let (pair_key, account_key, ip_key) = (pair_key(&key, address), format!("user:{key}"), format!("ip:{address}"));
+    let candidate = auth::find_login(&s.db, &key).await?;
+    let known = match (&candidate, &ip) {
+        (Some(c), Some(ip)) => auth::has_logged_in_from(&s.db, &c.id, ip).await?,
+        _ => false,
+    };
+    let mut keys = vec![pair_key.clone()];
+    if !known {
+        keys.extend([account_key.clone(), ip_key.clone()]);
+    }
+    if let Some(secs) = auth::throttle_locked(&s.db, &keys).await? {
         audit_alone(&s.db, &actor, None, "auth.login_throttled", None, serde_json::json!({ "username": key })).await?;
         return Err(ApiError::RateLimited { retry_after_secs: secs });
     }
-    let candidate = auth::find_login(&s.db, &key).await?;
-    let verified = passwords::verify(b.password, candidate.as_ref().map(|c| c.password_hash.clone())).await;
+    let verified = passwords::verify(b.password, candidate.as_ref().map(|c| c.password_hash.clone())).await?;
     let Some(user) = candidate.filter(|_| verified) else {
         let base = s.config.login_lock_seconds;
+        auth::throttle_fail(&s.db, &pair_key, PAIR_THRESHOLD, base).await?;
         auth::throttle_fail(&s.db, &account_key, ACCOUNT_THRESHOLD, base).await?;
         auth::throttle_fail(&s.db, &ip_key, IP_THRESHOLD, base).await?;
         audit_alone(&s.db, &actor, None, "auth.login_failed", None, serde_json::json!({ "username": key })).await?;
@@ -247,7 +265,7 @@ async fn login(
         .await?;
         return Err(ApiError::Unauthorized("this account is disabled".into()));
     }
-    auth::throttle_reset(&s.db, &account_key).await?;
+    auth::throttle_reset(&s.db, &pair_key).await?;
     let session_id = kasir_domain::ids::new_id();
     let refresh = tokens::random_secret();
     let mut tx = s.db.begin(Actor { id: Some(user.id.clone()), kind: "user", ..actor }).await?;
@@ -333,19 +351,20 @@ async fn change_password(
     let (Some(user_id), Some(session_id)) = (p.user_id(), p.session_id()) else {
         return Err(ApiError::Forbidden("API keys have no password".into()));
     };
-    let new_password = v::parse_password(&b.new_password).map_err(|m| ApiError::field("new_password", m))?;
-    let account_key = format!("user:{}", v::username_key(&p.username));
+    let new_password =
+        v::parse_password(&b.new_password, &p.username).map_err(|m| ApiError::field("new_password", m))?;
+    let account_key = pair_key(&v::username_key(&p.username), p.ip.as_deref().unwrap_or("unknown"));
     if let Some(secs) = auth::throttle_locked(&s.db, std::slice::from_ref(&account_key)).await? {
         return Err(ApiError::RateLimited { retry_after_secs: secs });
     }
     // Argon2 runs before the transaction, so SQLite's single writer is not held while it works;
     // the write then checks the hash is still the one verified.
     let stored = kasir_store::users::read_password_hash(&s.db, user_id).await?.ok_or(StoreError::NotFound)?;
-    if !passwords::verify(b.current_password, Some(stored.clone())).await {
-        auth::throttle_fail(&s.db, &account_key, ACCOUNT_THRESHOLD, s.config.login_lock_seconds).await?;
+    if !passwords::verify(b.current_password, Some(stored.clone())).await? {
+        auth::throttle_fail(&s.db, &account_key, PAIR_THRESHOLD, s.config.login_lock_seconds).await?;
         return Err(ApiError::field("current_password", "is not your current password"));
     }
-    let hash = passwords::hash(new_password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
+    let hash = passwords::hash(new_password).await?;
     let mut tx = s.db.begin(p.actor()).await?;
     if !kasir_store::users::replace_password_hash(&mut tx, user_id, &stored, &hash).await? {
         return Err(ApiError::Conflict {

@@ -12,9 +12,6 @@ use utoipa::ToSchema;
 use super::resource::{expected_version, find_ref, new_record_id, nullable, Resource};
 use crate::{api::ApiError, auth::Principal};
 
-/// Largest money amount accepted anywhere (a trillion minor units).
-pub const MAX_MONEY: i64 = 1_000_000_000_000;
-
 pub(super) fn name(v: &mut Violations, raw: &str) -> Vec<(&'static str, Value)> {
     let name = v.text("name", raw, 1, 100);
     vec![("name_key", Value::from(name.to_lowercase())), ("name", Value::from(name))]
@@ -276,6 +273,8 @@ pub struct OptionInput {
     pub id: Option<String>,
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// Added to the item's unit price; 0 or more.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub price: i64,
 }
 
@@ -324,7 +323,7 @@ fn check_options(v: &mut Violations, raw: &[OptionInput]) -> Vec<ModifierOption>
             v.add(format!("options[{i}].id"), "is repeated");
         }
         let name = v.text(&format!("options[{i}].name"), &o.name, 1, 100);
-        let price = v.range(&format!("options[{i}].price"), o.price, -MAX_MONEY, MAX_MONEY);
+        let price = v.range(&format!("options[{i}].price"), o.price, 0, kasir_domain::MAX_MONEY);
         out.push(ModifierOption { id, name, price });
     }
     out

@@ -133,7 +133,7 @@ impl Resource for Expenses {
     async fn create(_p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateExpense) -> Result<Expense, ApiError> {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
-        let amount = v.range("amount", b.amount, 1, super::catalog::MAX_MONEY);
+        let amount = v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY);
         let note = v.opt_text("note", b.note.as_deref(), 500);
         v.finish().map_err(ApiError::Validation)?;
         let outlet: Outlet = find_ref(tx, &OUTLETS, scope, "outlet_id", &b.outlet_id, "outlet").await?;
@@ -179,7 +179,7 @@ impl Resource for Expenses {
         let mut v = Violations::new();
         let mut values = Vec::new();
         if let Some(a) = b.amount {
-            values.push(("amount", Value::from(v.range("amount", a, 1, super::catalog::MAX_MONEY))));
+            values.push(("amount", Value::from(v.range("amount", a, 1, kasir_domain::MAX_MONEY))));
         }
         if let Some(n) = &b.note {
             values.push(("note", Value::Text(v.opt_text("note", Some(n), 500))));

@@ -82,11 +82,14 @@ impl GuestSession {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct MenuQuery {
+    #[param(format = Uuid)]
     pub category_id: Option<String>,
     /// Words of the product name.
     pub search: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     /// At most 200 (default 100).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

@@ -34,16 +34,23 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OrdersQuery {
+    #[param(format = Uuid)]
     pub outlet_id: Option<String>,
     /// One status, or several separated by commas (`NEW,ACCEPTED,COOKING`).
     pub status: Option<String>,
     /// A kitchen station's id: orders with items for it, those items only.
+    #[param(format = Uuid)]
     pub station: Option<String>,
+    #[param(format = Uuid)]
     pub table_id: Option<String>,
+    #[param(format = Uuid)]
     pub table_session_id: Option<String>,
     /// `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub business_date: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -82,8 +89,10 @@ pub struct MergeOrder {
 #[serde(deny_unknown_fields)]
 pub struct TicketQuery {
     /// `text` (default) or `escpos`.
+    #[param(pattern = "^(text|escpos)$")]
     pub format: Option<String>,
     /// Only this station's items.
+    #[param(format = Uuid)]
     pub station: Option<String>,
     /// Paper width in mm: `58` or `80` (default).
     pub width: Option<u32>,
@@ -164,7 +173,8 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Op::new("restaurant", "An order's kitchen ticket as text or ESC/POS")
             .path_id("id")
             .query::<TicketQuery>()
-            .ok_raw(200, "text/plain", binary())
+            .ok_raw(200, "text/plain; charset=utf-8", binary())
+            .or_content("application/octet-stream", binary())
             .errors(&[404]),
     )
 }
@@ -247,10 +257,8 @@ async fn set_status(
     if !STATUSES.contains(&to.as_str()) || to == "NEW" {
         v.add("status", "must be ACCEPTED, COOKING, READY, DONE or VOIDED");
     }
+    // A reason is recorded when given; clients of the systems Kasir replaces send only the status.
     let reason = v.opt_text("reason", b.reason.as_deref(), 500);
-    if to == "VOIDED" && reason.is_none() {
-        v.add("reason", "is required to void an order");
-    }
     v.finish().map_err(ApiError::Validation)?;
     if to == "VOIDED" {
         p.require(Permission::OrdersVoid)?;
@@ -338,7 +346,12 @@ async fn ticket(
         None => "Kitchen".into(),
     };
     let table = match &order.table_id {
-        Some(t) => crud::get::<Table>(&s.db, &TABLES, &everyone, t).await.ok().map(|t| t.name),
+        // A table deleted since the order was placed leaves the ticket without a table name.
+        Some(t) => match crud::get::<Table>(&s.db, &TABLES, &everyone, t).await {
+            Ok(table) => Some(table.name),
+            Err(kasir_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
         None => None,
     };
     let outlet: Outlet = crud::get(&s.db, &OUTLETS, &everyone, &order.outlet_id).await?;

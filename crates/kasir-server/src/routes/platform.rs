@@ -2,9 +2,8 @@
 
 use axum::{
     extract::State,
-    http::{header, HeaderValue, StatusCode},
-    response::{Html, IntoResponse, Response},
-    routing::get,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
     Json,
 };
 use serde::Serialize;
@@ -20,6 +19,8 @@ use crate::{
     },
     state::AppState,
 };
+
+mod docs;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pong {
@@ -50,7 +51,8 @@ pub fn api_routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
                 ObjectBuilder::new().schema_type(Type::Object),
             ),
         )
-        .undocumented(|r| r.route("/docs", get(docs_page)))
+        // Beside the document, for clients that only know the API's base URL.
+        .undocumented(docs::routes)
 }
 
 /// Routes at the root.
@@ -74,7 +76,7 @@ pub fn root_routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             ObjectBuilder::new().schema_type(Type::String),
         ),
     )
-    .undocumented(|r| r.route("/docs", get(docs_page)))
+    .undocumented(docs::routes)
 }
 
 impl Health {
@@ -107,25 +109,3 @@ async fn metrics(State(s): State<AppState>) -> Response {
 async fn openapi_json(State(s): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], s.openapi_json.clone()).into_response()
 }
-
-/// A page that renders the document with a viewer loaded by the browser.
-async fn docs_page() -> Response {
-    let mut res = Html(DOCS_HTML).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; font-src https://cdn.jsdelivr.net https://fonts.scalar.com; img-src 'self' data:; connect-src 'self'",
-        ),
-    );
-    res
-}
-
-const DOCS_HTML: &str = r#"<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Kasir API</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body>
-<script id="api-reference" data-url="/api/v1/openapi.json"></script>
-<script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-<noscript>The machine-readable document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
-</body>
-</html>"#;

@@ -22,10 +22,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    catalog::MAX_MONEY,
-    products::{validate, Draft, VariantInput},
-};
+use kasir_domain::MAX_MONEY;
+
+use super::products::{validate, Draft, VariantInput};
 use crate::{
     api::{
         ok,
@@ -141,7 +140,8 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         export_products,
         Op::new("catalog", "Export the catalog as CSV or XLSX (one row per variant), streamed")
             .query::<ExportQuery>()
-            .ok_raw(200, sheet::CSV_TYPE, binary()),
+            .ok_raw(200, sheet::CSV_TYPE, binary())
+            .or_content(sheet::XLSX_TYPE, binary()),
     )
     .route(
         Method::Get,
@@ -150,6 +150,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Op::new("stock", "Export stock levels as CSV or XLSX, streamed")
             .query::<StockExportQuery>()
             .ok_raw(200, sheet::CSV_TYPE, binary())
+            .or_content(sheet::XLSX_TYPE, binary())
             .errors(&[404]),
     )
 }

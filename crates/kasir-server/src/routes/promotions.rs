@@ -13,10 +13,9 @@ use kasir_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    catalog::MAX_MONEY,
-    resource::{expected_version, new_record_id, nullable, Resource},
-};
+use kasir_domain::MAX_MONEY;
+
+use super::resource::{expected_version, new_record_id, nullable, Resource};
 use crate::{
     api::{
         ok,

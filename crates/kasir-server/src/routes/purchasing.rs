@@ -22,8 +22,9 @@ use kasir_store::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use kasir_domain::MAX_MONEY;
+
 use super::{
-    catalog::MAX_MONEY,
     resource::{expected_version, find_ref, new_record_id, nullable, NoUpdate, Resource},
     stock::{arriving, resolve_item, ReceiptLine},
 };
@@ -237,8 +238,10 @@ async fn purchase_lines(tx: &mut Tx, scope: &Scope, raw: &[PurchaseLineInput]) -
     Ok(lines)
 }
 
-fn total(lines: &[PurchaseLine]) -> i64 {
-    lines.iter().map(|l| line_value(l.quantity, l.unit_cost)).sum()
+/// What the lines cost in all (422 `amount_too_large` past the money bound).
+fn total(lines: &[PurchaseLine]) -> Result<i64, ApiError> {
+    let values = lines.iter().map(|l| line_value(l.quantity, l.unit_cost)).collect::<Result<Vec<_>, _>>()?;
+    Ok(kasir_domain::money::sum(values)?)
 }
 
 fn not_allowed(status: &str, what: &str) -> ApiError {
@@ -276,7 +279,7 @@ impl Resource for Purchases {
             ("warehouse_id", Value::from(warehouse.id)),
             ("outlet_id", Value::Text(warehouse.outlet_id)),
             ("status", Value::from(PurchaseStatus::Draft.as_str())),
-            ("total_cost", Value::from(total(&lines))),
+            ("total_cost", Value::from(total(&lines)?)),
             ("lines", Value::json(&lines)),
             ("note", Value::Text(note)),
             ("ordered_at", Value::Text(None)),
@@ -306,7 +309,7 @@ impl Resource for Purchases {
         }
         if let Some(raw) = &b.lines {
             let lines = purchase_lines(tx, scope, raw).await?;
-            values.push(("total_cost", Value::from(total(&lines))));
+            values.push(("total_cost", Value::from(total(&lines)?)));
             values.push(("lines", Value::json(&lines)));
         }
         if let Some(n) = &b.note {
@@ -360,7 +363,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Post,
         "/purchases/{id}/receive",
         receive,
-        act("Receive all or part of an ordered purchase: stock arrives at unit cost").body::<ReceivePurchase>(),
+        act("Receive all or part of a draft or ordered purchase: stock arrives at unit cost").body::<ReceivePurchase>(),
     )
     .route(
         Method::Post,
@@ -497,6 +500,10 @@ async fn receive(
     let mut values = vec![("status", Value::from(status.as_str())), ("lines", Value::json(&lines))];
     if complete {
         values.push(("received_at", Value::from(kasir_domain::time::now())));
+    }
+    // A draft received straight away (goods bought at the door) counts as ordered then too.
+    if purchase.ordered_at.is_none() {
+        values.push(("ordered_at", Value::from(kasir_domain::time::now())));
     }
     let purchase: Purchase = crud::update(&mut tx, &PURCHASES, &scope, &purchase.id, version, &values).await?;
     tx.commit().await?;
@@ -642,7 +649,8 @@ impl Resource for Returns {
             let values = [("lines", Value::json(&purchase_lines))];
             let _: Purchase = crud::update(tx, &PURCHASES, scope, &p.id, None, &values).await?;
         }
-        let total_cost = lines.iter().map(|l| line_value(l.quantity, l.unit_cost)).sum::<i64>();
+        let values = lines.iter().map(|l| line_value(l.quantity, l.unit_cost)).collect::<Result<Vec<_>, _>>()?;
+        let total_cost = kasir_domain::money::sum(values)?;
         let values = [
             ("purchase_id", Value::Text(purchase.map(|p| p.id))),
             ("supplier_id", Value::from(supplier_id)),

@@ -33,6 +33,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct ReceiptQuery {
     /// `pdf` (default), `text` or `escpos`.
+    #[param(pattern = "^(pdf|text|escpos)$")]
     pub format: Option<String>,
     /// Paper width in mm: `58` (default) or `80`.
     pub width: Option<u32>,
@@ -44,11 +45,12 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Get,
         "/sales/{id}/receipt",
         receipt,
-        Op::new("sales", "A sale's receipt as PDF, text or ESC/POS").path_id("id").query::<ReceiptQuery>().ok_raw(
-            200,
-            "application/pdf",
-            binary(),
-        ),
+        Op::new("sales", "A sale's receipt as PDF, text or ESC/POS")
+            .path_id("id")
+            .query::<ReceiptQuery>()
+            .ok_raw(200, "application/pdf", binary())
+            .or_content("text/plain; charset=utf-8", binary())
+            .or_content("application/octet-stream", binary()),
     )
     .route(
         Method::Get,

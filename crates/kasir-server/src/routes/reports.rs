@@ -26,10 +26,13 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
+    #[param(format = Uuid)]
     pub outlet_id: Option<String>,
     /// First business date (`2026-11-21`), inclusive; today by default.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last business date, inclusive; `from` by default.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 
@@ -37,13 +40,18 @@ pub struct SummaryQuery {
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// `day` (default), `outlet`, `cashier`, `product` or `category`.
+    #[param(pattern = "^(day|outlet|cashier|product|category)$")]
     pub group_by: Option<String>,
+    #[param(format = Uuid)]
     pub outlet_id: Option<String>,
     /// First business date, inclusive; today by default.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last business date, inclusive; `from` by default.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
     pub format: Option<String>,
 }
 
@@ -64,6 +72,8 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Op::new("reports", "Sales grouped by day, outlet, cashier, product or category")
             .query::<ReportQuery>()
             .ok::<Vec<ReportRow>>()
+            .or_content(crate::sheet::CSV_TYPE, crate::api::openapi::binary_schema())
+            .or_content(crate::sheet::XLSX_TYPE, crate::api::openapi::binary_schema())
             .errors(&[404]),
     )
 }

@@ -105,8 +105,16 @@ pub trait Resource: Send + Sync + 'static {
 pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let item = format!("{}/{{id}}", R::PATH);
     let entity = R::DEF.entity;
+    let sortable = ["created_at", "updated_at"]
+        .into_iter()
+        .chain(R::DEF.columns.iter().filter(|c| c.sort).map(|c| c.name))
+        .flat_map(|name| [name.to_string(), format!("-{name}")]);
     let mut list_op = Op::new(R::TAG, format!("List {entity}s"))
-        .query_param("page", "Page number, from 1", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+        .query_param(
+            "page",
+            "Page number, from 1",
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(1_000_000)),
+        )
         .query_param(
             "per_page",
             "Records per page (at most 200)",
@@ -116,7 +124,7 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
         .query_param(
             "sort",
             "Field to sort by; prefix with - for descending",
-            ObjectBuilder::new().schema_type(Type::String),
+            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(sortable)),
         );
     for col in R::DEF.columns.iter().filter(|c| c.filter) {
         let ty = match col.ty {

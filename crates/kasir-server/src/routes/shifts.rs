@@ -177,7 +177,7 @@ async fn open(
     let user_id = user_of(&p)?;
     let b: OpenShift = body.parse()?;
     let mut v = Violations::new();
-    let start_cash = v.range("start_cash", b.start_cash, 0, super::catalog::MAX_MONEY);
+    let start_cash = v.range("start_cash", b.start_cash, 0, kasir_domain::MAX_MONEY);
     let note = v.opt_text("note", b.note.as_deref(), 500);
     let outlet_id = kasir_domain::ids::parse_id(&b.outlet_id);
     if outlet_id.is_none() {
@@ -216,7 +216,7 @@ async fn open(
         }
         Err(e) => return Err(e.into()),
     };
-    tx.record_event(shift_event(&scope, "SHIFT_OPENED", &shift));
+    tx.record_event(shift_event(&scope, kasir_domain::EventKind::ShiftOpened.as_str(), &shift));
     commit_with(tx, key.as_deref(), StatusCode::CREATED, &shift).await
 }
 
@@ -243,7 +243,7 @@ async fn close(
     let scope = p.scope()?;
     let b: CloseShift = body.parse()?;
     let mut v = Violations::new();
-    let end_cash = v.range("end_cash", b.end_cash, 0, super::catalog::MAX_MONEY);
+    let end_cash = v.range("end_cash", b.end_cash, 0, kasir_domain::MAX_MONEY);
     let note = v.opt_text("note", b.note.as_deref(), 500);
     let id = kasir_domain::ids::parse_id(&b.shift_id);
     if id.is_none() {
@@ -258,12 +258,12 @@ async fn close(
     let mut report = shifts::report(&mut tx, &shift).await?;
     report.status = "closed".into();
     report.end_cash = Some(end_cash);
-    report.cash_difference = Some(end_cash - report.expected_cash);
+    report.cash_difference = Some(end_cash.saturating_sub(report.expected_cash));
     let mut values = vec![
         ("status", Value::from("closed")),
         ("end_cash", Value::from(end_cash)),
         ("expected_cash", Value::from(report.expected_cash)),
-        ("cash_difference", Value::from(end_cash - report.expected_cash)),
+        ("cash_difference", Value::from(end_cash.saturating_sub(report.expected_cash))),
         ("closed_at", Value::from(kasir_domain::time::now())),
         ("closed_by", Value::Text(p.user_id().map(str::to_string))),
         ("report", Value::json(&report)),
@@ -272,7 +272,7 @@ async fn close(
         values.push(("note", Value::Text(note)));
     }
     let closed: Shift = crud::update(&mut tx, &SHIFTS, &scope, &shift.id, Some(shift.version()), &values).await?;
-    tx.record_event(shift_event(&scope, "SHIFT_CLOSED", &closed));
+    tx.record_event(shift_event(&scope, kasir_domain::EventKind::ShiftClosed.as_str(), &closed));
     commit_with(tx, key.as_deref(), StatusCode::OK, &closed).await
 }
 
@@ -329,7 +329,7 @@ async fn add_cash(
     let scope = p.scope()?;
     let b: CreateCashMovement = body.parse()?;
     let mut v = Violations::new();
-    let amount = v.range("amount", b.amount, 1, super::catalog::MAX_MONEY);
+    let amount = v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY);
     let reason = v.text("reason", &b.reason, 1, 200);
     v.finish().map_err(ApiError::Validation)?;
     let mut tx = s.db.begin(p.actor()).await?;

@@ -428,8 +428,11 @@ pub fn session_routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
 
 async fn validate(State(s): State<AppState>, body: JsonBody) -> Result<Response, ApiError> {
     let b: ValidateSession = body.parse()?;
+    if b.token.chars().count() > 200 {
+        return Err(ApiError::field("token", "must be at most 200 characters"));
+    }
     let found = match b.token.trim() {
-        t if t.is_empty() || t.len() > 200 => None,
+        "" => None,
         t => restaurant::session_by_token(&s.db, t).await?,
     };
     let Some(session) = found else {

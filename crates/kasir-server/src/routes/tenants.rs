@@ -137,7 +137,7 @@ async fn create(State(s): State<AppState>, p: Principal, body: JsonBody) -> Resu
     let timezone = v.parsed("timezone", v::parse_timezone(b.timezone.as_deref().unwrap_or("Asia/Jakarta")));
     let cash_rounding = rounding(&mut v, b.cash_rounding.unwrap_or(0));
     let username = v.parsed("owner.username", v::parse_username(&b.owner.username));
-    let password = v.parsed("owner.password", v::parse_password(&b.owner.password));
+    let password = v.parsed("owner.password", v::parse_password(&b.owner.password, &b.owner.username));
     let owner_name = v.text("owner.name", &b.owner.name, 1, 100);
     let email = b
         .owner
@@ -151,7 +151,7 @@ async fn create(State(s): State<AppState>, p: Principal, body: JsonBody) -> Resu
     else {
         return Err(ApiError::internal("tenant create", "validated fields missing"));
     };
-    let hash = passwords::hash(password).await.map_err(|e| ApiError::internal("hashing a password", e))?;
+    let hash = passwords::hash(password).await?;
     let owner_id = kasir_domain::ids::new_id();
     let new = NewTenant {
         id: id.clone(),

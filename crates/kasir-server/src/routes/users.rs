@@ -166,12 +166,13 @@ impl Resource for Users {
     const WRITE: Permission = Permission::UsersManage;
 
     async fn prepare_create(mut b: CreateUser) -> Result<CreateUser, ApiError> {
-        b.password_hash = hash_if_valid(Some(&b.password)).await?;
+        b.password_hash = hash_if_valid(Some(&b.password), &b.username).await?;
         Ok(b)
     }
 
     async fn prepare_update(mut b: UpdateUser) -> Result<UpdateUser, ApiError> {
-        b.password_hash = hash_if_valid(b.password.as_deref()).await?;
+        // The username is checked against the account's own in the write step too.
+        b.password_hash = hash_if_valid(b.password.as_deref(), b.username.as_deref().unwrap_or_default()).await?;
         Ok(b)
     }
 
@@ -179,7 +180,7 @@ impl Resource for Users {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
         let username = v.parsed("username", v::parse_username(&b.username));
-        let password = v.parsed("password", v::parse_password(&b.password));
+        let password = v.parsed("password", v::parse_password(&b.password, &b.username));
         let name = v.text("name", &b.name, 1, 100);
         let email =
             b.email.as_deref().filter(|e| !e.trim().is_empty()).and_then(|e| v.parsed("email", v::parse_email(e)));
@@ -260,7 +261,17 @@ impl Resource for Users {
             }
         }
         let password = match &b.password {
-            Some(pw) => v.parsed("password", v::parse_password(pw)),
+            Some(pw) => {
+                let username = b.username.as_deref().unwrap_or(&current.username);
+                let checked = v::parse_password(pw, username).and_then(|p| {
+                    if p.trim().eq_ignore_ascii_case(current.username.trim()) {
+                        Err("must not be the username")
+                    } else {
+                        Ok(p)
+                    }
+                });
+                v.parsed("password", checked)
+            }
             None => None,
         };
         finish(v, missing)?;
@@ -301,9 +312,9 @@ impl Resource for Users {
 }
 
 /// Hashes a password that passes the rules; an invalid one is reported by the write step.
-async fn hash_if_valid(password: Option<&str>) -> Result<Option<String>, ApiError> {
-    match password.map(v::parse_password) {
-        Some(Ok(pw)) => passwords::hash(pw).await.map(Some).map_err(|e| ApiError::internal("hashing a password", e)),
+async fn hash_if_valid(password: Option<&str>, username: &str) -> Result<Option<String>, ApiError> {
+    match password.map(|pw| v::parse_password(pw, username)) {
+        Some(Ok(pw)) => Ok(Some(passwords::hash(pw).await?)),
         _ => Ok(None),
     }
 }

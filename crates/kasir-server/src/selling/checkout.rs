@@ -140,7 +140,7 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         v.add("payments", "must have at most 20 payments");
     }
     for (i, pay) in input.payments.iter().enumerate() {
-        v.range(&format!("payments[{i}].amount"), pay.amount, 1, crate::routes::catalog::MAX_MONEY);
+        v.range(&format!("payments[{i}].amount"), pay.amount, 1, kasir_domain::MAX_MONEY);
         v.opt_text(&format!("payments[{i}].reference"), pay.reference.as_deref(), 100);
         if kasir_domain::ids::parse_id(&pay.payment_method_id).is_none() {
             v.add(format!("payments[{i}].payment_method_id"), "must be a UUID");
@@ -211,7 +211,7 @@ async fn write(
         voucher: p.voucher.as_ref().map(voucher_terms),
         cash_rounding: p.cash_rounding,
     };
-    let priced = pricing::price(&order);
+    let priced = pricing::price(&order)?;
     if let Some(pricing::VoucherRefusal::BelowMinimum { min_purchase }) = priced.voucher_refused {
         return Err(rule("voucher_invalid", format!("this voucher needs a purchase of at least {min_purchase}")));
     }
@@ -275,7 +275,7 @@ async fn write(
     let extra = serde_json::json!({
         "shift_id": sale.shift_id, "cashier_id": sale.cashier_id, "business_date": sale.business_date,
     });
-    super::record_sale(&mut tx, scope, &sale, "SALE_COMPLETED", extra)?;
+    super::record_sale(&mut tx, scope, &sale, kasir_domain::EventKind::SaleCompleted.as_str(), extra)?;
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {
@@ -310,7 +310,13 @@ async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) ->
     if updated.paid && updated.status == "DONE" {
         super::ordering::release_table(tx, scope, &updated).await?;
     }
-    super::ordering::record(tx, scope, &updated, "ORDER_PAID", serde_json::json!({ "paid": updated.paid }))
+    super::ordering::record(
+        tx,
+        scope,
+        &updated,
+        kasir_domain::EventKind::OrderPaid.as_str(),
+        serde_json::json!({ "paid": updated.paid }),
+    )
 }
 
 /// Paid in all, and the change: payments must cover the total, and only cash may pay more.

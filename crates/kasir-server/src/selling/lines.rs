@@ -154,7 +154,7 @@ pub async fn resolve(
                     "items[{i}].unit_price: selling at another price needs the 'sales.override_price' permission"
                 )))
             }
-            Some(p) => v.range(&field("unit_price"), p, 0, crate::routes::catalog::MAX_MONEY),
+            Some(p) => v.range(&field("unit_price"), p, 0, kasir_domain::MAX_MONEY),
             None => catalog_price,
         };
         let modifiers = modifiers(product, &groups, item.modifiers.as_deref().unwrap_or(&[]), &field("modifiers"), v);

@@ -107,7 +107,7 @@ impl DiscountInput {
         match self.kind {
             DiscountKind::Percent => Discount::Percent(v.range(&format!("{field}.value"), self.value, 0, 10_000)),
             DiscountKind::Amount => {
-                Discount::Amount(v.range(&format!("{field}.value"), self.value, 0, crate::routes::catalog::MAX_MONEY))
+                Discount::Amount(v.range(&format!("{field}.value"), self.value, 0, kasir_domain::MAX_MONEY))
             }
         }
     }

@@ -112,7 +112,8 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
     let now = jiff::Timestamp::now();
     let local = kasir_domain::time::local(now, &ctx.timezone).or_else(|| kasir_domain::time::local(now, "UTC"));
     let business_date = local.map(|l| l.date).unwrap_or_default();
-    let items = order_items(&lines, &stations);
+    let items = order_items(&lines, &stations)?;
+    let total_amount = kasir_domain::money::sum(items.iter().map(|i| i.total))?;
     let mut tx = db.begin(who.actor.clone()).await?;
     if let Some(g) = guest {
         admit_guest(&mut tx, g).await?;
@@ -131,7 +132,7 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
         status: "NEW".into(),
         source: if guest.is_some() { "guest" } else { "staff" }.into(),
         note,
-        total_amount: items.iter().map(|i| i.total).sum(),
+        total_amount,
         items,
         paid: false,
         split_parts: 0,
@@ -147,7 +148,13 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
     if let Some(t) = &table_id {
         occupy(&mut tx, scope, t, "occupied").await?;
     }
-    record(&mut tx, scope, &order, "NEW_ORDER", serde_json::json!({ "items": order.items }))?;
+    record(
+        &mut tx,
+        scope,
+        &order,
+        kasir_domain::EventKind::NewOrder.as_str(),
+        serde_json::json!({ "items": order.items }),
+    )?;
     tx.audit(
         Some(&scope.tenant_id),
         "order.create",
@@ -183,13 +190,13 @@ async fn routing(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<Routing, A
 }
 
 /// The order items of resolved lines, priced at catalog prices and routed to their stations.
-fn order_items(lines: &[Resolved], stations: &Routing) -> Vec<OrderItem> {
+fn order_items(lines: &[Resolved], stations: &Routing) -> Result<Vec<OrderItem>, ApiError> {
     let priced = pricing::price(&pricing::Order {
         lines: lines.iter().map(Resolved::pricing_line).collect(),
         ..Default::default()
-    });
+    })?;
     let now = kasir_domain::time::now();
-    lines
+    Ok(lines
         .iter()
         .zip(&priced.lines)
         .map(|(l, p)| OrderItem {
@@ -207,7 +214,7 @@ fn order_items(lines: &[Resolved], stations: &Routing) -> Vec<OrderItem> {
             paid_quantity: kasir_domain::Quantity::ZERO,
             created_at: now.clone(),
         })
-        .collect()
+        .collect())
 }
 
 /// The open session `raw` at `outlet_id` (404 naming `table_session_id` otherwise).
@@ -241,7 +248,7 @@ pub async fn occupy(tx: &mut Tx, scope: &Scope, table_id: &str, status: &str) ->
     if let Some(t) = restaurant::set_table_status(tx, scope, table_id, status).await? {
         tx.record_event(Event {
             tenant_id: scope.tenant_id.clone(),
-            kind: "TABLE_UPDATED",
+            kind: kasir_domain::EventKind::TableUpdated.as_str(),
             outlet_id: Some(t.outlet_id.clone()),
             payload: serde_json::json!({ "table_id": t.id, "name": t.name, "status": t.status }),
         });
@@ -278,10 +285,8 @@ pub fn record(
         data,
         updated_at: order.updated_at.clone(),
     });
-    let mut payload = serde_json::json!({
-        "order_id": order.id, "number": order.number, "status": order.status, "table_id": order.table_id,
-        "type": order.kind, "source": order.source,
-    });
+    // The order as `GET /orders/{id}` shows it (`id`, `status`, `number`, `items`, …), and `extra`.
+    let mut payload = serde_json::to_value(order).map_err(|e| ApiError::internal("serialising an order", e))?;
     if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
         p.extend(e.clone());
     }
@@ -294,7 +299,7 @@ pub fn record(
     Ok(())
 }
 
-/// Moves an order along the kitchen flow (`VOIDED` with a reason); 422 `invalid_transition` for
+/// Moves an order along the kitchen flow (`VOIDED` with an optional reason); 422 `invalid_transition` for
 /// any other move.
 pub async fn set_status(
     db: &Db,
@@ -320,7 +325,13 @@ pub async fn set_status(
     if to == "VOIDED" || (to == "DONE" && updated.paid) {
         release_table(&mut tx, scope, &updated).await?;
     }
-    record(&mut tx, scope, &updated, "ORDER_STATUS_CHANGED", serde_json::json!({ "from": order.status, "to": to }))?;
+    record(
+        &mut tx,
+        scope,
+        &updated,
+        kasir_domain::EventKind::OrderStatusChanged.as_str(),
+        serde_json::json!({ "from": order.status, "to": to }),
+    )?;
     tx.audit(
         Some(&scope.tenant_id),
         "order.status",
@@ -340,20 +351,27 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
     v.finish().map_err(ApiError::Validation)?;
     let current = orders::get(db, scope, id).await?;
     let stations = routing(db, &scope.tenant_id, &current.outlet_id).await?;
-    let new_items = order_items(&lines, &stations);
+    let new_items = order_items(&lines, &stations)?;
     let mut tx = db.begin(who.actor.clone()).await?;
     let order = orders::lock(&mut tx, scope, id).await?;
     if matches!(order.status.as_str(), "DONE" | "VOIDED") || order.paid {
         return Err(rule("invalid_transition", format!("items cannot be added to a {} order", order.status)));
     }
     orders::insert_items(&mut tx, &scope.tenant_id, &order.id, &new_items).await?;
-    let total = order.total_amount + new_items.iter().map(|i| i.total).sum::<i64>();
+    let total =
+        kasir_domain::money::add(order.total_amount, kasir_domain::money::sum(new_items.iter().map(|i| i.total))?)?;
     let change = orders::Change { total_amount: Some(total), ..Default::default() };
     if !orders::update(&mut tx, &order.id, order.version, &change).await? {
         return Err(changed());
     }
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
-    record(&mut tx, scope, &updated, "ORDER_UPDATED", serde_json::json!({ "added": new_items }))?;
+    record(
+        &mut tx,
+        scope,
+        &updated,
+        kasir_domain::EventKind::OrderUpdated.as_str(),
+        serde_json::json!({ "added": new_items }),
+    )?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -375,7 +393,13 @@ pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Re
     release_table(&mut tx, scope, &order).await?;
     occupy(&mut tx, scope, &table, "occupied").await?;
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
-    record(&mut tx, scope, &updated, "ORDER_UPDATED", serde_json::json!({ "moved_from": order.table_id }))?;
+    record(
+        &mut tx,
+        scope,
+        &updated,
+        kasir_domain::EventKind::OrderUpdated.as_str(),
+        serde_json::json!({ "moved_from": order.table_id }),
+    )?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -403,7 +427,7 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
         return Err(ApiError::field("into_order_id", "is an order at another outlet"));
     }
     orders::move_items(&mut tx, &from.id, &into.id).await?;
-    let merged_total = into.total_amount + from.total_amount;
+    let merged_total = kasir_domain::money::add(into.total_amount, from.total_amount)?;
     if !orders::update(
         &mut tx,
         &into.id,
@@ -431,10 +455,16 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
         &mut tx,
         scope,
         &gone,
-        "ORDER_STATUS_CHANGED",
+        kasir_domain::EventKind::OrderStatusChanged.as_str(),
         serde_json::json!({ "from": from.status, "to": "VOIDED", "merged_into": into.id }),
     )?;
-    record(&mut tx, scope, &updated, "ORDER_UPDATED", serde_json::json!({ "merged": from.id }))?;
+    record(
+        &mut tx,
+        scope,
+        &updated,
+        kasir_domain::EventKind::OrderUpdated.as_str(),
+        serde_json::json!({ "merged": from.id }),
+    )?;
     tx.commit().await?;
     Ok(updated)
 }

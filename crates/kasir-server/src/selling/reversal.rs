@@ -121,7 +121,13 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
         .collect();
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
     let voided = sales::get_in(tx, scope, &sale.id).await?;
-    super::record_sale(tx, scope, &voided, "SALE_VOIDED", serde_json::json!({ "reason": reason }))?;
+    super::record_sale(
+        tx,
+        scope,
+        &voided,
+        kasir_domain::EventKind::SaleVoided.as_str(),
+        serde_json::json!({ "reason": reason }),
+    )?;
     tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
     Ok(voided)
 }
@@ -141,7 +147,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     }
     let payments_in = b.payments.clone().unwrap_or_default();
     for (i, pay) in payments_in.iter().enumerate() {
-        v.range(&format!("payments[{i}].amount"), pay.amount, 1, crate::routes::catalog::MAX_MONEY);
+        v.range(&format!("payments[{i}].amount"), pay.amount, 1, kasir_domain::MAX_MONEY);
         v.opt_text(&format!("payments[{i}].reference"), pay.reference.as_deref(), 100);
     }
     v.finish().map_err(ApiError::Validation)?;
@@ -233,7 +239,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         now_refunded >= item.quantity.0
     });
     let rounding = if complete { sale.rounding } else { 0 };
-    let total: i64 = items.iter().map(|i| i.total).sum::<i64>() + rounding;
+    let total = kasir_domain::money::add(kasir_domain::money::sum(items.iter().map(|i| i.total))?, rounding)?;
     let payments = refund_payments(tx, scope, &payments_in, total).await?;
     let id = kasir_domain::ids::new_id();
     for m in &mut moves {
@@ -283,7 +289,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         tx,
         scope,
         &updated,
-        "SALE_REFUNDED",
+        kasir_domain::EventKind::SaleRefunded.as_str(),
         serde_json::json!({ "refund_id": refund.id, "refund_total": total }),
     )?;
     tx.audit(

@@ -14,7 +14,8 @@ crate::backend_tests!(
     password_change_revokes_other_logins_and_their_access_tokens,
     tampered_none_and_expired_tokens_get_401,
     repeated_failures_lock_the_account_with_a_growing_delay,
-    repeated_failures_from_one_address_lock_it,
+    repeated_failures_from_one_address_lock_it_for_accounts_new_to_it,
+    failures_from_one_address_never_stop_the_right_password_from_another,
     api_keys_authenticate_with_basic_and_carry_only_their_permissions,
     deactivating_a_user_ends_their_logins,
     x_access_token_header_is_accepted,
@@ -222,9 +223,15 @@ async fn repeated_failures_lock_the_account_with_a_growing_delay(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
     let _ = t;
-    for _ in 0..5 {
-        assert_eq!(s.login("acme-owner", "wrong-password").await.status, 401);
+    // Without KASIR_TRUSTED_PROXIES a client's X-Forwarded-For is ignored: these all count
+    // against the address the requests really come from.
+    for i in 0..5 {
+        let forged = format!("203.0.113.{i}");
+        let r = login_from(&s, &forged, "acme-owner", "wrong-password").await;
+        assert_eq!(r.status, 401);
     }
+    let r = login_from(&s, "203.0.113.99", "acme-owner", PASSWORD).await;
+    assert_eq!(r.status, 429, "a forged address does not escape the lock");
     let locked = s.login("acme-owner", PASSWORD).await;
     assert_eq!(locked.status, 429, "the right password during lock-out still gets 429");
     assert_eq!(locked.code(), "rate_limited");
@@ -244,16 +251,51 @@ async fn repeated_failures_lock_the_account_with_a_growing_delay(b: Backend) {
     assert!(audit.data()[0]["ip"].as_str().unwrap().starts_with("127."));
 }
 
-async fn repeated_failures_from_one_address_lock_it(b: Backend) {
+async fn repeated_failures_from_one_address_lock_it_for_accounts_new_to_it(b: Backend) {
     let s = TestServer::start(b).await;
     let admin = s.admin().await;
+    let t = s.tenant("acme").await;
+    let outlet = s.outlet(&t.owner, "K01").await;
+    s.user(&t.owner, "newbie", "cashier", &[&outlet]).await;
     for i in 0..20 {
         assert_eq!(s.login(&format!("ghost{i}"), "wrong-password").await.status, 401);
     }
-    let r = s.login("admin", crate::common::ADMIN_PASSWORD).await;
-    assert_eq!(r.status, 429);
+    assert_eq!(s.login("ghost99", "wrong-password").await.status, 429, "the address is locked for strangers");
+    let r = s.login("newbie", PASSWORD).await;
+    assert_eq!(r.status, 429, "an account that never logged in from here waits too");
     assert!(r.header("retry-after").is_some());
+    // Accounts that have logged in from this address (the staff behind a shop's NAT) keep working.
+    assert_eq!(s.login("admin", crate::common::ADMIN_PASSWORD).await.status, 200);
+    assert_eq!(s.login("acme-owner", PASSWORD).await.status, 200);
     assert_eq!(s.get("/auth/me", &admin).await.status, 200, "existing tokens keep working");
+}
+
+async fn failures_from_one_address_never_stop_the_right_password_from_another(b: Backend) {
+    let s = TestServer::start_with(b, |c| {
+        c.trusted_proxies = kasir_server::auth::client_addr::TrustedProxies::parse("127.0.0.1, ::1").unwrap()
+    })
+    .await;
+    let t = s.tenant("acme").await;
+    let outlet = s.outlet(&t.owner, "K01").await;
+    s.user(&t.owner, "kasir1", "cashier", &[&outlet]).await;
+    // Someone at one address guesses kasir1's password until that address is locked for it.
+    for _ in 0..5 {
+        assert_eq!(login_from(&s, "198.51.100.7", "kasir1", "wrong-password").await.status, 401);
+    }
+    assert_eq!(login_from(&s, "198.51.100.7", "kasir1", PASSWORD).await.status, 429);
+    // kasir1 at the till, behind the shop's proxy, logs in all the same, first time from there.
+    let r = login_from(&s, "203.0.113.10", "kasir1", PASSWORD).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let audit = s.get("/audit-logs?action=auth.login_failed", &s.admin().await).await;
+    assert_eq!(audit.data()[0]["ip"], "198.51.100.7", "the proxy's X-Forwarded-For names the client");
+    // And the guesser's failures elsewhere do not lock the owner out either.
+    assert_eq!(login_from(&s, "198.51.100.7", "acme-owner", PASSWORD).await.status, 200);
+}
+
+/// A login as if from `address`, forwarded by a proxy at 127.0.0.1.
+async fn login_from(s: &TestServer, address: &str, username: &str, password: &str) -> crate::common::Resp {
+    let body = json!({"username": username, "password": password});
+    s.send(Method::POST, "/auth/login", None, Some(body), &[("x-forwarded-for", address)]).await
 }
 
 async fn api_keys_authenticate_with_basic_and_carry_only_their_permissions(b: Backend) {

@@ -136,6 +136,32 @@ async fn openapi_documents_every_contract_route(b: Backend) {
     for name in ["ErrorBody", "Outlet", "User", "CreateUser", "TokenPair", "PullResult"] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
+    // Every answer an operation can give is documented: a sale can also meet a stalled or huge
+    // body, a reused key, a business rule and a busy database; a read names missing records.
+    let codes = |method: &str, path: &str| -> Vec<String> {
+        paths[path][method]["responses"].as_object().map(|r| r.keys().cloned().collect()).unwrap_or_default()
+    };
+    for code in ["201", "400", "401", "403", "404", "408", "409", "413", "422", "500", "503"] {
+        assert!(codes("post", "/api/v1/sales").contains(&code.to_string()), "POST /sales does not document {code}");
+    }
+    assert!(codes("get", "/api/v1/audit-logs").contains(&"404".to_string()));
+    let formats: Vec<&String> = paths["/api/v1/reports/sales"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .map(|c| c.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(formats.len(), 3, "JSON, CSV and XLSX: {formats:?}");
+    // The socket's frames list every event the server sends.
+    let kinds: Vec<&str> = paths["/api/v1/ws"]["get"]["responses"]["101"]["content"]["application/json"]["schema"]
+        ["properties"]["type"]["enum"]
+        .as_array()
+        .expect("the frame types")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    for kind in kasir_domain::EventKind::ALL {
+        assert!(kinds.contains(&kind.as_str()), "{} is not documented", kind.as_str());
+    }
+    assert!(kinds.contains(&"RESYNC_REQUIRED"));
     // Every $ref points at a schema that exists.
     let text = doc.body.to_string();
     for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {

@@ -163,7 +163,7 @@ async fn across_nodes() {
     while e["type"] != "NEW_ORDER" {
         e = next(&mut on_b, 1).await;
     }
-    assert_eq!(e["payload"]["order_id"], order.data()["id"]);
+    assert_eq!(e["payload"]["id"], order.data()["id"]);
     eprintln!("node B heard the order after {:?}", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
 }

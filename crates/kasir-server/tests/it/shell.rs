@@ -12,6 +12,7 @@ crate::backend_tests!(
     ping_health_and_metrics_answer,
     health_reports_503_when_the_database_is_unreachable,
     nul_characters_are_refused_before_they_reach_the_database,
+    docs_page_loads_only_assets_the_server_serves,
 );
 
 async fn malformed_json_and_wrong_types_get_400_with_fields(b: Backend) {
@@ -177,4 +178,90 @@ async fn nul_characters_are_refused_before_they_reach_the_database(b: Backend) {
     let r = s.get("/audit-logs?entity=%00", &t.owner).await;
     assert_eq!(r.status, 400);
     assert_eq!(s.get("/outlets", &t.owner).await.body["pagination"]["total"], 0);
+}
+
+async fn docs_page_loads_only_assets_the_server_serves(b: Backend) {
+    let s = TestServer::start(b).await;
+    let v = env!("CARGO_PKG_VERSION");
+    let js = "text/javascript; charset=utf-8";
+    let year = Some("public, max-age=31536000, immutable");
+    // The page is served both at the root and beside the document; each copy links to its own assets.
+    for page in ["/docs", "/api/v1/docs"] {
+        let page_url = reqwest::Url::parse(&format!("{}{page}", s.base)).unwrap();
+        let r = s.raw().get(page_url.clone()).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(&r, "content-type").as_deref(), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            header(&r, "content-security-policy").as_deref(),
+            Some(
+                "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+            )
+        );
+        let html = r.text().await.unwrap();
+        let links = linked_urls(&html);
+        assert_eq!(
+            html.matches("src=").count() + html.matches("href=").count(),
+            links.len(),
+            "every src/href is a double-quoted attribute the scan reads: {html}"
+        );
+        assert!(
+            links.iter().all(|l| !l.contains("://") && !l.starts_with("//")),
+            "{page} links off the server: {links:?}"
+        );
+        let expected = [
+            (
+                format!("docs/swagger-ui.css?v={v}"),
+                format!("{page}/swagger-ui.css"),
+                "text/css; charset=utf-8",
+                ".swagger-ui",
+                year,
+            ),
+            (
+                format!("docs/swagger-ui-bundle.js?v={v}"),
+                format!("{page}/swagger-ui-bundle.js"),
+                js,
+                "SwaggerUIBundle",
+                year,
+            ),
+            (format!("docs/init.js?v={v}"), format!("{page}/init.js"), js, "url: \"/api/v1/openapi.json\"", year),
+            (
+                "/api/v1/openapi.json".to_string(),
+                "/api/v1/openapi.json".to_string(),
+                "application/json",
+                "\"openapi\":\"3.1",
+                None,
+            ),
+        ];
+        assert_eq!(links, expected.iter().map(|e| e.0.clone()).collect::<Vec<_>>(), "{page}");
+        for (link, path, content_type, marker, cache) in expected {
+            let url = page_url.join(&link).unwrap();
+            assert_eq!(url.path(), path, "{link} from {page}");
+            let r = s.raw().get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(header(&r, "content-type").as_deref(), Some(content_type), "{path}");
+            if cache.is_some() {
+                assert_eq!(header(&r, "cache-control").as_deref(), cache, "{path}");
+            }
+            let body = r.text().await.unwrap();
+            assert!(body.contains(marker), "{path} lacks {marker:?}");
+        }
+    }
+}
+
+fn header(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers().get(name).map(|v| v.to_str().unwrap().to_string())
+}
+
+/// The values of every `src="…"` and `href="…"` attribute, in document order.
+fn linked_urls(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in [" src=\"", " href=\""] {
+        for (at, _) in html.match_indices(attr) {
+            let value = &html[at + attr.len()..];
+            found.push((at, value[..value.find('"').unwrap()].to_string()));
+        }
+    }
+    found.sort();
+    found.into_iter().map(|(_, value)| value).collect()
 }
