@@ -189,7 +189,7 @@ impl Op {
         self.header(
             "If-Match",
             "The version the change is based on; a stale one gives 409 version_conflict",
-            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)),
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(i64::MAX)),
         )
     }
 

@@ -291,6 +291,7 @@ pub struct CreateModifierGroup {
     /// Default 1.
     #[schema(minimum = 1)]
     pub max_select: Option<i64>,
+    #[schema(min_items = 1, max_items = 50)]
     pub options: Vec<OptionInput>,
 }
 

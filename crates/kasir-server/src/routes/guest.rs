@@ -153,6 +153,7 @@ pub struct Menu {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestOrder {
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<GuestItem>,
     #[schema(max_length = 500)]
     pub note: Option<String>,

@@ -67,6 +67,7 @@ pub struct SetStatus {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddItems {
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<ItemInput>,
 }
 

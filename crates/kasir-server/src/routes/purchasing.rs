@@ -174,6 +174,7 @@ pub struct CreatePurchase {
     pub supplier_id: String,
     #[schema(format = Uuid)]
     pub warehouse_id: String,
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<PurchaseLineInput>,
     pub note: Option<String>,
 }
@@ -186,6 +187,7 @@ pub struct UpdatePurchase {
     pub supplier_id: Option<String>,
     #[schema(format = Uuid)]
     pub warehouse_id: Option<String>,
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Option<Vec<PurchaseLineInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -541,6 +543,7 @@ pub struct CreateReturn {
     pub warehouse_id: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<ReturnLineInput>,
 }
 

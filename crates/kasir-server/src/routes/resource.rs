@@ -238,7 +238,12 @@ async fn delete<R: Resource>(
 /// Picks the version to check: `If-Match` wins over a `version` in the body; both must agree if both are sent.
 pub fn expected_version(header: Option<i64>, body: Option<i64>) -> Result<Option<i64>, ApiError> {
     match (header, body) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::field("version", "does not match the If-Match header")),
+        // Two versions that disagree: one of them is stale, as a precondition that fails.
+        (Some(h), Some(b)) if h != b => Err(ApiError::Conflict {
+            code: "version_conflict",
+            message: format!("If-Match says version {h} and the body version {b}; send the one you read"),
+            errors: vec![FieldError::new("version", "does not match the If-Match header")],
+        }),
         (Some(h), _) => Ok(Some(h)),
         (None, b) => Ok(b),
     }

@@ -48,6 +48,7 @@ pub struct CreateAdjustment {
     #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
     pub note: Option<String>,
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<AdjustmentLineInput>,
 }
 

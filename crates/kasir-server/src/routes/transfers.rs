@@ -54,6 +54,7 @@ pub struct CreateTransfer {
     /// Any warehouse of the tenant.
     #[schema(format = Uuid)]
     pub to_warehouse_id: String,
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<TransferLineInput>,
     pub note: Option<String>,
 }

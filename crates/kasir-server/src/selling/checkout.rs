@@ -40,12 +40,14 @@ pub struct CreateSale {
     pub outlet_id: String,
     #[schema(format = Uuid)]
     pub customer_id: Option<String>,
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<ItemInput>,
     /// A discount on the whole order, after line discounts and promotions.
     pub discount: Option<DiscountInput>,
     #[schema(max_length = 50)]
     pub voucher_code: Option<String>,
     /// Must cover the total; only cash may pay more (the excess is given as change).
+    #[schema(max_items = 20)]
     pub payments: Vec<PaymentInput>,
     #[schema(max_length = 500)]
     pub note: Option<String>,

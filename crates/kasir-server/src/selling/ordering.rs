@@ -67,6 +67,7 @@ pub struct CreateOrder {
     pub kind: OrderKind,
     #[schema(max_length = 500)]
     pub note: Option<String>,
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<ItemInput>,
 }
 

@@ -40,6 +40,7 @@ pub struct RefundItemInput {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRefund {
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<RefundItemInput>,
     #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
