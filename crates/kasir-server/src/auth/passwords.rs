@@ -2,12 +2,14 @@
 //! dedicated threads, each reusing one Argon2 memory buffer: however many logins arrive at once,
 //! hashing holds at most `threads × 19 MiB` and the CPU it can take is bounded. Jobs wait in a
 //! short queue; when it is full the request is refused at once ([`PasswordError::Busy`], a 503).
+//! A thread that finds no job waiting after its last one hands its buffer's pages back to the
+//! system, so an idle server holds none of that memory.
 
 use std::{
     panic::{catch_unwind, AssertUnwindSafe},
     sync::{
-        mpsc::{self, TrySendError},
-        Arc, Mutex, OnceLock,
+        mpsc::{self, TryRecvError, TrySendError},
+        Arc, Mutex, OnceLock, TryLockError,
     },
 };
 
@@ -225,12 +227,16 @@ impl Pool {
 /// by the first job, so that a thread that never hashes holds none).
 fn work(tasks: &Mutex<mpsc::Receiver<Task>>) {
     let mut memory = Vec::new();
+    let mut waiting: Option<Task> = None;
     loop {
         // The lock is held only while waiting, so idle threads take the next job in turn; nothing
         // panics while holding it, and a poisoned lock still guards a sound receiver.
-        let next = match tasks.lock() {
-            Ok(rx) => rx.recv(),
-            Err(poisoned) => poisoned.into_inner().recv(),
+        let next = match waiting.take() {
+            Some(task) => Ok(task),
+            None => match tasks.lock() {
+                Ok(rx) => rx.recv(),
+                Err(poisoned) => poisoned.into_inner().recv(),
+            },
         };
         let Ok(Task { job, reply }) = next else {
             return;
@@ -243,7 +249,45 @@ fn work(tasks: &Mutex<mpsc::Receiver<Task>>) {
             .unwrap_or_else(|_| Err(PasswordError::Thread("it panicked".into())));
         // An error here only means the request went away meanwhile: nobody is left to answer.
         let _ = reply.send(result);
+        // Another job waiting runs in the warm buffer; none, and its pages go back. A lock held
+        // by another thread means it is blocked waiting for a job: none is queued.
+        let ahead = match tasks.try_lock() {
+            Ok(rx) => rx.try_recv(),
+            Err(TryLockError::WouldBlock) => Err(TryRecvError::Empty),
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().try_recv(),
+        };
+        match ahead {
+            Ok(task) => waiting = Some(task),
+            Err(TryRecvError::Empty) => release(&mut memory),
+            Err(TryRecvError::Disconnected) => return,
+        }
     }
+}
+
+/// Hands the whole pages of `memory` back to the system (Linux `MADV_DONTNEED`): the buffer stays
+/// allocated, and its pages read as zeros when next touched, which Argon2 overwrites before it
+/// reads. Elsewhere the buffer is simply kept.
+fn release(memory: &mut [Block]) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysconf only reads a constant of the system.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
+        let start = memory.as_mut_ptr() as usize;
+        let end = start + std::mem::size_of_val(memory);
+        let (first, last) = (start.div_ceil(page) * page, end / page * page);
+        if last > first {
+            // SAFETY: [first, last) lies inside `memory`, which this thread borrows mutably, so
+            // nothing else reads or writes it; the allocator's bookkeeping lies outside it. On
+            // private anonymous memory MADV_DONTNEED only makes these pages read as zeros, a
+            // valid value for `Block` (an array of u64).
+            let rc = unsafe { libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_DONTNEED) };
+            if rc != 0 {
+                tracing::warn!(error = %std::io::Error::last_os_error(), "could not release a hashing buffer's pages");
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = memory;
 }
 
 #[cfg(test)]
