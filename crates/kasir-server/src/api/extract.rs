@@ -75,6 +75,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // PostgreSQL cannot store NUL in text, and no field of ours has a use for it.
         return Err(ApiError::BadRequest("text must not contain the NUL character (\\u0000)".into()));
     }
+    // Every body is a JSON object; serde would also read a struct from an array, by position
+    // (`[null, null]` as an update that changes nothing yet bumps the version).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();

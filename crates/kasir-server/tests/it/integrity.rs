@@ -198,6 +198,16 @@ async fn small_mistakes_get_clear_answers(b: Backend) {
     let of_old = moves.data().as_array().expect("movements").iter().filter(|m| m["product_id"] == old.as_str()).count();
     assert_eq!(of_old, 1, "{:?}", moves.body);
 
+    // A body that is not an object is refused, and changes nothing (serde would read an array
+    // as a struct by position).
+    let cat = id(&s.post("/expense-categories", &t.owner, json!({"name": "Milk"})).await);
+    let array = s
+        .send(Method::PATCH, &format!("/expense-categories/{cat}"), Some(&t.owner), Some(json!([null, null])), &[])
+        .await;
+    assert_eq!((array.status, array.fields()), (400, vec!["body".to_string()]), "{:?}", array.body);
+    let kept = s.get(&format!("/expense-categories/{cat}"), &t.owner).await;
+    assert_eq!(kept.data()["version"], 1);
+
     // The WebSocket endpoint asked without an upgrade answers the error envelope.
     let ws = s.get("/ws", &t.owner).await;
     assert_eq!((ws.status, ws.code(), ws.body["success"].as_bool()), (400, "bad_request", Some(false)));
