@@ -87,7 +87,7 @@ impl Op {
             body: None,
             upload: false,
             success: None,
-            errors: vec![400],
+            errors: Vec::new(),
             schemas: Vec::new(),
         }
     }
@@ -108,7 +108,6 @@ impl Op {
     /// A JSON request body.
     pub fn body<T: ToSchema>(mut self) -> Op {
         self.body = Some(self.register::<T>());
-        self.errors.push(413);
         self
     }
 
@@ -117,7 +116,6 @@ impl Op {
         let file = binary_schema().description(Some(description));
         self.body = Some(ObjectBuilder::new().property("file", file).required("file").into());
         self.upload = true;
-        self.errors.push(413);
         self
     }
 
@@ -151,7 +149,6 @@ impl Op {
                 .schema(Some(uuid_schema()))
                 .build(),
         );
-        self.errors.push(404);
         self
     }
 
@@ -166,7 +163,6 @@ impl Op {
                 .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(64))))
                 .build(),
         );
-        self.errors.push(404);
         self
     }
 
@@ -246,7 +242,9 @@ impl Op {
         self
     }
 
-    /// Further error statuses this operation may answer with.
+    /// Further error statuses this operation may answer with, beyond those `route` derives from
+    /// its shape (400, 500, 503; 408 and 413 with a body; 404 with parameters; 404, 409 and 422
+    /// on writes; 401 and 403 when secured).
     pub fn errors(mut self, statuses: &[u16]) -> Op {
         self.errors.extend_from_slice(statuses);
         self
@@ -368,7 +366,6 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
                 .security(SecurityRequirement::new("access_token", Vec::<String>::new()))
                 .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
         }
-        errors.push(500);
         errors.sort_unstable();
         errors.dedup();
         for status in errors {
