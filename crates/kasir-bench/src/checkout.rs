@@ -12,7 +12,7 @@ use kasir_server::selling::{
 use kasir_store::{Actor, Db, DbOptions, Scope};
 use serde_json::{json, Value};
 
-use crate::{catalog, foundation::tempdir, load, server};
+use crate::{catalog, load, server};
 
 pub struct Options {
     pub clients: usize,
@@ -26,12 +26,7 @@ pub struct Options {
 }
 
 pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
-    let dir = tempdir()?;
-    let (url, label) = server::fresh_database(spec, &dir).await?;
-    let result = measure(&url, label, o).await;
-    server::drop_database(spec, &url, label).await?;
-    std::fs::remove_dir_all(&dir)?;
-    result
+    server::on_fresh_database(spec, |url, label| async move { measure(&url, label, o).await }).await
 }
 
 async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {

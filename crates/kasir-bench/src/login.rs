@@ -16,7 +16,7 @@ use std::{
 use futures::StreamExt;
 use serde_json::json;
 
-use crate::{foundation::tempdir, load, server};
+use crate::{load, server};
 
 pub struct Options {
     /// Concurrent clients of the closed-loop phase.
@@ -30,12 +30,7 @@ pub struct Options {
 }
 
 pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
-    let dir = tempdir()?;
-    let (url, label) = server::fresh_database(spec, &dir).await?;
-    let result = measure(&url, label, o).await;
-    server::drop_database(spec, &url, label).await?;
-    std::fs::remove_dir_all(&dir)?;
-    result
+    server::on_fresh_database(spec, |url, label| async move { measure(&url, label, o).await }).await
 }
 
 /// How requests of one phase ended.

@@ -9,6 +9,21 @@ use anyhow::{bail, Context};
 
 pub const ADMIN_PASSWORD: &str = "bench-admin-password";
 
+/// Runs `measure` on a fresh database for `spec` (its URL and label), then drops the database and
+/// its directory, whatever the measuring gave.
+pub async fn on_fresh_database<T, F, Fut>(spec: &str, measure: F) -> anyhow::Result<T>
+where
+    F: FnOnce(String, &'static str) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let dir = crate::foundation::tempdir()?;
+    let (url, label) = fresh_database(spec, &dir).await?;
+    let result = measure(url.clone(), label).await;
+    drop_database(spec, &url, label).await?;
+    std::fs::remove_dir_all(&dir)?;
+    result
+}
+
 /// Drops the PostgreSQL database [`fresh_database`] made for `spec` (a SQLite file goes with its
 /// directory).
 pub async fn drop_database(spec: &str, url: &str, label: &str) -> anyhow::Result<()> {

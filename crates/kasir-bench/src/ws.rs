@@ -15,7 +15,7 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{foundation::tempdir, server};
+use crate::server;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -40,12 +40,7 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
 }
 
 async fn once(spec: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
-    let dir = tempdir()?;
-    let (url, label) = server::fresh_database(spec, &dir).await?;
-    let result = measure(&url, label, o).await;
-    server::drop_database(spec, &url, label).await?;
-    std::fs::remove_dir_all(&dir)?;
-    result
+    server::on_fresh_database(spec, |url, label| async move { measure(&url, label, o).await }).await
 }
 
 /// What one client saw: each event's seq and its latency from commit to receipt (ms).

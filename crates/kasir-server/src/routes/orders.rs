@@ -25,7 +25,8 @@ use crate::{
     selling::{
         checkout::{missing, Outcome},
         lines::ItemInput,
-        ordering::{self, CreateOrder, OrderActor, PayOrder},
+        order_payment::{self, PayOrder},
+        ordering::{self, CreateOrder, OrderActor},
         Seller, TxKey,
     },
     state::AppState,
@@ -310,7 +311,7 @@ async fn pay(
     p.require(Permission::SalesCreate)?;
     let seller = Seller::of(&p)?;
     let b: PayOrder = body.parse()?;
-    match ordering::pay(&s.db, &seller, &id, b, key.as_deref()).await? {
+    match order_payment::pay(&s.db, &seller, &id, b, key.as_deref()).await? {
         Outcome::Created { body, .. } => Ok(raw_json(StatusCode::CREATED, body)),
         Outcome::Replay { status, body } => crate::idempotency::replay(status, body),
     }

@@ -23,7 +23,7 @@ use crate::{
         ApiError, JsonBody,
     },
     auth::Principal,
-    selling::{checkout, DiscountKind},
+    selling::{checkout, discounts, DiscountKind},
     state::AppState,
 };
 
@@ -500,10 +500,10 @@ async fn validate(State(s): State<AppState>, p: Principal, body: JsonBody) -> Re
     let Some(voucher) = selling::voucher_by_code(&s.db, &scope.tenant_id, &code).await? else {
         return Ok(ok(refuse("no voucher has this code")));
     };
-    if let Err(m) = checkout::voucher_usable(&voucher, &now) {
+    if let Err(m) = discounts::voucher_usable(&voucher, &now) {
         return Ok(ok(refuse(m)));
     }
-    Ok(ok(match pricing::voucher_discount(&checkout::voucher_terms(&voucher), amount) {
+    Ok(ok(match pricing::voucher_discount(&discounts::voucher_terms(&voucher), amount) {
         Ok(discount) => VoucherCheck {
             valid: true,
             discount,

@@ -2,7 +2,9 @@
 //! checkout, and the shared pieces voids and refunds use.
 
 pub mod checkout;
+pub mod discounts;
 pub mod lines;
+pub mod order_payment;
 pub mod ordering;
 pub mod reversal;
 
