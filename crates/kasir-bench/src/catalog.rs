@@ -10,8 +10,8 @@ use std::{
 
 use anyhow::Context;
 use kasir_store::{
+    catalog::products::{self, Product, PRODUCTS},
     crud::{self, ListQuery},
-    products::{self, Product, PRODUCTS},
     Backend, Db, DbOptions, Scope,
 };
 use serde_json::{json, Value};

@@ -5,9 +5,12 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use kasir_server::selling::{
-    checkout::{self, CreateSale, Outcome},
-    Seller, TxKey,
+use kasir_server::{
+    platform::idempotency::TxKey,
+    selling::{
+        checkout::{self, CreateSale, Outcome},
+        Seller,
+    },
 };
 use kasir_store::{Actor, Db, DbOptions, Scope};
 use serde_json::{json, Value};
@@ -143,7 +146,8 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
 /// Puts 1,000,000 units of every product in the outlet's warehouse, each with its ledger row
 /// (the stock a shop has before the measured sales), and returns the product ids.
 async fn stock_everything(db: &Db, tenant_id: &str, outlet_id: &str) -> anyhow::Result<Vec<String>> {
-    let warehouse = kasir_store::products::default_warehouse(db, tenant_id, outlet_id).await?.context("warehouse")?;
+    let warehouse =
+        kasir_store::catalog::products::default_warehouse(db, tenant_id, outlet_id).await?.context("warehouse")?;
     let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE tenant_id = $1 ORDER BY created_at, id")
         .bind(tenant_id)
         .fetch_all(db.reader())

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use kasir_store::{crud, outlets, Scope};
+use kasir_store::{crud, tenancy::outlets, Scope};
 use serde_json::{json, Value};
 
 use crate::{load, server};

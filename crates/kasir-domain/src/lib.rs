@@ -1,6 +1,7 @@
 //! Kasir's domain rules: permissions and roles, pricing, input validation, identifiers and time.
 //! Pure code only: nothing here touches the network, the clock of a database or a file.
 
+pub mod errors;
 pub mod events;
 pub mod ids;
 pub mod money;
@@ -12,6 +13,7 @@ pub mod time;
 pub mod transfer;
 pub mod validation;
 
+pub use errors::ErrorCode;
 pub use events::EventKind;
 pub use money::{Money, MAX_MONEY};
 pub use permissions::{BuiltinRole, Permission};

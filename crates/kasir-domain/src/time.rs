@@ -40,6 +40,24 @@ pub struct Local {
     pub wall_time: String,
 }
 
+/// The time zone an outlet keeps: its own, else its tenant's, else UTC (a zone this machine does
+/// not know counts as none). Every business date, receipt time and validity window is read on it.
+pub fn outlet_zone<'a>(outlet_zone: &'a str, tenant_zone: &'a str) -> &'a str {
+    [outlet_zone, tenant_zone].into_iter().find(|z| is_valid_timezone(z)).unwrap_or("UTC")
+}
+
+/// `ts` on the wall clock of an outlet that keeps `zone` (see [`outlet_zone`]); UTC when the zone is unknown.
+pub fn outlet_clock(ts: Timestamp, zone: &str) -> Local {
+    local(ts, zone).unwrap_or_else(|| {
+        let zoned = ts.to_zoned(TimeZone::UTC);
+        Local {
+            date: zoned.date().to_string(),
+            hour: i64::from(zoned.hour()),
+            wall_time: zoned.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        }
+    })
+}
+
 /// `ts` on the wall clock of time zone `tz` (`None` for an unknown zone).
 pub fn local(ts: Timestamp, tz: &str) -> Option<Local> {
     let zoned = ts.to_zoned(TimeZone::get(tz).ok()?);
@@ -73,12 +91,6 @@ pub fn parse_wall_time(raw: &str, end: bool) -> Option<String> {
     Some(dt.strftime("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
-/// The date (`YYYY-MM-DD`) that `ts` falls on in the time zone `tz`.
-pub fn business_date(ts: Timestamp, tz: &str) -> Option<String> {
-    let zone = TimeZone::get(tz).ok()?;
-    Some(ts.to_zoned(zone).date().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,8 +121,11 @@ mod tests {
     #[test]
     fn business_date_follows_outlet_zone() {
         let ts: Timestamp = "2026-11-21T18:30:00Z".parse().unwrap();
-        assert_eq!(business_date(ts, "Asia/Jakarta").as_deref(), Some("2026-11-22"));
-        assert_eq!(business_date(ts, "UTC").as_deref(), Some("2026-11-21"));
+        assert_eq!(outlet_clock(ts, outlet_zone("Asia/Jakarta", "UTC")).date, "2026-11-22");
+        assert_eq!(outlet_clock(ts, outlet_zone("", "Asia/Jakarta")).date, "2026-11-22");
+        assert_eq!(outlet_clock(ts, outlet_zone("", "")).date, "2026-11-21");
         assert!(!is_valid_timezone("Mars/Olympus"));
+        assert_eq!(outlet_zone("Mars/Olympus", "Asia/Makassar"), "Asia/Makassar");
+        assert_eq!(outlet_clock(ts, "Mars/Olympus").wall_time, "2026-11-21T18:30:00");
     }
 }

@@ -2,6 +2,7 @@
 
 mod connections;
 mod request_bodies;
+pub(crate) mod routes;
 
 use std::{future::Future, sync::Arc, time::Instant};
 
@@ -12,7 +13,7 @@ use axum::{
     response::{IntoResponse, Response},
     Router,
 };
-use kasir_store::{settings, users::NewUser, Actor, Db, DbOptions};
+use kasir_store::{platform::settings, tenancy::users::NewUser, Actor, Db, DbOptions};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -28,7 +29,7 @@ use crate::{
     api::ApiError,
     auth::{passwords, tokens},
     config::Config,
-    metrics::Metrics,
+    platform::metrics::Metrics,
     state::{AppState, Inner},
 };
 
@@ -63,7 +64,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .context("reading the JWT secret")?,
     };
     ensure_platform_admin(&db, &config).await.context("creating the platform admin")?;
-    let (router, openapi) = crate::routes::all().finish(env!("CARGO_PKG_VERSION"));
+    let crate::api::openapi::Finished { router, doc: openapi, money_routes } =
+        routes::all().finish(env!("CARGO_PKG_VERSION"));
     let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
     let body_rules = request_bodies::BodyRules::new(&openapi, config.body_timeout);
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
@@ -76,6 +78,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         config,
         started: Instant::now(),
         openapi_json,
+        money_routes,
         inflight: Default::default(),
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
@@ -93,7 +96,7 @@ fn spawn_housekeeping(state: &AppState) {
             if db.writer().is_closed() {
                 return;
             }
-            match kasir_store::idempotency::purge_expired(&db).await {
+            match kasir_store::platform::idempotency::purge_expired(&db).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging idempotency keys failed"),
@@ -101,7 +104,7 @@ fn spawn_housekeeping(state: &AppState) {
             // Realtime events are kept a week (resuming clients need at least a day).
             let before =
                 kasir_domain::time::format_ts(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7));
-            match kasir_store::feed::prune_events(&db, &before).await {
+            match kasir_store::realtime::prune_events(&db, &before).await {
                 Ok(n) if n > 0 => tracing::info!(pruned = n, "old realtime events removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "pruning realtime events failed"),
@@ -138,13 +141,13 @@ fn with_layers(router: Router, state: &AppState, body_rules: request_bodies::Bod
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let cors = cors(&state.config)?;
     Ok(router
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::middleware))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::platform::idempotency::middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::platform::metrics::track))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::client_addr::resolve))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
-            ApiError::Rule { code: "method_not_allowed", message: "this method is not allowed here".into() }
+            ApiError::Rule { code: kasir_domain::ErrorCode::MethodNotAllowed, message: "this method is not allowed here".into() }
                 .into_response()
                 .map_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)
         })
@@ -220,7 +223,7 @@ fn cors(config: &Config) -> anyhow::Result<CorsLayer> {
 /// Creates the platform admin `admin` on first start. Its password is `KASIR_ADMIN_PASSWORD`, or a
 /// generated one printed once on the console.
 async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
-    if kasir_store::users::platform_admin_exists(db).await? {
+    if kasir_store::tenancy::users::platform_admin_exists(db).await? {
         return Ok(());
     }
     let (password, generated) = match &config.admin_password {
@@ -240,7 +243,7 @@ async fn ensure_platform_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         is_active: true,
     };
     let mut tx = db.begin(Actor::system()).await?;
-    match kasir_store::users::insert_raw(&mut tx, &user).await {
+    match kasir_store::tenancy::users::insert_raw(&mut tx, &user).await {
         // Another node created it at the same moment.
         Err(kasir_store::StoreError::Conflict { .. }) => return Ok(()),
         other => other?,

@@ -1,6 +1,6 @@
 //! `kasir serve --demo`: a believable demo tenant to click through.
 
-use kasir_store::{crud, outlets::OUTLETS, tenants, users::NewUser, Actor, Scope, Value};
+use kasir_store::{crud, tenancy::outlets::OUTLETS, tenancy::tenants, tenancy::users::NewUser, Actor, Scope, Value};
 
 use crate::{auth::passwords, state::AppState};
 
@@ -65,8 +65,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             ("receipt_footer", Value::from("Terima kasih!")),
             ("is_active", Value::from(true)),
         ];
-        let _: kasir_store::outlets::Outlet = crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
-        let warehouse = kasir_store::warehouses::create_default(&mut tx, &scope, &id, name).await?;
+        let _: kasir_store::tenancy::outlets::Outlet = crud::create(&mut tx, &OUTLETS, &scope, &id, &values).await?;
+        let warehouse = kasir_store::stock::warehouses::create_default(&mut tx, &scope, &id, name).await?;
         warehouses.push(warehouse.id);
         outlet_ids.push(id);
     }
@@ -87,9 +87,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
             ("outlet_ids", Value::json(&outlets)),
             ("is_active", Value::from(true)),
         ];
-        let _: kasir_store::users::User =
-            crud::create(&mut tx, &kasir_store::users::USERS, &scope, &id, &values).await?;
-        kasir_store::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
+        let _: kasir_store::tenancy::users::User =
+            crud::create(&mut tx, &kasir_store::tenancy::users::USERS, &scope, &id, &values).await?;
+        kasir_store::tenancy::users::set_outlets(&mut tx, &tenant_id, &id, &outlets).await?;
     }
     let categories = seed_catalog(&mut tx, &scope, &warehouses).await?;
     seed_selling(&mut tx, &scope).await?;
@@ -101,7 +101,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
 /// What selling needs besides Cash: card, QRIS and e-wallet methods, a few customers, expense
 /// categories, an order promotion and a voucher.
 async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result<()> {
-    use kasir_store::selling::{self, Customer, ExpenseCategory, PaymentMethod, Promotion, Voucher};
+    use kasir_store::{
+        customers::{Customer, CUSTOMERS},
+        expenses::{ExpenseCategory, EXPENSE_CATEGORIES},
+        promotions::{Promotion, Voucher, PROMOTIONS, VOUCHERS},
+        selling::payment_methods::{PaymentMethod, PAYMENT_METHODS},
+    };
     let id = kasir_domain::ids::new_id;
     for (name, kind) in [("QRIS", "qris"), ("Kartu Debit", "card"), ("GoPay", "ewallet")] {
         let values = [
@@ -110,7 +115,7 @@ async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
             ("type", Value::from(kind)),
             ("is_active", Value::from(true)),
         ];
-        let _: PaymentMethod = crud::create(tx, &selling::PAYMENT_METHODS, scope, &id(), &values).await?;
+        let _: PaymentMethod = crud::create(tx, &PAYMENT_METHODS, scope, &id(), &values).await?;
     }
     for (name, phone) in [("Rina Wijaya", "081234560001"), ("Agus Santoso", "081234560002")] {
         let values = [
@@ -121,11 +126,11 @@ async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
             ("address", Value::Text(None)),
             ("notes", Value::Text(None)),
         ];
-        let _: Customer = crud::create(tx, &selling::CUSTOMERS, scope, &id(), &values).await?;
+        let _: Customer = crud::create(tx, &CUSTOMERS, scope, &id(), &values).await?;
     }
     for name in ["Bahan baku", "Kebersihan", "Transport"] {
         let values = [("name", Value::from(name)), ("name_key", Value::from(name.to_lowercase()))];
-        let _: ExpenseCategory = crud::create(tx, &selling::EXPENSE_CATEGORIES, scope, &id(), &values).await?;
+        let _: ExpenseCategory = crud::create(tx, &EXPENSE_CATEGORIES, scope, &id(), &values).await?;
     }
     let promotion = [
         ("name", Value::from("Belanja Rp150.000, hemat 10%")),
@@ -142,7 +147,7 @@ async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
         ("auto_apply", Value::from(true)),
         ("is_active", Value::from(true)),
     ];
-    let _: Promotion = crud::create(tx, &selling::PROMOTIONS, scope, &id(), &promotion).await?;
+    let _: Promotion = crud::create(tx, &PROMOTIONS, scope, &id(), &promotion).await?;
     let voucher = [
         ("code", Value::from("HEMAT10")),
         ("code_key", Value::from("hemat10")),
@@ -156,7 +161,7 @@ async fn seed_selling(tx: &mut kasir_store::Tx, scope: &Scope) -> anyhow::Result
         ("usage_limit", Value::from(100)),
         ("active", Value::from(true)),
     ];
-    let _: Voucher = crud::create(tx, &selling::VOUCHERS, scope, &id(), &voucher).await?;
+    let _: Voucher = crud::create(tx, &VOUCHERS, scope, &id(), &voucher).await?;
     Ok(())
 }
 
@@ -208,8 +213,8 @@ async fn seed_catalog(
     warehouses: &[String],
 ) -> anyhow::Result<std::collections::BTreeMap<&'static str, String>> {
     use kasir_store::{
+        catalog::products::{Code, Product, Variant, PRODUCTS},
         catalog::{Category, ModifierGroup, ModifierOption, Tax, CATEGORIES, MODIFIER_GROUPS, TAXES},
-        products::{Code, Product, Variant, PRODUCTS},
         stock::{self, NewMovement},
     };
     let new_id = kasir_domain::ids::new_id;
@@ -365,7 +370,7 @@ async fn seed_catalog(
             ("variants", Value::json(&variants)),
         ];
         let _: Product = crud::create(tx, &PRODUCTS, scope, &id, &values).await?;
-        kasir_store::products::set_codes(tx, &scope.tenant_id, &id, &codes).await?;
+        kasir_store::catalog::products::set_codes(tx, &scope.tenant_id, &id, &codes).await?;
         if *tracked && *opening > 0 {
             for warehouse_id in warehouses {
                 moves.push(NewMovement {

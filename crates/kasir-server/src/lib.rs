@@ -1,19 +1,27 @@
-//! Kasir's HTTP and WebSocket server.
+//! Kasir's HTTP and WebSocket server, one module per business area (the same names as in
+//! `kasir-store`), on the shared HTTP plumbing of [`api`] and the mechanisms of [`platform`].
 
 pub mod api;
 mod app;
-pub mod auth;
 pub mod config;
 pub mod demo;
-pub mod idempotency;
-pub mod metrics;
-pub mod qr;
-pub mod realtime;
-pub mod receipt;
-pub mod routes;
-pub mod selling;
-mod sheet;
+pub mod platform;
 pub mod state;
+
+// Business areas.
+pub mod auth;
+pub mod catalog;
+pub mod customers;
+pub mod expenses;
+pub mod promotions;
+pub mod purchasing;
+pub mod realtime;
+pub mod reports;
+pub mod restaurant;
+pub mod selling;
+pub mod stock;
+pub mod sync;
+pub mod tenancy;
 
 pub use app::{build, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
 pub use config::{Config, ConfigError, LogFormat};

@@ -2,7 +2,7 @@ use std::{sync::Arc, time::Instant};
 
 use kasir_store::Db;
 
-use crate::{auth::tokens::TokenKeys, config::Config, metrics::Metrics};
+use crate::{auth::tokens::TokenKeys, config::Config, platform::metrics::Metrics};
 
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
@@ -18,6 +18,8 @@ pub struct Inner {
     pub openapi_json: String,
     /// Delivers committed events to this process's WebSocket clients.
     pub hub: crate::realtime::Hub,
+    /// The routes whose Idempotency-Key their own transaction claims, from the router.
+    pub money_routes: crate::api::openapi::MoneyRoutes,
     /// `(scope, key)` of the money-moving requests with an Idempotency-Key running on this node.
     pub inflight: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
 }

@@ -2,35 +2,30 @@
 //! queries use the subset of SQL both understand, and the few places where the engines differ
 //! are marked. Every tenant-owned query takes a [`Scope`].
 
-pub mod api_keys;
-pub mod audit;
-pub mod auth;
-pub mod catalog;
+// Shared mechanisms.
 pub mod crud;
 mod db;
 mod error;
 pub mod feed;
-pub mod idempotency;
 mod migrate;
-pub mod orders;
-pub mod outlets;
-pub mod products;
+pub mod platform;
+mod sql;
+mod tx;
+
+// Business areas, named as in the server.
+pub mod auth;
+pub mod catalog;
+pub mod customers;
+pub mod expenses;
+pub mod promotions;
 pub mod purchasing;
-pub mod refunds;
+pub mod realtime;
 pub mod reports;
 pub mod restaurant;
-pub mod roles;
-pub mod sales;
 pub mod selling;
-pub mod settings;
-pub mod shifts;
-mod sql;
 pub mod stock;
-pub mod tenants;
-pub mod transfers;
-mod tx;
-pub mod users;
-pub mod warehouses;
+pub mod sync;
+pub mod tenancy;
 
 pub use db::{raw_execute, Backend, Db, DbOptions};
 pub use error::StoreError;

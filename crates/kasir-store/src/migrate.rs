@@ -103,10 +103,10 @@ pub async fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
         }
         // Data steps that need ids or the change feed, which portable SQL cannot make.
         if *version == 3 {
-            crate::warehouses::create_missing_defaults(&mut tx).await?;
+            crate::stock::warehouses::create_missing_defaults(&mut tx).await?;
         }
         if *version == 12 {
-            crate::selling::create_missing_cash_methods(&mut tx).await?;
+            crate::selling::payment_methods::create_missing_cash_methods(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(*version)

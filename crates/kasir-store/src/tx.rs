@@ -6,8 +6,8 @@ use std::{
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::{
-    audit::AuditEntry,
     feed::{Change, Event},
+    platform::audit::AuditEntry,
     Result,
 };
 
@@ -115,7 +115,7 @@ impl Tx {
     /// the locks taken last (checkout does this before taking its sale number).
     pub async fn write_audits(&mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
-        crate::audit::insert_all(&mut self.inner, &audits).await
+        crate::platform::audit::insert_all(&mut self.inner, &audits).await
     }
 
     /// Writes what has been queued so far, for long transactions (imports) that call it between
@@ -123,7 +123,7 @@ impl Tx {
     /// which the commit moves them into the feed, numbered under the head lock like any other.
     pub async fn flush(&mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
-        crate::audit::insert_all(&mut self.inner, &audits).await?;
+        crate::platform::audit::insert_all(&mut self.inner, &audits).await?;
         let changes = std::mem::take(&mut self.changes);
         if !changes.is_empty() {
             let (token, counts) = self.staged.get_or_insert_with(|| (kasir_domain::ids::new_id(), BTreeMap::new()));
@@ -135,7 +135,7 @@ impl Tx {
     /// Writes the queued audit entries and feed rows, then commits.
     pub async fn commit(mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
-        crate::audit::insert_all(&mut self.inner, &audits).await?;
+        crate::platform::audit::insert_all(&mut self.inner, &audits).await?;
         let changes = std::mem::take(&mut self.changes);
         let events = std::mem::take(&mut self.events);
         let mut event_tenants: Vec<String> = events.iter().map(|e| e.tenant_id.clone()).collect();

@@ -3,7 +3,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use kasir_domain::FieldError;
+use kasir_domain::{ErrorCode, FieldError};
 use kasir_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,7 +19,7 @@ pub enum ApiError {
     /// 404 for records a request refers to that do not exist for this caller (other tenants' included).
     MissingRefs(Vec<FieldError>),
     Conflict {
-        code: &'static str,
+        code: kasir_domain::ErrorCode,
         message: String,
         errors: Vec<FieldError>,
     },
@@ -29,12 +29,12 @@ pub enum ApiError {
     RequestTimeout,
     /// 410: the client must start over (for example a sync cursor past retention).
     Gone {
-        code: &'static str,
+        code: kasir_domain::ErrorCode,
         message: String,
     },
     /// 422: a business rule refuses the request.
     Rule {
-        code: &'static str,
+        code: kasir_domain::ErrorCode,
         message: String,
     },
     RateLimited {
@@ -51,12 +51,22 @@ pub enum ApiError {
 pub struct ErrorBody {
     /// Always `false`.
     pub success: bool,
-    /// Stable machine-readable code, such as `validation_failed`.
+    /// Stable machine-readable code, such as `validation_failed` (docs/error-codes.md lists them).
+    #[schema(schema_with = error_code_schema)]
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<FieldErrorSchema>)]
     pub errors: Vec<FieldError>,
+}
+
+/// `code`: one of [`ErrorCode::ALL`].
+fn error_code_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+        .description(Some("Stable machine-readable code (docs/error-codes.md lists them)"))
+        .build()
 }
 
 /// One field's problem.
@@ -83,37 +93,28 @@ impl ApiError {
         ApiError::Internal(format!("{context}: {e}"))
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
-        match self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
-            ApiError::Validation(_) => {
-                (StatusCode::BAD_REQUEST, "validation_failed", "the request has invalid fields".into())
-            }
-            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
-            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".into()),
-            ApiError::MissingRefs(_) => {
-                (StatusCode::NOT_FOUND, "not_found", "the request refers to records that do not exist".into())
-            }
-            ApiError::Conflict { code, message, .. } => (StatusCode::CONFLICT, code, message.clone()),
+    fn parts(&self) -> (StatusCode, ErrorCode, String) {
+        let (code, message) = match self {
+            ApiError::BadRequest(m) => (ErrorCode::BadRequest, m.clone()),
+            ApiError::Validation(_) => (ErrorCode::ValidationFailed, "the request has invalid fields".into()),
+            ApiError::Unauthorized(m) => (ErrorCode::Unauthorized, m.clone()),
+            ApiError::Forbidden(m) => (ErrorCode::Forbidden, m.clone()),
+            ApiError::NotFound => (ErrorCode::NotFound, "not found".into()),
+            ApiError::MissingRefs(_) => (ErrorCode::NotFound, "the request refers to records that do not exist".into()),
+            ApiError::Conflict { code, message, .. } => (*code, message.clone()),
             ApiError::PayloadTooLarge(limit) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the request body is larger than {limit}"))
+                (ErrorCode::PayloadTooLarge, format!("the request body is larger than {limit}"))
             }
-            ApiError::RequestTimeout => (
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
-                "the request body stopped arriving; send it again".into(),
-            ),
-            ApiError::Gone { code, message } => (StatusCode::GONE, code, message.clone()),
-            ApiError::Rule { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),
-            ApiError::RateLimited { .. } => {
-                (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many attempts; try again later".into())
+            ApiError::RequestTimeout => {
+                (ErrorCode::RequestTimeout, "the request body stopped arriving; send it again".into())
             }
-            ApiError::Busy => {
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the server is busy; try again shortly".into())
-            }
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal server error".into()),
-        }
+            ApiError::Gone { code, message } | ApiError::Rule { code, message } => (*code, message.clone()),
+            ApiError::RateLimited { .. } => (ErrorCode::RateLimited, "too many attempts; try again later".into()),
+            ApiError::Busy => (ErrorCode::Unavailable, "the server is busy; try again shortly".into()),
+            ApiError::Internal(_) => (ErrorCode::Internal, "internal server error".into()),
+        };
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, code, message)
     }
 }
 
@@ -136,7 +137,8 @@ impl IntoResponse for ApiError {
             ApiError::Conflict { errors, .. } => errors,
             _ => Vec::new(),
         };
-        let mut res = (status, Json(ErrorBody { success: false, code: code.into(), message, errors })).into_response();
+        let mut res =
+            (status, Json(ErrorBody { success: false, code: code.as_str().into(), message, errors })).into_response();
         if let Some(secs) = retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -148,7 +150,7 @@ impl IntoResponse for ApiError {
 
 impl From<kasir_domain::money::OutOfRange> for ApiError {
     fn from(e: kasir_domain::money::OutOfRange) -> Self {
-        ApiError::Rule { code: "amount_too_large", message: e.to_string() }
+        ApiError::Rule { code: ErrorCode::AmountTooLarge, message: e.to_string() }
     }
 }
 
@@ -160,18 +162,18 @@ impl From<StoreError> for ApiError {
                 // Uniqueness is kept on folded copies (`name_key` of `name`): name the field sent.
                 let field = field.strip_suffix("_key").unwrap_or(&field);
                 ApiError::Conflict {
-                    code: "conflict",
+                    code: ErrorCode::Conflict,
                     message: format!("{field} is already in use"),
                     errors: vec![FieldError::new(field, "is already in use")],
                 }
             }
             StoreError::VersionConflict { current } => ApiError::Conflict {
-                code: "version_conflict",
+                code: ErrorCode::VersionConflict,
                 message: format!("the record was changed by someone else; it is now at version {current}"),
                 errors: Vec::new(),
             },
             StoreError::CursorExpired => ApiError::Gone {
-                code: "resync_required",
+                code: ErrorCode::ResyncRequired,
                 message: "the cursor is older than the retained history; pull again without a cursor".into(),
             },
             StoreError::Busy => ApiError::Busy,

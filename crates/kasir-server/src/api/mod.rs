@@ -3,7 +3,10 @@
 mod envelope;
 mod error;
 mod extract;
+pub mod fields;
 pub mod openapi;
+pub mod resource;
+pub mod sheet;
 
 pub use envelope::{created, ok, ok_list, ok_page, raw_json, Envelope, ListEnvelope, Pagination};
 pub use error::{ApiError, ErrorBody, FieldErrorSchema};

@@ -1,11 +1,12 @@
 //! A router that documents as it routes: every route is added together with its OpenAPI operation,
 //! so the document at `/api/v1/openapi.json` cannot omit a route the server serves.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::{handler::Handler, routing::MethodFilter, Router};
 use utoipa::{
     openapi::{
+        extensions::ExtensionsBuilder,
         path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn},
         request_body::RequestBodyBuilder,
         schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type},
@@ -74,6 +75,8 @@ pub struct Op {
     success: Option<Success>,
     errors: Vec<u16>,
     schemas: Vec<(String, RefOr<Schema>)>,
+    /// Moves money or stock: its Idempotency-Key is claimed in the operation's own transaction.
+    moves_money: bool,
 }
 
 impl Op {
@@ -89,7 +92,17 @@ impl Op {
             success: None,
             errors: Vec::new(),
             schemas: Vec::new(),
+            moves_money: false,
         }
+    }
+
+    /// Moves money or stock (a sale, a refund, a cash movement, a receipt of goods…): the handler
+    /// claims the request's Idempotency-Key in its own transaction
+    /// ([`crate::platform::idempotency::claim_in_tx`]), so that the effect and the stored answer
+    /// commit together. Marked `x-moves-money` in the document.
+    pub fn moves_money(mut self) -> Op {
+        self.moves_money = true;
+        self
     }
 
     /// Needs no credentials.
@@ -293,6 +306,28 @@ pub struct ApiRouter<S> {
     router: Router<S>,
     paths: Paths,
     schemas: BTreeMap<String, RefOr<Schema>>,
+    money_routes: BTreeSet<String>,
+}
+
+/// The routes registered with [`Op::moves_money`], as axum matches them (`/api/v1/sales/{id}/void`).
+#[derive(Debug, Clone, Default)]
+pub struct MoneyRoutes(BTreeSet<String>);
+
+impl MoneyRoutes {
+    pub fn contains(&self, matched_path: &str) -> bool {
+        self.0.contains(matched_path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+/// What [`ApiRouter::finish`] gives: the router, its document and its money-moving routes.
+pub struct Finished<S> {
+    pub router: Router<S>,
+    pub doc: OpenApi,
+    pub money_routes: MoneyRoutes,
 }
 
 impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
@@ -303,7 +338,12 @@ impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
 
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
-        ApiRouter { router: Router::new(), paths: Paths::new(), schemas: BTreeMap::new() }
+        ApiRouter {
+            router: Router::new(),
+            paths: Paths::new(),
+            schemas: BTreeMap::new(),
+            money_routes: BTreeSet::new(),
+        }
     }
 
     /// Serves `handler` at `method path` and documents it with `op`.
@@ -318,10 +358,15 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_BODY_LIMIT));
         }
         self.router = self.router.route(path, method_router);
-        // Every authenticated POST honours Idempotency-Key (see crate::idempotency).
+        // Every authenticated POST honours Idempotency-Key (see crate::platform::idempotency).
         let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
         let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
         let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(op_id));
+        if op.moves_money {
+            assert!(method == Method::Post, "only a POST can move money: {path}");
+            self.money_routes.insert(path.to_string());
+            builder = builder.extensions(Some(ExtensionsBuilder::new().add("x-moves-money", true).build()));
+        }
         let has_params = !op.params.is_empty();
         for p in op.params {
             builder = builder.parameter(p);
@@ -392,6 +437,7 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn merge(mut self, other: ApiRouter<S>) -> Self {
         self.router = self.router.merge(other.router);
         self.paths.merge(other.paths);
+        self.money_routes.extend(other.money_routes);
         for (name, schema) in other.schemas {
             self.schemas.entry(name).or_insert(schema);
         }
@@ -404,11 +450,12 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         for (path, item) in self.paths.paths {
             paths.paths.insert(format!("{prefix}{path}"), item);
         }
-        ApiRouter { router: Router::new().nest(prefix, self.router), paths, schemas: self.schemas }
+        let money_routes = self.money_routes.into_iter().map(|p| format!("{prefix}{p}")).collect();
+        ApiRouter { router: Router::new().nest(prefix, self.router), paths, schemas: self.schemas, money_routes }
     }
 
-    /// The router and the finished OpenAPI 3.1 document.
-    pub fn finish(self, version: &str) -> (Router<S>, OpenApi) {
+    /// The router, the finished OpenAPI 3.1 document and the money-moving routes.
+    pub fn finish(self, version: &str) -> Finished<S> {
         let mut components = ComponentsBuilder::new()
             .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
             .security_scheme("access_token", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))))
@@ -433,7 +480,7 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             .paths(self.paths)
             .components(Some(components.build()))
             .build();
-        (self.router, doc)
+        Finished { router: self.router, doc, money_routes: MoneyRoutes(self.money_routes) }
     }
 }
 

@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn uploads_have_the_upload_limit_and_everything_else_the_json_limit() {
-        let (_, doc) = crate::routes::all().finish("test");
+        let doc = crate::app::routes::all().finish("test").doc;
         let rules = BodyRules::new(&doc, Duration::from_secs(1));
         let import = rules.limit(&Method::POST, Some("/api/v1/products/import"));
         assert_eq!(import, (UPLOAD_BODY_LIMIT as u64, "20 MiB"));

@@ -167,7 +167,7 @@ impl FromRequestParts<AppState> for Principal {
             if let Some(raw) = parts.headers.get("x-tenant-id").and_then(|v| v.to_str().ok()) {
                 let id =
                     kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("X-Tenant-Id", "must be a UUID"))?;
-                kasir_store::tenants::get(&state.db, &id).await?;
+                kasir_store::tenancy::tenants::get(&state.db, &id).await?;
                 principal.acting_tenant = Some(id);
             }
         }
@@ -220,7 +220,7 @@ pub async fn from_access_token(state: &AppState, token: &str) -> Result<Principa
 
 async fn from_api_key(state: &AppState, key_id: &str, secret: &str) -> Result<Principal, ApiError> {
     let invalid = || ApiError::Unauthorized("the API key is invalid".into());
-    let key = kasir_store::api_keys::find(&state.db, key_id).await?.ok_or_else(invalid)?;
+    let key = kasir_store::tenancy::api_keys::find(&state.db, key_id).await?.ok_or_else(invalid)?;
     let presented = token_hash(secret);
     if !bool::from(presented.as_bytes().ct_eq(key.secret_hash.as_bytes())) || key.tenant_active == 0 {
         return Err(invalid());

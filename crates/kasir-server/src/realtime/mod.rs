@@ -12,7 +12,7 @@ pub mod socket;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use kasir_store::{feed, Db};
+use kasir_store::Db;
 use tokio::sync::{mpsc, oneshot};
 
 /// One event as sent to clients, serialized once for all of them.
@@ -25,7 +25,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn of(e: &feed::StoredEvent) -> Frame {
+    pub fn of(e: &kasir_store::realtime::StoredEvent) -> Frame {
         let payload: serde_json::Value = match serde_json::from_str(&e.payload) {
             Ok(p) => p,
             // Payloads are written by the server as JSON; one that is not is a fault worth a log
@@ -127,7 +127,7 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
                     match cmd {
                         Command::Subscribe { tenant_id, reply } => {
                             if !tenants.contains_key(&tenant_id) {
-                                let last_seq = match feed::last_event_seq(&db, &tenant_id).await {
+                                let last_seq = match kasir_store::realtime::last_event_seq(&db, &tenant_id).await {
                                     Ok(n) => n,
                                     Err(e) => {
                                         tracing::warn!(error = %e, "reading a tenant's event head");
@@ -171,7 +171,7 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
 /// (and so disconnecting) a client whose queue is full.
 async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<()> {
     loop {
-        let events = feed::events_after(db, tenant_id, feed.last_seq, 500).await?;
+        let events = kasir_store::realtime::events_after(db, tenant_id, feed.last_seq, 500).await?;
         for e in &events {
             let frame = Arc::new(Frame::of(e));
             feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
@@ -187,7 +187,7 @@ async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store
 /// after an error (the hub's tick covers the gap).
 async fn listen(url: String, hub: Hub) {
     loop {
-        match feed::EventListener::connect(&url).await {
+        match kasir_store::realtime::EventListener::connect(&url).await {
             Ok(mut listener) => loop {
                 match listener.recv().await {
                     Ok(tenant_id) => hub.wake(tenant_id),

@@ -14,8 +14,8 @@ use axum::{
 };
 use futures::{SinkExt, StreamExt};
 use kasir_store::{
-    crud, feed,
-    outlets::{Outlet, OUTLETS},
+    crud,
+    tenancy::outlets::{Outlet, OUTLETS},
     Scope,
 };
 use serde::Deserialize;
@@ -218,7 +218,7 @@ impl Client {
     ) -> Result<Vec<String>, String> {
         let db = &self.state.db;
         let tenant = &self.scope.tenant_id;
-        let pruned = feed::events_pruned_to(db, tenant).await.map_err(|e| e.to_string())?;
+        let pruned = kasir_store::realtime::events_pruned_to(db, tenant).await.map_err(|e| e.to_string())?;
         if after_seq < pruned {
             return Ok(vec![serde_json::json!({
                 "type": "RESYNC_REQUIRED", "message": "events before this seq are no longer kept: reload and resume from the latest",
@@ -228,7 +228,8 @@ impl Client {
         let mut frames = Vec::new();
         let mut cursor = after_seq.max(0);
         loop {
-            let events = feed::events_after(db, tenant, cursor, 500).await.map_err(|e| e.to_string())?;
+            let events =
+                kasir_store::realtime::events_after(db, tenant, cursor, 500).await.map_err(|e| e.to_string())?;
             for e in &events {
                 cursor = e.seq;
                 let f = Frame::of(e);

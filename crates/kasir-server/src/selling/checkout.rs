@@ -12,23 +12,28 @@ use jiff::Timestamp;
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
     crud,
-    idempotency::{self, TxClaim},
-    outlets::{self, Outlet},
-    sales::{self, ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
-    selling::{self, Customer, PaymentMethod, UsageTable, CUSTOMERS},
-    shifts,
+    customers::{Customer, CUSTOMERS},
+    platform::idempotency::{self, TxClaim},
+    promotions::{self, UsageTable},
+    selling::payment_methods::{self, PaymentMethod},
+    selling::sales::{self, ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
+    selling::shifts,
     stock::{self, NewMovement, StockError, Thresholds},
+    tenancy::outlets::{self, Outlet},
     Db, Scope,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    discounts::{promotion_terms, usable_voucher, voucher_terms},
     lines::{self, ItemInput, Resolved},
-    DiscountInput, PaymentInput, Seller, TxKey,
+    DiscountInput, PaymentInput, Seller,
 };
-use crate::api::{ApiError, Envelope};
+use crate::platform::idempotency::TxKey;
+use crate::{
+    api::{ApiError, Envelope},
+    promotions::terms::{promotion_terms, usable_voucher, voucher_terms},
+};
 
 /// The body of `POST /sales`.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -71,8 +76,8 @@ struct Prepared {
     customer_id: Option<String>,
     order_discount: Option<pricing::Discount>,
     payments: Vec<(PaymentMethod, PaymentInput)>,
-    voucher: Option<selling::Voucher>,
-    promotions: Vec<selling::Promotion>,
+    voucher: Option<promotions::Voucher>,
+    promotions: Vec<promotions::Promotion>,
     note: Option<String>,
     cash_rounding: i64,
     allow_negative: bool,
@@ -167,10 +172,8 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
     };
     let payments = payment_methods(db, scope, &input.payments).await?;
     let now = Timestamp::now();
-    let local = kasir_domain::time::local(now, &ctx.timezone)
-        .or_else(|| kasir_domain::time::local(now, "UTC"))
-        .ok_or_else(|| ApiError::Internal("no UTC time zone".into()))?;
-    let promotions = selling::applicable_promotions(db, &scope.tenant_id, &local.wall_time).await?;
+    let local = kasir_domain::time::outlet_clock(now, &ctx.timezone);
+    let promotions = promotions::applicable_promotions(db, &scope.tenant_id, &local.wall_time).await?;
     let voucher = match voucher_code {
         Some(code) => Some(usable_voucher(db, &scope.tenant_id, &code, &local.wall_time).await?),
         None => None,
@@ -216,7 +219,10 @@ async fn write(
     };
     let priced = pricing::price(&order)?;
     if let Some(pricing::VoucherRefusal::BelowMinimum { min_purchase }) = priced.voucher_refused {
-        return Err(rule("voucher_invalid", format!("this voucher needs a purchase of at least {min_purchase}")));
+        return Err(rule(
+            kasir_domain::ErrorCode::VoucherInvalid,
+            format!("this voucher needs a purchase of at least {min_purchase}"),
+        ));
     }
     let (paid, change) = check_payments(&p.payments, priced.total)?;
 
@@ -225,22 +231,22 @@ async fn write(
         match idempotency::claim_in(&mut tx, &k.scope, &k.key, &k.hash).await? {
             TxClaim::Run => {}
             TxClaim::Replay { status, body } => return Ok(Written::Done(Outcome::Replay { status, body })),
-            TxClaim::Mismatch => return Err(crate::idempotency::key_reused()),
-            TxClaim::InProgress => return Err(crate::idempotency::in_progress()),
+            TxClaim::Mismatch => return Err(crate::platform::idempotency::key_reused()),
+            TxClaim::InProgress => return Err(crate::platform::idempotency::in_progress()),
         }
     }
-    let shift = shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id)
-        .await?
-        .ok_or_else(|| rule("shift_not_open", "open a shift at this outlet before selling".into()))?;
+    let shift = shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
+        rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
+    })?;
     let mut used: Vec<&pricing::Applied> = priced.applied.iter().collect();
     used.sort_by(|a, b| source_key(&a.source).cmp(&source_key(&b.source)));
     for a in used {
         match &a.source {
-            pricing::Source::Promotion(id) if !selling::take_usage(&mut tx, UsageTable::Promotions, id).await? => {
+            pricing::Source::Promotion(id) if !promotions::take_usage(&mut tx, UsageTable::Promotions, id).await? => {
                 return Ok(Written::UsedUp(id.clone()));
             }
-            pricing::Source::Voucher(id) if !selling::take_usage(&mut tx, UsageTable::Vouchers, id).await? => {
-                return Err(rule("voucher_used_up", "this voucher has no uses left".into()));
+            pricing::Source::Voucher(id) if !promotions::take_usage(&mut tx, UsageTable::Vouchers, id).await? => {
+                return Err(rule(kasir_domain::ErrorCode::VoucherUsedUp, "this voucher has no uses left".into()));
             }
             _ => {}
         }
@@ -268,7 +274,7 @@ async fn write(
         // The sale's id is taken (an offline till's id sent twice without its key).
         Err(kasir_store::StoreError::Conflict { field }) if field != "number" => {
             return Err(ApiError::Conflict {
-                code: "conflict",
+                code: kasir_domain::ErrorCode::Conflict,
                 message: "a sale with this id already exists".into(),
                 errors: vec![FieldError::new("id", "is already in use")],
             })
@@ -290,14 +296,14 @@ async fn write(
 
 /// Records what the sale pays of its order, if the order is as it was read.
 async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) -> Result<(), ApiError> {
-    use kasir_store::orders;
+    use kasir_store::restaurant::orders;
     let order = orders::lock(tx, scope, &part.order_id).await?;
     if order.version != part.order_version {
-        return Err(super::ordering::changed());
+        return Err(crate::restaurant::ordering::changed());
     }
     for (item, before, quantity) in &part.items {
         if !orders::add_paid(tx, item, *before, *quantity).await? {
-            return Err(super::ordering::changed());
+            return Err(crate::restaurant::ordering::changed());
         }
     }
     let change = orders::Change {
@@ -307,13 +313,13 @@ async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) ->
         ..Default::default()
     };
     if !orders::update(tx, &order.id, order.version, &change).await? {
-        return Err(super::ordering::changed());
+        return Err(crate::restaurant::ordering::changed());
     }
     let updated = orders::lock(tx, scope, &order.id).await?;
     if updated.paid && updated.status == "DONE" {
-        super::ordering::release_table(tx, scope, &updated).await?;
+        crate::restaurant::ordering::release_table(tx, scope, &updated).await?;
     }
-    super::ordering::record(
+    crate::restaurant::ordering::record(
         tx,
         scope,
         &updated,
@@ -327,12 +333,15 @@ fn check_payments(payments: &[(PaymentMethod, PaymentInput)], total: i64) -> Res
     let paid: i64 = payments.iter().map(|(_, p)| p.amount).sum();
     let cash: i64 = payments.iter().filter(|(m, _)| m.kind == "cash").map(|(_, p)| p.amount).sum();
     if paid < total {
-        return Err(rule("payment_insufficient", format!("the payments come to {paid}, the total is {total}")));
+        return Err(rule(
+            kasir_domain::ErrorCode::PaymentInsufficient,
+            format!("the payments come to {paid}, the total is {total}"),
+        ));
     }
     let change = paid - total;
     if change > cash {
         return Err(rule(
-            "payment_exceeds_total",
+            kasir_domain::ErrorCode::PaymentExceedsTotal,
             format!("only cash may pay more than the total ({total}); the other payments come to {}", paid - cash),
         ));
     }
@@ -347,7 +356,7 @@ async fn payment_methods(
 ) -> Result<Vec<(PaymentMethod, PaymentInput)>, ApiError> {
     let ids: Vec<String> = payments.iter().filter_map(|p| kasir_domain::ids::parse_id(&p.payment_method_id)).collect();
     let mut conn = db.reader().acquire().await.map_err(kasir_store::StoreError::from)?;
-    let methods = selling::payment_methods_by_ids(&mut conn, &scope.tenant_id, &ids).await?;
+    let methods = payment_methods::payment_methods_by_ids(&mut conn, &scope.tenant_id, &ids).await?;
     drop(conn);
     let mut out = Vec::with_capacity(payments.len());
     let (mut refs, mut v) = (Vec::new(), Violations::new());
@@ -382,10 +391,9 @@ fn stock_moves(p: &Prepared) -> Result<Vec<NewMovement>, ApiError> {
     if tracked.is_empty() {
         return Ok(Vec::new());
     }
-    let warehouse_id = p
-        .warehouse_id
-        .clone()
-        .ok_or_else(|| rule("no_warehouse", "this outlet has no default warehouse to sell from".into()))?;
+    let warehouse_id = p.warehouse_id.clone().ok_or_else(|| {
+        rule(kasir_domain::ErrorCode::NoWarehouse, "this outlet has no default warehouse to sell from".into())
+    })?;
     Ok(tracked
         .into_iter()
         .map(|l| NewMovement {
@@ -414,7 +422,7 @@ pub fn shortage(e: StockError, lines: &[Resolved]) -> ApiError {
                 })
                 .unwrap_or(0);
             rule(
-                "insufficient_stock",
+                kasir_domain::ErrorCode::InsufficientStock,
                 format!("items[{index}]: only {} in stock, {} requested", Quantity(s.available), Quantity(s.requested)),
             )
         }
@@ -520,7 +528,7 @@ fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::P
     }
 }
 
-pub fn rule(code: &'static str, message: String) -> ApiError {
+pub fn rule(code: kasir_domain::ErrorCode, message: String) -> ApiError {
     ApiError::Rule { code, message }
 }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
+    catalog::products::{Product, Variant, PRODUCTS},
     catalog::{ModifierGroup, Tax, MODIFIER_GROUPS, TAXES},
     crud,
-    products::{Product, Variant, PRODUCTS},
-    sales::SoldModifier,
+    selling::sales::SoldModifier,
     Db, Scope,
 };
 use serde::{Deserialize, Serialize};

@@ -1,12 +1,15 @@
-//! Selling as business operations, callable without HTTP (the benchmark calls them directly):
-//! checkout, and the shared pieces voids and refunds use.
+//! Selling: shifts, sales, voids and refunds, receipts. The business operations (checkout, void,
+//! refund) are callable without HTTP (the benchmark calls them directly); the route modules
+//! (`sales`, `shifts`, `receipts`) call them.
 
 pub mod checkout;
-pub mod discounts;
 pub mod lines;
-pub mod order_payment;
-pub mod ordering;
+pub mod receipt;
+pub mod receipts;
 pub mod reversal;
+pub mod sales;
+pub mod shifts;
+pub mod till;
 
 use kasir_domain::Permission;
 use kasir_store::{Actor, Scope};
@@ -45,7 +48,7 @@ impl Seller {
 pub(crate) fn record_sale(
     tx: &mut kasir_store::Tx,
     scope: &Scope,
-    sale: &kasir_store::sales::Sale,
+    sale: &kasir_store::selling::sales::Sale,
     kind: &'static str,
     extra: serde_json::Value,
 ) -> Result<(), ApiError> {
@@ -73,15 +76,6 @@ pub(crate) fn record_sale(
         payload,
     });
     Ok(())
-}
-
-/// An `Idempotency-Key` that a money-moving operation claims inside its own transaction.
-#[derive(Debug, Clone)]
-pub struct TxKey {
-    pub scope: String,
-    pub key: String,
-    /// Hash of the request (path, query and body).
-    pub hash: String,
 }
 
 /// A discount as a client states it.

@@ -5,10 +5,11 @@
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
     feed::Change,
-    refunds::{self, Refund, RefundItem, RefundPayment},
-    sales::{self, Sale},
-    selling::{self, UsageTable},
-    shifts,
+    promotions::{self, UsageTable},
+    selling::payment_methods,
+    selling::refunds::{self, Refund, RefundItem, RefundPayment},
+    selling::sales::{self, Sale},
+    selling::shifts,
     stock::{self, NewMovement},
     Scope, Tx,
 };
@@ -63,7 +64,10 @@ async fn drawer(tx: &mut Tx, seller: &Seller, sale: &Sale) -> Result<(String, bo
         return Ok((own.id, true));
     }
     let mine = shifts::open_shift_of(tx, &seller.user_id, &sale.outlet_id).await?.ok_or_else(|| {
-        rule("shift_not_open", "the sale's shift is closed: open a shift at its outlet to pay back".into())
+        rule(
+            kasir_domain::ErrorCode::ShiftNotOpen,
+            "the sale's shift is closed: open a shift at its outlet to pay back".into(),
+        )
     })?;
     Ok((mine.id, false))
 }
@@ -77,10 +81,13 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
     let scope = &seller.scope;
     let sale = sales::lock(tx, scope, sale_id).await?;
     if sale.status != "completed" {
-        return Err(rule("invalid_transition", "this sale is already voided".into()));
+        return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "this sale is already voided".into()));
     }
     if sale.refunded_total > 0 {
-        return Err(rule("invalid_transition", "a sale with refunds cannot be voided: refund the rest instead".into()));
+        return Err(rule(
+            kasir_domain::ErrorCode::InvalidTransition,
+            "a sale with refunds cannot be voided: refund the rest instead".into(),
+        ));
     }
     let (shift_id, open) = drawer(tx, seller, &sale).await?;
     if !open && !rights.void_closed {
@@ -90,7 +97,10 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
     }
     let now = kasir_domain::time::now();
     if !sales::mark_voided(tx, &sale, &reason, &shift_id, seller.actor.id.as_deref(), &now).await? {
-        return Err(rule("invalid_transition", "this sale changed meanwhile; read it again".into()));
+        return Err(rule(
+            kasir_domain::ErrorCode::InvalidTransition,
+            "this sale changed meanwhile; read it again".into(),
+        ));
     }
     let mut used: Vec<(UsageTable, &str)> = sale
         .discounts
@@ -103,7 +113,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
         .collect();
     used.sort_by(|a, b| (a.0 == UsageTable::Vouchers, a.1).cmp(&(b.0 == UsageTable::Vouchers, b.1)));
     for (table, id) in used {
-        selling::give_back_usage(tx, table, id).await?;
+        promotions::give_back_usage(tx, table, id).await?;
     }
     let moves = refunds::sale_movements(tx, &sale.id)
         .await?
@@ -156,7 +166,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
 
     let sale = sales::lock(tx, scope, sale_id).await?;
     if sale.status != "completed" {
-        return Err(rule("invalid_transition", "a voided sale cannot be refunded".into()));
+        return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "a voided sale cannot be refunded".into()));
     }
     // Quantities per sale item, duplicates added up.
     let mut wanted: Vec<(usize, i64)> = Vec::new();
@@ -184,7 +194,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         let left = item.quantity.0 - item.refunded_quantity.0;
         if *q > left {
             return Err(rule(
-                "refund_exceeds_sale",
+                kasir_domain::ErrorCode::RefundExceedsSale,
                 format!(
                     "{}: {} sold, {} already refunded, {} asked",
                     item.name,
@@ -206,7 +216,10 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
             *q,
         );
         if !refunds::add_refunded(tx, &item.id, item.refunded_quantity.0, *q).await? {
-            return Err(rule("refund_exceeds_sale", "another refund of this sale ran meanwhile; read it again".into()));
+            return Err(rule(
+                kasir_domain::ErrorCode::RefundExceedsSale,
+                "another refund of this sale ran meanwhile; read it again".into(),
+            ));
         }
         items.push(RefundItem {
             id: kasir_domain::ids::new_id(),
@@ -248,9 +261,14 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     }
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
     if !refunds::add_to_sale(tx, &sale.id, sale.version, total, &now).await? {
-        return Err(rule("refund_exceeds_sale", "this sale changed meanwhile; read it again".into()));
+        return Err(rule(
+            kasir_domain::ErrorCode::RefundExceedsSale,
+            "this sale changed meanwhile; read it again".into(),
+        ));
     }
-    let local = outlet_local_now(tx, scope, &sale.outlet_id).await?;
+    let outlet: kasir_store::tenancy::outlets::Outlet =
+        kasir_store::crud::get_in(tx, &kasir_store::tenancy::outlets::OUTLETS, scope, &sale.outlet_id).await?;
+    let local = kasir_store::tenancy::outlets::local_now(tx, &outlet).await?;
     let refund = Refund {
         id,
         tenant_id: scope.tenant_id.clone(),
@@ -303,21 +321,6 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     Ok(refund)
 }
 
-/// Now, on the outlet's wall clock (the tenant's time zone when the outlet has none).
-async fn outlet_local_now(tx: &mut Tx, scope: &Scope, outlet_id: &str) -> Result<kasir_domain::time::Local, ApiError> {
-    let outlet: kasir_store::outlets::Outlet =
-        kasir_store::crud::get_in(tx, &kasir_store::outlets::OUTLETS, scope, outlet_id).await?;
-    let zone = if outlet.timezone.is_empty() {
-        kasir_store::tenants::get_in_tx(tx, &scope.tenant_id).await?.timezone
-    } else {
-        outlet.timezone
-    };
-    let now = jiff::Timestamp::now();
-    kasir_domain::time::local(now, &zone)
-        .or_else(|| kasir_domain::time::local(now, "UTC"))
-        .ok_or_else(|| ApiError::Internal("no UTC time zone".into()))
-}
-
 /// The payments of a refund: as given (adding up to `total`), or all of it in cash.
 async fn refund_payments(
     tx: &mut Tx,
@@ -326,14 +329,20 @@ async fn refund_payments(
     total: i64,
 ) -> Result<Vec<RefundPayment>, ApiError> {
     let ids: Vec<String> = given.iter().filter_map(|p| kasir_domain::ids::parse_id(&p.payment_method_id)).collect();
-    let methods =
-        if ids.is_empty() { Vec::new() } else { selling::payment_methods_by_ids(tx, &scope.tenant_id, &ids).await? };
+    let methods = if ids.is_empty() {
+        Vec::new()
+    } else {
+        payment_methods::payment_methods_by_ids(tx, &scope.tenant_id, &ids).await?
+    };
     if given.is_empty() {
         if total == 0 {
             return Ok(Vec::new());
         }
-        let cash = selling::cash_method(tx, &scope.tenant_id).await?.ok_or_else(|| {
-            rule("no_cash_method", "this tenant has no active cash payment method: name the refund's payments".into())
+        let cash = payment_methods::cash_method(tx, &scope.tenant_id).await?.ok_or_else(|| {
+            rule(
+                kasir_domain::ErrorCode::NoCashMethod,
+                "this tenant has no active cash payment method: name the refund's payments".into(),
+            )
         })?;
         return Ok(vec![RefundPayment {
             id: kasir_domain::ids::new_id(),
@@ -366,7 +375,7 @@ async fn refund_payments(
     let paid: i64 = out.iter().map(|p| p.amount).sum();
     if paid != total {
         return Err(rule(
-            "refund_payment_mismatch",
+            kasir_domain::ErrorCode::RefundPaymentMismatch,
             format!("the refund comes to {total}; its payments add up to {paid}"),
         ));
     }

@@ -271,7 +271,7 @@ async fn sales_reach_the_feed_the_outbox_and_the_customer(b: Backend) {
         (changes[0]["id"].as_str(), changes[0]["data"]["total"].clone()),
         (Some(sale_id.as_str()), json!(15000))
     );
-    let events = kasir_store::feed::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
+    let events = kasir_store::realtime::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
     let completed: Vec<_> = events.iter().filter(|e| e.kind == "SALE_COMPLETED").collect();
     assert_eq!(completed.len(), 1);
     assert_eq!(completed[0].outlet_id.as_deref(), Some(t.outlet.as_str()));

@@ -9,6 +9,7 @@ mod checkout;
 mod feed;
 mod idempotency;
 mod integrity;
+mod money_routes;
 mod openapi;
 mod product_io;
 mod products;

@@ -58,7 +58,7 @@ async fn a_void_returns_stock_and_its_payments_and_happens_once(b: Backend) {
     );
     // The voucher's one use came back.
     assert_eq!(t.sell(&s, &t.cashier, body).await.status, 201);
-    let events = kasir_store::feed::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
+    let events = kasir_store::realtime::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.kind == "SALE_VOIDED").count(), 1);
 }
 

@@ -106,7 +106,7 @@ async fn closing_counts_the_cash_the_drawer_should_hold(b: Backend) {
     let frozen = s.get(&format!("/shifts/{shift}/report"), &t.owner).await;
     assert_eq!(frozen.data()["end_cash"], 137500);
     assert_eq!(frozen.data()["status"], "closed");
-    let events = kasir_store::feed::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
+    let events = kasir_store::realtime::events_after(&s.state.db, &t.tenant_id, 0, 100).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).filter(|k| k.starts_with("SHIFT")).collect();
     assert_eq!(kinds, vec!["SHIFT_OPENED", "SHIFT_CLOSED"]);
 }

@@ -204,11 +204,11 @@ async fn falling_below_the_threshold_writes_one_stock_low_event(b: Backend) {
     let shop = shop(&s).await;
     let milk = product(&s, &shop.owner, "MILK", json!({"low_stock_threshold": 5})).await;
     adjust(&s, &shop.owner, &shop.warehouse, json!([{"product_id": milk, "quantity_delta": 10}])).await;
-    let events = kasir_store::feed::events_after(&s.state.db, &shop.tenant_id, 0, 100).await.unwrap();
+    let events = kasir_store::realtime::events_after(&s.state.db, &shop.tenant_id, 0, 100).await.unwrap();
     assert!(events.is_empty());
     adjust(&s, &shop.owner, &shop.warehouse, json!([{"product_id": milk, "quantity_delta": -6}])).await;
     adjust(&s, &shop.owner, &shop.warehouse, json!([{"product_id": milk, "quantity_delta": -1}])).await;
-    let events = kasir_store::feed::events_after(&s.state.db, &shop.tenant_id, 0, 100).await.unwrap();
+    let events = kasir_store::realtime::events_after(&s.state.db, &shop.tenant_id, 0, 100).await.unwrap();
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].kind, "STOCK_LOW");
     assert_eq!(events[0].seq, 1);

@@ -1,0 +1,139 @@
+//! The till as business operations: opening a shift with its float, putting cash in or taking it
+//! out, and closing with the cash counted (which freezes the shift's report). Each runs in the
+//! caller's transaction; the routes in [`super::shifts`] claim the request's Idempotency-Key in it.
+
+use kasir_domain::EventKind;
+use kasir_store::{
+    crud::{self, Record},
+    feed::Event,
+    selling::shifts::{self, CashMovement, Shift, SHIFTS},
+    tenancy::outlets::{self, Outlet, OUTLETS},
+    Scope, StoreError, Tx, Value,
+};
+
+use super::checkout::{missing, rule};
+use crate::api::ApiError;
+
+/// Who acts on a shift: its user, or someone who manages users (a manager, or an API key with
+/// that permission, closing a cashier's shift). Only a user login opens shifts.
+#[derive(Debug, Clone)]
+pub struct Cashier {
+    pub user_id: Option<String>,
+    pub manages_users: bool,
+}
+
+impl Cashier {
+    fn user(&self) -> Result<&str, ApiError> {
+        self.user_id.as_deref().ok_or_else(|| ApiError::Forbidden("shifts belong to user logins".into()))
+    }
+}
+
+fn shift_event(scope: &Scope, kind: EventKind, shift: &Shift) -> Event {
+    Event {
+        tenant_id: scope.tenant_id.clone(),
+        kind: kind.as_str(),
+        outlet_id: Some(shift.outlet_id.clone()),
+        payload: serde_json::json!({
+            "shift_id": shift.id, "user_id": shift.user_id, "status": shift.status,
+            "expected_cash": shift.expected_cash, "cash_difference": shift.cash_difference,
+        }),
+    }
+}
+
+/// Opens `cashier`'s shift at `outlet_id` with `start_cash` in the drawer, dated on the outlet's clock.
+pub async fn open(
+    tx: &mut Tx,
+    scope: &Scope,
+    cashier: &Cashier,
+    outlet_id: &str,
+    start_cash: i64,
+    note: Option<String>,
+) -> Result<Shift, ApiError> {
+    let user_id = cashier.user()?;
+    let outlet: Outlet =
+        crud::get_in(tx, &OUTLETS, scope, outlet_id).await.map_err(|e| missing(e, "outlet_id", "outlet"))?;
+    let date = outlets::local_now(tx, &outlet).await?.date;
+    let now = kasir_domain::time::now();
+    let values = [
+        ("outlet_id", Value::from(outlet.id.as_str())),
+        ("user_id", Value::from(user_id)),
+        ("status", Value::from("open")),
+        ("business_date", Value::from(date)),
+        ("start_cash", Value::from(start_cash)),
+        ("end_cash", Value::Int(None)),
+        ("expected_cash", Value::Int(None)),
+        ("cash_difference", Value::Int(None)),
+        ("note", Value::Text(note)),
+        ("opened_at", Value::from(now.as_str())),
+        ("report", Value::from("null")),
+    ];
+    let shift: Shift = match crud::create(tx, &SHIFTS, scope, &kasir_domain::ids::new_id(), &values).await {
+        Ok(shift) => shift,
+        Err(StoreError::Conflict { .. }) => {
+            return Err(rule(
+                kasir_domain::ErrorCode::ShiftAlreadyOpen,
+                "you already have an open shift at this outlet".into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.record_event(shift_event(scope, EventKind::ShiftOpened, &shift));
+    Ok(shift)
+}
+
+/// Shift `id` locked for a change: it must be open, and be the cashier's own unless they manage users.
+async fn lock_open(tx: &mut Tx, scope: &Scope, cashier: &Cashier, id: &str) -> Result<Shift, ApiError> {
+    let shift = shifts::lock(tx, scope, id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
+    if cashier.user_id.as_deref() != Some(shift.user_id.as_str()) && !cashier.manages_users {
+        return Err(ApiError::Forbidden("this is another user's shift".into()));
+    }
+    if shift.status != "open" {
+        return Err(rule(kasir_domain::ErrorCode::ShiftClosed, "this shift is closed and cannot change".into()));
+    }
+    Ok(shift)
+}
+
+/// Closes shift `id` with `end_cash` counted: the report is computed and frozen with it.
+pub async fn close(
+    tx: &mut Tx,
+    scope: &Scope,
+    cashier: &Cashier,
+    id: &str,
+    end_cash: i64,
+    note: Option<String>,
+) -> Result<Shift, ApiError> {
+    let shift = lock_open(tx, scope, cashier, id).await?;
+    let mut report = shifts::report(tx, &shift).await?;
+    report.status = "closed".into();
+    report.end_cash = Some(end_cash);
+    report.cash_difference = Some(end_cash.saturating_sub(report.expected_cash));
+    let mut values = vec![
+        ("status", Value::from("closed")),
+        ("end_cash", Value::from(end_cash)),
+        ("expected_cash", Value::from(report.expected_cash)),
+        ("cash_difference", Value::from(end_cash.saturating_sub(report.expected_cash))),
+        ("closed_at", Value::from(kasir_domain::time::now())),
+        ("closed_by", Value::Text(cashier.user_id.clone())),
+        ("report", Value::json(&report)),
+    ];
+    if note.is_some() {
+        values.push(("note", Value::Text(note)));
+    }
+    let closed: Shift = crud::update(tx, &SHIFTS, scope, &shift.id, Some(shift.version()), &values).await?;
+    tx.record_event(shift_event(scope, EventKind::ShiftClosed, &closed));
+    Ok(closed)
+}
+
+/// Puts `amount` into (`in`) or takes it out of (`out`) the drawer of open shift `id`.
+pub async fn move_cash(
+    tx: &mut Tx,
+    scope: &Scope,
+    cashier: &Cashier,
+    id: &str,
+    kind: &str,
+    amount: i64,
+    reason: &str,
+) -> Result<CashMovement, ApiError> {
+    let shift = lock_open(tx, scope, cashier, id).await?;
+    Ok(shifts::insert_cash_movement(tx, scope, &shift.id, kind, amount, reason).await?)
+}

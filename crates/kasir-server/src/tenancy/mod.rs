@@ -1,0 +1,7 @@
+//! Tenancy: tenants (the platform operator's), their outlets, users, roles and API keys.
+
+pub mod api_keys;
+pub mod outlets;
+pub mod roles;
+pub mod tenants;
+pub mod users;

@@ -1,0 +1,77 @@
+//! Reading the events outbox back: what the realtime hub delivers to WebSocket clients. Events are
+//! written with the change feed ([`crate::feed`]) when a transaction commits.
+
+use crate::{feed::EVENTS_CHANNEL, Result};
+
+/// An event read back from the outbox.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub seq: i64,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub outlet_id: Option<String>,
+    pub payload: String,
+    pub created_at: String,
+}
+
+/// A PostgreSQL connection listening on [`EVENTS_CHANNEL`].
+pub struct EventListener(sqlx::postgres::PgListener);
+
+impl EventListener {
+    pub async fn connect(url: &str) -> Result<EventListener> {
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(EVENTS_CHANNEL).await?;
+        Ok(EventListener(listener))
+    }
+
+    /// The next tenant whose events another transaction committed.
+    pub async fn recv(&mut self) -> Result<String> {
+        Ok(self.0.recv().await?.payload().to_string())
+    }
+}
+
+/// The highest event number of a tenant (0 before its first event).
+pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT event_seq FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// The event numbers up to which a tenant's events have been pruned (0 when none were).
+pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT events_pruned_to FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// Deletes events older than `before` (an instant in the stored format), remembering per tenant
+/// the last number deleted so that a resume from before it is told to resync. Returns how many.
+pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
+    let mut tx = db.writer().begin().await?;
+    sqlx::query(
+        "UPDATE feed_heads SET events_pruned_to = (SELECT MAX(e.seq) FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)
+         WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)",
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    let done = sqlx::query("DELETE FROM events WHERE created_at < $1").bind(before).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// Events of a tenant after `after_seq`, oldest first.
+pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, type, outlet_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(tenant_id)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?)
+}

@@ -1,0 +1,6 @@
+//! Selling: shifts, sales (written once, by checkout), refunds, and the payment methods sales are paid with.
+
+pub mod payment_methods;
+pub mod refunds;
+pub mod sales;
+pub mod shifts;
