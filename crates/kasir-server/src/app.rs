@@ -46,6 +46,13 @@ pub struct App {
     pub router: Router,
 }
 
+/// Migrates the database and makes sure a platform admin exists: what [`build`] does to a
+/// database before serving it (the test suite runs it once to make its template database).
+pub async fn prepare(db: &Db, config: &Config) -> anyhow::Result<()> {
+    kasir_store::migrate(db).await.context("migrating the database")?;
+    ensure_platform_admin(db, config).await.context("creating the platform admin")
+}
+
 /// Connects to the database, migrates it, makes sure a platform admin exists and builds the router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let opts = DbOptions {
@@ -56,14 +63,13 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url, &opts)
         .await
         .with_context(|| format!("connecting to the database at {}", redact(&config.database_url)))?;
-    kasir_store::migrate(&db).await.context("migrating the database")?;
+    prepare(&db, &config).await?;
     let secret = match &config.jwt_secret {
         Some(s) => s.clone(),
         None => settings::get_or_insert(&db, "jwt_secret", &tokens::random_secret())
             .await
             .context("reading the JWT secret")?,
     };
-    ensure_platform_admin(&db, &config).await.context("creating the platform admin")?;
     let crate::api::openapi::Finished { router, doc: openapi, money_routes } =
         routes::all().finish(env!("CARGO_PKG_VERSION"));
     let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;

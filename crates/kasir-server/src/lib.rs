@@ -23,6 +23,6 @@ pub mod stock;
 pub mod sync;
 pub mod tenancy;
 
-pub use app::{build, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
+pub use app::{build, prepare, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
 pub use config::{Config, ConfigError, LogFormat};
 pub use state::AppState;

@@ -88,21 +88,94 @@ pub fn pg_admin_url() -> String {
     std::env::var("KASIR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-/// A fresh, empty PostgreSQL database; returns its URL.
-pub async fn fresh_pg_database() -> String {
-    let admin_url = pg_admin_url();
-    let name = format!("kasir_t_{}", uuid_simple());
-    sqlx_exec(&admin_url, &format!("CREATE DATABASE {name}")).await;
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+fn database_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.to_string());
     format!("{base}/{name}")
 }
 
-async fn sqlx_exec(url: &str, sql: &str) {
+/// Names what a template database holds: the migrations (each one's number, name and SQL) and the
+/// platform admin's password. A change to either makes a new template.
+fn template_key() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    kasir_store::MIGRATIONS.hash(&mut h);
+    ADMIN_PASSWORD.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The configuration a template is prepared with (and every test server starts from).
+fn base_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        jwt_secret: Some(JWT_SECRET.into()),
+        login_lock_seconds: 1,
+        db_max_connections: 8,
+        ..Config::default()
+    }
+}
+
+/// Migrates the database at `url` and creates the platform admin, as a server's start does.
+async fn prepare(url: &str) {
     let db = kasir_store::Db::connect(url, &kasir_store::DbOptions { max_connections: 2, ..Default::default() })
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL must be running for the postgres tests ({url}): {e}"));
-    kasir_store::raw_execute(&db, sql).await.expect(sql);
+        .expect("the template database");
+    kasir_server::prepare(&db, &base_config(url.to_string())).await.expect("preparing the template");
+    if db.backend() == kasir_store::Backend::Sqlite {
+        kasir_store::raw_execute(&db, "PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint");
+    }
     db.close().await;
+}
+
+/// A fresh PostgreSQL database, migrated and with the platform admin: a copy (`CREATE DATABASE …
+/// TEMPLATE`) of a template made once per set of migrations, by whichever test needs it first.
+pub async fn migrated_pg_database() -> String {
+    let admin_url = pg_admin_url();
+    let template = format!("kasir_tpl_{}", template_key());
+    let name = format!("kasir_t_{}", uuid_simple());
+    let clone = format!("CREATE DATABASE {name} TEMPLATE {template}");
+    let admin =
+        kasir_store::Db::connect(&admin_url, &kasir_store::DbOptions { max_connections: 1, ..Default::default() })
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL must be running for the postgres tests ({admin_url}): {e}"));
+    if kasir_store::raw_execute(&admin, &clone).await.is_err() {
+        // The first test of a run makes the template, under a lock the others wait on; the
+        // template is renamed into place only once complete.
+        kasir_store::raw_execute(&admin, "SELECT pg_advisory_lock(7346)").await.expect("lock");
+        if kasir_store::raw_execute(&admin, &clone).await.is_err() {
+            let building = format!("{template}_new");
+            kasir_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                .await
+                .expect("drop");
+            kasir_store::raw_execute(&admin, &format!("CREATE DATABASE {building}")).await.expect("create");
+            prepare(&database_url(&admin_url, &building)).await;
+            kasir_store::raw_execute(&admin, &format!("ALTER DATABASE {building} RENAME TO {template}"))
+                .await
+                .expect("rename");
+            kasir_store::raw_execute(&admin, &clone).await.expect(&clone);
+        }
+        kasir_store::raw_execute(&admin, "SELECT pg_advisory_unlock(7346)").await.expect("unlock");
+    }
+    admin.close().await;
+    database_url(&admin_url, &name)
+}
+
+/// A fresh SQLite file in `dir`, migrated and with the platform admin: a copy of a template file
+/// made once per set of migrations.
+pub async fn migrated_sqlite_database(dir: &std::path::Path) -> String {
+    let template = std::env::temp_dir().join(format!("kasir-test-template-{}.db", template_key()));
+    if !template.exists() {
+        // Made under a name of its own and renamed into place: two tests racing both make one.
+        let building = template.with_extension(format!("{}.db", uuid_simple()));
+        prepare(&format!("sqlite://{}", building.display())).await;
+        std::fs::rename(&building, &template).expect("the template in place");
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", building.display()));
+        }
+    }
+    let file = dir.join("kasir.db");
+    std::fs::copy(&template, &file).expect("copying the template");
+    format!("sqlite://{}", file.display())
 }
 
 fn uuid_simple() -> String {
@@ -119,9 +192,9 @@ impl TestServer {
         let (database_url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
-                (format!("sqlite://{}/kasir.db", dir.path().display()), Some(dir))
+                (migrated_sqlite_database(dir.path()).await, Some(dir))
             }
-            Backend::Postgres => (fresh_pg_database().await, None),
+            Backend::Postgres => (migrated_pg_database().await, None),
         };
         Self::start_on(database_url, dir, tune).await
     }
@@ -136,14 +209,7 @@ impl TestServer {
         dir: Option<tempfile::TempDir>,
         tune: impl FnOnce(&mut Config),
     ) -> TestServer {
-        let mut config = Config {
-            database_url,
-            admin_password: Some(ADMIN_PASSWORD.into()),
-            jwt_secret: Some(JWT_SECRET.into()),
-            login_lock_seconds: 1,
-            db_max_connections: 8,
-            ..Config::default()
-        };
+        let mut config = base_config(database_url);
         tune(&mut config);
         let app = kasir_server::build(config).await.expect("server builds");
         let state = app.state.clone();
