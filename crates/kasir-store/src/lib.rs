@@ -53,4 +53,27 @@ impl Scope {
     }
 }
 
+/// A row read through a tenant-scoped query ([`Scope`]), in the transaction at hand when it was
+/// locked. The functions that change a row (or rows under it) by its bare id take one, so that
+/// no caller can reach another tenant's rows by naming their ids: only the store makes them.
+#[derive(Debug, Clone)]
+pub struct Scoped<T>(T);
+
+impl<T> Scoped<T> {
+    pub(crate) fn new(row: T) -> Scoped<T> {
+        Scoped(row)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Scoped<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

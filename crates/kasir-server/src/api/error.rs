@@ -60,6 +60,19 @@ pub struct ErrorBody {
     pub errors: Vec<FieldError>,
 }
 
+/// 422: business rule `code` refuses the request.
+pub fn rule(code: ErrorCode, message: String) -> ApiError {
+    ApiError::Rule { code, message }
+}
+
+/// 404 naming `field` when the store found nothing; other errors (a database fault) as they are.
+pub fn missing(e: StoreError, field: &str, what: &str) -> ApiError {
+    match e {
+        StoreError::NotFound => ApiError::MissingRefs(vec![FieldError::new(field, format!("no such {what}"))]),
+        other => other.into(),
+    }
+}
+
 /// `code`: one of [`ErrorCode::ALL`].
 fn error_code_schema() -> utoipa::openapi::schema::Object {
     utoipa::openapi::schema::ObjectBuilder::new()

@@ -14,7 +14,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::resource::{expected_version, find_ref, new_record_id, nullable, Resource};
-use crate::{api::ApiError, auth::Principal, selling::checkout::rule};
+use crate::{
+    api::{missing, rule, ApiError},
+    auth::Principal,
+};
 
 pub struct ExpenseCategories;
 
@@ -109,13 +112,11 @@ pub struct UpdateExpense {
 
 /// An expense's shift must be open, at the expense's outlet.
 async fn check_shift(tx: &mut Tx, scope: &Scope, shift_id: &str, outlet_id: &str) -> Result<(), ApiError> {
-    let shift = shifts::lock(tx, scope, shift_id)
-        .await
-        .map_err(|e| crate::selling::checkout::missing(e, "shift_id", "shift"))?;
+    let shift = shifts::lock(tx, scope, shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
     if shift.outlet_id != outlet_id {
         return Err(ApiError::field("shift_id", "is a shift at another outlet"));
     }
-    if shift.status != "open" {
+    if !kasir_domain::ShiftStatus::Open.is(&shift.status) {
         return Err(rule(
             kasir_domain::ErrorCode::ShiftClosed,
             "this expense's shift is closed and cannot change".into(),

@@ -25,7 +25,7 @@ use crate::{
         ApiError, JsonBody,
     },
     auth::Principal,
-    selling::{checkout, DiscountKind},
+    selling::DiscountKind,
     state::AppState,
 };
 
@@ -479,7 +479,7 @@ async fn local_now(db: &Db, p: &Principal, scope: &Scope, outlet_id: Option<&str
         Some(id) => {
             crud::get::<Outlet>(db, &OUTLETS, scope, &id)
                 .await
-                .map_err(|e| checkout::missing(e, "outlet_id", "outlet"))?
+                .map_err(|e| crate::api::missing(e, "outlet_id", "outlet"))?
                 .timezone
         }
         None => String::new(),

@@ -4,8 +4,8 @@
 use kasir_domain::pricing;
 use kasir_store::{promotions, Db};
 
+use crate::api::rule;
 use crate::api::ApiError;
-use crate::selling::checkout::rule;
 
 /// The voucher with `code` if it can be used now (422 `voucher_invalid` otherwise).
 pub async fn usable_voucher(

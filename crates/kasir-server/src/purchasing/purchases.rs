@@ -24,7 +24,7 @@ use kasir_domain::MAX_MONEY;
 
 use crate::{
     api::resource::{expected_version, find_ref, new_record_id, nullable, Resource},
-    stock::ledger::{resolve_item, ReceiptLine},
+    stock::lines::{resolve_item, ReceiptLine},
 };
 use crate::{
     api::{ok, parse_if_match, ApiError, IdPath, JsonBody},

@@ -17,7 +17,7 @@ use kasir_store::{
 
 use crate::{
     api::ApiError,
-    stock::ledger::{arriving, ReceiptLine},
+    stock::lines::{arriving, ReceiptLine},
 };
 
 fn not_allowed(status: &str, what: &str) -> ApiError {

@@ -14,7 +14,7 @@ use kasir_domain::MAX_MONEY;
 
 use crate::{
     api::resource::{find_ref, new_record_id, NoUpdate, Resource},
-    stock::ledger::resolve_item,
+    stock::lines::resolve_item,
 };
 use crate::{api::ApiError, auth::Principal};
 

@@ -14,12 +14,11 @@ use utoipa::IntoParams;
 use crate::{
     api::sheet::{self, Cell, Download},
     api::{
-        ok,
+        missing, ok,
         openapi::{ApiRouter, Method, Op},
         ApiError, ApiQuery,
     },
     auth::Principal,
-    selling::checkout::missing,
     state::AppState,
 };
 

@@ -10,10 +10,10 @@ use kasir_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::ApiError;
+use crate::api::{rule, ApiError};
 use crate::platform::idempotency::TxKey;
 use crate::selling::{
-    checkout::{checkout_part, rule, CreateSale, OrderPart, Outcome},
+    checkout::{checkout_part, CreateSale, OrderPart, Outcome},
     lines::ItemInput,
     DiscountInput, PaymentInput, Seller,
 };
@@ -137,7 +137,7 @@ pub async fn pay(db: &Db, seller: &Seller, id: &str, b: PayOrder, key: Option<&T
         }
     }
     let order = orders::get(db, &seller.scope, id).await?;
-    if order.status == "VOIDED" {
+    if kasir_domain::OrderStatus::Voided.is(&order.status) {
         return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "a voided order cannot be paid".into()));
     }
     if order.paid {

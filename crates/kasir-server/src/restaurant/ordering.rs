@@ -1,7 +1,7 @@
 //! Orders as business operations: placing one (by staff or by a guest at a table), adding to it,
 //! moving it through the kitchen, moving and merging tables. Paying one is `order_payment`.
 
-use kasir_domain::{pricing, FieldError, Violations};
+use kasir_domain::{pricing, FieldError, OrderStatus, Violations};
 use kasir_store::{
     feed::{Change, Event},
     restaurant::orders::{self, Order, OrderItem},
@@ -12,11 +12,8 @@ use kasir_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::ApiError;
-use crate::selling::{
-    checkout::{missing, rule},
-    lines::{self, ItemInput, Resolved},
-};
+use crate::api::{missing, rule, ApiError};
+use crate::selling::lines::{self, ItemInput, Resolved};
 
 /// Who places or changes an order.
 #[derive(Debug, Clone)]
@@ -115,7 +112,7 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
     if let Some(g) = guest {
         admit_guest(&mut tx, g).await?;
     }
-    let n = orders::next_number(&mut tx, &ctx.outlet.id, &business_date).await?;
+    let n = orders::next_number(&mut tx, &ctx.outlet, &business_date).await?;
     let stamp = kasir_domain::time::now();
     let order = Order {
         id,
@@ -126,7 +123,7 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
         number: format!("{}-{}-{n:03}", ctx.outlet.code, business_date.replace('-', "")),
         business_date,
         kind: b.kind.as_str().into(),
-        status: "NEW".into(),
+        status: kasir_domain::OrderStatus::New.as_str().into(),
         source: if guest.is_some() { "guest" } else { "staff" }.into(),
         note,
         total_amount,
@@ -226,7 +223,7 @@ async fn session(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<T
     if s.outlet_id != outlet_id {
         return Err(ApiError::field("table_session_id", "is a session at another outlet"));
     }
-    if s.status != "open" || s.expires_at <= kasir_domain::time::now() {
+    if !kasir_domain::TableSessionStatus::Open.is(&s.status) || s.expires_at <= kasir_domain::time::now() {
         return Err(rule(
             kasir_domain::ErrorCode::TableSessionClosed,
             "this table session is closed or expired".into(),
@@ -308,30 +305,30 @@ pub async fn set_status(
     db: &Db,
     who: &OrderActor,
     id: &str,
-    to: &str,
+    to: OrderStatus,
     reason: Option<String>,
 ) -> Result<Order, ApiError> {
     let scope = &who.scope;
     let mut tx = db.begin(who.actor.clone()).await?;
     let order = orders::lock(&mut tx, scope, id).await?;
-    if !orders::may_move(&order.status, to) {
+    if !OrderStatus::parse(&order.status).is_some_and(|from| from.may_move(to)) {
         return Err(rule(
             kasir_domain::ErrorCode::InvalidTransition,
             format!("an order cannot go from {} to {to}", order.status),
         ));
     }
-    if to == "VOIDED" && order.items.iter().any(|i| i.paid_quantity.0 > 0) {
+    if to == OrderStatus::Voided && order.items.iter().any(|i| i.paid_quantity.0 > 0) {
         return Err(rule(
             kasir_domain::ErrorCode::InvalidTransition,
             "a paid order cannot be voided: void or refund its sales".into(),
         ));
     }
-    let change = orders::Change { status: Some(to), void_reason: reason.as_deref(), ..Default::default() };
-    if !orders::update(&mut tx, &order.id, order.version, &change).await? {
+    let change = orders::Change { status: Some(to.as_str()), void_reason: reason.as_deref(), ..Default::default() };
+    if !orders::update(&mut tx, &order, &change).await? {
         return Err(changed());
     }
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
-    if to == "VOIDED" || (to == "DONE" && updated.paid) {
+    if to == OrderStatus::Voided || (to == OrderStatus::Done && updated.paid) {
         release_table(&mut tx, scope, &updated).await?;
     }
     record(
@@ -339,17 +336,17 @@ pub async fn set_status(
         scope,
         &updated,
         kasir_domain::EventKind::OrderStatusChanged.as_str(),
-        serde_json::json!({ "from": order.status, "to": to }),
+        serde_json::json!({ "from": order.status, "to": to.as_str() }),
     )?;
     tx.audit(
         Some(&scope.tenant_id),
         "order.status",
         "order",
         Some(&order.id),
-        serde_json::json!({ "from": order.status, "to": to }),
+        serde_json::json!({ "from": order.status, "to": to.as_str() }),
     );
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into_inner())
 }
 
 /// Adds items to an order still being prepared.
@@ -363,7 +360,7 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
     let new_items = order_items(&lines, &stations)?;
     let mut tx = db.begin(who.actor.clone()).await?;
     let order = orders::lock(&mut tx, scope, id).await?;
-    if matches!(order.status.as_str(), "DONE" | "VOIDED") || order.paid {
+    if OrderStatus::parse(&order.status).is_some_and(OrderStatus::is_finished) || order.paid {
         return Err(rule(
             kasir_domain::ErrorCode::InvalidTransition,
             format!("items cannot be added to a {} order", order.status),
@@ -373,7 +370,7 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
     let total =
         kasir_domain::money::add(order.total_amount, kasir_domain::money::sum(new_items.iter().map(|i| i.total))?)?;
     let change = orders::Change { total_amount: Some(total), ..Default::default() };
-    if !orders::update(&mut tx, &order.id, order.version, &change).await? {
+    if !orders::update(&mut tx, &order, &change).await? {
         return Err(changed());
     }
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
@@ -385,7 +382,7 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
         serde_json::json!({ "added": new_items }),
     )?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into_inner())
 }
 
 /// Moves an order to another table of its outlet.
@@ -395,11 +392,11 @@ pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Re
     let table = table_at(db, scope, table_raw, &current.outlet_id).await?;
     let mut tx = db.begin(who.actor.clone()).await?;
     let order = orders::lock(&mut tx, scope, id).await?;
-    if matches!(order.status.as_str(), "VOIDED") || (order.status == "DONE" && order.paid) {
+    if OrderStatus::Voided.is(&order.status) || (OrderStatus::Done.is(&order.status) && order.paid) {
         return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "a finished order stays where it was".into()));
     }
     let change = orders::Change { table_id: Some(Some(&table)), ..Default::default() };
-    if !orders::update(&mut tx, &order.id, order.version, &change).await? {
+    if !orders::update(&mut tx, &order, &change).await? {
         return Err(changed());
     }
     release_table(&mut tx, scope, &order).await?;
@@ -413,7 +410,7 @@ pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Re
         serde_json::json!({ "moved_from": order.table_id }),
     )?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into_inner())
 }
 
 /// Merges order `id` into `into_raw`: its items join the other order, and it is voided.
@@ -430,8 +427,10 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
     let a = orders::lock(&mut tx, scope, first).await.map_err(|e| missing(e, "into_order_id", "order"))?;
     let b = orders::lock(&mut tx, scope, second).await.map_err(|e| missing(e, "into_order_id", "order"))?;
     let (from, into) = if a.id == id { (a, b) } else { (b, a) };
-    let active =
-        |o: &Order| !matches!(o.status.as_str(), "DONE" | "VOIDED") && o.items.iter().all(|i| i.paid_quantity.0 == 0);
+    let active = |o: &Order| {
+        !OrderStatus::parse(&o.status).is_some_and(OrderStatus::is_finished)
+            && o.items.iter().all(|i| i.paid_quantity.0 == 0)
+    };
     if !active(&from) || !active(&into) {
         return Err(rule(
             kasir_domain::ErrorCode::InvalidTransition,
@@ -441,26 +440,21 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
     if from.outlet_id != into.outlet_id {
         return Err(ApiError::field("into_order_id", "is an order at another outlet"));
     }
-    orders::move_items(&mut tx, &from.id, &into.id).await?;
+    orders::move_items(&mut tx, &from, &into).await?;
     let merged_total = kasir_domain::money::add(into.total_amount, from.total_amount)?;
-    if !orders::update(
-        &mut tx,
-        &into.id,
-        into.version,
-        &orders::Change { total_amount: Some(merged_total), ..Default::default() },
-    )
-    .await?
+    if !orders::update(&mut tx, &into, &orders::Change { total_amount: Some(merged_total), ..Default::default() })
+        .await?
     {
         return Err(changed());
     }
     let reason = format!("merged into {}", into.number);
     let voided = orders::Change {
-        status: Some("VOIDED"),
+        status: Some(OrderStatus::Voided.as_str()),
         void_reason: Some(&reason),
         total_amount: Some(0),
         ..Default::default()
     };
-    if !orders::update(&mut tx, &from.id, from.version, &voided).await? {
+    if !orders::update(&mut tx, &from, &voided).await? {
         return Err(changed());
     }
     let gone = orders::lock(&mut tx, scope, &from.id).await?;
@@ -471,7 +465,7 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
         scope,
         &gone,
         kasir_domain::EventKind::OrderStatusChanged.as_str(),
-        serde_json::json!({ "from": from.status, "to": "VOIDED", "merged_into": into.id }),
+        serde_json::json!({ "from": from.status, "to": OrderStatus::Voided.as_str(), "merged_into": into.id }),
     )?;
     record(
         &mut tx,
@@ -481,7 +475,7 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
         serde_json::json!({ "merged": from.id }),
     )?;
     tx.commit().await?;
-    Ok(updated)
+    Ok(updated.into_inner())
 }
 
 pub fn changed() -> ApiError {

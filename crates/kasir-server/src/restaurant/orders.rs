@@ -2,10 +2,10 @@
 //! split bill of several) and kitchen tickets.
 
 use axum::{extract::State, http::StatusCode, response::Response, Extension};
-use kasir_domain::{Permission, Violations};
+use kasir_domain::{OrderStatus, Permission, Violations};
 use kasir_store::{
     crud,
-    restaurant::orders::{self, Order, OrderFilter, STATUSES},
+    restaurant::orders::{self, Order, OrderFilter},
     restaurant::{Station, Table, STATIONS, TABLES},
     selling::sales::Sale,
     tenancy::outlets::{Outlet, OUTLETS},
@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::platform::idempotency::TxKey;
 use crate::{
     api::{
-        created, ok, ok_list,
+        created, missing, ok, ok_list,
         openapi::{ApiRouter, Method, Op},
         raw_json, ApiError, ApiQuery, IdPath, JsonBody,
     },
@@ -27,11 +27,7 @@ use crate::{
         ordering::{self, CreateOrder, OrderActor},
     },
     selling::receipt::{self, TicketHead},
-    selling::{
-        checkout::{missing, Outcome},
-        lines::ItemInput,
-        Seller,
-    },
+    selling::{checkout::Outcome, lines::ItemInput, Seller},
     state::AppState,
 };
 
@@ -226,7 +222,7 @@ async fn list(
         .as_deref()
         .map(|raw| raw.split(',').map(|st| st.trim().to_uppercase()).filter(|st| !st.is_empty()).collect())
         .unwrap_or_default();
-    if status.iter().any(|st| !STATUSES.contains(&st.as_str())) {
+    if status.iter().any(|st| OrderStatus::parse(st).is_none()) {
         v.add("status", "must be NEW, ACCEPTED, COOKING, READY, DONE or VOIDED (or several, comma-separated)");
     }
     let f = OrderFilter {
@@ -258,18 +254,19 @@ async fn set_status(
 ) -> Result<Response, ApiError> {
     p.require(Permission::OrdersUpdateStatus)?;
     let b: SetStatus = body.parse()?;
-    let to = b.status.trim().to_uppercase();
+    let to = OrderStatus::parse(&b.status.trim().to_uppercase()).filter(|st| *st != OrderStatus::New);
     let mut v = Violations::new();
-    if !STATUSES.contains(&to.as_str()) || to == "NEW" {
+    if to.is_none() {
         v.add("status", "must be ACCEPTED, COOKING, READY, DONE or VOIDED");
     }
     // A reason is recorded when given; clients of the systems Kasir replaces send only the status.
     let reason = v.opt_text("reason", b.reason.as_deref(), 500);
     v.finish().map_err(ApiError::Validation)?;
-    if to == "VOIDED" {
+    let to = to.unwrap_or(OrderStatus::Accepted);
+    if to == OrderStatus::Voided {
         p.require(Permission::OrdersVoid)?;
     }
-    Ok(ok(ordering::set_status(&s.db, &actor(&p)?, &id, &to, reason).await?))
+    Ok(ok(ordering::set_status(&s.db, &actor(&p)?, &id, to, reason).await?))
 }
 
 async fn add_items(

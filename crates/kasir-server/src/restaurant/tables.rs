@@ -334,7 +334,7 @@ impl Resource for TableSessions {
             ("outlet_id", Value::from(table.outlet_id.clone())),
             ("table_id", Value::from(table.id.clone())),
             ("token", Value::from(crate::auth::tokens::random_secret())),
-            ("status", Value::from("open")),
+            ("status", Value::from(kasir_domain::TableSessionStatus::Open.as_str())),
             ("expires_at", Value::from(kasir_domain::time::now_plus_seconds(minutes * 60))),
             ("opened_by", Value::Text(p.user_id().map(str::to_string))),
             ("closed_at", Value::Text(None)),
@@ -465,7 +465,7 @@ async fn close(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> R
     let scope = p.scope()?;
     let mut tx = s.db.begin(p.actor()).await?;
     let current: TableSession = crud::get_in(&mut tx, &TABLE_SESSIONS, &scope, &id).await?;
-    if current.status != "open" {
+    if !kasir_domain::TableSessionStatus::Open.is(&current.status) {
         return Err(ApiError::Rule {
             code: kasir_domain::ErrorCode::TableSessionClosed,
             message: "this table session is already closed".into(),

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::platform::idempotency::TxKey;
 use crate::{
-    api::{ApiError, Envelope},
+    api::{missing, rule, ApiError, Envelope},
     promotions::terms::{promotion_terms, usable_voucher, voucher_terms},
 };
 
@@ -180,7 +180,7 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
     };
     Ok(Prepared {
         id,
-        outlet: ctx.outlet,
+        outlet: ctx.outlet.into_inner(),
         lines,
         customer_id,
         order_discount,
@@ -302,7 +302,7 @@ async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) ->
         return Err(crate::restaurant::ordering::changed());
     }
     for (item, before, quantity) in &part.items {
-        if !orders::add_paid(tx, item, *before, *quantity).await? {
+        if !orders::add_paid(tx, &order, item, *before, *quantity).await? {
             return Err(crate::restaurant::ordering::changed());
         }
     }
@@ -312,11 +312,11 @@ async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) ->
         parts_paid: part.parts.map(|p| p.1),
         ..Default::default()
     };
-    if !orders::update(tx, &order.id, order.version, &change).await? {
+    if !orders::update(tx, &order, &change).await? {
         return Err(crate::restaurant::ordering::changed());
     }
     let updated = orders::lock(tx, scope, &order.id).await?;
-    if updated.paid && updated.status == "DONE" {
+    if updated.paid && kasir_domain::OrderStatus::Done.is(&updated.status) {
         crate::restaurant::ordering::release_table(tx, scope, &updated).await?;
     }
     crate::restaurant::ordering::record(
@@ -500,7 +500,7 @@ fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::P
         shift_id: shift_id.to_string(),
         cashier_id: seller.user_id.clone(),
         customer_id: p.customer_id.clone(),
-        status: "completed".into(),
+        status: kasir_domain::SaleStatus::Completed.as_str().into(),
         items,
         subtotal: priced.subtotal,
         discount_total: priced.discount_total,
@@ -525,19 +525,5 @@ fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::P
         void_shift_id: None,
         voucher_id: p.voucher.as_ref().map(|v| v.id.clone()),
         order_id: None,
-    }
-}
-
-pub fn rule(code: kasir_domain::ErrorCode, message: String) -> ApiError {
-    ApiError::Rule { code, message }
-}
-
-/// 404 naming `field` when the store found nothing; other errors as they are.
-pub fn missing(e: kasir_store::StoreError, field: &str, what: &str) -> ApiError {
-    match e {
-        kasir_store::StoreError::NotFound => {
-            ApiError::MissingRefs(vec![FieldError::new(field, format!("no such {what}"))])
-        }
-        other => other.into(),
     }
 }

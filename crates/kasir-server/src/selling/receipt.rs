@@ -105,7 +105,7 @@ pub fn lay_out(sale: &Sale, head: &Letterhead, cols: usize) -> Vec<Line> {
     if sale.refunded_total > 0 {
         out.push(Line::plain(pair("Refunded", &money(-sale.refunded_total), cols)));
     }
-    if sale.status == "voided" {
+    if kasir_domain::SaleStatus::Voided.is(&sale.status) {
         out.push(Line::bold(format!("*** VOID: {} ***", sale.void_reason.clone().unwrap_or_default())));
     }
     out.push(rule);
@@ -139,7 +139,7 @@ pub fn kitchen_ticket(order: &kasir_store::restaurant::orders::Order, head: &Tic
         None => order.kind.replace('_', " "),
     };
     out.push(Line::plain(pair(&place, &head.local_time, cols)));
-    if order.status == "VOIDED" {
+    if kasir_domain::OrderStatus::Voided.is(&order.status) {
         out.push(Line::bold("*** VOID ***"));
     }
     out.push(rule.clone());

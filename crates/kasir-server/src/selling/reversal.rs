@@ -16,7 +16,8 @@ use kasir_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{checkout::rule, PaymentInput, Seller};
+use super::{PaymentInput, Seller};
+use crate::api::rule;
 use crate::api::ApiError;
 
 /// The body of `POST /sales/{id}/void`.
@@ -60,7 +61,7 @@ pub struct Rights {
 /// The shift whose drawer pays back: the sale's while open, else the caller's open shift there.
 async fn drawer(tx: &mut Tx, seller: &Seller, sale: &Sale) -> Result<(String, bool), ApiError> {
     let own = shifts::lock_shared(tx, &seller.scope, &sale.shift_id).await?;
-    if own.status == "open" {
+    if kasir_domain::ShiftStatus::Open.is(&own.status) {
         return Ok((own.id, true));
     }
     let mine = shifts::open_shift_of(tx, &seller.user_id, &sale.outlet_id).await?.ok_or_else(|| {
@@ -80,7 +81,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
     v.finish().map_err(ApiError::Validation)?;
     let scope = &seller.scope;
     let sale = sales::lock(tx, scope, sale_id).await?;
-    if sale.status != "completed" {
+    if !kasir_domain::SaleStatus::Completed.is(&sale.status) {
         return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "this sale is already voided".into()));
     }
     if sale.refunded_total > 0 {
@@ -115,7 +116,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
     for (table, id) in used {
         promotions::give_back_usage(tx, table, id).await?;
     }
-    let moves = refunds::sale_movements(tx, &sale.id)
+    let moves = refunds::sale_movements(tx, &sale)
         .await?
         .into_iter()
         .map(|(warehouse_id, product_id, variant_id, delta, unit_cost)| NewMovement {
@@ -165,7 +166,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     let restock = b.restock.unwrap_or(true);
 
     let sale = sales::lock(tx, scope, sale_id).await?;
-    if sale.status != "completed" {
+    if !kasir_domain::SaleStatus::Completed.is(&sale.status) {
         return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "a voided sale cannot be refunded".into()));
     }
     // Quantities per sale item, duplicates added up.
@@ -188,7 +189,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     let now = kasir_domain::time::now();
     let mut items = Vec::new();
     let mut moves = Vec::new();
-    let sold_moves = if restock { refunds::sale_movements(tx, &sale.id).await? } else { Vec::new() };
+    let sold_moves = if restock { refunds::sale_movements(tx, &sale).await? } else { Vec::new() };
     for (k, q) in &wanted {
         let item = &sale.items[*k];
         let left = item.quantity.0 - item.refunded_quantity.0;
@@ -215,7 +216,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
             item.refunded_quantity.0,
             *q,
         );
-        if !refunds::add_refunded(tx, &item.id, item.refunded_quantity.0, *q).await? {
+        if !refunds::add_refunded(tx, &sale, &item.id, item.refunded_quantity.0, *q).await? {
             return Err(rule(
                 kasir_domain::ErrorCode::RefundExceedsSale,
                 "another refund of this sale ran meanwhile; read it again".into(),
@@ -260,7 +261,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         m.reference_id = id.clone();
     }
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
-    if !refunds::add_to_sale(tx, &sale.id, sale.version, total, &now).await? {
+    if !refunds::add_to_sale(tx, &sale, total, &now).await? {
         return Err(rule(
             kasir_domain::ErrorCode::RefundExceedsSale,
             "this sale changed meanwhile; read it again".into(),

@@ -180,7 +180,7 @@ pub fn filter(q: SalesQuery) -> Result<SaleFilter, ApiError> {
         (id("outlet_id", q.outlet_id), id("customer_id", q.customer_id), id("shift_id", q.shift_id));
     let (from, to) = (v.date("from", q.from.as_deref()), v.date("to", q.to.as_deref()));
     if let Some(st) = &q.status {
-        if st != "completed" && st != "voided" {
+        if kasir_domain::SaleStatus::parse(st).is_none() {
             v.add("status", "must be completed or voided");
         }
     }

@@ -2,7 +2,7 @@
 //! out, and closing with the cash counted (which freezes the shift's report). Each runs in the
 //! caller's transaction; the routes in [`super::shifts`] claim the request's Idempotency-Key in it.
 
-use kasir_domain::EventKind;
+use kasir_domain::{EventKind, ShiftStatus};
 use kasir_store::{
     crud::{self, Record},
     feed::Event,
@@ -11,8 +11,7 @@ use kasir_store::{
     Scope, StoreError, Tx, Value,
 };
 
-use super::checkout::{missing, rule};
-use crate::api::ApiError;
+use crate::api::{missing, rule, ApiError};
 
 /// Who acts on a shift: its user, or someone who manages users (a manager, or an API key with
 /// that permission, closing a cashier's shift). Only a user login opens shifts.
@@ -57,7 +56,7 @@ pub async fn open(
     let values = [
         ("outlet_id", Value::from(outlet.id.as_str())),
         ("user_id", Value::from(user_id)),
-        ("status", Value::from("open")),
+        ("status", Value::from(ShiftStatus::Open.as_str())),
         ("business_date", Value::from(date)),
         ("start_cash", Value::from(start_cash)),
         ("end_cash", Value::Int(None)),
@@ -87,7 +86,7 @@ async fn lock_open(tx: &mut Tx, scope: &Scope, cashier: &Cashier, id: &str) -> R
     if cashier.user_id.as_deref() != Some(shift.user_id.as_str()) && !cashier.manages_users {
         return Err(ApiError::Forbidden("this is another user's shift".into()));
     }
-    if shift.status != "open" {
+    if !ShiftStatus::Open.is(&shift.status) {
         return Err(rule(kasir_domain::ErrorCode::ShiftClosed, "this shift is closed and cannot change".into()));
     }
     Ok(shift)
@@ -104,11 +103,11 @@ pub async fn close(
 ) -> Result<Shift, ApiError> {
     let shift = lock_open(tx, scope, cashier, id).await?;
     let mut report = shifts::report(tx, &shift).await?;
-    report.status = "closed".into();
+    report.status = ShiftStatus::Closed.as_str().into();
     report.end_cash = Some(end_cash);
     report.cash_difference = Some(end_cash.saturating_sub(report.expected_cash));
     let mut values = vec![
-        ("status", Value::from("closed")),
+        ("status", Value::from(ShiftStatus::Closed.as_str())),
         ("end_cash", Value::from(end_cash)),
         ("expected_cash", Value::from(report.expected_cash)),
         ("cash_difference", Value::from(end_cash.saturating_sub(report.expected_cash))),

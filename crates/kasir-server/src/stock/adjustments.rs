@@ -16,9 +16,9 @@ use kasir_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::ledger::{missing, resolve_item};
+use super::lines::resolve_item;
 use crate::{
-    api::{ApiError, JsonBody},
+    api::{missing, ApiError, JsonBody},
     auth::Principal,
     platform::idempotency::{claim_in_tx, commit_with, TxKey},
     state::AppState,
@@ -144,7 +144,7 @@ pub async fn adjust(tx: &mut Tx, scope: &Scope, b: CreateAdjustment) -> Result<A
     v.finish().map_err(ApiError::Validation)?;
     let warehouse: Warehouse = crud::get_in(tx, &WAREHOUSES, scope, warehouse_id.as_deref().unwrap_or(""))
         .await
-        .map_err(|_| missing("warehouse_id", "warehouse"))?;
+        .map_err(|e| missing(e, "warehouse_id", "warehouse"))?;
     let lines = resolve_lines(tx, scope, &b.lines).await?;
     let allow_negative = kasir_store::tenancy::tenants::get_in_tx(tx, &scope.tenant_id).await?.allow_negative_stock.0;
     let id = kasir_domain::ids::new_id();

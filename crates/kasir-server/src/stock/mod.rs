@@ -2,6 +2,7 @@
 
 pub mod adjustments;
 pub mod ledger;
+pub mod lines;
 pub mod transferring;
 pub mod transfers;
 pub mod warehouses;

@@ -16,7 +16,7 @@ use kasir_store::{
     Scope, Tx, Value,
 };
 
-use super::ledger::{arriving, ReceiptLine};
+use super::lines::{arriving, ReceiptLine};
 use crate::api::ApiError;
 
 fn not_allowed(t: &StockTransfer, what: &str) -> ApiError {

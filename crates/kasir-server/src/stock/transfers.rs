@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::{
     api::resource::{find_ref, new_record_id, NoUpdate, Resource},
-    stock::ledger::{resolve_item, ReceiptLine},
+    stock::lines::{resolve_item, ReceiptLine},
 };
 use crate::{
     api::{

@@ -258,7 +258,10 @@ pub async fn close_session(tx: &mut Tx, scope: &crate::Scope, id: &str) -> Resul
         scope,
         id,
         None,
-        &[("status", crate::Value::from("closed")), ("closed_at", crate::Value::from(now))],
+        &[
+            ("status", crate::Value::from(kasir_domain::TableSessionStatus::Closed.as_str())),
+            ("closed_at", crate::Value::from(now)),
+        ],
     )
     .await
 }

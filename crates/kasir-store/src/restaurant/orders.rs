@@ -7,7 +7,9 @@ use kasir_domain::Quantity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{selling::sales::SoldModifier, sql::Sql, Db, Result, Scope, StoreError, Tx};
+use crate::{
+    selling::sales::SoldModifier, sql::Sql, tenancy::outlets::Outlet, Db, Result, Scope, Scoped, StoreError, Tx,
+};
 
 /// One line of an order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -76,26 +78,13 @@ pub struct Order {
 }
 crate::impl_record!(Order);
 
-/// The statuses an order moves through, and the one it may fall to from any but the last.
-pub const STATUSES: &[&str] = &["NEW", "ACCEPTED", "COOKING", "READY", "DONE", "VOIDED"];
-
-/// Whether an order may move from `from` to `to`: one step forward, or to `VOIDED` before `DONE`.
-pub fn may_move(from: &str, to: &str) -> bool {
-    let flow = ["NEW", "ACCEPTED", "COOKING", "READY", "DONE"];
-    match (flow.iter().position(|s| *s == from), to) {
-        (Some(i), "VOIDED") => i < flow.len() - 1,
-        (Some(i), _) => flow.get(i + 1) == Some(&to),
-        (None, _) => false,
-    }
-}
-
 /// Takes the next order number of an outlet's business date.
-pub async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
+pub async fn next_number(tx: &mut Tx, outlet: &Scoped<Outlet>, business_date: &str) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "INSERT INTO order_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
          ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = order_numbers.last + 1 RETURNING last",
     )
-    .bind(outlet_id)
+    .bind(&outlet.id)
     .bind(business_date)
     .fetch_one(&mut **tx)
     .await?;
@@ -177,9 +166,9 @@ pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Order> {
 }
 
 /// One visible order inside a write transaction, its row locked on PostgreSQL until commit.
-pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Order> {
+pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Scoped<Order>> {
     let postgres = tx.backend() == crate::Backend::Postgres;
-    get_on(tx, scope, id, postgres).await
+    get_on(tx, scope, id, postgres).await.map(Scoped::new)
 }
 
 async fn get_on(conn: &mut sqlx::AnyConnection, scope: &Scope, id: &str, for_update: bool) -> Result<Order> {
@@ -341,8 +330,8 @@ pub struct Change<'a> {
     pub parts_paid: Option<i64>,
 }
 
-/// Applies `c` to an order read at `version`; false when it changed meanwhile.
-pub async fn update(tx: &mut Tx, id: &str, version: i64, c: &Change<'_>) -> Result<bool> {
+/// Applies `c` to `order`; false when it changed since it was read.
+pub async fn update(tx: &mut Tx, order: &Scoped<Order>, c: &Change<'_>) -> Result<bool> {
     let mut sql = Sql::new("UPDATE orders SET version = version + 1, updated_at = ");
     sql.bind(kasir_domain::time::now());
     if let Some(s) = c.status {
@@ -366,27 +355,29 @@ pub async fn update(tx: &mut Tx, id: &str, version: i64, c: &Change<'_>) -> Resu
     if let Some(p) = c.parts_paid {
         sql.push(", parts_paid = ").bind(p);
     }
-    sql.push(" WHERE id = ").bind(id).push(" AND version = ").bind(version);
+    sql.push(" WHERE id = ").bind(order.id.as_str()).push(" AND version = ").bind(order.version);
     Ok(sql.query().execute(&mut **tx).await?.rows_affected() == 1)
 }
 
-/// Records `quantity` more of an order item paid, if it was at `before`.
-pub async fn add_paid(tx: &mut Tx, item_id: &str, before: i64, quantity: i64) -> Result<bool> {
-    let done =
-        sqlx::query("UPDATE order_items SET paid_quantity = paid_quantity + $1 WHERE id = $2 AND paid_quantity = $3")
-            .bind(quantity)
-            .bind(item_id)
-            .bind(before)
+/// Records `quantity` more of an item of `order` paid, if it was at `before`.
+pub async fn add_paid(tx: &mut Tx, order: &Scoped<Order>, item_id: &str, before: i64, quantity: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE order_items SET paid_quantity = paid_quantity + $1 WHERE id = $2 AND order_id = $3 AND paid_quantity = $4",
+    )
+    .bind(quantity)
+    .bind(item_id)
+    .bind(&order.id)
+    .bind(before)
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Moves every item of order `from` to order `into` (merging two orders).
-pub async fn move_items(tx: &mut Tx, from: &str, into: &str) -> Result<()> {
+pub async fn move_items(tx: &mut Tx, from: &Scoped<Order>, into: &Scoped<Order>) -> Result<()> {
     sqlx::query("UPDATE order_items SET order_id = $1 WHERE order_id = $2")
-        .bind(into)
-        .bind(from)
+        .bind(&into.id)
+        .bind(&from.id)
         .execute(&mut **tx)
         .await?;
     Ok(())

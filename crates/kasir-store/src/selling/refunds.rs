@@ -7,7 +7,8 @@ use kasir_domain::Quantity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{sql::Sql, Db, Result, Scope, Tx};
+use super::sales::Sale;
+use crate::{sql::Sql, Db, Result, Scope, Scoped, Tx};
 
 /// An item of a refund.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -132,30 +133,39 @@ pub async fn insert(tx: &mut Tx, r: &Refund) -> Result<()> {
     Ok(())
 }
 
-/// Records `quantity` more of a sale item refunded, if it was at `before` (false otherwise:
+/// Records `quantity` more of an item of `sale` refunded, if it was at `before` (false otherwise:
 /// another refund got there first).
-pub async fn add_refunded(tx: &mut Tx, sale_item_id: &str, before: i64, quantity: i64) -> Result<bool> {
+pub async fn add_refunded(
+    tx: &mut Tx,
+    sale: &Scoped<Sale>,
+    sale_item_id: &str,
+    before: i64,
+    quantity: i64,
+) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE sale_items SET refunded_quantity = refunded_quantity + $1 WHERE id = $2 AND refunded_quantity = $3",
+        "UPDATE sale_items SET refunded_quantity = refunded_quantity + $1
+         WHERE id = $2 AND sale_id = $3 AND refunded_quantity = $4",
     )
     .bind(quantity)
     .bind(sale_item_id)
+    .bind(&sale.id)
     .bind(before)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds `amount` to a sale's refunded total, if it is at `version`; false otherwise.
-pub async fn add_to_sale(tx: &mut Tx, sale_id: &str, version: i64, amount: i64, at: &str) -> Result<bool> {
+/// Adds `amount` to the refunded total of `sale`, if it is still at the version it was read at;
+/// false otherwise.
+pub async fn add_to_sale(tx: &mut Tx, sale: &Scoped<Sale>, amount: i64, at: &str) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE sales SET refunded_total = refunded_total + $1, version = version + 1, updated_at = $2
          WHERE id = $3 AND version = $4 AND status = 'completed'",
     )
     .bind(amount)
     .bind(at)
-    .bind(sale_id)
-    .bind(version)
+    .bind(&sale.id)
+    .bind(sale.version)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -266,13 +276,17 @@ pub async fn of_sale(db: &Db, scope: &Scope, sale_id: &str) -> Result<Vec<Refund
         .collect())
 }
 
-/// The stock movements a sale made, to reverse them: `(warehouse, product, variant, delta, unit_cost)`.
-pub async fn sale_movements(tx: &mut Tx, sale_id: &str) -> Result<Vec<(String, String, String, i64, Option<i64>)>> {
+/// The stock movements `sale` made, to reverse them: `(warehouse, product, variant, delta, unit_cost)`.
+pub async fn sale_movements(
+    tx: &mut Tx,
+    sale: &Scoped<Sale>,
+) -> Result<Vec<(String, String, String, i64, Option<i64>)>> {
     Ok(sqlx::query_as(
         "SELECT warehouse_id, product_id, variant_id, quantity_delta, unit_cost FROM stock_movements
-         WHERE reference_type = 'sale' AND reference_id = $1 ORDER BY id",
+         WHERE tenant_id = $1 AND reference_type = 'sale' AND reference_id = $2 ORDER BY id",
     )
-    .bind(sale_id)
+    .bind(&sale.tenant_id)
+    .bind(&sale.id)
     .fetch_all(&mut **tx)
     .await?)
 }

@@ -8,7 +8,7 @@ use kasir_domain::Quantity;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{sql::Sql, Db, Result, Scope, StoreError, Tx};
+use crate::{sql::Sql, Db, Result, Scope, Scoped, StoreError, Tx};
 
 /// A modifier option as sold with an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -360,7 +360,7 @@ pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Sale> {
 
 /// One visible sale inside a write transaction, its row locked on PostgreSQL until commit, so
 /// that voids and refunds of one sale take turns and each sees what the one before it did.
-pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Sale> {
+pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Scoped<Sale>> {
     if tx.backend() == crate::Backend::Postgres {
         sqlx::query("SELECT id FROM sales WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
             .bind(&scope.tenant_id)
@@ -368,7 +368,7 @@ pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Sale> {
             .execute(&mut **tx)
             .await?;
     }
-    get_on(tx, scope, id).await
+    get_on(tx, scope, id).await.map(Scoped::new)
 }
 
 /// One visible sale inside a write transaction (sees the transaction's writes).
@@ -529,7 +529,7 @@ async fn with_children(conn: &mut sqlx::AnyConnection, rows: Vec<SaleRow>) -> Re
 /// Marks a completed sale voided (only if it still is completed; false otherwise).
 pub async fn mark_voided(
     tx: &mut Tx,
-    sale: &Sale,
+    sale: &Scoped<Sale>,
     reason: &str,
     void_shift_id: &str,
     by: Option<&str>,

@@ -81,7 +81,7 @@ pub async fn local_now(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate
 /// and its default warehouse, read in one query.
 #[derive(Debug, Clone)]
 pub struct SellingContext {
-    pub outlet: Outlet,
+    pub outlet: crate::Scoped<Outlet>,
     /// The outlet's time zone, or the tenant's when the outlet has none.
     pub timezone: String,
     pub cash_rounding: i64,
@@ -117,7 +117,7 @@ pub async fn selling_context(
     .await?;
     Ok(row.filter(|r| scope.sees_outlet(&r.outlet.id)).map(|r| SellingContext {
         timezone: kasir_domain::time::outlet_zone(&r.outlet.timezone, &r.tenant_timezone).to_string(),
-        outlet: r.outlet,
+        outlet: crate::Scoped::new(r.outlet),
         cash_rounding: r.cash_rounding,
         allow_negative_stock: r.allow_negative_stock != 0,
         warehouse_id: r.warehouse_id,
