@@ -126,7 +126,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         .await
     };
     eprintln!("raw p50={:.2} p99={:.2} api p50={:.2} p99={:.2}", raw.p50_ms, raw.p99_ms, api.p50_ms, api.p99_ms);
-    let mismatches = kasir_store::stock::ledger_mismatches(&db, &tenant_id).await?;
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&db, &tenant_id).await?;
     anyhow::ensure!(mismatches.is_empty(), "stock levels differ from the ledger: {mismatches:?}");
     let hot = o.hot_products.map(|h| format!(" hot_products={h}")).unwrap_or_default();
     println!(

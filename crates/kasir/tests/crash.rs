@@ -290,7 +290,7 @@ async fn crash_and_retry(url: &str) {
     assert_eq!(numbers.len(), SALES, "sale numbers are unique");
 
     // Stock equals the ledger, and the ledger holds exactly what was sold.
-    let mismatches = kasir_store::stock::ledger_mismatches(&db, &tenant_id).await.unwrap();
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&db, &tenant_id).await.unwrap();
     assert!(mismatches.is_empty(), "levels differ from the ledger: {mismatches:?}");
     let (sold_items,): (i64,) =
         sqlx::query_as("SELECT CAST(COALESCE(SUM(i.quantity), 0) AS BIGINT) FROM sale_items i JOIN sales s ON s.id = i.sale_id WHERE s.tenant_id = $1")

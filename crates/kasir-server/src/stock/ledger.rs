@@ -5,8 +5,8 @@ use kasir_domain::Permission;
 use kasir_store::{
     catalog::products::{Product, PRODUCTS},
     crud,
+    stock::levels::{self, StockFilter, StockLevel, StockMovement},
     stock::warehouses::{Warehouse, WAREHOUSES},
-    stock::{self, StockFilter, StockLevel, StockMovement},
     Scope,
 };
 use serde::Deserialize;
@@ -105,7 +105,7 @@ async fn levels(
     let (page, per_page) = paging(q.page, q.per_page)?;
     let mut f = filter(&s, &scope, q.warehouse_id, q.product_id).await?;
     f.low_only = q.low_only.unwrap_or(false);
-    let (items, total) = stock::levels(&s.db, &scope, &f, page, per_page).await?;
+    let (items, total) = levels::levels(&s.db, &scope, &f, page, per_page).await?;
     Ok(ok_list(items, page, per_page, total))
 }
 
@@ -118,6 +118,6 @@ async fn movements(
     let scope = p.scope()?;
     let (page, per_page) = paging(q.page, q.per_page)?;
     let f = filter(&s, &scope, q.warehouse_id, q.product_id).await?;
-    let (items, total) = stock::movements(&s.db, &scope, &f, page, per_page).await?;
+    let (items, total) = levels::movements(&s.db, &scope, &f, page, per_page).await?;
     Ok(ok_list(items, page, per_page, total))
 }

@@ -95,7 +95,7 @@ async fn receipts_add_stock_and_keep_a_moving_average_cost(b: Backend) {
     assert_eq!(moves.data()[0]["reference_id"], pid.as_str());
     let again = post_action(&s, &x.owner, &format!("/purchases/{pid}/receive"), None).await;
     assert_eq!(again.code(), "invalid_transition");
-    let mismatches = kasir_store::stock::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
     let _ = x.outlet;
 }
@@ -204,7 +204,7 @@ async fn returns_never_exceed_what_was_received(b: Backend) {
     let moves = s.get(&format!("/stock/movements?product_id={cup}"), &x.owner).await;
     let kinds: Vec<&str> = moves.data().as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["purchase_return", "purchase_return", "purchase"]);
-    let mismatches = kasir_store::stock::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
 }
 

@@ -45,7 +45,7 @@ async fn adjust(s: &TestServer, token: &str, warehouse: &str, lines: Value) -> c
 }
 
 async fn assert_ledger_matches(s: &TestServer, tenant_id: &str) {
-    let mismatches = kasir_store::stock::ledger_mismatches(&s.state.db, tenant_id).await.unwrap();
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&s.state.db, tenant_id).await.unwrap();
     assert!(mismatches.is_empty(), "levels differ from the ledger: {mismatches:?}");
 }
 

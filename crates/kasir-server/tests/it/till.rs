@@ -84,7 +84,8 @@ impl Till {
     }
 
     pub async fn assert_ledger_matches(&self, s: &TestServer) {
-        let mismatches = kasir_store::stock::ledger_mismatches(&s.state.db, &self.tenant_id).await.expect("ledger");
+        let mismatches =
+            kasir_store::stock::levels::ledger_mismatches(&s.state.db, &self.tenant_id).await.expect("ledger");
         assert!(mismatches.is_empty(), "levels differ from the ledger: {mismatches:?}");
     }
 }

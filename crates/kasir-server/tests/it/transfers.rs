@@ -101,7 +101,7 @@ async fn a_transfer_moves_stock_when_sent_and_when_received(b: Backend) {
     let moves = s.get(&format!("/stock/movements?product_id={}", x.cup), &x.owner).await;
     let kinds: Vec<&str> = moves.data().as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["transfer_in", "transfer_in", "transfer_out", "adjustment"]);
-    let mismatches = kasir_store::stock::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&s.state.db, &x.tenant_id).await.unwrap();
     assert!(mismatches.is_empty(), "{mismatches:?}");
 }
 

@@ -1,0 +1,161 @@
+//! Writing a sale: numbered per outlet and business date, with its lines; and marking it voided.
+
+use crate::{sql::Sql, Result, Scoped, Tx};
+
+use super::*;
+
+/// Takes the next number of an outlet's business date (1, 2, …), holding the counter row until
+/// commit.
+async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
+         ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last",
+    )
+    .bind(outlet_id)
+    .bind(business_date)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n)
+}
+
+/// Writes a new sale: its items, payments and discounts first ([`insert_lines`]), then the
+/// sale row with its number ([`insert_numbered`]); the lines' references are checked at commit.
+pub async fn insert(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
+    insert_lines(tx, sale).await?;
+    insert_numbered(tx, sale, outlet_code).await
+}
+
+/// Takes the sale's number (`K01-20261121-0001`: the outlet's code, the business date, the
+/// day's count) and writes the sale row with it, setting `sale.number`. The outlet's counter row
+/// is held from here until commit, so checkouts do this last. On PostgreSQL both happen in one
+/// statement, which keeps that hold one round trip shorter.
+pub async fn insert_numbered(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
+    let prefix = format!("{outlet_code}-{}-", sale.business_date.replace('-', ""));
+    if tx.backend() == crate::Backend::Postgres {
+        let mut sql = Sql::new("WITH n AS (INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES (");
+        sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.business_date.as_str());
+        sql.push(
+            ", 1) ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last) ",
+        );
+        push_row(&mut sql, sale, Some(&prefix));
+        sql.push(" RETURNING number");
+        let (number,): (String,) = sql.query_as().fetch_one(&mut **tx).await?;
+        sale.number = number;
+        return Ok(());
+    }
+    let n = next_number(tx, &sale.outlet_id, &sale.business_date).await?;
+    sale.number = format!("{prefix}{n:04}");
+    let mut sql = Sql::new("");
+    push_row(&mut sql, sale, None);
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// `INSERT INTO sales …` of the sale row: with `VALUES`, or, given the number's prefix, as a
+/// `SELECT` from the CTE `n` holding the day's count (`lpad` as Rust's `{:04}`, never cutting).
+fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
+    sql.push(
+        "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
+             status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
+             voucher_id, voucher_code, order_id, note, version, created_at, updated_at) ",
+    );
+    sql.push(if numbered_from.is_some() { "SELECT " } else { "VALUES (" });
+    sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
+    sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.shift_id.as_str()).push(", ");
+    sql.bind(sale.cashier_id.as_str()).push(", ").bind(sale.customer_id.clone()).push(", ");
+    match numbered_from {
+        Some(prefix) => sql
+            .bind(prefix)
+            .push(" || CASE WHEN n.last < 10000 THEN lpad(CAST(n.last AS TEXT), 4, '0') ELSE CAST(n.last AS TEXT) END"),
+        None => sql.bind(sale.number.as_str()),
+    };
+    sql.push(", ").bind(sale.business_date.as_str()).push(", ");
+    sql.bind(sale.local_hour).push(", ").bind(sale.status.as_str()).push(", ");
+    for v in [sale.subtotal, sale.discount_total, sale.tax_total, sale.rounding, sale.total, sale.paid, sale.change] {
+        sql.bind(v).push(", ");
+    }
+    sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
+    sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.order_id.clone()).push(", ");
+    sql.bind(sale.note.clone()).push(", ").bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
+    sql.bind(sale.updated_at.as_str());
+    sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
+}
+
+/// Writes a sale's items, payments and discounts (one statement per table).
+pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
+    for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_items (id, sale_id, tenant_id, line_no, product_id, variant_id, category_id, name, sku,
+                 quantity, unit_price, modifiers, gross, line_discount, order_discount, discount_total, tax_id,
+                 tax_rate_bps, tax_inclusive, tax_total, total, unit_cost, tracks_stock, refunded_quantity, note) VALUES ",
+        );
+        for (i, it) in chunk.iter().enumerate() {
+            let line_no = (chunk_no * crate::sql::rows_per_statement(26) + i) as i64;
+            let d = &it.detail;
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(it.id.as_str()).push(", ").bind(sale.id.as_str()).push(", ");
+            sql.bind(sale.tenant_id.as_str()).push(", ").bind(line_no).push(", ");
+            sql.bind(it.product_id.as_str()).push(", ").bind(it.variant_id.clone()).push(", ");
+            sql.bind(d.category_id.clone()).push(", ").bind(it.name.as_str()).push(", ");
+            sql.bind(it.sku.as_str()).push(", ").bind(it.quantity.0).push(", ").bind(it.unit_price).push(", ");
+            sql.bind(crate::Value::json(&it.modifiers)).push(", ").bind(it.gross).push(", ");
+            sql.bind(d.line_discount).push(", ").bind(d.order_discount).push(", ").bind(it.discount_total).push(", ");
+            sql.bind(d.tax_id.clone()).push(", ").bind(it.tax_rate_bps).push(", ");
+            sql.bind(i64::from(it.tax_inclusive)).push(", ").bind(it.tax_total).push(", ").bind(it.total).push(", ");
+            sql.bind(d.unit_cost).push(", ").bind(i64::from(d.tracks_stock)).push(", ");
+            sql.bind(it.refunded_quantity.0).push(", ").bind(it.note.clone()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    if !sale.payments.is_empty() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_payments (id, sale_id, tenant_id, line_no, payment_method_id, method_type, method_name, amount, reference) VALUES ",
+        );
+        for (i, p) in sale.payments.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(p.id.as_str()).push(", ").bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str());
+            sql.push(", ").bind(i as i64).push(", ").bind(p.payment_method_id.as_str()).push(", ");
+            sql.bind(p.kind.as_str()).push(", ").bind(p.name.as_str()).push(", ").bind(p.amount).push(", ");
+            sql.bind(p.reference.clone()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    if !sale.discounts.is_empty() {
+        let mut sql = Sql::new(
+            "INSERT INTO sale_discounts (sale_id, tenant_id, line_no, source, source_id, name, amount) VALUES ",
+        );
+        for (i, d) in sale.discounts.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ").bind(i as i64);
+            sql.push(", ").bind(d.source.as_str()).push(", ").bind(d.source_id.clone()).push(", ");
+            sql.bind(d.name.as_str()).push(", ").bind(d.amount).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Marks a completed sale voided (only if it still is completed; false otherwise).
+pub async fn mark_voided(
+    tx: &mut Tx,
+    sale: &Scoped<Sale>,
+    reason: &str,
+    void_shift_id: &str,
+    by: Option<&str>,
+    at: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sales SET status = 'voided', void_reason = $1, voided_at = $2, voided_by = $3, void_shift_id = $4,
+             version = version + 1, updated_at = $2
+         WHERE id = $5 AND status = 'completed' AND version = $6",
+    )
+    .bind(reason)
+    .bind(at)
+    .bind(by)
+    .bind(void_shift_id)
+    .bind(&sale.id)
+    .bind(sale.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
