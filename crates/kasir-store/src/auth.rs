@@ -17,6 +17,7 @@ pub struct LoginCandidate {
 }
 
 /// Finds a live user by username, case-insensitively.
+#[tracing::instrument(skip_all)]
 pub async fn find_login(db: &Db, username_key: &str) -> Result<Option<LoginCandidate>> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.tenant_id, u.password_hash, u.is_active, t.is_active AS tenant_active
@@ -50,6 +51,7 @@ pub struct SessionPrincipal {
     pub custom_permissions: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn load_session(db: &Db, session_id: &str, user_id: &str) -> Result<Option<SessionPrincipal>> {
     Ok(sqlx::query_as(
         "SELECT u.id AS user_id, u.tenant_id, u.username, u.name, u.email, u.role, u.outlet_ids, u.is_active,
@@ -67,6 +69,7 @@ pub async fn load_session(db: &Db, session_id: &str, user_id: &str) -> Result<Op
 }
 
 /// Starts a login and stores its first refresh token.
+#[tracing::instrument(skip_all)]
 pub async fn create_session(
     tx: &mut Tx,
     session_id: &str,
@@ -114,6 +117,7 @@ pub enum Rotation {
 
 /// Spends a refresh token and stores its successor, atomically: of two requests presenting the same
 /// token, exactly one rotates it and the other is treated as reuse.
+#[tracing::instrument(skip_all)]
 pub async fn rotate_refresh(tx: &mut Tx, old_hash: &str, new_hash: &str, expires_at: &str) -> Result<Rotation> {
     let now = kasir_domain::time::now();
     let spent: Option<(String,)> = sqlx::query_as(
@@ -171,6 +175,7 @@ async fn session_user(tx: &mut Tx, session_id: &str) -> Result<Option<String>> {
 }
 
 /// Ends a login: its refresh tokens stop working and its access tokens are refused.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_session(tx: &mut Tx, session_id: &str, reason: &str) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
@@ -184,6 +189,7 @@ pub async fn revoke_session(tx: &mut Tx, session_id: &str, reason: &str) -> Resu
 }
 
 /// The login a refresh token belongs to, if the token is known.
+#[tracing::instrument(skip_all)]
 pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT s.id, s.user_id FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
@@ -194,6 +200,7 @@ pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(Strin
 }
 
 /// Ends every login of a user but `keep` (after a password change); returns how many ended.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_other_sessions(tx: &mut Tx, user_id: &str, keep: Option<&str>, reason: &str) -> Result<u64> {
     let done = sqlx::query(
         "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE user_id = $3 AND id <> $4 AND revoked_at IS NULL",
@@ -212,6 +219,7 @@ pub const MAX_LOCK_SECS: i64 = 900;
 
 /// Whether `user_id` has logged in from `ip` before (its sessions record the address): failures
 /// of others from elsewhere never lock such an address out.
+#[tracing::instrument(skip_all)]
 pub async fn has_logged_in_from(db: &Db, user_id: &str, ip: &str) -> Result<bool> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM auth_sessions WHERE user_id = $1 AND ip = $2 LIMIT 1")
         .bind(user_id)
@@ -222,6 +230,7 @@ pub async fn has_logged_in_from(db: &Db, user_id: &str, ip: &str) -> Result<bool
 }
 
 /// Seconds until the longest lock among `keys` ends, if any is locked now.
+#[tracing::instrument(skip_all)]
 pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
     let now = jiff::Timestamp::now();
     let mut longest: Option<i64> = None;
@@ -250,6 +259,7 @@ pub async fn throttle_locked(db: &Db, keys: &[String]) -> Result<Option<i64>> {
 /// Counts a failed login against `key`. From `threshold` failures on, the key is locked for
 /// `base_secs · 2^(failures − threshold)` seconds, at most 15 minutes. Failures older than an hour
 /// are forgotten.
+#[tracing::instrument(skip_all)]
 pub async fn throttle_fail(db: &Db, key: &str, threshold: i64, base_secs: i64) -> Result<i64> {
     let now = jiff::Timestamp::now();
     let now_s = kasir_domain::time::format_ts(now);
@@ -281,6 +291,7 @@ pub async fn throttle_fail(db: &Db, key: &str, threshold: i64, base_secs: i64) -
 }
 
 /// Forgets the failures of `key` (after a successful login).
+#[tracing::instrument(skip_all)]
 pub async fn throttle_reset(db: &Db, key: &str) -> Result<()> {
     sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(db.writer()).await?;
     Ok(())

@@ -229,6 +229,7 @@ fn sqlite_url(url: &str) -> String {
 }
 
 /// Runs one statement outside any transaction (tests and tools: creating databases and the like).
+#[tracing::instrument(skip_all)]
 pub async fn raw_execute(db: &Db, sql: &str) -> Result<u64> {
     Ok(sqlx::query(sql).execute(db.writer()).await?.rows_affected())
 }

@@ -1,4 +1,5 @@
 use thiserror::Error;
+use tracing_error::SpanTrace;
 
 /// What can go wrong in the store, in terms the API layer maps to statuses.
 #[derive(Debug, Error)]
@@ -15,8 +16,10 @@ pub enum StoreError {
     /// No connection of the pool came free in time: the server is overloaded.
     #[error("no database connection came free in time")]
     Busy,
-    #[error("database error: {0}")]
-    Db(sqlx::Error),
+    /// A fault of the database or the connection, with the steps (instrumented operations and
+    /// store calls) it happened in, so that the logged 500 names them.
+    #[error("database error: {0}\n{1}")]
+    Db(sqlx::Error, SpanTrace),
     #[error("stored data is not what we wrote: {0}")]
     Corrupt(String),
 }
@@ -31,7 +34,7 @@ impl From<sqlx::Error> for StoreError {
         if matches!(e, sqlx::Error::PoolTimedOut) {
             return StoreError::Busy;
         }
-        StoreError::Db(e)
+        StoreError::Db(e, SpanTrace::capture())
     }
 }
 
@@ -57,7 +60,7 @@ mod tests {
     #[test]
     fn an_exhausted_pool_is_busy_not_a_fault() {
         assert!(matches!(StoreError::from(sqlx::Error::PoolTimedOut), StoreError::Busy));
-        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Db(_)));
+        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Db(..)));
     }
 
     #[test]

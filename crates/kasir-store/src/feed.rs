@@ -43,6 +43,7 @@ pub struct Event {
 pub const EVENTS_CHANNEL: &str = "kasir_events";
 
 /// Writes queued changes without events (migration data steps).
+#[tracing::instrument(skip_all)]
 pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
     append_all(conn, changes, Vec::new(), None).await
 }
@@ -51,6 +52,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Re
 pub(crate) type Staged<'a> = Option<(&'a str, &'a BTreeMap<String, i64>)>;
 
 /// Writes changes to `change_staging` under `token`, numbering them per tenant after `counts`.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn stage(
     conn: &mut AnyConnection,
     token: &str,
@@ -77,6 +79,7 @@ pub(crate) async fn stage(
 
 /// Writes queued changes and events, numbering each from its tenant's head in one locked update.
 /// Called by [`crate::Tx::commit`].
+#[tracing::instrument(skip_all)]
 pub(crate) async fn append_all(
     conn: &mut AnyConnection,
     changes: Vec<Change>,
@@ -234,6 +237,7 @@ async fn append_in_one_statement(
 }
 
 /// Creates the feed head of a new tenant, in the transaction that creates the tenant.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn create_head(conn: &mut AnyConnection, tenant_id: &str) -> Result<()> {
     sqlx::query("INSERT INTO feed_heads (tenant_id, change_seq, retained_from) VALUES ($1, 0, 1)")
         .bind(tenant_id)

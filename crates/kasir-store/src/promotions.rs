@@ -78,6 +78,7 @@ pub struct Promotion {
 crate::impl_record!(Promotion);
 
 /// Active auto-apply promotions of the tenant valid at outlet-local time `local_now`, with usage left.
+#[tracing::instrument(skip_all)]
 pub async fn applicable_promotions(db: &Db, tenant_id: &str, local_now: &str) -> Result<Vec<Promotion>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM promotions WHERE tenant_id = $1 AND deleted_at IS NULL AND is_active = 1 AND auto_apply = 1
@@ -148,6 +149,7 @@ pub struct Voucher {
 crate::impl_record!(Voucher);
 
 /// The tenant's live voucher with this code (codes are case-insensitive).
+#[tracing::instrument(skip_all)]
 pub async fn voucher_by_code(db: &Db, tenant_id: &str, code: &str) -> Result<Option<Voucher>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM vouchers WHERE tenant_id = $1 AND code_key = $2 AND deleted_at IS NULL",
@@ -161,6 +163,7 @@ pub async fn voucher_by_code(db: &Db, tenant_id: &str, code: &str) -> Result<Opt
 
 /// Counts one more use of a promotion (`table` `promotions`) or voucher (`vouchers`) if its
 /// limit allows; false when it is used up. Holds the row until commit.
+#[tracing::instrument(skip_all)]
 pub async fn take_usage(tx: &mut Tx, table: UsageTable, id: &str) -> Result<bool> {
     let sql = format!(
         "UPDATE {} SET usage_count = usage_count + 1 WHERE id = $1 AND (usage_limit IS NULL OR usage_count < usage_limit)",
@@ -170,6 +173,7 @@ pub async fn take_usage(tx: &mut Tx, table: UsageTable, id: &str) -> Result<bool
 }
 
 /// Gives back one use (a voided sale).
+#[tracing::instrument(skip_all)]
 pub async fn give_back_usage(tx: &mut Tx, table: UsageTable, id: &str) -> Result<()> {
     let sql = format!("UPDATE {} SET usage_count = usage_count - 1 WHERE id = $1 AND usage_count > 0", table.name());
     sqlx::query(&sql).bind(id).execute(&mut **tx).await?;

@@ -179,6 +179,7 @@ pub fn line_value(quantity: Quantity, unit_cost: i64) -> Result<i64, kasir_domai
 }
 
 /// Stock of a product/variant across all the tenant's warehouses, in thousandths.
+#[tracing::instrument(skip_all)]
 pub async fn on_hand(tx: &mut Tx, tenant_id: &str, product_id: &str, variant_id: Option<&str>) -> Result<i64> {
     let (q,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM stock_levels WHERE tenant_id = $1 AND product_id = $2 AND variant_id = $3",

@@ -31,6 +31,7 @@ impl EventListener {
 }
 
 /// The highest event number of a tenant (0 before its first event).
+#[tracing::instrument(skip_all)]
 pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT event_seq FROM feed_heads WHERE tenant_id = $1")
         .bind(tenant_id)
@@ -40,6 +41,7 @@ pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
 }
 
 /// The event numbers up to which a tenant's events have been pruned (0 when none were).
+#[tracing::instrument(skip_all)]
 pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT events_pruned_to FROM feed_heads WHERE tenant_id = $1")
         .bind(tenant_id)
@@ -50,6 +52,7 @@ pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {
 
 /// Deletes events older than `before` (an instant in the stored format), remembering per tenant
 /// the last number deleted so that a resume from before it is told to resync. Returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
     let mut tx = db.writer().begin().await?;
     sqlx::query(
@@ -65,6 +68,7 @@ pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
 }
 
 /// Events of a tenant after `after_seq`, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
     Ok(sqlx::query_as(
         "SELECT seq, type, outlet_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",

@@ -129,6 +129,7 @@ fn push_period(sql: &mut Sql, t: &str, scope: &Scope, p: &Period) {
 }
 
 /// The dashboard's figures for a period.
+#[tracing::instrument(skip_all)]
 pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
     let b = db.backend();
     let mut sql = Sql::new(format!(
@@ -207,6 +208,7 @@ pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
 }
 
 /// The sales report for a period, one row per group, ordered by key.
+#[tracing::instrument(skip_all)]
 pub async fn sales(db: &Db, scope: &Scope, p: &Period, by: GroupBy) -> Result<Vec<ReportRow>> {
     let b = db.backend();
     let mut rows: Vec<ReportRow> = match by {

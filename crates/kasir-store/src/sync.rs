@@ -38,6 +38,7 @@ struct Row {
 }
 
 /// Reads changes after `after_seq`, limited to `entities` (all when empty) and the scope's outlets.
+#[tracing::instrument(skip_all)]
 pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[String], limit: i64) -> Result<PullPage> {
     let mut conn = db.reader().acquire().await?;
     // The committed head first: every row up to it is committed (see the module comment).

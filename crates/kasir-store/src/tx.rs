@@ -113,6 +113,7 @@ impl Tx {
 
     /// Writes the audit entries queued so far, so that the commit has less to do while it holds
     /// the locks taken last (checkout does this before taking its sale number).
+    #[tracing::instrument(skip_all)]
     pub async fn write_audits(&mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
         crate::platform::audit::insert_all(&mut self.inner, &audits).await
@@ -121,6 +122,7 @@ impl Tx {
     /// Writes what has been queued so far, for long transactions (imports) that call it between
     /// batches to keep memory flat: audit entries go to the log, feed rows to a staging table from
     /// which the commit moves them into the feed, numbered under the head lock like any other.
+    #[tracing::instrument(skip_all)]
     pub async fn flush(&mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
         crate::platform::audit::insert_all(&mut self.inner, &audits).await?;
@@ -133,6 +135,7 @@ impl Tx {
     }
 
     /// Writes the queued audit entries and feed rows, then commits.
+    #[tracing::instrument(skip_all)]
     pub async fn commit(mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
         crate::platform::audit::insert_all(&mut self.inner, &audits).await?;

@@ -6,7 +6,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kasir_server::{Config, LogFormat};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
 
 #[derive(Parser)]
 #[command(name = "kasir", version, about = "Kasir point-of-sale server")]
@@ -73,9 +73,12 @@ fn main() -> std::process::ExitCode {
 fn init_logging(config: &Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&config.log)?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // ErrorLayer lets a database fault capture the instrumented steps it happened in.
     match config.log_format {
-        LogFormat::Json => builder.json().flatten_event(true).init(),
-        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => {
+            builder.json().flatten_event(true).finish().with(tracing_error::ErrorLayer::default()).init()
+        }
+        LogFormat::Pretty => builder.finish().with(tracing_error::ErrorLayer::default()).init(),
     }
     Ok(())
 }

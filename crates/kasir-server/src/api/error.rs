@@ -190,7 +190,7 @@ impl From<StoreError> for ApiError {
                 message: "the cursor is older than the retained history; pull again without a cursor".into(),
             },
             StoreError::Busy => ApiError::Busy,
-            StoreError::Db(e) => ApiError::Internal(format!("database: {e}")),
+            StoreError::Db(e, steps) => ApiError::Internal(format!("database: {e}\n{steps}")),
             StoreError::Corrupt(e) => ApiError::Internal(format!("stored data: {e}")),
         }
     }

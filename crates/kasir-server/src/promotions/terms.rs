@@ -8,6 +8,7 @@ use crate::api::rule;
 use crate::api::ApiError;
 
 /// The voucher with `code` if it can be used now (422 `voucher_invalid` otherwise).
+#[tracing::instrument(skip_all)]
 pub async fn usable_voucher(
     db: &Db,
     tenant_id: &str,

@@ -37,6 +37,7 @@ pub fn require(p: &Purchase, action: PurchaseAction, what: &str) -> Result<(), A
 }
 
 /// Moves purchase `id` to `to` (ordered or cancelled) when its status allows `action`.
+#[tracing::instrument(skip_all)]
 pub async fn transition(
     tx: &mut Tx,
     scope: &Scope,
@@ -56,6 +57,7 @@ pub async fn transition(
 }
 
 /// Receives all of purchase `id` still outstanding, or the quantities of `receipt`.
+#[tracing::instrument(skip_all)]
 pub async fn receive(
     tx: &mut Tx,
     scope: &Scope,

@@ -128,6 +128,7 @@ pub fn share(order: &Order, split: Option<&Split>) -> Result<Share, ApiError> {
 
 /// Pays (part of) an order with a sale made by the same checkout as `POST /sales`, at the prices
 /// the order was taken at. The order records what the sale paid in the sale's transaction.
+#[tracing::instrument(skip_all)]
 pub async fn pay(db: &Db, seller: &Seller, id: &str, b: PayOrder, key: Option<&TxKey>) -> Result<Outcome, ApiError> {
     if let Some(k) = key {
         match kasir_store::platform::idempotency::committed(db, &k.scope, &k.key, &k.hash).await? {

@@ -74,6 +74,7 @@ pub struct Guest<'a> {
 }
 
 /// Places an order. A guest's comes with its table session, found by its token.
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Guest<'_>>) -> Result<Order, ApiError> {
     let scope = &who.scope;
     let mut v = Violations::new();
@@ -162,6 +163,7 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
 
 /// Checks, with the session's row locked, that it is still open and has ordered fewer than its
 /// limit in the last minute (429 with the seconds until the oldest of them is a minute old).
+#[tracing::instrument(skip_all)]
 async fn admit_guest(tx: &mut Tx, g: Guest<'_>) -> Result<(), ApiError> {
     if restaurant::lock_open_session(tx, &g.session.id).await?.is_none() {
         return Err(rule(
@@ -182,6 +184,7 @@ async fn admit_guest(tx: &mut Tx, g: Guest<'_>) -> Result<(), ApiError> {
 /// An outlet's stations and the tenant's category tree, to route items with.
 type Routing = (Vec<Station>, std::collections::HashMap<String, Option<String>>);
 
+#[tracing::instrument(skip_all)]
 async fn routing(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<Routing, ApiError> {
     Ok((restaurant::stations_for(db, tenant_id, outlet_id).await?, restaurant::category_parents(db, tenant_id).await?))
 }
@@ -215,6 +218,7 @@ fn order_items(lines: &[Resolved], stations: &Routing) -> Result<Vec<OrderItem>,
 }
 
 /// The open session `raw` at `outlet_id` (404 naming `table_session_id` otherwise).
+#[tracing::instrument(skip_all)]
 async fn session(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<TableSession, ApiError> {
     let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("table_session_id", "must be a UUID"))?;
     let s: TableSession = kasir_store::crud::get(db, &restaurant::TABLE_SESSIONS, scope, &id)
@@ -233,6 +237,7 @@ async fn session(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<T
 }
 
 /// The table `raw` at `outlet_id` (404 naming `table_id` otherwise).
+#[tracing::instrument(skip_all)]
 async fn table_at(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<String, ApiError> {
     let id = kasir_domain::ids::parse_id(raw).ok_or_else(|| ApiError::field("table_id", "must be a UUID"))?;
     let t: restaurant::Table =
@@ -244,6 +249,7 @@ async fn table_at(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<
 }
 
 /// Sets a table's status and queues `TABLE_UPDATED` when it changed.
+#[tracing::instrument(skip_all)]
 pub async fn occupy(tx: &mut Tx, scope: &Scope, table_id: &str, status: &str) -> Result<(), ApiError> {
     if let Some(t) = restaurant::set_table_status(tx, scope, table_id, status).await? {
         tx.record_event(Event {
@@ -257,6 +263,7 @@ pub async fn occupy(tx: &mut Tx, scope: &Scope, table_id: &str, status: &str) ->
 }
 
 /// Frees the table of `order` unless another active order sits there.
+#[tracing::instrument(skip_all)]
 pub async fn release_table(tx: &mut Tx, scope: &Scope, order: &Order) -> Result<(), ApiError> {
     if let Some(t) = &order.table_id {
         if !orders::table_busy(tx, t, &order.id).await? {
@@ -301,6 +308,7 @@ pub fn record(
 
 /// Moves an order along the kitchen flow (`VOIDED` with an optional reason); 422 `invalid_transition` for
 /// any other move.
+#[tracing::instrument(skip_all)]
 pub async fn set_status(
     db: &Db,
     who: &OrderActor,
@@ -350,6 +358,7 @@ pub async fn set_status(
 }
 
 /// Adds items to an order still being prepared.
+#[tracing::instrument(skip_all)]
 pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput>) -> Result<Order, ApiError> {
     let scope = &who.scope;
     let mut v = Violations::new();
@@ -386,6 +395,7 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
 }
 
 /// Moves an order to another table of its outlet.
+#[tracing::instrument(skip_all)]
 pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Result<Order, ApiError> {
     let scope = &who.scope;
     let current = orders::get(db, scope, id).await?;
@@ -414,6 +424,7 @@ pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Re
 }
 
 /// Merges order `id` into `into_raw`: its items join the other order, and it is voided.
+#[tracing::instrument(skip_all)]
 pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Result<Order, ApiError> {
     let scope = &who.scope;
     let into_id =

@@ -87,6 +87,7 @@ struct Prepared {
 }
 
 /// Rings up a sale. With a key, a repeat of a committed request gets its response again.
+#[tracing::instrument(skip_all)]
 pub async fn checkout(db: &Db, seller: &Seller, input: CreateSale, key: Option<&TxKey>) -> Result<Outcome, ApiError> {
     checkout_part(db, seller, input, key, None).await
 }
@@ -106,6 +107,7 @@ pub struct OrderPart {
 }
 
 /// Rings up a sale that pays (part of) an order, in the same transaction as the order's update.
+#[tracing::instrument(skip_all)]
 pub async fn checkout_part(
     db: &Db,
     seller: &Seller,
@@ -124,6 +126,7 @@ pub async fn checkout_part(
     Err(ApiError::Busy)
 }
 
+#[tracing::instrument(skip_all)]
 async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared, ApiError> {
     let scope = &seller.scope;
     let mut v = Violations::new();
@@ -202,6 +205,7 @@ enum Written {
     UsedUp(String),
 }
 
+#[tracing::instrument(skip_all)]
 async fn write(
     db: &Db,
     seller: &Seller,
@@ -295,6 +299,7 @@ async fn write(
 }
 
 /// Records what the sale pays of its order, if the order is as it was read.
+#[tracing::instrument(skip_all)]
 async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) -> Result<(), ApiError> {
     use kasir_store::restaurant::orders;
     let order = orders::lock(tx, scope, &part.order_id).await?;
@@ -349,6 +354,7 @@ fn check_payments(payments: &[(PaymentMethod, PaymentInput)], total: i64) -> Res
 }
 
 /// The payment methods of `payments`, each live and active.
+#[tracing::instrument(skip_all)]
 async fn payment_methods(
     db: &Db,
     scope: &Scope,

@@ -87,6 +87,7 @@ impl Resolved {
 
 /// Resolves `items` (1 to 500 of them). Shape errors go into `v` (400), references this caller
 /// cannot see into the returned error as 404; a price override without permission is 403.
+#[tracing::instrument(skip_all)]
 pub async fn resolve(
     db: &Db,
     scope: &Scope,

@@ -59,6 +59,7 @@ pub struct Rights {
 }
 
 /// The shift whose drawer pays back: the sale's while open, else the caller's open shift there.
+#[tracing::instrument(skip_all)]
 async fn drawer(tx: &mut Tx, seller: &Seller, sale: &Sale) -> Result<(String, bool), ApiError> {
     let own = shifts::lock_shared(tx, &seller.scope, &sale.shift_id).await?;
     if kasir_domain::ShiftStatus::Open.is(&own.status) {
@@ -75,6 +76,7 @@ async fn drawer(tx: &mut Tx, seller: &Seller, sale: &Sale) -> Result<(String, bo
 
 /// Voids a completed sale: stock and promotion/voucher uses come back, and its payments count
 /// as paid back in the drawer's shift.
+#[tracing::instrument(skip_all)]
 pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, tx: &mut Tx) -> Result<Sale, ApiError> {
     let mut v = Violations::new();
     let reason = v.text("reason", &b.reason, 1, 200);
@@ -145,6 +147,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
 }
 
 /// Refunds items of a completed sale, never more than sold minus already refunded.
+#[tracing::instrument(skip_all)]
 pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx) -> Result<Refund, ApiError> {
     let scope = &seller.scope;
     let mut v = Violations::new();
@@ -323,6 +326,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
 }
 
 /// The payments of a refund: as given (adding up to `total`), or all of it in cash.
+#[tracing::instrument(skip_all)]
 async fn refund_payments(
     tx: &mut Tx,
     scope: &Scope,

@@ -40,6 +40,7 @@ fn shift_event(scope: &Scope, kind: EventKind, shift: &Shift) -> Event {
 }
 
 /// Opens `cashier`'s shift at `outlet_id` with `start_cash` in the drawer, dated on the outlet's clock.
+#[tracing::instrument(skip_all)]
 pub async fn open(
     tx: &mut Tx,
     scope: &Scope,
@@ -81,6 +82,7 @@ pub async fn open(
 }
 
 /// Shift `id` locked for a change: it must be open, and be the cashier's own unless they manage users.
+#[tracing::instrument(skip_all)]
 async fn lock_open(tx: &mut Tx, scope: &Scope, cashier: &Cashier, id: &str) -> Result<Shift, ApiError> {
     let shift = shifts::lock(tx, scope, id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
     if cashier.user_id.as_deref() != Some(shift.user_id.as_str()) && !cashier.manages_users {
@@ -93,6 +95,7 @@ async fn lock_open(tx: &mut Tx, scope: &Scope, cashier: &Cashier, id: &str) -> R
 }
 
 /// Closes shift `id` with `end_cash` counted: the report is computed and frozen with it.
+#[tracing::instrument(skip_all)]
 pub async fn close(
     tx: &mut Tx,
     scope: &Scope,
@@ -124,6 +127,7 @@ pub async fn close(
 }
 
 /// Puts `amount` into (`in`) or takes it out of (`out`) the drawer of open shift `id`.
+#[tracing::instrument(skip_all)]
 pub async fn move_cash(
     tx: &mut Tx,
     scope: &Scope,

@@ -92,6 +92,7 @@ struct Line {
     counted: Option<i64>,
 }
 
+#[tracing::instrument(skip_all)]
 async fn resolve_lines(tx: &mut Tx, scope: &Scope, raw: &[AdjustmentLineInput]) -> Result<Vec<Line>, ApiError> {
     let mut v = Violations::new();
     if raw.is_empty() || raw.len() > 500 {
@@ -133,6 +134,7 @@ async fn resolve_lines(tx: &mut Tx, scope: &Scope, raw: &[AdjustmentLineInput]) 
 
 /// Records adjustment `b` at its warehouse: each line changes stock by its delta, or to its
 /// counted quantity.
+#[tracing::instrument(skip_all)]
 pub async fn adjust(tx: &mut Tx, scope: &Scope, b: CreateAdjustment) -> Result<Adjustment, ApiError> {
     let mut v = Violations::new();
     let reason = v.text("reason", &b.reason, 1, 200);

@@ -13,6 +13,7 @@ use crate::api::ApiError;
 
 /// Resolves one line's product and variant: field errors into `v`, unknown ids into `refs`
 /// (answered 404). `None` when the line cannot be used.
+#[tracing::instrument(skip_all)]
 pub async fn resolve_item(
     tx: &mut Tx,
     scope: &Scope,

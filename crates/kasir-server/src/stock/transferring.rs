@@ -27,6 +27,7 @@ fn not_allowed(t: &StockTransfer, what: &str) -> ApiError {
 }
 
 /// Loads the transfer for an action and checks the caller may act on the given side.
+#[tracing::instrument(skip_all)]
 async fn load(
     tx: &mut Tx,
     scope: &Scope,
@@ -52,6 +53,7 @@ fn shortage(e: StockError) -> ApiError {
 
 /// The common start of an action: permission, the transfer, the side the caller acts on, and
 /// whether the transfer's status allows the action.
+#[tracing::instrument(skip_all)]
 async fn begin_action(
     tx: &mut Tx,
     scope: &Scope,
@@ -72,6 +74,7 @@ async fn begin_action(
 }
 
 /// Sends transfer `id` (version `version` when given): its lines leave the source warehouse.
+#[tracing::instrument(skip_all)]
 pub async fn send(tx: &mut Tx, scope: &Scope, id: &str, version: Option<i64>) -> Result<StockTransfer, ApiError> {
     let t = begin_action(tx, scope, id, TransferAction::Send, |t| t.from_outlet_id.as_deref()).await?;
     let allow_negative = kasir_store::tenancy::tenants::get_in_tx(tx, &scope.tenant_id).await?.allow_negative_stock.0;
@@ -98,6 +101,7 @@ pub async fn send(tx: &mut Tx, scope: &Scope, id: &str, version: Option<i64>) ->
 }
 
 /// Receives all of transfer `id` still to arrive, or the quantities of `receipt`.
+#[tracing::instrument(skip_all)]
 pub async fn receive(
     tx: &mut Tx,
     scope: &Scope,
@@ -153,6 +157,7 @@ pub async fn receive(
 }
 
 /// Cancels transfer `id`, which must not have been sent.
+#[tracing::instrument(skip_all)]
 pub async fn cancel(tx: &mut Tx, scope: &Scope, id: &str, version: Option<i64>) -> Result<StockTransfer, ApiError> {
     let t = begin_action(tx, scope, id, TransferAction::Cancel, |t| t.from_outlet_id.as_deref()).await?;
     let values = [("status", Value::from(TransferStatus::Cancelled.as_str()))];

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod checkout;
+mod fault_context;
 mod feed;
 mod idempotency;
 mod integrity;

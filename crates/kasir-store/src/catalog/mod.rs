@@ -166,6 +166,7 @@ pub struct ModifierGroup {
 crate::impl_record!(ModifierGroup);
 
 /// The ids of `id` and its ancestors, nearest first (stops at 64 levels, beyond any real tree).
+#[tracing::instrument(skip_all)]
 pub async fn category_lineage(tx: &mut Tx, tenant_id: &str, id: &str) -> Result<Vec<String>> {
     let mut lineage = vec![id.to_string()];
     let mut current = id.to_string();
@@ -188,6 +189,7 @@ pub async fn category_lineage(tx: &mut Tx, tenant_id: &str, id: &str) -> Result<
 }
 
 /// How many live categories have `id` as their parent.
+#[tracing::instrument(skip_all)]
 pub async fn category_children(tx: &mut Tx, tenant_id: &str, id: &str) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM categories WHERE tenant_id = $1 AND parent_id = $2 AND deleted_at IS NULL",
@@ -201,6 +203,7 @@ pub async fn category_children(tx: &mut Tx, tenant_id: &str, id: &str) -> Result
 
 /// Every live category of the tenant as `(id, name, parent_id)`, for resolving and writing
 /// category paths in imports and exports.
+#[tracing::instrument(skip_all)]
 pub async fn category_names(db: &Db, tenant_id: &str) -> Result<Vec<(String, String, Option<String>)>> {
     Ok(sqlx::query_as("SELECT id, name, parent_id FROM categories WHERE tenant_id = $1 AND deleted_at IS NULL")
         .bind(tenant_id)
@@ -209,6 +212,7 @@ pub async fn category_names(db: &Db, tenant_id: &str) -> Result<Vec<(String, Str
 }
 
 /// Every live brand (`Named::Brands`) or tax (`Named::Taxes`) of the tenant as `(id, name)`.
+#[tracing::instrument(skip_all)]
 pub async fn names(db: &Db, table: Named, tenant_id: &str) -> Result<Vec<(String, String)>> {
     let table = match table {
         Named::Brands => "brands",

@@ -111,6 +111,7 @@ pub struct Code {
 }
 
 /// Fields whose codes another product of the tenant already uses.
+#[tracing::instrument(skip_all)]
 pub async fn taken_codes(tx: &mut Tx, tenant_id: &str, product_id: &str, codes: &[Code]) -> Result<Vec<String>> {
     let mut taken = Vec::new();
     for kind in ["sku", "barcode"] {
@@ -132,6 +133,7 @@ pub async fn taken_codes(tx: &mut Tx, tenant_id: &str, product_id: &str, codes: 
 }
 
 /// Replaces the product's rows in `product_codes`.
+#[tracing::instrument(skip_all)]
 pub async fn set_codes(tx: &mut Tx, tenant_id: &str, product_id: &str, codes: &[Code]) -> Result<()> {
     sqlx::query("DELETE FROM product_codes WHERE product_id = $1").bind(product_id).execute(&mut **tx).await?;
     for c in codes {
@@ -150,12 +152,14 @@ pub async fn set_codes(tx: &mut Tx, tenant_id: &str, product_id: &str, codes: &[
 }
 
 /// Removes a deleted product's codes so that they can be used again.
+#[tracing::instrument(skip_all)]
 pub async fn clear_codes(tx: &mut Tx, product_id: &str) -> Result<()> {
     sqlx::query("DELETE FROM product_codes WHERE product_id = $1").bind(product_id).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// The product and variant a scanned code belongs to: barcodes first, then SKUs.
+#[tracing::instrument(skip_all)]
 pub async fn find_code(db: &Db, scope: &Scope, code: &str) -> Result<Option<(String, Option<String>)>> {
     for kind in ["barcode", "sku"] {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
@@ -174,6 +178,7 @@ pub async fn find_code(db: &Db, scope: &Scope, code: &str) -> Result<Option<(Str
 }
 
 /// Stock on hand of a product/variant in a warehouse, in thousandths (0 when never stocked).
+#[tracing::instrument(skip_all)]
 pub async fn stock_in(db: &Db, warehouse_id: &str, product_id: &str, variant_id: Option<&str>) -> Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT quantity FROM stock_levels WHERE warehouse_id = $1 AND product_id = $2 AND variant_id = $3",
@@ -187,6 +192,7 @@ pub async fn stock_in(db: &Db, warehouse_id: &str, product_id: &str, variant_id:
 }
 
 /// The ids of `root` and every live category below it.
+#[tracing::instrument(skip_all)]
 pub async fn category_subtree(db: &Db, tenant_id: &str, root: &str) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "WITH RECURSIVE tree (id) AS (
@@ -203,6 +209,7 @@ pub async fn category_subtree(db: &Db, tenant_id: &str, root: &str) -> Result<Ve
 }
 
 /// The default warehouse of an outlet, if the caller can see it.
+#[tracing::instrument(skip_all)]
 pub async fn default_warehouse(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT id FROM warehouses WHERE tenant_id = $1 AND outlet_id = $2 AND is_default = 1 AND deleted_at IS NULL",
@@ -215,6 +222,7 @@ pub async fn default_warehouse(db: &Db, tenant_id: &str, outlet_id: &str) -> Res
 }
 
 /// How many of `ids` are live modifier groups of the tenant, per id.
+#[tracing::instrument(skip_all)]
 pub async fn existing_modifier_groups(tx: &mut Tx, tenant_id: &str, ids: &[String]) -> Result<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -226,6 +234,7 @@ pub async fn existing_modifier_groups(tx: &mut Tx, tenant_id: &str, ids: &[Strin
 }
 
 /// Live products of the tenant whose own SKU is one of `skus` (bulk imports).
+#[tracing::instrument(skip_all)]
 pub async fn by_skus(tx: &mut Tx, tenant_id: &str, skus: &[String]) -> Result<Vec<Product>> {
     let mut out = Vec::new();
     for chunk in skus.chunks(crate::sql::MAX_PARAMS) {
@@ -244,6 +253,7 @@ pub async fn by_skus(tx: &mut Tx, tenant_id: &str, skus: &[String]) -> Result<Ve
 }
 
 /// Which products hold which of `codes` of one kind: `(code, product_id)` pairs (bulk imports).
+#[tracing::instrument(skip_all)]
 pub async fn code_holders(tx: &mut Tx, tenant_id: &str, kind: &str, codes: &[String]) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for chunk in codes.chunks(crate::sql::MAX_PARAMS) {
@@ -255,6 +265,7 @@ pub async fn code_holders(tx: &mut Tx, tenant_id: &str, kind: &str, codes: &[Str
 }
 
 /// Replaces the `product_codes` rows of many products with multi-row statements (bulk imports).
+#[tracing::instrument(skip_all)]
 pub async fn set_codes_many(tx: &mut Tx, tenant_id: &str, items: &[(String, Vec<Code>)]) -> Result<()> {
     let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
     for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
@@ -278,6 +289,7 @@ pub async fn set_codes_many(tx: &mut Tx, tenant_id: &str, items: &[(String, Vec<
 
 /// One page of the tenant's live products in creation order, after the `(created_at, id)` given
 /// (exports walk the whole catalog this way without OFFSET).
+#[tracing::instrument(skip_all)]
 pub async fn page_after(db: &Db, tenant_id: &str, after: Option<(&str, &str)>, limit: i64) -> Result<Vec<Product>> {
     let mut sql = Sql::new(format!("SELECT {} FROM products WHERE tenant_id = ", PRODUCTS.select_list()));
     sql.bind(tenant_id).push(" AND deleted_at IS NULL");

@@ -8,6 +8,7 @@ use crate::{sql::like_escape, sql::Sql, Backend, Db, Result, Scope, StoreError, 
 use super::{Column, ListQuery, OutletScope, Page, Record, ResourceDef};
 
 /// Lists visible, live rows matching `q`.
+#[tracing::instrument(skip_all)]
 pub async fn list<R>(db: &Db, def: &ResourceDef, scope: &Scope, q: &ListQuery) -> Result<Page<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
@@ -268,6 +269,7 @@ async fn live_count(db: &Db, tenant_id: &str, entity: &str) -> Result<i64> {
 }
 
 /// Adds `delta` to a tenant's live count; called by [`Tx::commit`].
+#[tracing::instrument(skip_all)]
 pub(crate) async fn add_to_live_count(
     conn: &mut sqlx::AnyConnection,
     tenant_id: &str,
@@ -288,6 +290,7 @@ pub(crate) async fn add_to_live_count(
 
 /// Sets a tenant's live count of `def` from its rows, for tools that write rows directly (the
 /// benchmark's bulk fill) and for repairs. Returns the count.
+#[tracing::instrument(skip_all)]
 pub async fn recount(db: &Db, def: &ResourceDef, tenant_id: &str) -> Result<i64> {
     let mut tx = db.writer().begin().await?;
     let (n,): (i64,) =

@@ -195,6 +195,7 @@ pub struct Page<T> {
 }
 
 /// Reads one visible, live row, or [`StoreError::NotFound`].
+#[tracing::instrument(skip_all)]
 pub async fn get<R>(db: &Db, def: &ResourceDef, scope: &Scope, id: &str) -> Result<R>
 where
     R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
@@ -204,6 +205,7 @@ where
 }
 
 /// The visible, live rows among `ids` (in no particular order; unknown ids are left out).
+#[tracing::instrument(skip_all)]
 pub async fn get_many<R>(db: &Db, def: &ResourceDef, scope: &Scope, ids: &[String]) -> Result<Vec<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
@@ -219,6 +221,7 @@ where
 }
 
 /// Which of `ids` are visible, live rows of `def`, inside a write transaction.
+#[tracing::instrument(skip_all)]
 pub async fn existing_ids(tx: &mut Tx, def: &ResourceDef, scope: &Scope, ids: &[String]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(crate::sql::MAX_PARAMS) {
@@ -231,6 +234,7 @@ pub async fn existing_ids(tx: &mut Tx, def: &ResourceDef, scope: &Scope, ids: &[
 }
 
 /// Like [`get`], inside a write transaction (sees the transaction's own writes).
+#[tracing::instrument(skip_all)]
 pub async fn get_in<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, id: &str) -> Result<R>
 where
     R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,

@@ -9,6 +9,7 @@ use super::{get_in, list::sort_as, OutletScope, Record, ResourceDef};
 
 /// Inserts a row with `id` and `values`, then queues its audit entry and feed change.
 /// An `id` already used (even by another tenant or a deleted row) gives `Conflict { field: "id" }`.
+#[tracing::instrument(skip_all)]
 pub async fn create<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, id: &str, values: &[(&str, Value)]) -> Result<R>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
@@ -32,6 +33,7 @@ where
 }
 
 /// Updates `values` of a visible row if its version is `expected_version` (when given).
+#[tracing::instrument(skip_all)]
 pub async fn update<R>(
     tx: &mut Tx,
     def: &ResourceDef,
@@ -68,6 +70,7 @@ pub type NewRow = (String, Vec<(&'static str, Value)>);
 
 /// Inserts many rows with multi-row INSERTs, then queues their audit entries and feed changes.
 /// Returns the records in the order given. For bulk writes (imports); ids must be new.
+#[tracing::instrument(skip_all)]
 pub async fn create_many<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, rows: &[NewRow]) -> Result<Vec<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
@@ -101,6 +104,7 @@ pub type ChangedRow = (String, i64, Vec<(&'static str, Value)>);
 
 /// Updates many rows the caller has read (each at the version given), then queues their audit
 /// entries and feed changes. A row changed meanwhile gives `VersionConflict`.
+#[tracing::instrument(skip_all)]
 pub async fn update_many<R>(tx: &mut Tx, def: &ResourceDef, scope: &Scope, rows: &[ChangedRow]) -> Result<Vec<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
@@ -144,6 +148,7 @@ where
 }
 
 /// Marks a visible row deleted (a tombstone that devices pull as `op: delete`).
+#[tracing::instrument(skip_all)]
 pub async fn soft_delete<R>(
     tx: &mut Tx,
     def: &ResourceDef,

@@ -20,6 +20,7 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
+#[tracing::instrument(skip_all)]
 pub(crate) async fn insert_all(conn: &mut AnyConnection, entries: &[AuditEntry]) -> Result<()> {
     if entries.len() == 1 {
         return insert(&mut *conn, &entries[0]).await;
@@ -45,6 +46,7 @@ pub(crate) async fn insert_all(conn: &mut AnyConnection, entries: &[AuditEntry])
 }
 
 /// Writes one entry on its own: auth events (failed logins, token reuse) outside any other change.
+#[tracing::instrument(skip_all)]
 pub async fn record(db: &Db, entry: &AuditEntry) -> Result<()> {
     let mut conn = db.writer().acquire().await?;
     insert(&mut conn, entry).await
@@ -104,6 +106,7 @@ pub struct AuditFilter {
 }
 
 /// A page of entries, newest first, and the total matching.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, f: &AuditFilter, page: i64, per_page: i64) -> Result<(Vec<AuditLog>, i64)> {
     let mut filter = Sql::new(" FROM audit_logs WHERE 1 = 1");
     if let Some(t) = &f.tenant_id {

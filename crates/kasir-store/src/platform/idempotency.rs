@@ -34,6 +34,7 @@ struct Row {
 }
 
 /// Claims `key` in `scope` for a request whose method, path and body hash to `hash`.
+#[tracing::instrument(skip_all)]
 pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Claim> {
     let now = Timestamp::now();
     let (now_s, lock_s, expires_s) = (format_ts(now), format_ts(now + CLAIM), format_ts(now + RETAIN));
@@ -91,6 +92,7 @@ pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Claim>
 }
 
 /// Stores the response of the request that holds the claim.
+#[tracing::instrument(skip_all)]
 pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
     sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
         .bind(i64::from(status))
@@ -103,6 +105,7 @@ pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, body: &str) 
 }
 
 /// Forgets a claim whose request failed on our side, so that a retry runs again.
+#[tracing::instrument(skip_all)]
 pub async fn release(db: &Db, scope: &str, key: &str) -> Result<()> {
     sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL")
         .bind(scope)
@@ -113,6 +116,7 @@ pub async fn release(db: &Db, scope: &str, key: &str) -> Result<()> {
 }
 
 /// Deletes keys past their retention; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn purge_expired(db: &Db) -> Result<u64> {
     let done = sqlx::query("DELETE FROM idempotency_keys WHERE expires_at < $1")
         .bind(kasir_domain::time::now())
@@ -138,6 +142,7 @@ pub enum TxClaim {
 /// stored response commit together or not at all: a crash leaves no claim behind, and a repeat
 /// either finds the committed response or does the work itself. On PostgreSQL a concurrent repeat
 /// waits here until the first commits or rolls back.
+#[tracing::instrument(skip_all)]
 pub async fn claim_in(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str) -> Result<TxClaim> {
     let now = Timestamp::now();
     let (now_s, lock_s, expires_s) = (format_ts(now), format_ts(now + CLAIM), format_ts(now + RETAIN));
@@ -192,6 +197,7 @@ pub async fn claim_in(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str) ->
 /// `Mismatch`, or `None` when nothing committed under it (the request runs and claims it then).
 /// Lets a request whose work depends on state it changed (paying an order) answer a repeat
 /// before it checks that state.
+#[tracing::instrument(skip_all)]
 pub async fn committed(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Option<TxClaim>> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT request_hash, status, response, locked_until, expires_at FROM idempotency_keys WHERE scope = $1 AND key = $2",
@@ -210,6 +216,7 @@ pub async fn committed(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Op
 }
 
 /// Stores the response of a request that claimed its key with [`claim_in`], in its transaction.
+#[tracing::instrument(skip_all)]
 pub async fn complete_in(tx: &mut crate::Tx, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
     sqlx::query("UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
         .bind(i64::from(status))

@@ -126,6 +126,7 @@ pub struct Station {
 crate::impl_record!(Station);
 
 /// The stations of the tenant that serve `outlet_id` (its own and those of every outlet).
+#[tracing::instrument(skip_all)]
 pub async fn stations_for(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<Vec<Station>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM stations WHERE tenant_id = $1 AND deleted_at IS NULL AND (outlet_id IS NULL OR outlet_id = $2)
@@ -139,6 +140,7 @@ pub async fn stations_for(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<V
 }
 
 /// The parent of every live category of the tenant (to route an item by its category's ancestors).
+#[tracing::instrument(skip_all)]
 pub async fn category_parents(db: &Db, tenant_id: &str) -> Result<std::collections::HashMap<String, Option<String>>> {
     let rows: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, parent_id FROM categories WHERE tenant_id = $1 AND deleted_at IS NULL")
@@ -211,6 +213,7 @@ pub struct TableSession {
 crate::impl_record!(TableSession);
 
 /// The open, unexpired session with this token (any tenant: the token is the credential).
+#[tracing::instrument(skip_all)]
 pub async fn session_by_token(db: &Db, token: &str) -> Result<Option<TableSession>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM table_sessions WHERE token = $1 AND status = 'open' AND expires_at > $2 AND deleted_at IS NULL",
@@ -223,6 +226,7 @@ pub async fn session_by_token(db: &Db, token: &str) -> Result<Option<TableSessio
 }
 
 /// Sets a table's status (inside the transaction that changes what sits at it); the feed hears of it.
+#[tracing::instrument(skip_all)]
 pub async fn set_table_status(
     tx: &mut Tx,
     scope: &crate::Scope,
@@ -239,6 +243,7 @@ pub async fn set_table_status(
 }
 
 /// The open session of a table, expired or not, inside a write transaction.
+#[tracing::instrument(skip_all)]
 pub async fn open_session_of(tx: &mut Tx, table_id: &str) -> Result<Option<TableSession>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM table_sessions WHERE table_id = $1 AND status = 'open' AND deleted_at IS NULL",
@@ -250,6 +255,7 @@ pub async fn open_session_of(tx: &mut Tx, table_id: &str) -> Result<Option<Table
 }
 
 /// Closes a table session (the feed hears of it).
+#[tracing::instrument(skip_all)]
 pub async fn close_session(tx: &mut Tx, scope: &crate::Scope, id: &str) -> Result<TableSession> {
     let now = kasir_domain::time::now();
     crate::crud::update(
@@ -268,6 +274,7 @@ pub async fn close_session(tx: &mut Tx, scope: &crate::Scope, id: &str) -> Resul
 
 /// Locks a table session's row until commit (PostgreSQL; SQLite's writer is already alone), so
 /// that one session's guest orders are placed one at a time. `None` once it is closed or expired.
+#[tracing::instrument(skip_all)]
 pub async fn lock_open_session(tx: &mut Tx, id: &str) -> Result<Option<TableSession>> {
     let lock = if tx.backend() == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
     Ok(sqlx::query_as(&format!(

@@ -79,6 +79,7 @@ pub struct Order {
 crate::impl_record!(Order);
 
 /// Takes the next order number of an outlet's business date.
+#[tracing::instrument(skip_all)]
 pub async fn next_number(tx: &mut Tx, outlet: &Scoped<Outlet>, business_date: &str) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "INSERT INTO order_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
@@ -92,6 +93,7 @@ pub async fn next_number(tx: &mut Tx, outlet: &Scoped<Outlet>, business_date: &s
 }
 
 /// Writes a new order row (its items with [`insert_items`]).
+#[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut Tx, o: &Order) -> Result<()> {
     let mut sql = Sql::new(
         "INSERT INTO orders (id, tenant_id, outlet_id, table_id, table_session_id, number, business_date, type, status,
@@ -110,6 +112,7 @@ pub async fn insert(tx: &mut Tx, o: &Order) -> Result<()> {
 }
 
 /// Writes items of an order.
+#[tracing::instrument(skip_all)]
 pub async fn insert_items(tx: &mut Tx, tenant_id: &str, order_id: &str, items: &[OrderItem]) -> Result<()> {
     for chunk in items.chunks(crate::sql::rows_per_statement(14)) {
         let mut sql = Sql::new(
@@ -160,12 +163,14 @@ const COLUMNS: &str =
     note, total_amount, paid, split_parts, parts_paid, created_by, void_reason, version, created_at, updated_at";
 
 /// One visible order with its items, or `NotFound`.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Order> {
     let mut conn = db.reader().acquire().await?;
     get_on(&mut conn, scope, id, false).await
 }
 
 /// One visible order inside a write transaction, its row locked on PostgreSQL until commit.
+#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Scoped<Order>> {
     let postgres = tx.backend() == crate::Backend::Postgres;
     get_on(tx, scope, id, postgres).await.map(Scoped::new)
@@ -197,6 +202,7 @@ pub struct OrderFilter {
 }
 
 /// Visible orders matching `f`, oldest first (a kitchen works through them in order), with the total.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope, f: &OrderFilter, page: i64, per_page: i64) -> Result<(Vec<Order>, i64)> {
     let mut filter = Sql::new(" FROM orders o WHERE o.tenant_id = ");
     filter.bind(scope.tenant_id.as_str()).push(" AND o.deleted_at IS NULL");
@@ -331,6 +337,7 @@ pub struct Change<'a> {
 }
 
 /// Applies `c` to `order`; false when it changed since it was read.
+#[tracing::instrument(skip_all)]
 pub async fn update(tx: &mut Tx, order: &Scoped<Order>, c: &Change<'_>) -> Result<bool> {
     let mut sql = Sql::new("UPDATE orders SET version = version + 1, updated_at = ");
     sql.bind(kasir_domain::time::now());
@@ -360,6 +367,7 @@ pub async fn update(tx: &mut Tx, order: &Scoped<Order>, c: &Change<'_>) -> Resul
 }
 
 /// Records `quantity` more of an item of `order` paid, if it was at `before`.
+#[tracing::instrument(skip_all)]
 pub async fn add_paid(tx: &mut Tx, order: &Scoped<Order>, item_id: &str, before: i64, quantity: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE order_items SET paid_quantity = paid_quantity + $1 WHERE id = $2 AND order_id = $3 AND paid_quantity = $4",
@@ -374,6 +382,7 @@ pub async fn add_paid(tx: &mut Tx, order: &Scoped<Order>, item_id: &str, before:
 }
 
 /// Moves every item of order `from` to order `into` (merging two orders).
+#[tracing::instrument(skip_all)]
 pub async fn move_items(tx: &mut Tx, from: &Scoped<Order>, into: &Scoped<Order>) -> Result<()> {
     sqlx::query("UPDATE order_items SET order_id = $1 WHERE order_id = $2")
         .bind(&into.id)
@@ -385,6 +394,7 @@ pub async fn move_items(tx: &mut Tx, from: &Scoped<Order>, into: &Scoped<Order>)
 
 /// True when something still holds the table: an order other than `except` that is neither
 /// voided nor done and paid, or an open, unexpired table session.
+#[tracing::instrument(skip_all)]
 pub async fn table_busy(tx: &mut Tx, table_id: &str, except: &str) -> Result<bool> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT 1 FROM orders WHERE table_id = $1 AND id <> $2 AND deleted_at IS NULL
@@ -402,6 +412,7 @@ pub async fn table_busy(tx: &mut Tx, table_id: &str, except: &str) -> Result<boo
 }
 
 /// How many guest orders a table session placed after `since`, and when the first of them was.
+#[tracing::instrument(skip_all)]
 pub async fn session_orders_since(tx: &mut Tx, session_id: &str, since: &str) -> Result<(i64, Option<String>)> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*), MIN(created_at) FROM orders WHERE table_session_id = $1 AND source = 'guest' AND created_at > $2",

@@ -51,6 +51,7 @@ pub struct PaymentMethod {
 crate::impl_record!(PaymentMethod);
 
 /// Creates the Cash method of a new tenant (in the transaction that creates the tenant).
+#[tracing::instrument(skip_all)]
 pub(crate) async fn create_cash_method(tx: &mut Tx, tenant_id: &str) -> Result<()> {
     let scope = crate::Scope::tenant(tenant_id);
     let values = [
@@ -65,6 +66,7 @@ pub(crate) async fn create_cash_method(tx: &mut Tx, tenant_id: &str) -> Result<(
 }
 
 /// Gives every tenant without a payment method a Cash method (migration 12's data step).
+#[tracing::instrument(skip_all)]
 pub(crate) async fn create_missing_cash_methods(conn: &mut sqlx::AnyConnection) -> Result<()> {
     let tenants: Vec<(String,)> = sqlx::query_as(
         "SELECT t.id FROM tenants t WHERE NOT EXISTS (SELECT 1 FROM payment_methods m WHERE m.tenant_id = t.id)",
@@ -104,6 +106,7 @@ pub(crate) async fn create_missing_cash_methods(conn: &mut sqlx::AnyConnection) 
 
 /// Live payment methods of the tenant among `ids` (`conn`: a reader, or the transaction at hand:
 /// a transaction must never wait for a second connection of the pool it holds one of).
+#[tracing::instrument(skip_all)]
 pub async fn payment_methods_by_ids(
     conn: &mut sqlx::AnyConnection,
     tenant_id: &str,
@@ -118,6 +121,7 @@ pub async fn payment_methods_by_ids(
 }
 
 /// The tenant's first active cash method (refunds paid back without naming a method).
+#[tracing::instrument(skip_all)]
 pub async fn cash_method(conn: &mut sqlx::AnyConnection, tenant_id: &str) -> Result<Option<PaymentMethod>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM payment_methods WHERE tenant_id = $1 AND type = 'cash' AND is_active = 1 AND deleted_at IS NULL

@@ -81,6 +81,7 @@ pub struct Refund {
 crate::impl_record!(Refund);
 
 /// Writes a refund with its items and payments.
+#[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut Tx, r: &Refund) -> Result<()> {
     let mut sql = Sql::new(
         "INSERT INTO refunds (id, tenant_id, sale_id, outlet_id, shift_id, cashier_id, business_date, local_hour, reason,
@@ -135,6 +136,7 @@ pub async fn insert(tx: &mut Tx, r: &Refund) -> Result<()> {
 
 /// Records `quantity` more of an item of `sale` refunded, if it was at `before` (false otherwise:
 /// another refund got there first).
+#[tracing::instrument(skip_all)]
 pub async fn add_refunded(
     tx: &mut Tx,
     sale: &Scoped<Sale>,
@@ -157,6 +159,7 @@ pub async fn add_refunded(
 
 /// Adds `amount` to the refunded total of `sale`, if it is still at the version it was read at;
 /// false otherwise.
+#[tracing::instrument(skip_all)]
 pub async fn add_to_sale(tx: &mut Tx, sale: &Scoped<Sale>, amount: i64, at: &str) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE sales SET refunded_total = refunded_total + $1, version = version + 1, updated_at = $2
@@ -194,6 +197,7 @@ struct RefundRow {
 }
 
 /// The refunds of a sale the caller can see, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn of_sale(db: &Db, scope: &Scope, sale_id: &str) -> Result<Vec<Refund>> {
     let rows: Vec<RefundRow> = sqlx::query_as(
         "SELECT id, tenant_id, sale_id, outlet_id, shift_id, cashier_id, business_date, local_hour, reason, restock, gross,
@@ -276,11 +280,12 @@ pub async fn of_sale(db: &Db, scope: &Scope, sale_id: &str) -> Result<Vec<Refund
         .collect())
 }
 
+/// `(warehouse, product, variant, delta, unit_cost)` of a movement a sale made.
+pub type SoldMovement = (String, String, String, i64, Option<i64>);
+
 /// The stock movements `sale` made, to reverse them: `(warehouse, product, variant, delta, unit_cost)`.
-pub async fn sale_movements(
-    tx: &mut Tx,
-    sale: &Scoped<Sale>,
-) -> Result<Vec<(String, String, String, i64, Option<i64>)>> {
+#[tracing::instrument(skip_all)]
+pub async fn sale_movements(tx: &mut Tx, sale: &Scoped<Sale>) -> Result<Vec<SoldMovement>> {
     Ok(sqlx::query_as(
         "SELECT warehouse_id, product_id, variant_id, quantity_delta, unit_cost FROM stock_movements
          WHERE tenant_id = $1 AND reference_type = 'sale' AND reference_id = $2 ORDER BY id",

@@ -136,6 +136,7 @@ pub struct ShiftReport {
 /// The open shift of `user_id` at `outlet_id`, if any, inside a write transaction. On PostgreSQL
 /// the row is share-locked until commit: sales recorded in a shift hold off its close, and a
 /// close in progress makes them wait and then find the shift closed.
+#[tracing::instrument(skip_all)]
 pub async fn open_shift_of(tx: &mut Tx, user_id: &str, outlet_id: &str) -> Result<Option<Shift>> {
     let lock = if tx.backend() == crate::Backend::Postgres { " FOR SHARE" } else { "" };
     Ok(sqlx::query_as(&format!(
@@ -149,6 +150,7 @@ pub async fn open_shift_of(tx: &mut Tx, user_id: &str, outlet_id: &str) -> Resul
 }
 
 /// Like [`open_shift_of`], outside a transaction.
+#[tracing::instrument(skip_all)]
 pub async fn current(db: &Db, scope: &Scope, user_id: &str, outlet_id: &str) -> Result<Option<Shift>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM shifts WHERE tenant_id = $1 AND user_id = $2 AND outlet_id = $3 AND status = 'open'",
@@ -163,6 +165,7 @@ pub async fn current(db: &Db, scope: &Scope, user_id: &str, outlet_id: &str) -> 
 
 /// A shift by id inside a write transaction, locking it on PostgreSQL so that a close and a sale
 /// (or two closes) cannot interleave. Scope-checked: another tenant's or outlet's shift is not found.
+#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> {
     let lock = if tx.backend() == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
     let shift: Shift = sqlx::query_as(&format!(
@@ -182,6 +185,7 @@ pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> {
 
 /// A shift by id, share-locked on PostgreSQL like [`open_shift_of`] (a sale's shift, when a
 /// void or refund pays back from it).
+#[tracing::instrument(skip_all)]
 pub async fn lock_shared(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> {
     let lock = if tx.backend() == crate::Backend::Postgres { " FOR SHARE" } else { "" };
     sqlx::query_as(&format!("SELECT {} FROM shifts WHERE tenant_id = $1 AND id = $2{lock}", SHIFTS.select_list()))
@@ -193,6 +197,7 @@ pub async fn lock_shared(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> 
 }
 
 /// Records a cash movement (`in` or `out`) in an open shift.
+#[tracing::instrument(skip_all)]
 pub async fn insert_cash_movement(
     tx: &mut Tx,
     scope: &Scope,
@@ -253,6 +258,7 @@ pub struct CashMovement {
 }
 
 /// The cash movements of a shift, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn cash_movements(db: &Db, shift_id: &str) -> Result<Vec<CashMovement>> {
     Ok(sqlx::query_as(
         "SELECT id, shift_id, type, amount, reason, actor_id, created_at FROM cash_movements WHERE shift_id = $1 ORDER BY created_at, id",
@@ -264,6 +270,7 @@ pub async fn cash_movements(db: &Db, shift_id: &str) -> Result<Vec<CashMovement>
 
 /// Computes a shift's figures from what was recorded in it (`conn`: a reader or the transaction
 /// closing it).
+#[tracing::instrument(skip_all)]
 pub async fn report(conn: &mut sqlx::AnyConnection, shift: &Shift) -> Result<ShiftReport> {
     let id = shift.id.as_str();
     let b = crate::Backend::of(conn);

@@ -49,6 +49,7 @@ fn push_filter(sql: &mut Sql, scope: &Scope, f: &StockFilter) {
 }
 
 /// Stock levels the caller may see, with the total.
+#[tracing::instrument(skip_all)]
 pub async fn levels(
     db: &Db,
     scope: &Scope,
@@ -132,6 +133,7 @@ type MovementRow = (
 );
 
 /// Movements the caller may see, newest first, with the total.
+#[tracing::instrument(skip_all)]
 pub async fn movements(
     db: &Db,
     scope: &Scope,
@@ -190,9 +192,13 @@ pub async fn movements(
     Ok((items, total))
 }
 
+/// `(warehouse, product, variant, level, ledger)` of a level that differs from its movements.
+pub type Mismatch = (String, String, String, i64, i64);
+
 /// Levels that differ from the sum of their movements: (warehouse, product, variant, level, ledger).
 /// Always empty unless something bypassed [`apply`]; tests and operators check it.
-pub async fn ledger_mismatches(db: &Db, tenant_id: &str) -> Result<Vec<(String, String, String, i64, i64)>> {
+#[tracing::instrument(skip_all)]
+pub async fn ledger_mismatches(db: &Db, tenant_id: &str) -> Result<Vec<Mismatch>> {
     Ok(sqlx::query_as(
         "SELECT l.warehouse_id, l.product_id, l.variant_id, l.quantity, CAST(COALESCE(SUM(m.quantity_delta), 0) AS BIGINT) AS ledger
          FROM stock_levels l LEFT JOIN stock_movements m
@@ -245,6 +251,7 @@ impl From<String> for NoneIfEmpty {
 
 /// One page of the stock levels the caller may see, after `after`, in key order (exports walk
 /// every level this way without OFFSET).
+#[tracing::instrument(skip_all)]
 pub async fn export_page(
     db: &Db,
     scope: &Scope,

@@ -93,6 +93,7 @@ async fn add_to_level(
 
 /// Locks a level and returns its quantity (0 when it never existed), for counts that set stock to
 /// a counted quantity: the delta is computed under the lock.
+#[tracing::instrument(skip_all)]
 pub async fn lock_level(
     tx: &mut Tx,
     scope: &Scope,
@@ -112,6 +113,7 @@ pub enum Thresholds<'a> {
 
 /// Records `moves` and updates their levels. Levels are touched in (warehouse, product, variant)
 /// order whatever the input order, so concurrent transactions cannot deadlock on each other.
+#[tracing::instrument(skip_all)]
 pub async fn apply(
     tx: &mut Tx,
     scope: &Scope,
@@ -123,6 +125,7 @@ pub async fn apply(
 
 /// [`apply`] with the thresholds given. Each level changes in one multi-row upsert and the
 /// movements are written by one multi-row insert, whatever the number of lines.
+#[tracing::instrument(skip_all)]
 pub async fn apply_with(
     tx: &mut Tx,
     scope: &Scope,
@@ -256,6 +259,7 @@ async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied],
 }
 
 /// Records an adjustment document (its movements are applied separately, in the same transaction).
+#[tracing::instrument(skip_all)]
 pub async fn insert_adjustment(
     tx: &mut Tx,
     scope: &Scope,

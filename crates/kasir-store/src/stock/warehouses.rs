@@ -55,6 +55,7 @@ pub struct Warehouse {
 crate::impl_record!(Warehouse);
 
 /// The default warehouse of a new outlet, in the outlet's transaction.
+#[tracing::instrument(skip_all)]
 pub async fn create_default(tx: &mut Tx, scope: &Scope, outlet_id: &str, outlet_name: &str) -> Result<Warehouse> {
     let name = format!("{outlet_name} (main)");
     let values = default_values(outlet_id, &name);
@@ -72,6 +73,7 @@ fn default_values(outlet_id: &str, name: &str) -> Vec<(&'static str, Value)> {
 }
 
 /// Migration 3's data step: gives every live outlet without one a default warehouse, feed row included.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn create_missing_defaults(conn: &mut AnyConnection) -> Result<()> {
     let outlets: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT o.id, o.tenant_id, o.name FROM outlets o WHERE o.deleted_at IS NULL AND NOT EXISTS

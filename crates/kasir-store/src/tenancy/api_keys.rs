@@ -24,6 +24,7 @@ pub struct ApiKey {
 
 const COLUMNS: &str = "id, tenant_id, name, key_id, permissions, created_by, created_at";
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     tx: &mut Tx,
     scope: &Scope,
@@ -52,6 +53,7 @@ pub async fn create(
     Ok(key)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<ApiKey>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY created_at, id"
@@ -61,6 +63,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<ApiKey>> {
     .await?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, scope: &Scope, id: &str) -> Result<()> {
     let done =
         sqlx::query("UPDATE api_keys SET deleted_at = $1 WHERE id = $2 AND tenant_id = $3 AND deleted_at IS NULL")
@@ -89,6 +92,7 @@ pub struct KeyCredentials {
     pub tenant_active: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn find(db: &Db, key_id: &str) -> Result<Option<KeyCredentials>> {
     Ok(sqlx::query_as(
         "SELECT k.id, k.tenant_id, k.name, k.secret_hash, k.permissions, t.is_active AS tenant_active

@@ -49,6 +49,7 @@ pub struct Outlet {
 crate::impl_record!(Outlet);
 
 /// The ids of the tenant's live outlets among `ids` (to check references a client sends).
+#[tracing::instrument(skip_all)]
 pub async fn existing_ids(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -> crate::Result<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -60,6 +61,7 @@ pub async fn existing_ids(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -
 }
 
 /// The time zone `outlet` keeps ([`kasir_domain::time::outlet_zone`]: its own, else its tenant's, else UTC).
+#[tracing::instrument(skip_all)]
 pub async fn zone(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate::Result<String> {
     if kasir_domain::time::is_valid_timezone(&outlet.timezone) {
         return Ok(outlet.timezone.clone());
@@ -72,6 +74,7 @@ pub async fn zone(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate::Res
 }
 
 /// Now on `outlet`'s wall clock.
+#[tracing::instrument(skip_all)]
 pub async fn local_now(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate::Result<kasir_domain::time::Local> {
     let zone = zone(conn, outlet).await?;
     Ok(kasir_domain::time::outlet_clock(jiff::Timestamp::now(), &zone))
@@ -90,6 +93,7 @@ pub struct SellingContext {
 }
 
 /// The selling context of a visible, live outlet (`None` when the caller cannot see it).
+#[tracing::instrument(skip_all)]
 pub async fn selling_context(
     db: &crate::Db,
     scope: &crate::Scope,

@@ -46,6 +46,7 @@ pub struct Role {
 crate::impl_record!(Role);
 
 /// How many live users hold the role `name` in the tenant.
+#[tracing::instrument(skip_all)]
 pub async fn users_holding(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> Result<i64> {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM users WHERE tenant_id = $1 AND LOWER(role) = $2 AND deleted_at IS NULL")
@@ -57,6 +58,7 @@ pub async fn users_holding(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> R
 }
 
 /// The permissions of the tenant's custom role `name`, if it exists.
+#[tracing::instrument(skip_all)]
 pub async fn permissions_of(tx: &mut crate::Tx, tenant_id: &str, name: &str) -> Result<Option<Vec<String>>> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT permissions FROM roles WHERE tenant_id = $1 AND name_key = $2 AND deleted_at IS NULL")

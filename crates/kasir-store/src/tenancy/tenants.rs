@@ -66,6 +66,7 @@ pub struct NewTenant {
 }
 
 /// Creates the tenant, its feed head and its owner in one transaction.
+#[tracing::instrument(skip_all)]
 pub async fn create(tx: &mut Tx, t: &NewTenant) -> Result<Tenant> {
     let now = kasir_domain::time::now();
     sqlx::query(
@@ -95,6 +96,7 @@ pub async fn create(tx: &mut Tx, t: &NewTenant) -> Result<Tenant> {
     Ok(tenant)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: &str) -> Result<Tenant> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"))
         .bind(id)
@@ -104,6 +106,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Tenant> {
 }
 
 /// Reads a tenant inside a write transaction.
+#[tracing::instrument(skip_all)]
 pub async fn get_in_tx(tx: &mut Tx, id: &str) -> Result<Tenant> {
     get_in(tx, id).await
 }
@@ -117,6 +120,7 @@ async fn get_in(tx: &mut Tx, id: &str) -> Result<Tenant> {
 }
 
 /// Every tenant, newest last, with an optional search on name and slug.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, search: Option<&str>, page: i64, per_page: i64) -> Result<(Vec<Tenant>, i64)> {
     let mut filter = Sql::new(" FROM tenants WHERE deleted_at IS NULL");
     if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -136,6 +140,7 @@ pub async fn list(db: &Db, search: Option<&str>, page: i64, per_page: i64) -> Re
 }
 
 /// Applies `values` to the tenant if it is at `expected_version` (when given).
+#[tracing::instrument(skip_all)]
 pub async fn update(tx: &mut Tx, id: &str, expected_version: Option<i64>, values: &[(&str, Value)]) -> Result<Tenant> {
     let current = get_in(tx, id).await?;
     if let Some(v) = expected_version.filter(|v| *v != current.version) {

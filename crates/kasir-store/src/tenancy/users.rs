@@ -51,6 +51,7 @@ pub struct User {
 crate::impl_record!(User);
 
 /// Replaces the user's outlet memberships (kept beside `users.outlet_ids` for scoped queries).
+#[tracing::instrument(skip_all)]
 pub async fn set_outlets(tx: &mut Tx, tenant_id: &str, user_id: &str, outlet_ids: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM user_outlets WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
     for outlet_id in outlet_ids {
@@ -65,6 +66,7 @@ pub async fn set_outlets(tx: &mut Tx, tenant_id: &str, user_id: &str, outlet_ids
 }
 
 /// Sets a user's password hash (the caller hashes). Does not bump the version: the hash is not synced.
+#[tracing::instrument(skip_all)]
 pub async fn set_password_hash(tx: &mut Tx, user_id: &str, hash: &str) -> Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
@@ -90,6 +92,7 @@ pub struct NewUser {
 
 /// Inserts a user without the generic mechanism: tenant owners (created with their tenant) and
 /// platform operators, who have no tenant to scope them.
+#[tracing::instrument(skip_all)]
 pub async fn insert_raw(tx: &mut Tx, u: &NewUser) -> Result<()> {
     let now = kasir_domain::time::now();
     sqlx::query(
@@ -113,6 +116,7 @@ pub async fn insert_raw(tx: &mut Tx, u: &NewUser) -> Result<()> {
 }
 
 /// True when any platform operator exists (first start creates one).
+#[tracing::instrument(skip_all)]
 pub async fn platform_admin_exists(db: &crate::Db) -> Result<bool> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE tenant_id IS NULL AND role = 'master_admin'")
         .fetch_one(db.reader())
@@ -121,6 +125,7 @@ pub async fn platform_admin_exists(db: &crate::Db) -> Result<bool> {
 }
 
 /// Reads a user by id regardless of tenant (the caller has already authorised the access).
+#[tracing::instrument(skip_all)]
 pub async fn get_any(db: &crate::Db, id: &str) -> Result<Option<User>> {
     Ok(sqlx::query_as(
         "SELECT id, tenant_id, version, created_at, updated_at, username, name, email, role, outlet_ids, is_active
@@ -132,6 +137,7 @@ pub async fn get_any(db: &crate::Db, id: &str) -> Result<Option<User>> {
 }
 
 /// Reads the password hash of a live user, outside any transaction (to verify before writing).
+#[tracing::instrument(skip_all)]
 pub async fn read_password_hash(db: &crate::Db, id: &str) -> Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
         .bind(id)
@@ -141,6 +147,7 @@ pub async fn read_password_hash(db: &crate::Db, id: &str) -> Result<Option<Strin
 }
 
 /// Replaces a password hash only if it is still `old`; false when it changed meanwhile.
+#[tracing::instrument(skip_all)]
 pub async fn replace_password_hash(tx: &mut Tx, id: &str, old: &str, new: &str) -> Result<bool> {
     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
         .bind(new)

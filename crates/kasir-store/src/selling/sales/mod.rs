@@ -226,6 +226,7 @@ pub struct SaleFilter {
 }
 
 /// One visible sale, or `NotFound`.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Sale> {
     let mut conn = db.reader().acquire().await?;
     get_on(&mut conn, scope, id).await
@@ -233,6 +234,7 @@ pub async fn get(db: &Db, scope: &Scope, id: &str) -> Result<Sale> {
 
 /// One visible sale inside a write transaction, its row locked on PostgreSQL until commit, so
 /// that voids and refunds of one sale take turns and each sees what the one before it did.
+#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Scoped<Sale>> {
     if tx.backend() == crate::Backend::Postgres {
         sqlx::query("SELECT id FROM sales WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
@@ -245,6 +247,7 @@ pub async fn lock(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Scoped<Sale>> 
 }
 
 /// One visible sale inside a write transaction (sees the transaction's writes).
+#[tracing::instrument(skip_all)]
 pub async fn get_in(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Sale> {
     get_on(tx, scope, id).await
 }
@@ -262,6 +265,7 @@ async fn get_on(conn: &mut sqlx::AnyConnection, scope: &Scope, id: &str) -> Resu
 }
 
 /// Visible sales matching `f`, newest first, with the total.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope, f: &SaleFilter, page: i64, per_page: i64) -> Result<(Vec<Sale>, i64)> {
     let mut filter = Sql::new(" FROM sales WHERE tenant_id = ");
     filter.bind(scope.tenant_id.as_str());

@@ -20,6 +20,7 @@ async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Resul
 
 /// Writes a new sale: its items, payments and discounts first ([`insert_lines`]), then the
 /// sale row with its number ([`insert_numbered`]); the lines' references are checked at commit.
+#[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
     insert_lines(tx, sale).await?;
     insert_numbered(tx, sale, outlet_code).await
@@ -29,6 +30,7 @@ pub async fn insert(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<(
 /// day's count) and writes the sale row with it, setting `sale.number`. The outlet's counter row
 /// is held from here until commit, so checkouts do this last. On PostgreSQL both happen in one
 /// statement, which keeps that hold one round trip shorter.
+#[tracing::instrument(skip_all)]
 pub async fn insert_numbered(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
     let prefix = format!("{outlet_code}-{}-", sale.business_date.replace('-', ""));
     if tx.backend() == crate::Backend::Postgres {
@@ -82,6 +84,7 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
 }
 
 /// Writes a sale's items, payments and discounts (one statement per table).
+#[tracing::instrument(skip_all)]
 pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
     for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
         let mut sql = Sql::new(
@@ -136,6 +139,7 @@ pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
 }
 
 /// Marks a completed sale voided (only if it still is completed; false otherwise).
+#[tracing::instrument(skip_all)]
 pub async fn mark_voided(
     tx: &mut Tx,
     sale: &Scoped<Sale>,
