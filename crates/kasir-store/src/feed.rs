@@ -28,14 +28,26 @@ pub struct Change {
     pub updated_at: String,
 }
 
-/// A realtime event for WebSocket clients, such as `STOCK_LOW`.
+/// A realtime event for WebSocket clients, such as `STOCK_LOW`, made only from its typed
+/// [`EventBody`](crate::events::EventBody).
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub tenant_id: String,
-    pub kind: &'static str,
+    pub(crate) tenant_id: String,
+    pub(crate) kind: &'static str,
     /// The outlet it concerns: clients that cannot see the outlet do not receive it.
-    pub outlet_id: Option<String>,
-    pub payload: serde_json::Value,
+    pub(crate) outlet_id: Option<String>,
+    pub(crate) payload: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(tenant_id: &str, outlet_id: Option<&str>, body: crate::events::EventBody) -> Result<Event> {
+        Ok(Event {
+            tenant_id: tenant_id.to_string(),
+            kind: body.kind().as_str(),
+            outlet_id: outlet_id.map(str::to_string),
+            payload: body.payload().map_err(|e| StoreError::Corrupt(format!("an event's payload: {e}")))?,
+        })
+    }
 }
 
 /// The PostgreSQL channel on which a committing transaction names the tenant whose events it

@@ -6,6 +6,7 @@
 pub mod crud;
 mod db;
 mod error;
+pub mod events;
 pub mod feed;
 mod migrate;
 pub mod platform;

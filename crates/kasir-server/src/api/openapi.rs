@@ -118,6 +118,12 @@ impl Op {
         RefOr::Ref(Ref::from_schema_name(name))
     }
 
+    /// Adds `T` to the document's schemas (for a schema only referred to by name).
+    pub fn schema<T: ToSchema>(mut self) -> Op {
+        self.register::<T>();
+        self
+    }
+
     /// A JSON request body.
     pub fn body<T: ToSchema>(mut self) -> Op {
         self.body = Some(self.register::<T>());

@@ -54,25 +54,47 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
     use crate::api::openapi::{Method, Op};
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let kinds = kasir_domain::EventKind::ALL.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES);
+    use kasir_store::events::{EventBody, OrderEvent, SaleEvent, ShiftEvent, StockLowEvent, TableEvent};
+    use utoipa::openapi::{schema::OneOfBuilder, Ref};
     let text = |t: Type| ObjectBuilder::new().schema_type(t);
+    // Each event type's payload schema, by name: `x-event-payloads` maps the type to it.
+    let mut payloads = serde_json::Map::new();
+    for kind in kasir_domain::EventKind::ALL {
+        let name = EventBody::schema_name(kind);
+        payloads.insert(kind.as_str().to_string(), serde_json::json!({"$ref": format!("#/components/schemas/{name}")}));
+    }
+    let one_of = ["OrderEvent", "SaleEvent", "ShiftEvent", "StockLowEvent", "TableEvent"]
+        .into_iter()
+        .fold(OneOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name)));
     let switching = ObjectBuilder::new()
         .description(Some(
             "Switching to the WebSocket protocol; the server then sends JSON text frames like this one. \
-             Event payloads name their record with `id` and carry its current fields.",
+             Event payloads name their record with `id` and carry its current fields; `x-event-payloads` \
+             names the payload schema of each event type.",
         ))
         .property("type", text(Type::String).enum_values(Some(kinds)))
         .required("type")
         .property("seq", text(Type::Integer))
         .property("outlet_id", text(Type::String))
         .property("at", text(Type::String))
-        .property("payload", ObjectBuilder::new())
-        .property("message", text(Type::String));
+        .property("payload", one_of)
+        .property("message", text(Type::String))
+        .extensions(Some(
+            utoipa::openapi::extensions::ExtensionsBuilder::new()
+                .add("x-event-payloads", serde_json::Value::Object(payloads))
+                .build(),
+        ));
     api.route(
         Method::Get,
         "/ws",
         upgrade,
         Op::new("realtime", "Open the realtime WebSocket (events of the caller's tenant and outlets)")
             .query::<WsQuery>()
+            .schema::<OrderEvent>()
+            .schema::<SaleEvent>()
+            .schema::<ShiftEvent>()
+            .schema::<StockLowEvent>()
+            .schema::<TableEvent>()
             .ok_raw(101, "application/json", switching)
             .errors(&[400, 401]),
     )

@@ -3,6 +3,7 @@
 
 use kasir_domain::{pricing, FieldError, OrderStatus, Violations};
 use kasir_store::{
+    events::{EventBody, OrderEvent, TableEvent},
     feed::{Change, Event},
     restaurant::orders::{self, Order, OrderItem},
     restaurant::{self, Station, TableSession, TABLES},
@@ -143,13 +144,7 @@ pub async fn create(db: &Db, who: &OrderActor, b: CreateOrder, guest: Option<Gue
     if let Some(t) = &table_id {
         occupy(&mut tx, scope, t, "occupied").await?;
     }
-    record(
-        &mut tx,
-        scope,
-        &order,
-        kasir_domain::EventKind::NewOrder.as_str(),
-        serde_json::json!({ "items": order.items }),
-    )?;
+    record(&mut tx, scope, &order, EventBody::NewOrder)?;
     tx.audit(
         Some(&scope.tenant_id),
         "order.create",
@@ -252,12 +247,13 @@ async fn table_at(db: &Db, scope: &Scope, raw: &str, outlet_id: &str) -> Result<
 #[tracing::instrument(skip_all)]
 pub async fn occupy(tx: &mut Tx, scope: &Scope, table_id: &str, status: &str) -> Result<(), ApiError> {
     if let Some(t) = restaurant::set_table_status(tx, scope, table_id, status).await? {
-        tx.record_event(Event {
-            tenant_id: scope.tenant_id.clone(),
-            kind: kasir_domain::EventKind::TableUpdated.as_str(),
-            outlet_id: Some(t.outlet_id.clone()),
-            payload: serde_json::json!({ "table_id": t.id, "name": t.name, "status": t.status }),
+        let body = EventBody::TableUpdated(TableEvent {
+            id: t.id.clone(),
+            table_id: t.id.clone(),
+            name: t.name.clone(),
+            status: t.status.clone(),
         });
+        tx.record_event(Event::new(&scope.tenant_id, Some(&t.outlet_id), body)?);
     }
     Ok(())
 }
@@ -278,8 +274,7 @@ pub fn record(
     tx: &mut Tx,
     scope: &Scope,
     order: &Order,
-    kind: &'static str,
-    extra: serde_json::Value,
+    event: impl FnOnce(OrderEvent) -> EventBody,
 ) -> Result<(), ApiError> {
     let data = serde_json::to_string(order).map_err(|e| ApiError::internal("serialising an order", e))?;
     tx.record_change(Change {
@@ -292,17 +287,9 @@ pub fn record(
         data,
         updated_at: order.updated_at.clone(),
     });
-    // The order as `GET /orders/{id}` shows it (`id`, `status`, `number`, `items`, …), and `extra`.
-    let mut payload = serde_json::to_value(order).map_err(|e| ApiError::internal("serialising an order", e))?;
-    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    tx.record_event(Event {
-        tenant_id: scope.tenant_id.clone(),
-        kind,
-        outlet_id: Some(order.outlet_id.clone()),
-        payload,
-    });
+    // The order as `GET /orders/{id}` shows it (`id`, `status`, `number`, `items`, …), and what changed.
+    let body = event(OrderEvent::of(order.clone()));
+    tx.record_event(Event::new(&scope.tenant_id, Some(&order.outlet_id), body)?);
     Ok(())
 }
 
@@ -339,13 +326,13 @@ pub async fn set_status(
     if to == OrderStatus::Voided || (to == OrderStatus::Done && updated.paid) {
         release_table(&mut tx, scope, &updated).await?;
     }
-    record(
-        &mut tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::OrderStatusChanged.as_str(),
-        serde_json::json!({ "from": order.status, "to": to.as_str() }),
-    )?;
+    record(&mut tx, scope, &updated, |e| {
+        EventBody::OrderStatusChanged(OrderEvent {
+            from: Some(order.status.clone()),
+            to: Some(to.as_str().into()),
+            ..e
+        })
+    })?;
     tx.audit(
         Some(&scope.tenant_id),
         "order.status",
@@ -383,13 +370,7 @@ pub async fn add_items(db: &Db, who: &OrderActor, id: &str, items: Vec<ItemInput
         return Err(changed());
     }
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
-    record(
-        &mut tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::OrderUpdated.as_str(),
-        serde_json::json!({ "added": new_items }),
-    )?;
+    record(&mut tx, scope, &updated, |e| EventBody::OrderUpdated(OrderEvent { added: Some(new_items.clone()), ..e }))?;
     tx.commit().await?;
     Ok(updated.into_inner())
 }
@@ -412,13 +393,9 @@ pub async fn move_to(db: &Db, who: &OrderActor, id: &str, table_raw: &str) -> Re
     release_table(&mut tx, scope, &order).await?;
     occupy(&mut tx, scope, &table, "occupied").await?;
     let updated = orders::lock(&mut tx, scope, &order.id).await?;
-    record(
-        &mut tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::OrderUpdated.as_str(),
-        serde_json::json!({ "moved_from": order.table_id }),
-    )?;
+    record(&mut tx, scope, &updated, |e| {
+        EventBody::OrderUpdated(OrderEvent { moved_from: Some(order.table_id.clone()), ..e })
+    })?;
     tx.commit().await?;
     Ok(updated.into_inner())
 }
@@ -471,20 +448,15 @@ pub async fn merge(db: &Db, who: &OrderActor, id: &str, into_raw: &str) -> Resul
     let gone = orders::lock(&mut tx, scope, &from.id).await?;
     release_table(&mut tx, scope, &gone).await?;
     let updated = orders::lock(&mut tx, scope, &into.id).await?;
-    record(
-        &mut tx,
-        scope,
-        &gone,
-        kasir_domain::EventKind::OrderStatusChanged.as_str(),
-        serde_json::json!({ "from": from.status, "to": OrderStatus::Voided.as_str(), "merged_into": into.id }),
-    )?;
-    record(
-        &mut tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::OrderUpdated.as_str(),
-        serde_json::json!({ "merged": from.id }),
-    )?;
+    record(&mut tx, scope, &gone, |e| {
+        EventBody::OrderStatusChanged(OrderEvent {
+            from: Some(from.status.clone()),
+            to: Some(OrderStatus::Voided.as_str().into()),
+            merged_into: Some(into.id.clone()),
+            ..e
+        })
+    })?;
+    record(&mut tx, scope, &updated, |e| EventBody::OrderUpdated(OrderEvent { merged: Some(from.id.clone()), ..e }))?;
     tx.commit().await?;
     Ok(updated.into_inner())
 }

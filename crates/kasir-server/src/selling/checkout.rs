@@ -13,6 +13,7 @@ use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
     crud,
     customers::{Customer, CUSTOMERS},
+    events::{EventBody, SaleEvent},
     platform::idempotency::{self, TxClaim},
     promotions::{self, UsageTable},
     selling::payment_methods::{self, PaymentMethod},
@@ -285,10 +286,14 @@ async fn write(
         }
         other => other?,
     }
-    let extra = serde_json::json!({
-        "shift_id": sale.shift_id, "cashier_id": sale.cashier_id, "business_date": sale.business_date,
-    });
-    super::record_sale(&mut tx, scope, &sale, kasir_domain::EventKind::SaleCompleted.as_str(), extra)?;
+    super::record_sale(&mut tx, scope, &sale, |e| {
+        EventBody::SaleCompleted(SaleEvent {
+            shift_id: Some(sale.shift_id.clone()),
+            cashier_id: Some(sale.cashier_id.clone()),
+            business_date: Some(sale.business_date.clone()),
+            ..e
+        })
+    })?;
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {
@@ -324,13 +329,7 @@ async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) ->
     if updated.paid && kasir_domain::OrderStatus::Done.is(&updated.status) {
         crate::restaurant::ordering::release_table(tx, scope, &updated).await?;
     }
-    crate::restaurant::ordering::record(
-        tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::OrderPaid.as_str(),
-        serde_json::json!({ "paid": updated.paid }),
-    )
+    crate::restaurant::ordering::record(tx, scope, &updated, EventBody::OrderPaid)
 }
 
 /// Paid in all, and the change: payments must cover the total, and only cash may pay more.

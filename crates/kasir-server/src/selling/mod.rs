@@ -12,7 +12,11 @@ pub mod shifts;
 pub mod till;
 
 use kasir_domain::Permission;
-use kasir_store::{Actor, Scope};
+use kasir_store::{
+    events::{EventBody, SaleEvent},
+    feed::Event,
+    Actor, Scope,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,14 +47,13 @@ impl Seller {
     }
 }
 
-/// Queues a sale's change-feed entry and its event (`SALE_COMPLETED`, `SALE_VOIDED`, …), whose
-/// payload is the sale's id, number and totals with `extra`.
+/// Queues a sale's change-feed entry and its event (`SALE_COMPLETED`, `SALE_VOIDED`, …): `event`
+/// makes it from the sale's id, number and totals, adding what the kind carries.
 pub(crate) fn record_sale(
     tx: &mut kasir_store::Tx,
     scope: &Scope,
     sale: &kasir_store::selling::sales::Sale,
-    kind: &'static str,
-    extra: serde_json::Value,
+    event: impl FnOnce(SaleEvent) -> EventBody,
 ) -> Result<(), ApiError> {
     let data = serde_json::to_string(sale).map_err(|e| ApiError::internal("serialising a sale", e))?;
     tx.record_change(kasir_store::feed::Change {
@@ -63,18 +66,21 @@ pub(crate) fn record_sale(
         data,
         updated_at: sale.updated_at.clone(),
     });
-    let mut payload = serde_json::json!({
-        "sale_id": sale.id, "number": sale.number, "total": sale.total, "refunded_total": sale.refunded_total,
-    });
-    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    tx.record_event(kasir_store::feed::Event {
-        tenant_id: scope.tenant_id.clone(),
-        kind,
-        outlet_id: Some(sale.outlet_id.clone()),
-        payload,
-    });
+    let base = SaleEvent {
+        id: sale.id.clone(),
+        sale_id: sale.id.clone(),
+        number: sale.number.clone(),
+        status: sale.status.clone(),
+        total: sale.total,
+        refunded_total: sale.refunded_total,
+        shift_id: None,
+        cashier_id: None,
+        business_date: None,
+        reason: None,
+        refund_id: None,
+        refund_total: None,
+    };
+    tx.record_event(Event::new(&scope.tenant_id, Some(&sale.outlet_id), event(base))?);
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use kasir_domain::{pricing, FieldError, Quantity, Violations};
 use kasir_store::{
+    events::{EventBody, SaleEvent},
     feed::Change,
     promotions::{self, UsageTable},
     selling::payment_methods,
@@ -135,13 +136,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
         .collect();
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
     let voided = sales::get_in(tx, scope, &sale.id).await?;
-    super::record_sale(
-        tx,
-        scope,
-        &voided,
-        kasir_domain::EventKind::SaleVoided.as_str(),
-        serde_json::json!({ "reason": reason }),
-    )?;
+    super::record_sale(tx, scope, &voided, |e| EventBody::SaleVoided(SaleEvent { reason: Some(reason.clone()), ..e }))?;
     tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
     Ok(voided)
 }
@@ -308,13 +303,9 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         updated_at: refund.updated_at.clone(),
     });
     let updated = sales::get_in(tx, scope, &sale.id).await?;
-    super::record_sale(
-        tx,
-        scope,
-        &updated,
-        kasir_domain::EventKind::SaleRefunded.as_str(),
-        serde_json::json!({ "refund_id": refund.id, "refund_total": total }),
-    )?;
+    super::record_sale(tx, scope, &updated, |e| {
+        EventBody::SaleRefunded(SaleEvent { refund_id: Some(refund.id.clone()), refund_total: Some(total), ..e })
+    })?;
     tx.audit(
         Some(&scope.tenant_id),
         "sale.refund",

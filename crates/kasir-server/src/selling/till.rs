@@ -2,9 +2,10 @@
 //! out, and closing with the cash counted (which freezes the shift's report). Each runs in the
 //! caller's transaction; the routes in [`super::shifts`] claim the request's Idempotency-Key in it.
 
-use kasir_domain::{EventKind, ShiftStatus};
+use kasir_domain::ShiftStatus;
 use kasir_store::{
     crud::{self, Record},
+    events::{EventBody, ShiftEvent},
     feed::Event,
     selling::shifts::{self, CashMovement, Shift, SHIFTS},
     tenancy::outlets::{self, Outlet, OUTLETS},
@@ -27,16 +28,16 @@ impl Cashier {
     }
 }
 
-fn shift_event(scope: &Scope, kind: EventKind, shift: &Shift) -> Event {
-    Event {
-        tenant_id: scope.tenant_id.clone(),
-        kind: kind.as_str(),
-        outlet_id: Some(shift.outlet_id.clone()),
-        payload: serde_json::json!({
-            "shift_id": shift.id, "user_id": shift.user_id, "status": shift.status,
-            "expected_cash": shift.expected_cash, "cash_difference": shift.cash_difference,
-        }),
-    }
+fn shift_event(scope: &Scope, body: fn(ShiftEvent) -> EventBody, shift: &Shift) -> Result<Event, ApiError> {
+    let payload = ShiftEvent {
+        id: shift.id.clone(),
+        shift_id: shift.id.clone(),
+        user_id: shift.user_id.clone(),
+        status: shift.status.clone(),
+        expected_cash: shift.expected_cash,
+        cash_difference: shift.cash_difference,
+    };
+    Ok(Event::new(&scope.tenant_id, Some(&shift.outlet_id), body(payload))?)
 }
 
 /// Opens `cashier`'s shift at `outlet_id` with `start_cash` in the drawer, dated on the outlet's clock.
@@ -77,7 +78,7 @@ pub async fn open(
         }
         Err(e) => return Err(e.into()),
     };
-    tx.record_event(shift_event(scope, EventKind::ShiftOpened, &shift));
+    tx.record_event(shift_event(scope, EventBody::ShiftOpened, &shift)?);
     Ok(shift)
 }
 
@@ -122,7 +123,7 @@ pub async fn close(
         values.push(("note", Value::Text(note)));
     }
     let closed: Shift = crud::update(tx, &SHIFTS, scope, &shift.id, Some(shift.version()), &values).await?;
-    tx.record_event(shift_event(scope, EventKind::ShiftClosed, &closed));
+    tx.record_event(shift_event(scope, EventBody::ShiftClosed, &closed)?);
     Ok(closed)
 }
 

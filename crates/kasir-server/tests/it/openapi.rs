@@ -2,7 +2,11 @@ use reqwest::Method;
 
 use crate::common::{Backend, TestServer};
 
-crate::backend_tests!(openapi_documents_every_contract_route, docs_page_is_served);
+crate::backend_tests!(
+    openapi_documents_every_contract_route,
+    docs_page_is_served,
+    every_event_type_and_error_code_is_documented
+);
 
 /// The routes of API.md that exist so far. A route missing from the document fails this test.
 const CONTRACT: &[(&str, &str)] = &[
@@ -176,4 +180,35 @@ async fn docs_page_is_served(b: Backend) {
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("/api/v1/openapi.json"));
+}
+
+/// The `/ws` frame lists every event type, `x-event-payloads` gives each its payload schema, and
+/// the error body's `code` lists every error code.
+async fn every_event_type_and_error_code_is_documented(b: Backend) {
+    let s = TestServer::start(b).await;
+    let doc = s.send(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
+    let frame = &doc["paths"]["/api/v1/ws"]["get"]["responses"]["101"]["content"]["application/json"]["schema"];
+    let types: Vec<&str> =
+        frame["properties"]["type"]["enum"].as_array().expect("types").iter().filter_map(|t| t.as_str()).collect();
+    for kind in kasir_domain::EventKind::ALL {
+        assert!(types.contains(&kind.as_str()), "{} is not a documented frame type", kind.as_str());
+        let schema = frame["x-event-payloads"][kind.as_str()]["$ref"].as_str().expect("a payload schema");
+        let name = schema.rsplit('/').next().unwrap();
+        let schema = &doc["components"]["schemas"][name];
+        // A payload that flattens its record (an order event) is `allOf` the record and its own fields.
+        let has_id = |sc: &serde_json::Value| sc["properties"]["id"].is_object();
+        let flattened = schema["allOf"].as_array().into_iter().flatten().any(|part| {
+            let target = part["$ref"].as_str().and_then(|r| r.rsplit('/').next()).unwrap_or("");
+            has_id(part) || has_id(&doc["components"]["schemas"][target])
+        });
+        assert!(has_id(schema) || flattened, "{name} names its record with id: {schema}");
+    }
+    let codes: Vec<&str> = doc["components"]["schemas"]["ErrorBody"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    let all: Vec<&str> = kasir_domain::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(codes, all);
 }

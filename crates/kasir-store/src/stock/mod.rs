@@ -5,7 +5,12 @@ pub mod levels;
 pub mod transfers;
 pub mod warehouses;
 
-use crate::{feed::Event, sql::Sql, Result, Scope, StoreError, Tx};
+use crate::{
+    events::{EventBody, StockLowEvent},
+    feed::Event,
+    sql::Sql,
+    Result, Scope, StoreError, Tx,
+};
 
 /// A stock change to record.
 #[derive(Debug, Clone)]
@@ -240,19 +245,17 @@ async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied],
                 .bind(&a.warehouse_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-            tx.record_event(Event {
-                tenant_id: scope.tenant_id.clone(),
-                kind: kasir_domain::EventKind::StockLow.as_str(),
-                outlet_id: outlet.and_then(|(o,)| o),
-                payload: serde_json::json!({
-                    "warehouse_id": a.warehouse_id,
-                    "product_id": a.product_id,
-                    "variant_id": a.variant_id,
-                    "name": name,
-                    "quantity": kasir_domain::Quantity(a.after),
-                    "low_stock_threshold": kasir_domain::Quantity(*threshold),
-                }),
+            let body = EventBody::StockLow(StockLowEvent {
+                id: a.product_id.clone(),
+                warehouse_id: a.warehouse_id.clone(),
+                product_id: a.product_id.clone(),
+                variant_id: a.variant_id.clone(),
+                name: name.to_string(),
+                quantity: kasir_domain::Quantity(a.after),
+                low_stock_threshold: kasir_domain::Quantity(*threshold),
             });
+            let outlet = outlet.and_then(|(o,)| o);
+            tx.record_event(Event::new(&scope.tenant_id, outlet.as_deref(), body)?);
         }
     }
     Ok(())
