@@ -18,7 +18,7 @@ use utoipa::{
     IntoParams, ToSchema,
 };
 
-use super::tables::{guest_table, GuestTable};
+use super::sessions::{guest_table, GuestTable};
 use crate::{
     api::{
         created, ok, ok_list,

@@ -6,4 +6,5 @@ pub mod order_payment;
 pub mod ordering;
 pub mod orders;
 pub mod qr;
+pub mod sessions;
 pub mod tables;

@@ -194,3 +194,36 @@ pub async fn pay(db: &Db, seller: &Seller, id: &str, b: PayOrder, key: Option<&T
     let payer = Seller { can_override_price: true, ..seller.clone() };
     checkout_part(db, &payer, input, key, Some(&part)).await
 }
+
+/// Records what the sale pays of its order, if the order is as it was read.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn record_payment(
+    tx: &mut kasir_store::Tx,
+    scope: &kasir_store::Scope,
+    part: &OrderPart,
+) -> Result<(), ApiError> {
+    use kasir_store::restaurant::orders;
+    let order = orders::lock(tx, scope, &part.order_id).await?;
+    if order.version != part.order_version {
+        return Err(crate::restaurant::ordering::changed());
+    }
+    for (item, before, quantity) in &part.items {
+        if !orders::add_paid(tx, &order, item, *before, *quantity).await? {
+            return Err(crate::restaurant::ordering::changed());
+        }
+    }
+    let change = orders::Change {
+        paid: Some(part.completes),
+        split_parts: part.parts.map(|p| p.0),
+        parts_paid: part.parts.map(|p| p.1),
+        ..Default::default()
+    };
+    if !orders::update(tx, &order, &change).await? {
+        return Err(crate::restaurant::ordering::changed());
+    }
+    let updated = orders::lock(tx, scope, &order.id).await?;
+    if updated.paid && kasir_domain::OrderStatus::Done.is(&updated.status) {
+        crate::restaurant::ordering::release_table(tx, scope, &updated).await?;
+    }
+    crate::restaurant::ordering::record(tx, scope, &updated, kasir_store::events::EventBody::OrderPaid)
+}

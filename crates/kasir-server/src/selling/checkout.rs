@@ -9,25 +9,27 @@
 //! commit), so concurrent sales queue and never deadlock.
 
 use jiff::Timestamp;
-use kasir_domain::{pricing, FieldError, Quantity, Violations};
+use kasir_domain::{pricing, FieldError, Violations};
 use kasir_store::{
     crud,
     customers::{Customer, CUSTOMERS},
     events::{EventBody, SaleEvent},
     platform::idempotency::{self, TxClaim},
     promotions::{self, UsageTable},
-    selling::payment_methods::{self, PaymentMethod},
-    selling::sales::{self, ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
+    selling::payment_methods::PaymentMethod,
+    selling::sales::{self, Sale},
     selling::shifts,
-    stock::{self, NewMovement, StockError, Thresholds},
+    stock::{self, Thresholds},
     tenancy::outlets::{self, Outlet},
-    Db, Scope,
+    Db,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
     lines::{self, ItemInput, Resolved},
+    payments::{check_payments, payment_methods},
+    sale_rows::{build_sale, shortage, stock_moves},
     DiscountInput, PaymentInput, Seller,
 };
 use crate::platform::idempotency::TxKey;
@@ -70,21 +72,21 @@ pub enum Outcome {
 }
 
 /// Everything checked and read before the transaction.
-struct Prepared {
-    id: String,
-    outlet: Outlet,
-    lines: Vec<Resolved>,
-    customer_id: Option<String>,
-    order_discount: Option<pricing::Discount>,
-    payments: Vec<(PaymentMethod, PaymentInput)>,
-    voucher: Option<promotions::Voucher>,
-    promotions: Vec<promotions::Promotion>,
-    note: Option<String>,
-    cash_rounding: i64,
-    allow_negative: bool,
-    warehouse_id: Option<String>,
-    business_date: String,
-    local_hour: i64,
+pub(super) struct Prepared {
+    pub(super) id: String,
+    pub(super) outlet: Outlet,
+    pub(super) lines: Vec<Resolved>,
+    pub(super) customer_id: Option<String>,
+    pub(super) order_discount: Option<pricing::Discount>,
+    pub(super) payments: Vec<(PaymentMethod, PaymentInput)>,
+    pub(super) voucher: Option<promotions::Voucher>,
+    pub(super) promotions: Vec<promotions::Promotion>,
+    pub(super) note: Option<String>,
+    pub(super) cash_rounding: i64,
+    pub(super) allow_negative: bool,
+    pub(super) warehouse_id: Option<String>,
+    pub(super) business_date: String,
+    pub(super) local_hour: i64,
 }
 
 /// Rings up a sale. With a key, a repeat of a committed request gets its response again.
@@ -267,7 +269,7 @@ async fn write(
     }
     let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
     if let Some(part) = part {
-        pay_order(&mut tx, scope, part).await?;
+        crate::restaurant::order_payment::record_payment(&mut tx, scope, part).await?;
         sale.order_id = Some(part.order_id.clone());
     }
     // The outlet's number counter is held from here to commit: the sale's lines and audit entry
@@ -303,232 +305,11 @@ async fn write(
     Ok(Written::Done(Outcome::Created { sale: Box::new(sale), body }))
 }
 
-/// Records what the sale pays of its order, if the order is as it was read.
-#[tracing::instrument(skip_all)]
-async fn pay_order(tx: &mut kasir_store::Tx, scope: &Scope, part: &OrderPart) -> Result<(), ApiError> {
-    use kasir_store::restaurant::orders;
-    let order = orders::lock(tx, scope, &part.order_id).await?;
-    if order.version != part.order_version {
-        return Err(crate::restaurant::ordering::changed());
-    }
-    for (item, before, quantity) in &part.items {
-        if !orders::add_paid(tx, &order, item, *before, *quantity).await? {
-            return Err(crate::restaurant::ordering::changed());
-        }
-    }
-    let change = orders::Change {
-        paid: Some(part.completes),
-        split_parts: part.parts.map(|p| p.0),
-        parts_paid: part.parts.map(|p| p.1),
-        ..Default::default()
-    };
-    if !orders::update(tx, &order, &change).await? {
-        return Err(crate::restaurant::ordering::changed());
-    }
-    let updated = orders::lock(tx, scope, &order.id).await?;
-    if updated.paid && kasir_domain::OrderStatus::Done.is(&updated.status) {
-        crate::restaurant::ordering::release_table(tx, scope, &updated).await?;
-    }
-    crate::restaurant::ordering::record(tx, scope, &updated, EventBody::OrderPaid)
-}
-
-/// Paid in all, and the change: payments must cover the total, and only cash may pay more.
-fn check_payments(payments: &[(PaymentMethod, PaymentInput)], total: i64) -> Result<(i64, i64), ApiError> {
-    let paid: i64 = payments.iter().map(|(_, p)| p.amount).sum();
-    let cash: i64 = payments.iter().filter(|(m, _)| m.kind == "cash").map(|(_, p)| p.amount).sum();
-    if paid < total {
-        return Err(rule(
-            kasir_domain::ErrorCode::PaymentInsufficient,
-            format!("the payments come to {paid}, the total is {total}"),
-        ));
-    }
-    let change = paid - total;
-    if change > cash {
-        return Err(rule(
-            kasir_domain::ErrorCode::PaymentExceedsTotal,
-            format!("only cash may pay more than the total ({total}); the other payments come to {}", paid - cash),
-        ));
-    }
-    Ok((paid, change))
-}
-
-/// The payment methods of `payments`, each live and active.
-#[tracing::instrument(skip_all)]
-async fn payment_methods(
-    db: &Db,
-    scope: &Scope,
-    payments: &[PaymentInput],
-) -> Result<Vec<(PaymentMethod, PaymentInput)>, ApiError> {
-    let ids: Vec<String> = payments.iter().filter_map(|p| kasir_domain::ids::parse_id(&p.payment_method_id)).collect();
-    let mut conn = db.reader().acquire().await.map_err(kasir_store::StoreError::from)?;
-    let methods = payment_methods::payment_methods_by_ids(&mut conn, &scope.tenant_id, &ids).await?;
-    drop(conn);
-    let mut out = Vec::with_capacity(payments.len());
-    let (mut refs, mut v) = (Vec::new(), Violations::new());
-    for (i, pay) in payments.iter().enumerate() {
-        let id = kasir_domain::ids::parse_id(&pay.payment_method_id).unwrap_or_default();
-        match methods.iter().find(|m| m.id == id) {
-            None => refs.push(FieldError::new(format!("payments[{i}].payment_method_id"), "no such payment method")),
-            Some(m) if !m.is_active.0 => {
-                v.add(format!("payments[{i}].payment_method_id"), "this payment method is inactive")
-            }
-            Some(m) => out.push((m.clone(), pay.clone())),
-        }
-    }
-    v.finish().map_err(ApiError::Validation)?;
-    if !refs.is_empty() {
-        return Err(ApiError::MissingRefs(refs));
-    }
-    Ok(out)
-}
-
 /// Usage rows are locked in one order: promotions, then vouchers, each by id.
 fn source_key(s: &pricing::Source) -> (u8, &str) {
     match s {
         pricing::Source::Promotion(id) => (0, id),
         pricing::Source::Voucher(id) => (1, id),
         pricing::Source::Order => (2, ""),
-    }
-}
-
-fn stock_moves(p: &Prepared) -> Result<Vec<NewMovement>, ApiError> {
-    let tracked: Vec<&Resolved> = p.lines.iter().filter(|l| l.product.track_stock.0).collect();
-    if tracked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let warehouse_id = p.warehouse_id.clone().ok_or_else(|| {
-        rule(kasir_domain::ErrorCode::NoWarehouse, "this outlet has no default warehouse to sell from".into())
-    })?;
-    Ok(tracked
-        .into_iter()
-        .map(|l| NewMovement {
-            kind: "sale",
-            warehouse_id: warehouse_id.clone(),
-            product_id: l.product.id.clone(),
-            variant_id: l.variant.as_ref().map(|v| v.id.clone()),
-            delta: -l.quantity,
-            unit_cost: Some(l.unit_cost()),
-            reference_type: "sale",
-            reference_id: p.id.clone(),
-            note: None,
-        })
-        .collect())
-}
-
-/// 422 `insufficient_stock` naming the first item short of stock.
-pub fn shortage(e: StockError, lines: &[Resolved]) -> ApiError {
-    match e {
-        StockError::Store(e) => e.into(),
-        StockError::Shortage(s) => {
-            let index = lines
-                .iter()
-                .position(|l| {
-                    l.product.id == s.product_id && l.variant.as_ref().map(|v| &v.id) == s.variant_id.as_ref()
-                })
-                .unwrap_or(0);
-            rule(
-                kasir_domain::ErrorCode::InsufficientStock,
-                format!("items[{index}]: only {} in stock, {} requested", Quantity(s.available), Quantity(s.requested)),
-            )
-        }
-    }
-}
-
-/// The sale as priced; its number is set when it is written.
-fn build_sale(seller: &Seller, p: &Prepared, shift_id: &str, priced: &pricing::Priced, paid: i64, change: i64) -> Sale {
-    let now = kasir_domain::time::now();
-    let items = p
-        .lines
-        .iter()
-        .zip(&priced.lines)
-        .map(|(l, x)| SaleItem {
-            id: kasir_domain::ids::new_id(),
-            product_id: l.product.id.clone(),
-            variant_id: l.variant.as_ref().map(|v| v.id.clone()),
-            name: l.name(),
-            sku: l.sku(),
-            quantity: Quantity(l.quantity),
-            unit_price: l.unit_price,
-            modifiers: l.modifiers.clone(),
-            gross: x.gross,
-            discount_total: x.discount_total(),
-            tax_total: x.tax,
-            tax_rate_bps: l.tax.as_ref().map_or(0, |t| t.rate_bps),
-            tax_inclusive: l.tax.as_ref().is_some_and(|t| t.inclusive.0),
-            total: x.total,
-            refunded_quantity: Quantity::ZERO,
-            note: l.note.clone(),
-            detail: ItemDetail {
-                category_id: l.product.category_id.clone(),
-                line_discount: x.line_discount,
-                order_discount: x.order_discount,
-                tax_id: l.tax.as_ref().map(|t| t.id.clone()),
-                unit_cost: l.unit_cost(),
-                tracks_stock: l.product.track_stock.0,
-            },
-        })
-        .collect();
-    let discounts = priced
-        .applied
-        .iter()
-        .map(|a| {
-            let (source, source_id, name) = match &a.source {
-                pricing::Source::Promotion(id) => {
-                    let name = p.promotions.iter().find(|x| &x.id == id).map(|x| x.name.clone()).unwrap_or_default();
-                    ("promotion", Some(id.clone()), name)
-                }
-                pricing::Source::Order => ("order", None, "Discount".to_string()),
-                pricing::Source::Voucher(id) => {
-                    ("voucher", Some(id.clone()), p.voucher.as_ref().map(|v| v.code.clone()).unwrap_or_default())
-                }
-            };
-            SaleDiscount { source: source.into(), source_id, name, amount: a.amount }
-        })
-        .collect();
-    let payments = p
-        .payments
-        .iter()
-        .map(|(m, pay)| SalePayment {
-            id: kasir_domain::ids::new_id(),
-            payment_method_id: m.id.clone(),
-            kind: m.kind.clone(),
-            name: m.name.clone(),
-            amount: pay.amount,
-            reference: pay.reference.clone(),
-        })
-        .collect();
-    Sale {
-        id: p.id.clone(),
-        tenant_id: seller.scope.tenant_id.clone(),
-        number: String::new(),
-        outlet_id: p.outlet.id.clone(),
-        shift_id: shift_id.to_string(),
-        cashier_id: seller.user_id.clone(),
-        customer_id: p.customer_id.clone(),
-        status: kasir_domain::SaleStatus::Completed.as_str().into(),
-        items,
-        subtotal: priced.subtotal,
-        discount_total: priced.discount_total,
-        tax_total: priced.tax_total,
-        rounding: priced.rounding,
-        total: priced.total,
-        paid,
-        change,
-        refunded_total: 0,
-        payments,
-        discounts,
-        voucher_code: p.voucher.as_ref().map(|v| v.code.clone()),
-        note: p.note.clone(),
-        void_reason: None,
-        voided_at: None,
-        voided_by: None,
-        business_date: p.business_date.clone(),
-        created_at: now.clone(),
-        updated_at: now,
-        version: 1,
-        local_hour: p.local_hour,
-        void_shift_id: None,
-        voucher_id: p.voucher.as_ref().map(|v| v.id.clone()),
-        order_id: None,
     }
 }

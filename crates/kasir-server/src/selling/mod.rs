@@ -4,9 +4,11 @@
 
 pub mod checkout;
 pub mod lines;
+pub mod payments;
 pub mod receipt;
 pub mod receipts;
 pub mod reversal;
+pub mod sale_rows;
 pub mod sales;
 pub mod shifts;
 pub mod till;

@@ -134,7 +134,7 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
             note: Some(reason.clone()),
         })
         .collect();
-    stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
+    stock::apply(tx, scope, true, moves).await.map_err(|e| super::sale_rows::shortage(e, &[]))?;
     let voided = sales::get_in(tx, scope, &sale.id).await?;
     super::record_sale(tx, scope, &voided, |e| EventBody::SaleVoided(SaleEvent { reason: Some(reason.clone()), ..e }))?;
     tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
@@ -258,7 +258,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     for m in &mut moves {
         m.reference_id = id.clone();
     }
-    stock::apply(tx, scope, true, moves).await.map_err(|e| super::checkout::shortage(e, &[]))?;
+    stock::apply(tx, scope, true, moves).await.map_err(|e| super::sale_rows::shortage(e, &[]))?;
     if !refunds::add_to_sale(tx, &sale, total, &now).await? {
         return Err(rule(
             kasir_domain::ErrorCode::RefundExceedsSale,

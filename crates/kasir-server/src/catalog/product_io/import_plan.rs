@@ -13,7 +13,10 @@ use super::{
     import::{key, Group, Importer},
     *,
 };
-use crate::catalog::products::{validate, Draft, VariantInput};
+use crate::catalog::{
+    product_draft::{validate, Draft},
+    products::VariantInput,
+};
 use crate::{api::sheet::Row, api::ApiError};
 
 impl Importer {
