@@ -9,6 +9,7 @@ pub mod permissions;
 pub mod pricing;
 pub mod purchase;
 pub mod quantity;
+pub mod split;
 pub mod status;
 pub mod time;
 pub mod transfer;

@@ -5,6 +5,7 @@ pub mod api;
 mod app;
 pub mod config;
 pub mod demo;
+mod layers;
 pub mod platform;
 pub mod state;
 

@@ -104,7 +104,7 @@ pub struct Summary {
     pub average_sale: i64,
     pub void_count: i64,
     pub void_total: i64,
-    pub by_payment_method: Vec<crate::selling::shifts::MethodTotal>,
+    pub by_payment_method: Vec<crate::selling::shift_report::MethodTotal>,
     /// The ten products that sold for most.
     pub top_products: Vec<ProductAmount>,
     /// Hours with sales, in order.
@@ -168,7 +168,7 @@ pub async fn summary(db: &Db, scope: &Scope, p: &Period) -> Result<Summary> {
     push_period(&mut sql, "r", scope, p);
     sql.push(" GROUP BY pm.payment_method_id, pm.method_name, pm.method_type");
     let refunded: Vec<(String, String, String, i64)> = sql.query_as().fetch_all(db.reader()).await?;
-    let methods = crate::selling::shifts::tally(&paid, change, &refunded, 0);
+    let methods = crate::selling::shift_report::tally(&paid, change, &refunded, 0);
 
     let mut sql = Sql::new(format!(
         "SELECT i.product_id, MAX(i.name), {}, {} FROM sale_items i JOIN sales s ON s.id = i.sale_id",

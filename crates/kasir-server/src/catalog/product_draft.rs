@@ -9,7 +9,25 @@ use kasir_store::{
 
 use kasir_domain::MAX_MONEY;
 
-use super::products::VariantInput;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A variant as a client sends it; a new variant may omit its id.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantInput {
+    #[schema(format = Uuid)]
+    pub id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    #[schema(pattern = r"^[!-~]{1,64}$")]
+    pub sku: String,
+    #[serde(default)]
+    pub barcodes: Vec<String>,
+    /// Defaults to the product's price.
+    pub price: Option<i64>,
+    pub cost: Option<i64>,
+}
 
 /// A product's full intended state, from a create, from the current record plus a patch, or from
 /// rows of an imported file.

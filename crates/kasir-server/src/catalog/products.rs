@@ -23,26 +23,9 @@ use crate::{
     state::AppState,
 };
 
-use super::product_draft::{validate, Checked, Draft};
+use super::product_draft::{validate, Checked, Draft, VariantInput};
 
 pub struct Products;
-
-/// A variant as a client sends it; a new variant may omit its id.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VariantInput {
-    #[schema(format = Uuid)]
-    pub id: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
-    pub name: String,
-    #[schema(pattern = r"^[!-~]{1,64}$")]
-    pub sku: String,
-    #[serde(default)]
-    pub barcodes: Vec<String>,
-    /// Defaults to the product's price.
-    pub price: Option<i64>,
-    pub cost: Option<i64>,
-}
 
 /// A new product.
 #[derive(Debug, Deserialize, ToSchema)]

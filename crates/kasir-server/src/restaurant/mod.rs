@@ -2,6 +2,7 @@
 //! the kitchen (placed by staff or by guests at their table) and paid by checkout.
 
 pub mod guest;
+pub mod order_changes;
 pub mod order_payment;
 pub mod ordering;
 pub mod orders;

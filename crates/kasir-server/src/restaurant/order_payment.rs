@@ -62,8 +62,8 @@ pub struct SplitItem {
 /// `(parts, parts paid after it)` when it pays an equal part.
 type Share = (Vec<i64>, Option<(i64, i64)>);
 
-/// Works out what a payment covers. Equal part k of n pays, of each item of quantity q,
-/// round(q·k/n) − round(q·(k−1)/n): the parts add up to exactly the order.
+/// Works out what a payment covers: the items named, or the next equal part
+/// ([`kasir_domain::split`]: the parts add up to exactly the order).
 pub fn share(order: &Order, split: Option<&Split>) -> Result<Share, ApiError> {
     let left: Vec<i64> = order.items.iter().map(|i| i.quantity.0 - i.paid_quantity.0).collect();
     let Some(split) = split else {
@@ -118,8 +118,8 @@ pub fn share(order: &Order, split: Option<&Split>) -> Result<Share, ApiError> {
                 ));
             }
             let k = order.parts_paid + 1;
-            let upto = |q: i64, k: i64| (2 * q * k + n) / (2 * n);
-            let now = order.items.iter().map(|i| (upto(i.quantity.0, k) - i.paid_quantity.0).max(0)).collect();
+            let now =
+                order.items.iter().map(|i| kasir_domain::split::part(i.quantity.0, i.paid_quantity.0, n, k)).collect();
             Ok((now, Some((n, k))))
         }
         _ => Err(ApiError::field("split", "give either items or parts")),

@@ -23,6 +23,7 @@ use crate::{
     },
     auth::Principal,
     restaurant::{
+        order_changes,
         order_payment::{self, PayOrder},
         ordering::{self, CreateOrder, OrderActor},
     },
@@ -266,7 +267,7 @@ async fn set_status(
     if to == OrderStatus::Voided {
         p.require(Permission::OrdersVoid)?;
     }
-    Ok(ok(ordering::set_status(&s.db, &actor(&p)?, &id, to, reason).await?))
+    Ok(ok(order_changes::set_status(&s.db, &actor(&p)?, &id, to, reason).await?))
 }
 
 async fn add_items(
@@ -277,7 +278,7 @@ async fn add_items(
 ) -> Result<Response, ApiError> {
     p.require(Permission::OrdersManage)?;
     let b: AddItems = body.parse()?;
-    Ok(ok(ordering::add_items(&s.db, &actor(&p)?, &id, b.items).await?))
+    Ok(ok(order_changes::add_items(&s.db, &actor(&p)?, &id, b.items).await?))
 }
 
 async fn move_to(
@@ -288,7 +289,7 @@ async fn move_to(
 ) -> Result<Response, ApiError> {
     p.require(Permission::OrdersManage)?;
     let b: MoveOrder = body.parse()?;
-    Ok(ok(ordering::move_to(&s.db, &actor(&p)?, &id, &b.table_id).await?))
+    Ok(ok(order_changes::move_to(&s.db, &actor(&p)?, &id, &b.table_id).await?))
 }
 
 async fn merge(
@@ -299,7 +300,7 @@ async fn merge(
 ) -> Result<Response, ApiError> {
     p.require(Permission::OrdersManage)?;
     let b: MergeOrder = body.parse()?;
-    Ok(ok(ordering::merge(&s.db, &actor(&p)?, &id, &b.into_order_id).await?))
+    Ok(ok(order_changes::merge(&s.db, &actor(&p)?, &id, &b.into_order_id).await?))
 }
 
 async fn pay(

@@ -9,7 +9,8 @@ use axum::{
 use kasir_domain::{Permission, Violations};
 use kasir_store::{
     crud,
-    selling::shifts::{self, CashMovement, Shift, ShiftReport, SHIFTS},
+    selling::shift_report::{self, ShiftReport},
+    selling::shifts::{self, CashMovement, Shift, SHIFTS},
     StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -255,7 +256,7 @@ async fn report(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> 
         return Ok(ok(frozen));
     }
     let mut conn = s.db.reader().acquire().await.map_err(StoreError::from)?;
-    Ok(ok(shifts::report(&mut conn, &shift).await?))
+    Ok(ok(shift_report::report(&mut conn, &shift).await?))
 }
 
 async fn add_cash(

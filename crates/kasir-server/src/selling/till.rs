@@ -106,7 +106,7 @@ pub async fn close(
     note: Option<String>,
 ) -> Result<Shift, ApiError> {
     let shift = lock_open(tx, scope, cashier, id).await?;
-    let mut report = shifts::report(tx, &shift).await?;
+    let mut report = kasir_store::selling::shift_report::report(tx, &shift).await?;
     report.status = ShiftStatus::Closed.as_str().into();
     report.end_cash = Some(end_cash);
     report.cash_difference = Some(end_cash.saturating_sub(report.expected_cash));

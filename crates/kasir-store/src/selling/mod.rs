@@ -3,4 +3,5 @@
 pub mod payment_methods;
 pub mod refunds;
 pub mod sales;
+pub mod shift_report;
 pub mod shifts;

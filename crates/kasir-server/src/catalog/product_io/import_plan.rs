@@ -13,10 +13,7 @@ use super::{
     import::{key, Group, Importer},
     *,
 };
-use crate::catalog::{
-    product_draft::{validate, Draft},
-    products::VariantInput,
-};
+use crate::catalog::product_draft::{validate, Draft, VariantInput};
 use crate::{api::sheet::Row, api::ApiError};
 
 impl Importer {
