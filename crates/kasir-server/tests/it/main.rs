@@ -20,6 +20,8 @@ mod receipts;
 mod reports;
 mod resources;
 mod restaurant;
+mod restaurant_guests;
+mod restaurant_payments;
 mod reversals;
 mod shell;
 mod shifts;
