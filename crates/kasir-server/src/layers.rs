@@ -1,6 +1,7 @@
 //! Dependencies point down: routes → operations → store → domain. The crates enforce the last two
-//! steps; this test enforces the first inside the server: a module without routes (an operation,
-//! such as `selling::checkout`) never uses a module with routes (handlers or a resource).
+//! steps; these tests enforce the first inside the server (a module without routes, an operation
+//! such as `selling::checkout`, never uses a module with routes: handlers or a resource), and that
+//! statuses are written and compared only through their enums in the domain.
 
 #[cfg(test)]
 mod tests {
@@ -79,5 +80,39 @@ mod tests {
         }
         assert!(wrong.is_empty(), "operations using route modules:\n{}", wrong.join("\n"));
         assert!(files.len() > 50, "the sources were found");
+    }
+
+    /// No sale, order or shift status is spelled out in the server or the store: they come from
+    /// `kasir_domain::status` (SQL text aside, where they appear in single quotes).
+    #[test]
+    fn statuses_come_from_their_enums() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crates folder");
+        let mut files = BTreeMap::new();
+        for dir in [crates.join("kasir-server/src"), crates.join("kasir-store/src")] {
+            sources(&dir, crates, &mut files);
+        }
+        let spelled = [
+            "\"completed\"",
+            "\"voided\"",
+            "\"NEW\"",
+            "\"ACCEPTED\"",
+            "\"COOKING\"",
+            "\"READY\"",
+            "\"DONE\"",
+            "\"VOIDED\"",
+            "from(\"open\")",
+            "from(\"closed\")",
+            "!= \"open\"",
+            "== \"open\"",
+        ];
+        let mut wrong = Vec::new();
+        for (file, text) in &files {
+            for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")) {
+                if let Some(s) = spelled.iter().find(|s| line.contains(*s)) {
+                    wrong.push(format!("{file}:{}: {s}", n + 1));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "status literals outside kasir_domain::status:\n{}", wrong.join("\n"));
     }
 }
