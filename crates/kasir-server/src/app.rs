@@ -10,7 +10,7 @@ use anyhow::Context;
 use axum::{
     extract::DefaultBodyLimit,
     http::{header, HeaderName, HeaderValue, Method, Request},
-    response::{IntoResponse, Response},
+    response::IntoResponse,
     Router,
 };
 use kasir_store::{platform::settings, tenancy::users::NewUser, Actor, Db, DbOptions};
@@ -153,9 +153,9 @@ fn with_layers(router: Router, state: &AppState, body_rules: request_bodies::Bod
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
+            // 405: the code carries its status.
             ApiError::Rule { code: kasir_domain::ErrorCode::MethodNotAllowed, message: "this method is not allowed here".into() }
                 .into_response()
-                .map_status(axum::http::StatusCode::METHOD_NOT_ALLOWED)
         })
         .layer(
             ServiceBuilder::new()
@@ -180,17 +180,6 @@ fn with_layers(router: Router, state: &AppState, body_rules: request_bodies::Bod
                 // Innermost, so that its early 413 and 408 answers carry the headers above.
                 .layer(axum::middleware::from_fn_with_state(body_rules, request_bodies::guard)),
         ))
-}
-
-trait MapStatus {
-    fn map_status(self, status: axum::http::StatusCode) -> Response;
-}
-
-impl MapStatus for Response {
-    fn map_status(mut self, status: axum::http::StatusCode) -> Response {
-        *self.status_mut() = status;
-        self
-    }
 }
 
 fn cors(config: &Config) -> anyhow::Result<CorsLayer> {

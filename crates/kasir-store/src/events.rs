@@ -103,7 +103,7 @@ impl OrderEvent {
 }
 
 /// A sale event: the sale's id, number and totals, and what the event adds.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct SaleEvent {
     #[schema(format = Uuid)]
     pub id: String,

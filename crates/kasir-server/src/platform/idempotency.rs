@@ -167,6 +167,24 @@ pub async fn claim_in_tx(tx: &mut Tx, key: Option<&TxKey>) -> Result<Option<Resp
     }
 }
 
+/// Runs a money-moving operation in a transaction of its own: claims the request's key there (a
+/// committed repeat gets its stored response, and `op` does not run), runs `op`, stores its
+/// answer for the key and commits, so the effect and the answer commit together.
+pub async fn run_keyed<T: Serialize>(
+    db: &kasir_store::Db,
+    actor: kasir_store::Actor,
+    key: Option<&TxKey>,
+    status: StatusCode,
+    op: impl AsyncFnOnce(&mut Tx) -> Result<T, ApiError>,
+) -> Result<Response, ApiError> {
+    let mut tx = db.begin(actor).await?;
+    if let Some(replayed) = claim_in_tx(&mut tx, key).await? {
+        return Ok(replayed);
+    }
+    let data = op(&mut tx).await?;
+    commit_with(tx, key, status, &data).await
+}
+
 /// Serializes `data` in the envelope, stores it for the key and commits; the response.
 pub async fn commit_with<T: Serialize>(
     mut tx: Tx,

@@ -29,7 +29,7 @@ use crate::{
 use crate::{
     api::{ok, parse_if_match, ApiError, IdPath, JsonBody},
     auth::Principal,
-    platform::idempotency::{claim_in_tx, commit_with, TxKey},
+    platform::idempotency::{run_keyed, TxKey},
     state::AppState,
 };
 
@@ -275,10 +275,8 @@ pub(super) async fn receive(
     let scope = p.scope()?;
     let b: ReceivePurchase = body.parse_or_default()?;
     let version = expected_version(parse_if_match(&headers)?, b.version)?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let purchase = receiving::receive(&mut tx, &scope, &id, version, b.lines.as_deref()).await?;
-    commit_with(tx, key.as_deref(), StatusCode::OK, &purchase).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
+        receiving::receive(tx, &scope, &id, version, b.lines.as_deref()).await
+    })
+    .await
 }

@@ -59,13 +59,15 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
     let text = |t: Type| ObjectBuilder::new().schema_type(t);
     // Each event type's payload schema, by name: `x-event-payloads` maps the type to it.
     let mut payloads = serde_json::Map::new();
+    let mut names: Vec<&str> = Vec::new();
     for kind in kasir_domain::EventKind::ALL {
         let name = EventBody::schema_name(kind);
         payloads.insert(kind.as_str().to_string(), serde_json::json!({"$ref": format!("#/components/schemas/{name}")}));
+        if !names.contains(&name) {
+            names.push(name);
+        }
     }
-    let one_of = ["OrderEvent", "SaleEvent", "ShiftEvent", "StockLowEvent", "TableEvent"]
-        .into_iter()
-        .fold(OneOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name)));
+    let one_of = names.into_iter().fold(OneOfBuilder::new(), |b, name| b.item(Ref::from_schema_name(name)));
     let switching = ObjectBuilder::new()
         .description(Some(
             "Switching to the WebSocket protocol; the server then sends JSON text frames like this one. \

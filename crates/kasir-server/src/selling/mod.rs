@@ -75,12 +75,7 @@ pub(crate) fn record_sale(
         status: sale.status.clone(),
         total: sale.total,
         refunded_total: sale.refunded_total,
-        shift_id: None,
-        cashier_id: None,
-        business_date: None,
-        reason: None,
-        refund_id: None,
-        refund_total: None,
+        ..Default::default()
     };
     tx.record_event(Event::new(&scope.tenant_id, Some(&sale.outlet_id), event(base))?);
     Ok(())

@@ -17,7 +17,7 @@ use crate::{
         raw_json, ApiError, ApiQuery, IdPath, JsonBody,
     },
     auth::Principal,
-    platform::idempotency::{claim_in_tx, commit_with},
+    platform::idempotency::run_keyed,
     selling::{
         checkout::{self, CreateSale, Outcome},
         reversal::{self, CreateRefund, Rights, VoidSale},
@@ -100,13 +100,11 @@ async fn void(
     p.require(Permission::SalesVoid)?;
     let seller = Seller::of(&p)?;
     let b: VoidSale = body.parse()?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
     let rights = Rights { void_closed: p.has(Permission::SalesVoidClosed) };
-    let sale = reversal::void(&seller, rights, &id, b, &mut tx).await?;
-    commit_with(tx, key.as_deref(), StatusCode::OK, &sale).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
+        reversal::void(&seller, rights, &id, b, tx).await
+    })
+    .await
 }
 
 async fn refund(
@@ -119,12 +117,10 @@ async fn refund(
     p.require(Permission::SalesRefund)?;
     let seller = Seller::of(&p)?;
     let b: CreateRefund = body.parse()?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let refund = reversal::refund(&seller, &id, b, &mut tx).await?;
-    commit_with(tx, key.as_deref(), StatusCode::CREATED, &refund).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| {
+        reversal::refund(&seller, &id, b, tx).await
+    })
+    .await
 }
 
 async fn refunds_of(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {

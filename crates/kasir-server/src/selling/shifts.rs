@@ -25,7 +25,7 @@ use crate::{
         ApiError, ApiQuery, IdPath, JsonBody,
     },
     auth::Principal,
-    platform::idempotency::{claim_in_tx, commit_with},
+    platform::idempotency::run_keyed,
     selling::till::{self, Cashier},
     state::AppState,
 };
@@ -183,12 +183,10 @@ async fn open(
         v.add("outlet_id", "must be a UUID");
     }
     v.finish().map_err(ApiError::Validation)?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let shift = till::open(&mut tx, &scope, &cashier, &outlet_id.unwrap_or_default(), start_cash, note).await?;
-    commit_with(tx, key.as_deref(), StatusCode::CREATED, &shift).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| {
+        till::open(tx, &scope, &cashier, &outlet_id.unwrap_or_default(), start_cash, note).await
+    })
+    .await
 }
 
 async fn close(
@@ -209,12 +207,10 @@ async fn close(
         v.add("shift_id", "must be a UUID");
     }
     v.finish().map_err(ApiError::Validation)?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let closed = till::close(&mut tx, &scope, &cashier, &id.unwrap_or_default(), end_cash, note).await?;
-    commit_with(tx, key.as_deref(), StatusCode::OK, &closed).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
+        till::close(tx, &scope, &cashier, &id.unwrap_or_default(), end_cash, note).await
+    })
+    .await
 }
 
 async fn current(
@@ -274,16 +270,14 @@ async fn add_cash(
     let amount = v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY);
     let reason = v.text("reason", &b.reason, 1, 200);
     v.finish().map_err(ApiError::Validation)?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
     let kind = match b.kind {
         CashDirection::In => "in",
         CashDirection::Out => "out",
     };
-    let movement = till::move_cash(&mut tx, &scope, &cashier, &id, kind, amount, &reason).await?;
-    commit_with(tx, key.as_deref(), StatusCode::CREATED, &movement).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| {
+        till::move_cash(tx, &scope, &cashier, &id, kind, amount, &reason).await
+    })
+    .await
 }
 
 async fn cash_movements(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {

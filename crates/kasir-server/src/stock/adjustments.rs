@@ -20,7 +20,7 @@ use super::lines::resolve_item;
 use crate::{
     api::{missing, ApiError, JsonBody},
     auth::Principal,
-    platform::idempotency::{claim_in_tx, commit_with, TxKey},
+    platform::idempotency::{run_keyed, TxKey},
     state::AppState,
 };
 
@@ -235,10 +235,5 @@ pub(super) async fn create(
     p.require(Permission::StockManage)?;
     let scope = p.scope()?;
     let b: CreateAdjustment = body.parse()?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let adjustment = adjust(&mut tx, &scope, b).await?;
-    commit_with(tx, key.as_deref(), StatusCode::CREATED, &adjustment).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| adjust(tx, &scope, b).await).await
 }

@@ -28,7 +28,7 @@ use crate::{
         parse_if_match, ApiError, IdPath, JsonBody,
     },
     auth::Principal,
-    platform::idempotency::{claim_in_tx, commit_with, TxKey},
+    platform::idempotency::{run_keyed, TxKey},
     state::AppState,
 };
 
@@ -204,12 +204,10 @@ async fn send(
     let b: TransferAct = body.parse_or_default()?;
     let version = version(&headers, b.version)?;
     let scope = p.scope()?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let t = transferring::send(&mut tx, &scope, &id, version).await?;
-    commit_with(tx, key.as_deref(), StatusCode::OK, &t).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
+        transferring::send(tx, &scope, &id, version).await
+    })
+    .await
 }
 
 async fn receive(
@@ -224,12 +222,10 @@ async fn receive(
     let b: ReceiveTransfer = body.parse_or_default()?;
     let version = version(&headers, b.version)?;
     let scope = p.scope()?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if let Some(replayed) = claim_in_tx(&mut tx, key.as_deref()).await? {
-        return Ok(replayed);
-    }
-    let t = transferring::receive(&mut tx, &scope, &id, version, b.lines.as_deref()).await?;
-    commit_with(tx, key.as_deref(), StatusCode::OK, &t).await
+    run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
+        transferring::receive(tx, &scope, &id, version, b.lines.as_deref()).await
+    })
+    .await
 }
 
 async fn cancel(

@@ -51,7 +51,7 @@ impl Op {
 
     /// Moves money or stock (a sale, a refund, a cash movement, a receipt of goods…): the handler
     /// claims the request's Idempotency-Key in its own transaction
-    /// ([`crate::platform::idempotency::claim_in_tx`]), so that the effect and the stored answer
+    /// ([`crate::platform::idempotency::run_keyed`]), so that the effect and the stored answer
     /// commit together. Marked `x-moves-money` in the document.
     pub fn moves_money(mut self) -> Op {
         self.moves_money = true;
