@@ -1,7 +1,7 @@
 //! The pricing engine. Every total of a sale, an order, a refund or a voucher check is computed
 //! here, from catalog prices and the rules that apply, never from totals a client sends.
 //!
-//! Money is `i64` minor units, quantities `i64` thousandths, rates basis points. The steps, in
+//! Money is [`Money`] (minor units, within the bound), quantities `i64` thousandths, rates basis points. The steps, in
 //! order, for each sale:
 //! 1. a line's gross is `unit_price × quantity`, rounded half up;
 //! 2. its own discount (percent or amount) comes off its gross;
@@ -16,8 +16,7 @@
 //! No discount exceeds what it discounts, so no net, tax or total is ever negative; and no line,
 //! subtotal or total may come to more than [`MAX_MONEY`](crate::MAX_MONEY): such an order is refused, not wrapped.
 
-pub use crate::money::Money;
-use crate::money::{self, OutOfRange};
+pub use crate::money::{Money, OutOfRange};
 
 /// A discount as the client or a promotion states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +85,8 @@ pub struct Order {
     pub discount: Option<Discount>,
     pub promotions: Vec<Promotion>,
     pub voucher: Option<Voucher>,
-    /// The cash rounding step (for example 100); 0 or 1 rounds nothing.
-    pub cash_rounding: Money,
+    /// The cash rounding step in minor units (for example 100); 0 or 1 rounds nothing.
+    pub cash_rounding: i64,
 }
 
 /// Where an order-level discount came from.
@@ -124,7 +123,7 @@ pub struct PricedLine {
 
 impl PricedLine {
     pub fn discount_total(&self) -> Money {
-        self.line_discount + self.order_discount
+        self.gross.less(self.net)
     }
 }
 
@@ -156,41 +155,39 @@ pub struct Priced {
 pub fn price(order: &Order) -> Result<Priced, OutOfRange> {
     let mut lines = Vec::with_capacity(order.lines.len());
     for l in &order.lines {
-        let gross = money::bounded(mul_div_half_up(l.unit_price.max(0), l.quantity.max(0), 1000) as i128)?;
-        let line_discount = l.discount.map_or(0, |d| discount_amount(d, gross, None));
-        lines.push(PricedLine { gross, line_discount, net: gross - line_discount, ..Default::default() });
+        let gross = l.unit_price.at_least_zero().mul_div(l.quantity.max(0), 1000)?;
+        let line_discount = l.discount.map_or(Money::ZERO, |d| discount_amount(d, gross, None));
+        lines.push(PricedLine { gross, line_discount, net: gross.less(line_discount), ..Default::default() });
     }
     // Every net below is at most its gross, so no sum of nets can pass the subtotal.
-    let subtotal = money::sum(lines.iter().map(|l| l.gross))?;
+    let subtotal = Money::sum(lines.iter().map(|l| l.gross))?;
     let mut applied = Vec::new();
 
     for promo in &order.promotions {
         let covered: Vec<bool> = order.lines.iter().map(|l| promo.covers(l)).collect();
-        let base: Money = lines.iter().zip(&covered).filter(|(_, c)| **c).map(|(l, _)| l.net).sum();
-        if base == 0 || base < promo.min_purchase {
+        let base = Money::sum(lines.iter().zip(&covered).filter(|(_, c)| **c).map(|(l, _)| l.net))?;
+        if base.is_zero() || base < promo.min_purchase {
             continue;
         }
         let amount = discount_amount(promo.discount, base, promo.max_discount);
-        if amount > 0 {
-            share_out(&mut lines, &covered, amount);
+        if amount.is_positive() {
+            share_out(&mut lines, &covered, amount)?;
             applied.push(Applied { source: Source::Promotion(promo.id.clone()), amount });
         }
     }
     let all = vec![true; lines.len()];
     if let Some(d) = order.discount {
-        let base: Money = lines.iter().map(|l| l.net).sum();
-        let amount = discount_amount(d, base, None);
-        if amount > 0 {
-            share_out(&mut lines, &all, amount);
+        let amount = discount_amount(d, Money::sum(lines.iter().map(|l| l.net))?, None);
+        if amount.is_positive() {
+            share_out(&mut lines, &all, amount)?;
             applied.push(Applied { source: Source::Order, amount });
         }
     }
     let mut voucher_refused = None;
     if let Some(v) = &order.voucher {
-        let base: Money = lines.iter().map(|l| l.net).sum();
-        match voucher_discount(v, base) {
-            Ok(amount) if amount > 0 => {
-                share_out(&mut lines, &all, amount);
+        match voucher_discount(v, Money::sum(lines.iter().map(|l| l.net))?) {
+            Ok(amount) if amount.is_positive() => {
+                share_out(&mut lines, &all, amount)?;
                 applied.push(Applied { source: Source::Voucher(v.id.clone()), amount });
             }
             Ok(_) => {}
@@ -199,17 +196,17 @@ pub fn price(order: &Order) -> Result<Priced, OutOfRange> {
     }
 
     for (priced, line) in lines.iter_mut().zip(&order.lines) {
-        priced.tax = line.tax.map_or(0, |t| tax_of(priced.net, t));
+        priced.tax = line.tax.map_or(Money::ZERO, |t| tax_of(priced.net, t));
         let exclusive = line.tax.is_some_and(|t| !t.inclusive);
-        priced.total = money::add(priced.net, if exclusive { priced.tax } else { 0 })?;
+        priced.total = priced.net.plus(if exclusive { priced.tax } else { Money::ZERO })?;
     }
-    let before_rounding = money::sum(lines.iter().map(|l| l.total))?;
-    let total = money::bounded(round_to_step(before_rounding, order.cash_rounding) as i128)?;
+    let before_rounding = Money::sum(lines.iter().map(|l| l.total))?;
+    let total = round_to_step(before_rounding, order.cash_rounding)?;
     Ok(Priced {
         subtotal,
-        discount_total: lines.iter().map(|l| l.discount_total()).sum(),
-        tax_total: money::sum(lines.iter().map(|l| l.tax))?,
-        rounding: total - before_rounding,
+        discount_total: Money::sum(lines.iter().map(|l| l.discount_total()))?,
+        tax_total: Money::sum(lines.iter().map(|l| l.tax))?,
+        rounding: total.minus(before_rounding)?,
         total,
         lines,
         applied,
@@ -222,46 +219,45 @@ pub fn voucher_discount(v: &Voucher, order_amount: Money) -> Result<Money, Vouch
     if order_amount < v.min_purchase {
         return Err(VoucherRefusal::BelowMinimum { min_purchase: v.min_purchase });
     }
-    Ok(discount_amount(v.discount, order_amount.max(0), v.max_discount))
+    Ok(discount_amount(v.discount, order_amount, v.max_discount))
 }
 
 /// What `d` takes off `base`: never more than `base`, nor than `max` when given.
 pub fn discount_amount(d: Discount, base: Money, max: Option<Money>) -> Money {
-    let base = base.max(0);
+    let base = base.at_least_zero();
     let raw = match d {
-        Discount::Percent(bps) => mul_div_half_up(base, bps.clamp(0, 10_000), 10_000),
-        Discount::Amount(a) => a.max(0),
+        Discount::Percent(bps) => base.share(bps, 10_000),
+        Discount::Amount(a) => a.at_least_zero(),
     };
-    raw.min(max.map_or(Money::MAX, |m| m.max(0))).min(base)
+    raw.min(max.map_or(Money::MAX, Money::at_least_zero)).min(base)
 }
 
-/// The tax in (inclusive) or on (exclusive) a line's net.
+/// The tax in (inclusive) or on (exclusive) a line's net; a rate is at most 100 %.
 pub fn tax_of(net: Money, tax: Tax) -> Money {
-    let rate = tax.rate_bps.max(0);
+    let rate = tax.rate_bps.clamp(0, 10_000);
+    let net = net.at_least_zero();
     if tax.inclusive {
-        mul_div_half_up(net.max(0), rate, 10_000 + rate)
+        net.share(rate, 10_000 + rate)
     } else {
-        mul_div_half_up(net.max(0), rate, 10_000)
+        net.share(rate, 10_000)
     }
 }
 
-/// `amount` rounded half up to a multiple of `step` (no rounding when `step` ≤ 1).
-pub fn round_to_step(amount: Money, step: Money) -> Money {
-    if step <= 1 || amount <= 0 {
-        return amount.max(0);
+/// `amount` rounded half up to a multiple of `step` (no rounding when `step` ≤ 1); negative
+/// amounts come to zero.
+pub fn round_to_step(amount: Money, step: i64) -> Result<Money, OutOfRange> {
+    if step <= 1 || !amount.is_positive() {
+        return Ok(amount.at_least_zero());
     }
-    mul_div_half_up(amount, 1, step) * step
+    amount.mul_div(1, step)?.mul_div(step, 1)
 }
 
 /// The part of `amount` (what `sold` units came to) that `quantity` more units refunded after
 /// `already` units carry. Shares of successive refunds add up to `amount` exactly once every
 /// unit is refunded.
 pub fn refund_share(amount: Money, sold: i64, already: i64, quantity: i64) -> Money {
-    if sold <= 0 {
-        return 0;
-    }
-    let upto = |q: i64| mul_div_half_up(amount.max(0), q.clamp(0, sold), sold);
-    upto(already + quantity) - upto(already)
+    let upto = |q: i64| amount.at_least_zero().share(q, sold);
+    upto(already.saturating_add(quantity)).less(upto(already))
 }
 
 /// What a sold line came to, for refunding part of it.
@@ -287,29 +283,29 @@ pub struct RefundedLine {
 /// Splits a line's discount, tax and total back in proportion to the quantity refunded. Each
 /// part is shared with [`refund_share`], so refunding every unit, in any steps, gives back
 /// exactly what was sold; and `gross − discount` is always what the line was sold for.
-pub fn refund_line(line: SoldLine, already: i64, quantity: i64) -> RefundedLine {
-    let exclusive_tax = if line.tax_inclusive { 0 } else { line.tax };
-    let net = line.total - exclusive_tax;
+pub fn refund_line(line: SoldLine, already: i64, quantity: i64) -> Result<RefundedLine, OutOfRange> {
+    let exclusive_tax = if line.tax_inclusive { Money::ZERO } else { line.tax };
+    let net = line.total.less(exclusive_tax);
     let net_part = refund_share(net, line.quantity, already, quantity);
     let discount = refund_share(line.discount, line.quantity, already, quantity);
     let tax = refund_share(line.tax, line.quantity, already, quantity);
-    let total = net_part + if line.tax_inclusive { 0 } else { tax };
-    RefundedLine { gross: net_part + discount, discount, tax, total }
+    let total = net_part.plus(if line.tax_inclusive { Money::ZERO } else { tax })?;
+    Ok(RefundedLine { gross: net_part.plus(discount)?, discount, tax, total })
 }
 
 /// Shares `amount` (at most the covered lines' net) over the covered lines in proportion to
 /// their net, by largest remainder, so that the shares add up to `amount` exactly.
-fn share_out(lines: &mut [PricedLine], covered: &[bool], amount: Money) {
-    let base: i128 = lines.iter().zip(covered).filter(|(_, c)| **c).map(|(l, _)| l.net as i128).sum();
-    if base <= 0 || amount <= 0 {
-        return;
+fn share_out(lines: &mut [PricedLine], covered: &[bool], amount: Money) -> Result<(), OutOfRange> {
+    let base: i128 = lines.iter().zip(covered).filter(|(_, c)| **c).map(|(l, _)| l.net.get() as i128).sum();
+    if base <= 0 || !amount.is_positive() {
+        return Ok(());
     }
-    let amount = (amount as i128).min(base);
+    let amount = (amount.get() as i128).min(base);
     let mut shares: Vec<(usize, i128, i128)> = Vec::new();
     let mut given: i128 = 0;
     for (i, l) in lines.iter().enumerate() {
-        if covered[i] && l.net > 0 {
-            let exact = amount * l.net as i128;
+        if covered[i] && l.net.is_positive() {
+            let exact = amount * l.net.get() as i128;
             let share = exact / base;
             given += share;
             shares.push((i, share, exact % base));
@@ -324,23 +320,18 @@ fn share_out(lines: &mut [PricedLine], covered: &[bool], amount: Money) {
             break;
         }
         let (i, share, _) = &mut shares[k];
-        if (*share as i64) < lines[*i].net {
+        if *share < lines[*i].net.get() as i128 {
             *share += 1;
             left -= 1;
         }
     }
     for (i, share, _) in shares {
-        let share = share as Money;
-        lines[i].order_discount += share;
-        lines[i].net -= share;
+        // Each share is at most its line's net, itself within the bound.
+        let share = Money::new(share as i64)?;
+        lines[i].order_discount = lines[i].order_discount.plus(share)?;
+        lines[i].net = lines[i].net.less(share);
     }
-}
-
-/// `a × b / d` rounded half up, for non-negative `a`, `b` and positive `d`, saturating.
-fn mul_div_half_up(a: i64, b: i64, d: i64) -> i64 {
-    let (a, b, d) = (a.max(0) as i128, b.max(0) as i128, d.max(1) as i128);
-    let q = (a * b + d / 2) / d;
-    q.min(i64::MAX as i128) as i64
+    Ok(())
 }
 
 #[cfg(test)]

@@ -106,6 +106,13 @@ impl Violations {
         }
         value
     }
+
+    /// An amount of money from 0 to [`MAX_MONEY`](crate::MAX_MONEY) (zero, with the field
+    /// named, when outside).
+    pub fn money(&mut self, field: &str, value: i64) -> crate::Money {
+        let value = self.range(field, value, 0, crate::MAX_MONEY);
+        crate::Money::new(value).unwrap_or_default()
+    }
 }
 
 /// A login name: 3–50 characters of letters, digits, `.`, `_` and `-`. Compared case-insensitively.

@@ -335,7 +335,7 @@ async fn seed_catalog(
                         name: size.to_string(),
                         sku: format!("{sku}-{}", &size[..1]),
                         barcodes: Vec::new(),
-                        price: Some(price + extra),
+                        price: kasir_domain::money::add(*price, *extra).ok(),
                         cost: None,
                     };
                     codes.push(Code {

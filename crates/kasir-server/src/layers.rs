@@ -1,7 +1,8 @@
 //! Dependencies point down: routes → operations → store → domain. The crates enforce the last two
 //! steps; these tests enforce the first inside the server (a module without routes, an operation
 //! such as `selling::checkout`, never uses a module with routes: handlers or a resource), and that
-//! statuses are written and compared only through their enums in the domain.
+//! statuses are written and compared only through their enums in the domain, and amounts of money
+//! are added, taken and summed only through `kasir_domain::Money` (records keep plain `i64`).
 
 #[cfg(test)]
 mod tests {
@@ -17,6 +18,16 @@ mod tests {
                 out.insert(name, std::fs::read_to_string(&path).expect("a source file"));
             }
         }
+    }
+
+    /// The server's and the store's sources, by path from the crates folder.
+    fn server_and_store() -> BTreeMap<String, String> {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crates folder");
+        let mut files = BTreeMap::new();
+        for dir in [crates.join("kasir-server/src"), crates.join("kasir-store/src")] {
+            sources(&dir, crates, &mut files);
+        }
+        files
     }
 
     fn has_routes(text: &str) -> bool {
@@ -86,11 +97,7 @@ mod tests {
     /// `kasir_domain::status` (SQL text aside, where they appear in single quotes).
     #[test]
     fn statuses_come_from_their_enums() {
-        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crates folder");
-        let mut files = BTreeMap::new();
-        for dir in [crates.join("kasir-server/src"), crates.join("kasir-store/src")] {
-            sources(&dir, crates, &mut files);
-        }
+        let files = server_and_store();
         let spelled = [
             "\"completed\"",
             "\"voided\"",
@@ -114,5 +121,117 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "status literals outside kasir_domain::status:\n{}", wrong.join("\n"));
+    }
+
+    /// The code of `text` with its comments and the contents of its string and character
+    /// literals blanked out (SQL lives in strings), line by line.
+    fn code_lines(text: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let chars: Vec<char> = text.chars().collect();
+        let (mut i, mut in_str, mut raw_hashes) = (0, false, None::<usize>);
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\n' {
+                out.push(String::new());
+                i += 1;
+                continue;
+            }
+            let line = out.last_mut().expect("a line");
+            if in_str {
+                match (c, raw_hashes) {
+                    ('\\', None) => i += 1,
+                    ('"', None) => in_str = false,
+                    ('"', Some(n)) if chars[i + 1..].iter().take(n).all(|h| *h == '#') => {
+                        in_str = false;
+                        i += n;
+                        raw_hashes = None;
+                    }
+                    _ => {}
+                }
+                if !in_str {
+                    line.push('"');
+                }
+                i += 1;
+                continue;
+            }
+            if c == '/' && chars.get(i + 1) == Some(&'/') {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            if c == '\'' && chars.get(i + 2) == Some(&'\'') {
+                line.push_str("' '");
+                i += 3;
+                continue;
+            }
+            if c == 'r'
+                && matches!(chars.get(i + 1), Some('#') | Some('"'))
+                && !line.ends_with(|p: char| p.is_alphanumeric() || p == '_')
+            {
+                let n = chars[i + 1..].iter().take_while(|h| **h == '#').count();
+                if chars.get(i + 1 + n) == Some(&'"') {
+                    in_str = true;
+                    raw_hashes = Some(n);
+                    line.push('"');
+                    i += n + 2;
+                    continue;
+                }
+            }
+            if c == '"' {
+                in_str = true;
+                raw_hashes = None;
+            }
+            line.push(c);
+            i += 1;
+        }
+        out
+    }
+
+    /// Whether an identifier names an amount of money.
+    fn is_money(ident: &str) -> bool {
+        const WORDS: [&str; 16] = [
+            "price", "cost", "total", "subtotal", "amount", "paid", "cash", "change", "rounding", "gross", "net",
+            "discount", "tax", "due", "balance", "fee",
+        ];
+        // Counts whose names share a word with money.
+        const COUNTS: [&str; 1] = ["parts_paid"];
+        let last = ident.rsplit('.').next().unwrap_or(ident);
+        !COUNTS.contains(&last) && last.split('_').any(|w| WORDS.contains(&w))
+    }
+
+    /// Amounts of money are added, taken and summed with `kasir_domain::Money` (or the checked
+    /// `money::sum` and `money::add` over record fields), never with `+`, `-`, `*`, `.sum()` or a
+    /// saturating step. Reports are exempt: they total many amounts into figures that may pass
+    /// the bound of one amount, in `i64`, which cannot overflow on any real business.
+    #[test]
+    fn money_is_computed_with_money() {
+        let files = server_and_store();
+        let aggregates = ["kasir-store/src/reports.rs", "kasir-store/src/selling/shift_report.rs"];
+        let mut wrong = Vec::new();
+        for (file, text) in files.iter().filter(|(f, _)| !aggregates.contains(&f.as_str())) {
+            for (n, line) in code_lines(text).iter().enumerate() {
+                let idents: Vec<&str> = line
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .filter(|t| t.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+                    .collect();
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let arithmetic = words.windows(3).any(|w| {
+                    ["+", "-", "*", "+=", "-=", "*="].contains(&w[1])
+                        && [w[0], w[2]].iter().any(|side| {
+                            side.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                                .filter(|t| !t.is_empty())
+                                .any(is_money)
+                        })
+                });
+                let summed =
+                    (line.contains(".sum()") || line.contains(".sum::<i64>()") || line.contains("saturating_"))
+                        && idents.iter().any(|i| is_money(i));
+                if arithmetic || summed {
+                    wrong.push(format!("{file}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "money computed without kasir_domain::Money:\n{}", wrong.join("\n"));
     }
 }

@@ -117,14 +117,14 @@ pub(crate) async fn append_all(
             append_in_one_statement(conn, &tenant_id, &rows, &events).await?;
             continue;
         }
-        let total = rows.len() as i64 + staged_here;
+        let count = rows.len() as i64 + staged_here;
         // Without events only change_seq is touched: migration data steps append changes on schemas
         // that predate event_seq.
         let (last, last_event): (i64, i64) = if events.is_empty() {
             let (last,): (i64,) = sqlx::query_as(
                 "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
             )
-            .bind(total)
+            .bind(count)
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -134,7 +134,7 @@ pub(crate) async fn append_all(
                 "UPDATE feed_heads SET change_seq = change_seq + $1, event_seq = event_seq + $2 WHERE tenant_id = $3
                  RETURNING change_seq, event_seq",
             )
-            .bind(total)
+            .bind(count)
             .bind(events.len() as i64)
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
@@ -158,7 +158,7 @@ pub(crate) async fn append_all(
                 .execute(&mut *conn)
                 .await?;
         }
-        let mut seq = last - total;
+        let mut seq = last - count;
         if let Some((token, _)) = staged.filter(|_| staged_here > 0) {
             let mut sql = Sql::new(
                 "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at)

@@ -172,10 +172,9 @@ pub struct PurchaseReturn {
 }
 crate::impl_record!(PurchaseReturn);
 
-/// Value of `quantity` (thousandths) at `unit_cost`, rounded half up to a minor unit.
+/// Value of `quantity` (thousandths) at `unit_cost`, rounded half away from zero to a minor unit.
 pub fn line_value(quantity: Quantity, unit_cost: i64) -> Result<i64, kasir_domain::money::OutOfRange> {
-    let v = quantity.0 as i128 * unit_cost as i128;
-    kasir_domain::money::bounded((v + 500).div_euclid(1000))
+    Ok(kasir_domain::Money::new(unit_cost)?.mul_div(quantity.0, 1000)?.get())
 }
 
 /// Stock of a product/variant across all the tenant's warehouses, in thousandths.

@@ -7,8 +7,17 @@ fn price(order: &Order) -> Priced {
     super::price(order).expect("within the money bound")
 }
 
-fn line(price: Money, quantity: i64) -> Line {
-    Line { product_id: "p".into(), category_id: None, unit_price: price, quantity, discount: None, tax: None }
+fn m(minor: i64) -> Money {
+    Money::new(minor).expect("within the money bound")
+}
+
+/// The sum of `amounts`, in plain minor units.
+fn sum(amounts: impl IntoIterator<Item = Money>) -> i64 {
+    amounts.into_iter().map(Money::get).sum()
+}
+
+fn line(price: i64, quantity: i64) -> Line {
+    Line { product_id: "p".into(), category_id: None, unit_price: m(price), quantity, discount: None, tax: None }
 }
 
 #[test]
@@ -35,7 +44,7 @@ fn inclusive_tax_is_extracted_and_exclusive_tax_added() {
     assert_eq!(p.lines[0].total, 111_000);
     assert_eq!(p.lines[1].tax, 4_000);
     assert_eq!(p.lines[1].total, 44_000);
-    assert_eq!((p.subtotal, p.tax_total, p.total), (151_000, 15_000, 155_000));
+    assert_eq!((p.subtotal, p.tax_total, p.total), (m(151_000), m(15_000), m(155_000)));
 }
 
 #[test]
@@ -45,26 +54,26 @@ fn discounts_apply_in_order_and_are_shared_over_lines() {
             Line { discount: Some(Discount::Percent(1_000)), ..line(30_000, 1000) }, // 27.000 after 10 %
             line(10_000, 3000),                                                      // 30.000
         ],
-        discount: Some(Discount::Amount(5_700)),
+        discount: Some(Discount::Amount(m(5_700))),
         ..Default::default()
     };
     let p = price(&order);
     assert_eq!(p.lines[0].line_discount, 3_000);
     // 5.700 over 27.000 : 30.000 → 2.700 and 3.000.
-    assert_eq!((p.lines[0].order_discount, p.lines[1].order_discount), (2_700, 3_000));
-    assert_eq!((p.discount_total, p.total), (8_700, 51_300));
-    assert_eq!(p.applied, vec![Applied { source: Source::Order, amount: 5_700 }]);
+    assert_eq!((p.lines[0].order_discount, p.lines[1].order_discount), (m(2_700), m(3_000)));
+    assert_eq!((p.discount_total, p.total), (m(8_700), m(51_300)));
+    assert_eq!(p.applied, vec![Applied { source: Source::Order, amount: m(5_700) }]);
 }
 
 #[test]
 fn promotions_respect_scope_minimum_and_maximum() {
     let coffee = Line { product_id: "coffee".into(), category_id: Some("drinks".into()), ..line(25_000, 2000) };
     let cake = Line { product_id: "cake".into(), ..line(40_000, 1000) };
-    let promo = |id: &str, d, min, max, products: &[&str], categories: &[&str]| Promotion {
+    let promo = |id: &str, d, min, max: Option<i64>, products: &[&str], categories: &[&str]| Promotion {
         id: id.into(),
         discount: d,
-        min_purchase: min,
-        max_discount: max,
+        min_purchase: m(min),
+        max_discount: max.map(m),
         product_ids: products.iter().map(|s| s.to_string()).collect(),
         category_ids: categories.iter().map(|s| s.to_string()).collect(),
     };
@@ -72,8 +81,8 @@ fn promotions_respect_scope_minimum_and_maximum() {
         lines: vec![coffee, cake],
         promotions: vec![
             promo("drinks-20", Discount::Percent(2_000), 0, Some(8_000), &[], &["drinks"]), // 10.000 capped at 8.000
-            promo("big-order", Discount::Amount(5_000), 200_000, None, &[], &[]),           // minimum not reached
-            promo("cake-5k", Discount::Amount(5_000), 0, None, &["cake"], &[]),
+            promo("big-order", Discount::Amount(m(5_000)), 200_000, None, &[], &[]),        // minimum not reached
+            promo("cake-5k", Discount::Amount(m(5_000)), 0, None, &["cake"], &[]),
         ],
         ..Default::default()
     };
@@ -90,51 +99,54 @@ fn a_voucher_below_its_minimum_is_refused() {
     let v = Voucher {
         id: "v".into(),
         discount: Discount::Percent(5_000),
-        min_purchase: 50_000,
-        max_discount: Some(20_000),
+        min_purchase: m(50_000),
+        max_discount: Some(m(20_000)),
     };
-    assert_eq!(voucher_discount(&v, 49_999), Err(VoucherRefusal::BelowMinimum { min_purchase: 50_000 }));
-    assert_eq!(voucher_discount(&v, 60_000), Ok(20_000), "capped");
+    assert_eq!(voucher_discount(&v, m(49_999)), Err(VoucherRefusal::BelowMinimum { min_purchase: m(50_000) }));
+    assert_eq!(voucher_discount(&v, m(60_000)), Ok(m(20_000)), "capped");
     let p = price(&Order { lines: vec![line(30_000, 1000)], voucher: Some(v), ..Default::default() });
-    assert_eq!(p.voucher_refused, Some(VoucherRefusal::BelowMinimum { min_purchase: 50_000 }));
+    assert_eq!(p.voucher_refused, Some(VoucherRefusal::BelowMinimum { min_purchase: m(50_000) }));
     assert_eq!(p.total, 30_000);
 }
 
 #[test]
 fn cash_rounding_rounds_half_up_to_the_step() {
-    let total = |price_each: Money| {
+    let total = |price_each: i64| {
         price(&Order { lines: vec![line(price_each, 1000)], cash_rounding: 100, ..Default::default() })
     };
-    assert_eq!((total(12_349).total, total(12_349).rounding), (12_300, -49));
-    assert_eq!((total(12_350).total, total(12_350).rounding), (12_400, 50));
+    assert_eq!((total(12_349).total, total(12_349).rounding), (m(12_300), m(-49)));
+    assert_eq!((total(12_350).total, total(12_350).rounding), (m(12_400), m(50)));
     assert_eq!(total(12_300).rounding, 0);
 }
 
 #[test]
 fn refund_shares_add_up_to_the_line() {
     // 3 sold for 10.000: refunding one at a time gives 3.333, 3.334, 3.333.
-    let shares: Vec<Money> = (0..3).map(|already| refund_share(10_000, 3000, already * 1000, 1000)).collect();
+    let shares: Vec<i64> = (0..3).map(|already| refund_share(m(10_000), 3000, already * 1000, 1000).get()).collect();
     assert_eq!(shares, vec![3_333, 3_334, 3_333]);
-    assert_eq!(refund_share(10_000, 3000, 0, 3000), 10_000);
+    assert_eq!(refund_share(m(10_000), 3000, 0, 3000), 10_000);
 }
 
 #[test]
 fn a_refund_gives_back_the_line_in_proportion() {
-    let sold = SoldLine { quantity: 3000, discount: 3_000, tax: 2_727, tax_inclusive: true, total: 27_000 };
-    let one = refund_line(sold, 0, 1000);
-    assert_eq!(one, RefundedLine { gross: 10_000, discount: 1_000, tax: 909, total: 9_000 });
-    let rest = refund_line(sold, 1000, 2000);
-    assert_eq!((one.total + rest.total, one.tax + rest.tax, one.discount + rest.discount), (27_000, 2_727, 3_000));
-    let exclusive = SoldLine { quantity: 2000, discount: 0, tax: 2_001, tax_inclusive: false, total: 22_011 };
-    let half = refund_line(exclusive, 0, 1000);
-    assert_eq!(half.total, half.gross - half.discount + half.tax);
+    let sold = SoldLine { quantity: 3000, discount: m(3_000), tax: m(2_727), tax_inclusive: true, total: m(27_000) };
+    let one = refund_line(sold, 0, 1000).unwrap();
+    assert_eq!(one, RefundedLine { gross: m(10_000), discount: m(1_000), tax: m(909), total: m(9_000) });
+    let rest = refund_line(sold, 1000, 2000).unwrap();
+    assert_eq!(
+        [sum([one.total, rest.total]), sum([one.tax, rest.tax]), sum([one.discount, rest.discount])],
+        [27_000, 2_727, 3_000]
+    );
+    let exclusive = SoldLine { quantity: 2000, discount: m(0), tax: m(2_001), tax_inclusive: false, total: m(22_011) };
+    let half = refund_line(exclusive, 0, 1000).unwrap();
+    assert_eq!(half.total.get(), half.gross.get() - half.discount.get() + half.tax.get());
 }
 
 fn arb_discount() -> impl Strategy<Value = Option<Discount>> {
     prop_oneof![
         Just(None),
         (0i64..=10_000).prop_map(|b| Some(Discount::Percent(b))),
-        (0i64..=2_000_000).prop_map(|a| Some(Discount::Amount(a))),
+        (0i64..=2_000_000).prop_map(|a| Some(Discount::Amount(m(a)))),
     ]
 }
 
@@ -150,7 +162,7 @@ fn arb_line() -> impl Strategy<Value = Line> {
         |(p, c, unit_price, quantity, discount, tax)| Line {
             product_id: format!("p{p}"),
             category_id: Some(format!("c{c}")),
-            unit_price,
+            unit_price: m(unit_price),
             quantity,
             discount,
             tax,
@@ -168,9 +180,9 @@ fn arb_promotion() -> impl Strategy<Value = Promotion> {
     )
         .prop_map(|(d, min_purchase, max_discount, products, categories)| Promotion {
             id: format!("promo{min_purchase}"),
-            discount: d.unwrap_or(Discount::Amount(0)),
-            min_purchase,
-            max_discount,
+            discount: d.unwrap_or(Discount::Amount(Money::ZERO)),
+            min_purchase: m(min_purchase),
+            max_discount: max_discount.map(m),
             product_ids: products.into_iter().map(|p| format!("p{p}")).collect(),
             category_ids: categories.into_iter().map(|c| format!("c{c}")).collect(),
         })
@@ -191,8 +203,8 @@ fn arb_order() -> impl Strategy<Value = Order> {
             voucher: voucher.map(|(d, min_purchase, max_discount)| Voucher {
                 id: "v".into(),
                 discount: d.unwrap_or(Discount::Percent(1_000)),
-                min_purchase,
-                max_discount,
+                min_purchase: m(min_purchase),
+                max_discount: max_discount.map(m),
             }),
             cash_rounding,
         })
@@ -204,13 +216,13 @@ proptest! {
     #[test]
     fn lines_sum_to_the_totals(order in arb_order()) {
         let p = price(&order);
-        prop_assert_eq!(p.subtotal, p.lines.iter().map(|l| l.gross).sum::<Money>());
-        prop_assert_eq!(p.discount_total, p.lines.iter().map(|l| l.discount_total()).sum::<Money>());
-        prop_assert_eq!(p.tax_total, p.lines.iter().map(|l| l.tax).sum::<Money>());
-        prop_assert_eq!(p.total, p.lines.iter().map(|l| l.total).sum::<Money>() + p.rounding);
+        prop_assert_eq!(p.subtotal.get(), sum(p.lines.iter().map(|l| l.gross)));
+        prop_assert_eq!(p.discount_total.get(), sum(p.lines.iter().map(|l| l.discount_total())));
+        prop_assert_eq!(p.tax_total.get(), sum(p.lines.iter().map(|l| l.tax)));
+        prop_assert_eq!(p.total.get(), sum(p.lines.iter().map(|l| l.total)) + p.rounding.get());
         prop_assert_eq!(
-            p.discount_total - p.lines.iter().map(|l| l.line_discount).sum::<Money>(),
-            p.applied.iter().map(|a| a.amount).sum::<Money>(),
+            p.discount_total.get() - sum(p.lines.iter().map(|l| l.line_discount)),
+            sum(p.applied.iter().map(|a| a.amount)),
             "order-level discounts are shared out exactly"
         );
     }
@@ -221,7 +233,8 @@ proptest! {
         for (priced, line) in p.lines.iter().zip(&order.lines) {
             prop_assert!(priced.line_discount <= priced.gross);
             prop_assert!(priced.discount_total() <= priced.gross);
-            prop_assert_eq!(priced.net, priced.gross - priced.discount_total());
+            prop_assert_eq!(priced.net.get(), priced.gross.get() - priced.discount_total().get());
+            prop_assert_eq!(priced.discount_total().get(), priced.line_discount.get() + priced.order_discount.get());
             if let Some(Discount::Amount(a)) = line.discount {
                 prop_assert!(priced.line_discount <= a);
             }
@@ -253,15 +266,15 @@ proptest! {
                     prop_assert_eq!(priced.total, priced.net, "an inclusive tax adds nothing");
                     prop_assert!(priced.tax <= priced.net);
                     // The tax is the nearest whole amount to net × r / (1 + r): within half a unit.
-                    let exact = priced.net as f64 * t.rate_bps as f64 / (10_000 + t.rate_bps) as f64;
-                    prop_assert!((priced.tax as f64 - exact).abs() <= 0.5 + 1e-6);
+                    let exact = priced.net.get() as f64 * t.rate_bps as f64 / (10_000 + t.rate_bps) as f64;
+                    prop_assert!((priced.tax.get() as f64 - exact).abs() <= 0.5 + 1e-6);
                     // And the price without tax, taxed again, gives the net back within a unit.
-                    let ex = priced.net - priced.tax;
+                    let ex = priced.net.less(priced.tax);
                     let again = tax_of(ex, Tax { rate_bps: t.rate_bps, inclusive: false });
-                    prop_assert!((ex + again - priced.net).abs() <= 1);
+                    prop_assert!((sum([ex, again]) - priced.net.get()).abs() <= 1);
                 }
-                Some(t) => prop_assert_eq!(priced.total, priced.net + tax_of(priced.net, t)),
-                None => prop_assert_eq!((priced.tax, priced.total), (0, priced.net)),
+                Some(t) => prop_assert_eq!(priced.total.get(), sum([priced.net, tax_of(priced.net, t)])),
+                None => prop_assert_eq!((priced.tax, priced.total), (Money::ZERO, priced.net)),
             }
         }
     }
@@ -271,8 +284,8 @@ proptest! {
         let p = price(&order);
         let step = order.cash_rounding;
         if step > 1 {
-            prop_assert_eq!(p.total % step, 0);
-            prop_assert!(p.rounding.abs() * 2 <= step);
+            prop_assert_eq!(p.total.get() % step, 0);
+            prop_assert!(p.rounding.get().abs() * 2 <= step);
         } else {
             prop_assert_eq!(p.rounding, 0);
         }
@@ -289,20 +302,23 @@ proptest! {
                 tax_inclusive: line.tax.is_none_or(|t| t.inclusive),
                 total: priced.total,
             };
-            let (mut already, mut back) = (0, RefundedLine { gross: 0, discount: 0, tax: 0, total: 0 });
+            let (mut already, mut back) = (0, [0i64; 4]);
             for cut in &cuts {
                 let q = (*cut).min(line.quantity - already);
-                let r = refund_line(sold, already, q);
+                let r = refund_line(sold, already, q).unwrap();
                 prop_assert!(r.gross >= 0 && r.discount >= 0 && r.tax >= 0 && r.total >= 0);
-                prop_assert_eq!(r.gross - r.discount, r.total - if sold.tax_inclusive { 0 } else { r.tax });
-                back = RefundedLine { gross: back.gross + r.gross, discount: back.discount + r.discount, tax: back.tax + r.tax, total: back.total + r.total };
+                let exclusive_tax = if sold.tax_inclusive { 0 } else { r.tax.get() };
+                prop_assert_eq!(r.gross.get() - r.discount.get(), r.total.get() - exclusive_tax);
+                for (b, part) in back.iter_mut().zip([r.gross, r.discount, r.tax, r.total]) {
+                    *b += part.get();
+                }
                 already += q;
             }
-            let r = refund_line(sold, already, line.quantity - already);
-            prop_assert_eq!(back.total + r.total, priced.total);
-            prop_assert_eq!(back.tax + r.tax, priced.tax);
-            prop_assert_eq!(back.discount + r.discount, priced.discount_total());
-            prop_assert_eq!(back.gross + r.gross, priced.gross);
+            let r = refund_line(sold, already, line.quantity - already).unwrap();
+            prop_assert_eq!(back[3] + r.total.get(), priced.total.get());
+            prop_assert_eq!(back[2] + r.tax.get(), priced.tax.get());
+            prop_assert_eq!(back[1] + r.discount.get(), priced.discount_total().get());
+            prop_assert_eq!(back[0] + r.gross.get(), priced.gross.get());
         }
     }
 
@@ -313,13 +329,13 @@ proptest! {
         for cut in cuts {
             let q = cut.min(sold - already);
             if q == 0 { break; }
-            let share = refund_share(amount, sold, already, q);
+            let share = refund_share(m(amount), sold, already, q).get();
             prop_assert!(share >= 0);
             refunded += share;
             already += q;
         }
         prop_assert!(refunded <= amount);
-        let rest = refund_share(amount, sold, already, sold - already);
+        let rest = refund_share(m(amount), sold, already, sold - already).get();
         prop_assert_eq!(refunded + rest, amount);
     }
 }
@@ -331,7 +347,7 @@ fn an_order_past_the_money_bound_is_refused_not_wrapped() {
     assert_eq!(super::price(&huge), Err(OutOfRange));
     // One line at the bound is fine; one unit more on a second line is not.
     let at_bound = Order { lines: vec![line(crate::MAX_MONEY, 1000)], ..Default::default() };
-    assert_eq!(super::price(&at_bound).map(|p| p.total), Ok(crate::MAX_MONEY));
+    assert_eq!(super::price(&at_bound).map(|p| p.total), Ok(Money::MAX));
     let past = Order { lines: vec![line(crate::MAX_MONEY, 1000), line(1, 1000)], ..Default::default() };
     assert_eq!(super::price(&past), Err(OutOfRange));
     // An exclusive tax that takes the total past the bound.

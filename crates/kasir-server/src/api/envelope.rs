@@ -32,9 +32,9 @@ pub struct Pagination {
 }
 
 impl Pagination {
-    pub fn new(page: i64, per_page: i64, total: i64) -> Self {
-        let total_pages = if total == 0 { 0 } else { (total + per_page - 1) / per_page };
-        Pagination { page, per_page, total, total_pages, total_exact: None }
+    pub fn new(page: i64, per_page: i64, count: i64) -> Self {
+        let pages = if count == 0 { 0 } else { (count + per_page - 1) / per_page };
+        Pagination { page, per_page, total: count, total_pages: pages, total_exact: None }
     }
 }
 

@@ -328,22 +328,22 @@ async fn validate(State(s): State<AppState>, p: Principal, body: JsonBody) -> Re
     let b: ValidateVoucher = body.parse()?;
     let mut v = Violations::new();
     let code = v.text("code", &b.code, 1, 50);
-    let amount = v.range("order_amount", b.order_amount, 0, MAX_MONEY);
+    let amount = v.money("order_amount", b.order_amount);
     v.finish().map_err(ApiError::Validation)?;
     let now = local_now(&s.db, &p, &scope, b.outlet_id.as_deref()).await?;
     let refuse =
-        |message: &str| VoucherCheck { valid: false, discount: 0, final_amount: amount, message: message.into() };
+        |message: &str| VoucherCheck { valid: false, discount: 0, final_amount: amount.get(), message: message.into() };
     let Some(voucher) = promotions::voucher_by_code(&s.db, &scope.tenant_id, &code).await? else {
         return Ok(ok(refuse("no voucher has this code")));
     };
     if let Err(m) = terms::voucher_usable(&voucher, &now) {
         return Ok(ok(refuse(m)));
     }
-    Ok(ok(match pricing::voucher_discount(&terms::voucher_terms(&voucher), amount) {
+    Ok(ok(match pricing::voucher_discount(&terms::voucher_terms(&voucher)?, amount) {
         Ok(discount) => VoucherCheck {
             valid: true,
-            discount,
-            final_amount: amount - discount,
+            discount: discount.get(),
+            final_amount: amount.less(discount).get(),
             message: format!("{} off", discount),
         },
         Err(pricing::VoucherRefusal::BelowMinimum { min_purchase }) => {

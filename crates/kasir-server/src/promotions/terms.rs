@@ -1,7 +1,7 @@
 //! Promotions and vouchers as checkout applies them: whether a voucher can be used now, and the
 //! terms the pricing engine reads from stored promotions and vouchers.
 
-use kasir_domain::pricing;
+use kasir_domain::{money::OutOfRange, pricing, Money};
 use kasir_store::{promotions, Db};
 
 use crate::api::rule;
@@ -39,30 +39,33 @@ pub fn voucher_usable(v: &promotions::Voucher, local_now: &str) -> Result<(), &'
     Ok(())
 }
 
-pub fn promotion_terms(x: &promotions::Promotion) -> pricing::Promotion {
-    pricing::Promotion {
+/// A promotion's terms as the pricing engine takes them; its amounts were checked when it was
+/// written, so [`OutOfRange`] here means a damaged row.
+pub fn promotion_terms(x: &promotions::Promotion) -> Result<pricing::Promotion, OutOfRange> {
+    Ok(pricing::Promotion {
         id: x.id.clone(),
-        discount: discount_of(&x.kind, x.value),
-        min_purchase: x.min_purchase,
-        max_discount: x.max_discount,
+        discount: discount_of(&x.kind, x.value)?,
+        min_purchase: Money::new(x.min_purchase)?,
+        max_discount: x.max_discount.map(Money::new).transpose()?,
         product_ids: x.product_ids.0.clone(),
         category_ids: x.category_ids.0.clone(),
-    }
+    })
 }
 
-pub fn voucher_terms(x: &promotions::Voucher) -> pricing::Voucher {
-    pricing::Voucher {
+/// A voucher's terms as the pricing engine takes them.
+pub fn voucher_terms(x: &promotions::Voucher) -> Result<pricing::Voucher, OutOfRange> {
+    Ok(pricing::Voucher {
         id: x.id.clone(),
-        discount: discount_of(&x.discount_type, x.discount_value),
-        min_purchase: x.min_purchase,
-        max_discount: x.max_discount,
-    }
+        discount: discount_of(&x.discount_type, x.discount_value)?,
+        min_purchase: Money::new(x.min_purchase)?,
+        max_discount: x.max_discount.map(Money::new).transpose()?,
+    })
 }
 
-fn discount_of(kind: &str, value: i64) -> pricing::Discount {
-    if kind == "percent" {
+fn discount_of(kind: &str, value: i64) -> Result<pricing::Discount, OutOfRange> {
+    Ok(if kind == "percent" {
         pricing::Discount::Percent(value)
     } else {
-        pricing::Discount::Amount(value)
-    }
+        pricing::Discount::Amount(Money::new(value)?)
+    })
 }

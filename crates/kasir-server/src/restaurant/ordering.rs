@@ -187,7 +187,7 @@ pub(super) async fn routing(db: &Db, tenant_id: &str, outlet_id: &str) -> Result
 /// The order items of resolved lines, priced at catalog prices and routed to their stations.
 pub(super) fn order_items(lines: &[Resolved], stations: &Routing) -> Result<Vec<OrderItem>, ApiError> {
     let priced = pricing::price(&pricing::Order {
-        lines: lines.iter().map(Resolved::pricing_line).collect(),
+        lines: lines.iter().map(Resolved::pricing_line).collect::<Result<_, _>>()?,
         ..Default::default()
     })?;
     let now = kasir_domain::time::now();
@@ -205,7 +205,7 @@ pub(super) fn order_items(lines: &[Resolved], stations: &Routing) -> Result<Vec<
             note: l.note.clone(),
             station_id: restaurant::station_of(&stations.0, &stations.1, l.product.category_id.as_deref())
                 .map(|s| s.id.clone()),
-            total: p.total,
+            total: p.total.get(),
             paid_quantity: kasir_domain::Quantity::ZERO,
             created_at: now.clone(),
         })

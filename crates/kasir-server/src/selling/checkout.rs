@@ -218,10 +218,10 @@ async fn write(
 ) -> Result<Written, ApiError> {
     let scope = &seller.scope;
     let order = pricing::Order {
-        lines: p.lines.iter().map(Resolved::pricing_line).collect(),
+        lines: p.lines.iter().map(Resolved::pricing_line).collect::<Result<_, _>>()?,
         discount: p.order_discount,
-        promotions: p.promotions.iter().map(promotion_terms).collect(),
-        voucher: p.voucher.as_ref().map(voucher_terms),
+        promotions: p.promotions.iter().map(promotion_terms).collect::<Result<_, _>>()?,
+        voucher: p.voucher.as_ref().map(voucher_terms).transpose()?,
         cash_rounding: p.cash_rounding,
     };
     let priced = pricing::price(&order)?;

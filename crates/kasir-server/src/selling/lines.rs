@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use kasir_domain::{pricing, FieldError, Quantity, Violations};
+use kasir_domain::{money::OutOfRange, pricing, FieldError, Money, Quantity, Violations};
 use kasir_store::{
     catalog::products::{Product, Variant, PRODUCTS},
     catalog::{ModifierGroup, Tax, MODIFIER_GROUPS, TAXES},
@@ -72,17 +72,27 @@ impl Resolved {
         self.variant.as_ref().and_then(|v| v.cost).unwrap_or(self.product.cost)
     }
 
+    /// The price of one unit, its modifiers included.
+    pub fn unit_price_with_modifiers(&self) -> Result<Money, OutOfRange> {
+        unit_price_with(self.unit_price, &self.modifiers)
+    }
+
     /// The line the pricing engine prices.
-    pub fn pricing_line(&self) -> pricing::Line {
-        pricing::Line {
+    pub fn pricing_line(&self) -> Result<pricing::Line, OutOfRange> {
+        Ok(pricing::Line {
             product_id: self.product.id.clone(),
             category_id: self.product.category_id.clone(),
-            unit_price: self.unit_price + self.modifiers.iter().map(|m| m.price).sum::<i64>(),
+            unit_price: self.unit_price_with_modifiers()?,
             quantity: self.quantity,
             discount: self.discount,
             tax: self.tax.as_ref().map(|t| pricing::Tax { rate_bps: t.rate_bps, inclusive: t.inclusive.0 }),
-        }
+        })
     }
+}
+
+/// The price of one unit with its modifiers.
+pub fn unit_price_with(unit_price: i64, modifiers: &[SoldModifier]) -> Result<Money, OutOfRange> {
+    kasir_domain::money::total(std::iter::once(unit_price).chain(modifiers.iter().map(|m| m.price)))
 }
 
 /// Resolves `items` (1 to 500 of them). Shape errors go into `v` (400), references this caller

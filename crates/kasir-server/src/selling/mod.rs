@@ -105,9 +105,7 @@ impl DiscountInput {
         use kasir_domain::pricing::Discount;
         match self.kind {
             DiscountKind::Percent => Discount::Percent(v.range(&format!("{field}.value"), self.value, 0, 10_000)),
-            DiscountKind::Amount => {
-                Discount::Amount(v.range(&format!("{field}.value"), self.value, 0, kasir_domain::MAX_MONEY))
-            }
+            DiscountKind::Amount => Discount::Amount(v.money(&format!("{field}.value"), self.value)),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The payments of a sale: the methods named, and whether they cover the total (only cash gives
 //! change).
 
-use kasir_domain::{FieldError, Violations};
+use kasir_domain::{money, FieldError, Money, Violations};
 use kasir_store::{
     selling::payment_methods::{self, PaymentMethod},
     Db, Scope,
@@ -11,20 +11,26 @@ use super::PaymentInput;
 use crate::api::{rule, ApiError};
 
 /// Paid in all, and the change: payments must cover the total, and only cash may pay more.
-pub(super) fn check_payments(payments: &[(PaymentMethod, PaymentInput)], total: i64) -> Result<(i64, i64), ApiError> {
-    let paid: i64 = payments.iter().map(|(_, p)| p.amount).sum();
-    let cash: i64 = payments.iter().filter(|(m, _)| m.kind == "cash").map(|(_, p)| p.amount).sum();
+pub(super) fn check_payments(
+    payments: &[(PaymentMethod, PaymentInput)],
+    total: Money,
+) -> Result<(Money, Money), ApiError> {
+    let paid = money::total(payments.iter().map(|(_, p)| p.amount))?;
+    let cash = money::total(payments.iter().filter(|(m, _)| m.kind == "cash").map(|(_, p)| p.amount))?;
     if paid < total {
         return Err(rule(
             kasir_domain::ErrorCode::PaymentInsufficient,
             format!("the payments come to {paid}, the total is {total}"),
         ));
     }
-    let change = paid - total;
+    let change = paid.minus(total)?;
     if change > cash {
         return Err(rule(
             kasir_domain::ErrorCode::PaymentExceedsTotal,
-            format!("only cash may pay more than the total ({total}); the other payments come to {}", paid - cash),
+            format!(
+                "only cash may pay more than the total ({total}); the other payments come to {}",
+                paid.minus(cash)?
+            ),
         ));
     }
     Ok((paid, change))

@@ -2,6 +2,7 @@
 //! written as plain text, as ESC/POS for thermal printers (ending with a paper cut), or as PDF
 //! (a receipt-width page, or an A4 invoice), in a monospaced font so that columns line up.
 
+use kasir_domain::Money;
 use kasir_store::selling::sales::Sale;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -67,7 +68,8 @@ pub fn lay_out(sale: &Sale, head: &Letterhead, cols: usize) -> Vec<Line> {
     out.push(rule.clone());
     for it in &sale.items {
         out.extend(wrap(&it.name, cols).into_iter().map(Line::plain));
-        let each = it.unit_price + it.modifiers.iter().map(|m| m.price).sum::<i64>();
+        // A sale's prices were bounded when it was made; a damaged row shows its base price.
+        let each = super::lines::unit_price_with(it.unit_price, &it.modifiers).map_or(it.unit_price, Money::get);
         out.push(Line::plain(pair(&format!("  {} x {}", it.quantity, money(each)), &money(it.gross), cols)));
         for m in &it.modifiers {
             out.push(Line::plain(format!("  + {} {}", m.name, money(m.price))));

@@ -2,7 +2,7 @@
 //! Money goes back from a drawer: the sale's own shift while it is open, otherwise the shift the
 //! caller has open at the sale's outlet.
 
-use kasir_domain::{pricing, FieldError, Quantity, Violations};
+use kasir_domain::{money, pricing, FieldError, Money, Quantity, Violations};
 use kasir_store::{
     events::{EventBody, SaleEvent},
     feed::Change,
@@ -206,14 +206,14 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         let part = pricing::refund_line(
             pricing::SoldLine {
                 quantity: item.quantity.0,
-                discount: item.discount_total,
-                tax: item.tax_total,
+                discount: Money::new(item.discount_total)?,
+                tax: Money::new(item.tax_total)?,
                 tax_inclusive: item.tax_inclusive,
-                total: item.total,
+                total: Money::new(item.total)?,
             },
             item.refunded_quantity.0,
             *q,
-        );
+        )?;
         if !refunds::add_refunded(tx, &sale, &item.id, item.refunded_quantity.0, *q).await? {
             return Err(rule(
                 kasir_domain::ErrorCode::RefundExceedsSale,
@@ -226,10 +226,10 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
             product_id: item.product_id.clone(),
             variant_id: item.variant_id.clone(),
             quantity: Quantity(*q),
-            gross: part.gross,
-            discount_total: part.discount,
-            tax_total: part.tax,
-            total: part.total,
+            gross: part.gross.get(),
+            discount_total: part.discount.get(),
+            tax_total: part.tax.get(),
+            total: part.total.get(),
         });
         let variant = item.variant_id.clone().unwrap_or_default();
         if let Some((warehouse_id, ..)) = sold_moves.iter().find(|m| m.1 == item.product_id && m.2 == variant) {
@@ -252,7 +252,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         now_refunded >= item.quantity.0
     });
     let rounding = if complete { sale.rounding } else { 0 };
-    let total = kasir_domain::money::add(kasir_domain::money::sum(items.iter().map(|i| i.total))?, rounding)?;
+    let total = money::add(money::sum(items.iter().map(|i| i.total))?, rounding)?;
     let payments = refund_payments(tx, scope, &payments_in, total).await?;
     let id = kasir_domain::ids::new_id();
     for m in &mut moves {
@@ -277,9 +277,9 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         cashier_id: Some(seller.user_id.clone()),
         reason,
         restock,
-        gross: items.iter().map(|i| i.gross).sum(),
-        discount_total: items.iter().map(|i| i.discount_total).sum(),
-        tax_total: items.iter().map(|i| i.tax_total).sum(),
+        gross: money::sum(items.iter().map(|i| i.gross))?,
+        discount_total: money::sum(items.iter().map(|i| i.discount_total))?,
+        tax_total: money::sum(items.iter().map(|i| i.tax_total))?,
         items,
         rounding,
         total,
@@ -368,7 +368,7 @@ async fn refund_payments(
     if !refs.is_empty() {
         return Err(ApiError::MissingRefs(refs));
     }
-    let paid: i64 = out.iter().map(|p| p.amount).sum();
+    let paid = money::sum(out.iter().map(|p| p.amount))?;
     if paid != total {
         return Err(rule(
             kasir_domain::ErrorCode::RefundPaymentMismatch,

@@ -1,6 +1,6 @@
 //! What checkout writes besides its checks: the sale as sold, and the stock it takes.
 
-use kasir_domain::{pricing, Quantity};
+use kasir_domain::{pricing, Money, Quantity};
 use kasir_store::{
     selling::sales::{ItemDetail, Sale, SaleDiscount, SaleItem, SalePayment},
     stock::{NewMovement, StockError},
@@ -60,8 +60,8 @@ pub(super) fn build_sale(
     p: &Prepared,
     shift_id: &str,
     priced: &pricing::Priced,
-    paid: i64,
-    change: i64,
+    paid: Money,
+    change: Money,
 ) -> Sale {
     let now = kasir_domain::time::now();
     let items = p
@@ -77,18 +77,18 @@ pub(super) fn build_sale(
             quantity: Quantity(l.quantity),
             unit_price: l.unit_price,
             modifiers: l.modifiers.clone(),
-            gross: x.gross,
-            discount_total: x.discount_total(),
-            tax_total: x.tax,
+            gross: x.gross.get(),
+            discount_total: x.discount_total().get(),
+            tax_total: x.tax.get(),
             tax_rate_bps: l.tax.as_ref().map_or(0, |t| t.rate_bps),
             tax_inclusive: l.tax.as_ref().is_some_and(|t| t.inclusive.0),
-            total: x.total,
+            total: x.total.get(),
             refunded_quantity: Quantity::ZERO,
             note: l.note.clone(),
             detail: ItemDetail {
                 category_id: l.product.category_id.clone(),
-                line_discount: x.line_discount,
-                order_discount: x.order_discount,
+                line_discount: x.line_discount.get(),
+                order_discount: x.order_discount.get(),
                 tax_id: l.tax.as_ref().map(|t| t.id.clone()),
                 unit_cost: l.unit_cost(),
                 tracks_stock: l.product.track_stock.0,
@@ -109,7 +109,7 @@ pub(super) fn build_sale(
                     ("voucher", Some(id.clone()), p.voucher.as_ref().map(|v| v.code.clone()).unwrap_or_default())
                 }
             };
-            SaleDiscount { source: source.into(), source_id, name, amount: a.amount }
+            SaleDiscount { source: source.into(), source_id, name, amount: a.amount.get() }
         })
         .collect();
     let payments = p
@@ -134,13 +134,13 @@ pub(super) fn build_sale(
         customer_id: p.customer_id.clone(),
         status: kasir_domain::SaleStatus::Completed.as_str().into(),
         items,
-        subtotal: priced.subtotal,
-        discount_total: priced.discount_total,
-        tax_total: priced.tax_total,
-        rounding: priced.rounding,
-        total: priced.total,
-        paid,
-        change,
+        subtotal: priced.subtotal.get(),
+        discount_total: priced.discount_total.get(),
+        tax_total: priced.tax_total.get(),
+        rounding: priced.rounding.get(),
+        total: priced.total.get(),
+        paid: paid.get(),
+        change: change.get(),
         refunded_total: 0,
         payments,
         discounts,

@@ -108,13 +108,12 @@ pub async fn close(
     let shift = lock_open(tx, scope, cashier, id).await?;
     let mut report = kasir_store::selling::shift_report::report(tx, &shift).await?;
     report.status = ShiftStatus::Closed.as_str().into();
-    report.end_cash = Some(end_cash);
-    report.cash_difference = Some(end_cash.saturating_sub(report.expected_cash));
+    report.count_cash(end_cash);
     let mut values = vec![
         ("status", Value::from(ShiftStatus::Closed.as_str())),
         ("end_cash", Value::from(end_cash)),
         ("expected_cash", Value::from(report.expected_cash)),
-        ("cash_difference", Value::from(end_cash.saturating_sub(report.expected_cash))),
+        ("cash_difference", Value::from(report.cash_difference.unwrap_or_default())),
         ("closed_at", Value::from(kasir_domain::time::now())),
         ("closed_by", Value::Text(cashier.user_id.clone())),
         ("report", Value::json(&report)),

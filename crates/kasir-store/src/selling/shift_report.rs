@@ -70,6 +70,15 @@ pub struct ShiftReport {
     pub cash_difference: Option<i64>,
 }
 
+impl ShiftReport {
+    /// Closes the report on the cash counted: `end_cash − expected_cash`, a report figure
+    /// (saturating, like the sums it comes from), so that a shift can always be closed.
+    pub fn count_cash(&mut self, end_cash: i64) {
+        self.end_cash = Some(end_cash);
+        self.cash_difference = Some(end_cash.saturating_sub(self.expected_cash));
+    }
+}
+
 /// Computes a shift's figures from what was recorded in it (`conn`: a reader or the transaction
 /// closing it).
 #[tracing::instrument(skip_all)]

@@ -148,7 +148,7 @@ pub async fn apply_with(
     let mut levels: Vec<((String, String, String), i64)> = Vec::new();
     for m in &moves {
         match levels.last_mut() {
-            Some((k, total)) if *k == key(m) => *total += m.delta,
+            Some((k, moved)) if *k == key(m) => *moved += m.delta,
             _ => levels.push((key(m), m.delta)),
         }
     }
@@ -175,19 +175,19 @@ pub async fn apply_with(
     }
     let mut applied = Vec::with_capacity(moves.len());
     let mut running: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
-    for (k, total) in &levels {
+    for (k, moved) in &levels {
         let end =
             *after.get(k).ok_or_else(|| StoreError::Corrupt("an upserted stock level was not returned".into()))?;
-        if *total < 0 && end < 0 && !allow_negative {
+        if *moved < 0 && end < 0 && !allow_negative {
             return Err(StockError::Shortage(Shortage {
                 warehouse_id: k.0.clone(),
                 product_id: k.1.clone(),
                 variant_id: Some(k.2.clone()).filter(|v| !v.is_empty()),
-                available: (end - total).max(0),
-                requested: -total,
+                available: (end - moved).max(0),
+                requested: -moved,
             }));
         }
-        running.insert(k.clone(), end - total);
+        running.insert(k.clone(), end - moved);
     }
     for chunk in moves.chunks(crate::sql::rows_per_statement(13)) {
         let mut sql = Sql::new(
