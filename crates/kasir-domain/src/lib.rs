@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod events;
 pub mod ids;
+pub mod jobs;
 pub mod money;
 pub mod permissions;
 pub mod pricing;

@@ -86,37 +86,13 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         openapi_json,
         money_routes,
         inflight: Default::default(),
+        jobs: crate::platform::jobs::Jobs::new(),
+        rate_limits: Default::default(),
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
-    spawn_housekeeping(&state);
+    state.jobs.start(state.db.clone(), state.config.jobs.clone());
+    state.rate_limits.start(state.db.clone());
     Ok(App { state, router })
-}
-
-/// Periodic clean-up: expired idempotency keys, week-old realtime events.
-fn spawn_housekeeping(state: &AppState) {
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            every.tick().await;
-            if db.writer().is_closed() {
-                return;
-            }
-            match kasir_store::platform::idempotency::purge_expired(&db).await {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "purging idempotency keys failed"),
-            }
-            // Realtime events are kept a week (resuming clients need at least a day).
-            let before =
-                kasir_domain::time::format_ts(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7));
-            match kasir_store::realtime::prune_events(&db, &before).await {
-                Ok(n) if n > 0 => tracing::info!(pruned = n, "old realtime events removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "pruning realtime events failed"),
-            }
-        }
-    });
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the database.
@@ -148,6 +124,7 @@ fn with_layers(router: Router, state: &AppState, body_rules: request_bodies::Bod
     let cors = cors(&state.config)?;
     Ok(router
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::platform::idempotency::middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::platform::rate_limit::limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::platform::metrics::track))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::client_addr::resolve))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

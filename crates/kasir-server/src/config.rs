@@ -52,6 +52,14 @@ pub struct Config {
     /// `KASIR_BODY_TIMEOUT_SECS`: the longest pause while a request body arrives; past it the
     /// request gets 408 and the connection is closed (default 30 s).
     pub body_timeout: Duration,
+    /// The job runner: `KASIR_JOB_WORKERS` (jobs run at once per process, default 4) and
+    /// `KASIR_JOB_POLL_MS` (how often an idle process looks for due jobs, default 1000).
+    pub jobs: crate::platform::jobs::RunnerConfig,
+    /// `KASIR_RATE_LIMIT_PER_MINUTE`: requests a client address may make a minute (default 100;
+    /// 0 for no limit).
+    pub rate_limit_per_minute: i64,
+    /// `KASIR_RATE_LIMIT_PER_HOUR`: requests a login may make an hour (default 1000; 0 for no limit).
+    pub rate_limit_per_hour: i64,
 }
 
 /// A configuration value that cannot be used.
@@ -82,6 +90,9 @@ impl Default for Config {
             trusted_proxies: Default::default(),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            jobs: Default::default(),
+            rate_limit_per_minute: 100,
+            rate_limit_per_hour: 1000,
         }
     }
 }
@@ -177,6 +188,25 @@ impl Config {
             c.body_timeout = Duration::from_secs(
                 number(&n, 1, 3600)
                     .ok_or_else(|| err("KASIR_BODY_TIMEOUT_SECS", "must be a number of seconds from 1 to 3600"))?,
+            );
+        }
+        if let Some(n) = get("KASIR_RATE_LIMIT_PER_MINUTE") {
+            c.rate_limit_per_minute = number(&n, 0, 1_000_000_000).ok_or_else(|| {
+                err("KASIR_RATE_LIMIT_PER_MINUTE", "must be a number from 0 (no limit) to 1000000000")
+            })?;
+        }
+        if let Some(n) = get("KASIR_RATE_LIMIT_PER_HOUR") {
+            c.rate_limit_per_hour = number(&n, 0, 1_000_000_000)
+                .ok_or_else(|| err("KASIR_RATE_LIMIT_PER_HOUR", "must be a number from 0 (no limit) to 1000000000"))?;
+        }
+        if let Some(n) = get("KASIR_JOB_WORKERS") {
+            c.jobs.workers =
+                number(&n, 1, 256).ok_or_else(|| err("KASIR_JOB_WORKERS", "must be a number from 1 to 256"))?;
+        }
+        if let Some(n) = get("KASIR_JOB_POLL_MS") {
+            c.jobs.poll = Duration::from_millis(
+                number(&n, 10, 600_000)
+                    .ok_or_else(|| err("KASIR_JOB_POLL_MS", "must be a number of milliseconds from 10 to 600000"))?,
             );
         }
         if let Some(raw) = get("KASIR_TRUSTED_PROXIES") {

@@ -22,6 +22,10 @@ pub struct Inner {
     pub money_routes: crate::api::openapi::MoneyRoutes,
     /// `(scope, key)` of the money-moving requests with an Idempotency-Key running on this node.
     pub inflight: std::sync::Mutex<std::collections::HashSet<(String, String)>>,
+    /// This process's job runner (handlers, schedules, wake-up).
+    pub jobs: crate::platform::jobs::Jobs,
+    /// This process's request counters (shared through the database on PostgreSQL).
+    pub rate_limits: crate::platform::rate_limit::RateLimits,
 }
 
 impl std::ops::Deref for AppState {

@@ -18,6 +18,8 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "selling", include_str!("../migrations/0012_selling.sql")),
     (13, "realtime", include_str!("../migrations/0013_realtime.sql")),
     (14, "restaurant", include_str!("../migrations/0014_restaurant.sql")),
+    (15, "jobs", include_str!("../migrations/0015_jobs.sql")),
+    (16, "rate_limits", include_str!("../migrations/0016_rate_limits.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

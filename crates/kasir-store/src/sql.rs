@@ -146,6 +146,30 @@ impl Sql {
         }
         q.persistent(!self.one_off)
     }
+
+    /// A page of `SELECT columns` + this (a `FROM … WHERE …`) + ` ORDER BY order`, and how many
+    /// rows match in all, read from `db`'s readers.
+    pub async fn page<T>(
+        self,
+        db: &crate::Db,
+        columns: &str,
+        order: &str,
+        page: i64,
+        per_page: i64,
+    ) -> crate::Result<(Vec<T>, i64)>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let mut count = Sql::new("SELECT COUNT(*)");
+        count.push(&self.text);
+        count.args = self.args.clone();
+        let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
+        let mut rows = Sql::new(format!("SELECT {columns}"));
+        rows.push(&self.text);
+        rows.args = self.args;
+        rows.push(" ORDER BY ").push(order).push(" LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
+        Ok((rows.query_as().fetch_all(db.reader()).await?, total))
+    }
 }
 
 fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, args: &'q [Value]) -> Query<'q, Any, AnyArguments<'q>> {

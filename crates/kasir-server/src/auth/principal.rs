@@ -118,12 +118,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-enum Credentials {
+pub(crate) enum Credentials {
     Bearer(String),
     Basic { key_id: String, secret: String },
 }
 
-fn credentials(headers: &HeaderMap) -> Result<Credentials, ApiError> {
+pub(crate) fn credentials(headers: &HeaderMap) -> Result<Credentials, ApiError> {
     let missing = || ApiError::Unauthorized("credentials are missing".into());
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let auth = auth.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header".into()))?;

@@ -1,10 +1,12 @@
-//! Mechanisms every area shares (idempotency keys, metrics, the audit log) and the unauthenticated
+//! Mechanisms every area shares (idempotency keys, jobs, metrics, the audit log) and the unauthenticated
 //! platform endpoints: ping, health, metrics, the OpenAPI document and its UI.
 
 pub mod audit;
 mod docs;
 pub mod idempotency;
+pub mod jobs;
 pub mod metrics;
+pub mod rate_limit;
 
 use axum::{
     extract::State,

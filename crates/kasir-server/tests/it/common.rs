@@ -111,6 +111,9 @@ fn base_config(database_url: String) -> Config {
         jwt_secret: Some(JWT_SECRET.into()),
         login_lock_seconds: 1,
         db_max_connections: 8,
+        // Every test's requests come from one address; the rate-limit tests lower these.
+        rate_limit_per_minute: 0,
+        rate_limit_per_hour: 0,
         ..Config::default()
     }
 }
@@ -201,7 +204,12 @@ impl TestServer {
 
     /// A second server (node) on the database of `self`, which must be PostgreSQL.
     pub async fn another_node(&self) -> TestServer {
-        Self::start_on(self.state.config.database_url.clone(), None, |_| {}).await
+        self.another_node_with(|_| {}).await
+    }
+
+    /// [`TestServer::another_node`] after letting `tune` change its configuration.
+    pub async fn another_node_with(&self, tune: impl FnOnce(&mut Config)) -> TestServer {
+        Self::start_on(self.state.config.database_url.clone(), None, tune).await
     }
 
     async fn start_on(

@@ -127,16 +127,13 @@ pub async fn list(db: &Db, f: &AuditFilter, page: i64, per_page: i64) -> Result<
     if let Some(to) = &f.to {
         filter.push(" AND created_at < ").bind(to.as_str());
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows = Sql::new(
-        "SELECT id, tenant_id, actor_id, actor_type, action, entity, entity_id, ip, request_id, COALESCE(details, 'null') AS details, created_at",
-    );
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
-    let items = rows.query_as().fetch_all(db.reader()).await?;
-    Ok((items, total))
+    filter
+        .page(
+            db,
+            "id, tenant_id, actor_id, actor_type, action, entity, entity_id, ip, request_id, COALESCE(details, 'null') AS details, created_at",
+            "created_at DESC, id DESC",
+            page,
+            per_page,
+        )
+        .await
 }

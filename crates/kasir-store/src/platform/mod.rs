@@ -1,5 +1,8 @@
-//! Mechanisms every area shares: idempotency keys, the audit log and installation settings.
+//! Mechanisms every area shares: idempotency keys, background jobs, the audit log and installation
+//! settings.
 
 pub mod audit;
 pub mod idempotency;
+pub mod jobs;
+pub mod rate_limits;
 pub mod settings;

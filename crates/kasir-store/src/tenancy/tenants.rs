@@ -128,15 +128,7 @@ pub async fn list(db: &Db, search: Option<&str>, page: i64, per_page: i64) -> Re
         filter.push(" AND (LOWER(name) LIKE ").bind(pattern.as_str()).push(" ESCAPE '\\' OR slug LIKE ");
         filter.bind(pattern.as_str()).push(" ESCAPE '\\')");
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows = Sql::new(format!("SELECT {COLUMNS}"));
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY created_at, id LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
-    Ok((rows.query_as().fetch_all(db.reader()).await?, total))
+    filter.page(db, COLUMNS, "created_at, id", page, per_page).await
 }
 
 /// Applies `values` to the tenant if it is at `expected_version` (when given).

@@ -156,6 +156,10 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         // rules, a reused Idempotency-Key included (422).
         let mut errors = op.errors;
         errors.extend([400, 500, 503]);
+        // Rate limits (`platform::rate_limit`) spare only these.
+        if !(path == "/health" || path == "/metrics" || path.starts_with("/sync/")) {
+            errors.push(429);
+        }
         if has_body {
             errors.extend([408, 413]);
         }

@@ -253,7 +253,7 @@ pub(super) fn status_text(status: u16) -> &'static str {
         410 => "Gone: start over",
         413 => "Body too large (1 MiB for JSON, 20 MiB for uploaded files)",
         422 => "Refused by a business rule",
-        429 => "Too many attempts (see Retry-After)",
+        429 => "Too many requests or attempts (see Retry-After)",
         500 => "Server fault",
         503 => "Unavailable",
         _ => "Error",
