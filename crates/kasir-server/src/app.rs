@@ -90,7 +90,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         rate_limits: Default::default(),
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
-    state.jobs.start(state.db.clone(), state.config.jobs.clone());
+    state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })
 }

@@ -60,6 +60,8 @@ pub struct Config {
     pub rate_limit_per_minute: i64,
     /// `KASIR_RATE_LIMIT_PER_HOUR`: requests a login may make an hour (default 1000; 0 for no limit).
     pub rate_limit_per_hour: i64,
+    /// `KASIR_METRICS_TOKEN`: when set, `/metrics` answers only requests bearing it.
+    pub metrics_token: Option<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -93,6 +95,7 @@ impl Default for Config {
             jobs: Default::default(),
             rate_limit_per_minute: 100,
             rate_limit_per_hour: 1000,
+            metrics_token: None,
         }
     }
 }
@@ -198,6 +201,12 @@ impl Config {
         if let Some(n) = get("KASIR_RATE_LIMIT_PER_HOUR") {
             c.rate_limit_per_hour = number(&n, 0, 1_000_000_000)
                 .ok_or_else(|| err("KASIR_RATE_LIMIT_PER_HOUR", "must be a number from 0 (no limit) to 1000000000"))?;
+        }
+        if let Some(t) = get("KASIR_METRICS_TOKEN") {
+            if t.len() < 16 {
+                return Err(err("KASIR_METRICS_TOKEN", "must be at least 16 characters"));
+            }
+            c.metrics_token = Some(t);
         }
         if let Some(n) = get("KASIR_JOB_WORKERS") {
             c.jobs.workers =

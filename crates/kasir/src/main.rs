@@ -76,9 +76,19 @@ fn init_logging(config: &Config) -> anyhow::Result<()> {
     // ErrorLayer lets a database fault capture the instrumented steps it happened in.
     match config.log_format {
         LogFormat::Json => {
-            builder.json().flatten_event(true).finish().with(tracing_error::ErrorLayer::default()).init()
+            builder
+                .json()
+                .flatten_event(true)
+                .finish()
+                .with(tracing_error::ErrorLayer::default())
+                .with(kasir_server::platform::metrics::StoreCallTimer)
+                .init()
         }
-        LogFormat::Pretty => builder.finish().with(tracing_error::ErrorLayer::default()).init(),
+        LogFormat::Pretty => builder
+            .finish()
+            .with(tracing_error::ErrorLayer::default())
+            .with(kasir_server::platform::metrics::StoreCallTimer)
+            .init(),
     }
     Ok(())
 }

@@ -1,4 +1,6 @@
-//! Prometheus metrics: requests and latency by route and status, and database pool gauges.
+//! Prometheus metrics: requests and latency by route and status, database pool gauges and store
+//! call times, WebSocket connections and events sent, feed and sync pulls, jobs by kind and
+//! status. `KASIR_METRICS_TOKEN`, when set, must come as a bearer token.
 
 use std::{sync::Arc, time::Instant};
 
@@ -22,6 +24,30 @@ struct RequestLabels {
     status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: String,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallLabels {
+    call: String,
+}
+
+/// Time spent in each store call (`kasir_store::…` functions, which run the SQL), fed by
+/// [`StoreCallTimer`]; one family for the process, so that the tracing layer needs no state.
+static STORE_CALLS: std::sync::LazyLock<Family<CallLabels, Histogram>> = std::sync::LazyLock::new(|| {
+    Family::new_with_constructor(|| {
+        Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+    })
+});
+
 /// The registry and the metrics we update.
 #[derive(Clone)]
 pub struct Metrics {
@@ -30,6 +56,11 @@ pub struct Metrics {
     latency: Family<RequestLabels, Histogram>,
     pool_size: Gauge,
     pool_idle: Gauge,
+    ws_connections: Gauge,
+    events_sent: Counter,
+    pulls: Family<KindLabels, Counter>,
+    job_runs: Family<JobLabels, Counter>,
+    jobs: Family<JobLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -51,7 +82,53 @@ impl Metrics {
         registry.register("http_request_duration_seconds", "HTTP request latency", latency.clone());
         registry.register("db_pool_connections", "Open database connections", pool_size.clone());
         registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
-        Metrics { registry: Arc::new(registry), requests, latency, pool_size, pool_idle }
+        registry.register(
+            "store_call_duration_seconds",
+            "Time in store calls (their SQL), by call; recorded when KASIR_LOG enables kasir_store at info",
+            STORE_CALLS.clone(),
+        );
+        let ws_connections = Gauge::default();
+        let events_sent = Counter::default();
+        let pulls = Family::<KindLabels, Counter>::default();
+        let job_runs = Family::<JobLabels, Counter>::default();
+        let jobs = Family::<JobLabels, Gauge>::default();
+        registry.register("ws_connections", "Open WebSocket connections", ws_connections.clone());
+        registry.register("ws_events_sent", "Events sent to WebSocket clients", events_sent.clone());
+        registry.register("pulls", "Change-feed and sync pulls served, by kind (feed or sync)", pulls.clone());
+        registry.register("job_runs", "Job attempts run by this process, by kind and outcome", job_runs.clone());
+        registry.register("jobs", "Jobs in the queue, by kind and status", jobs.clone());
+        Metrics {
+            registry: Arc::new(registry),
+            requests,
+            latency,
+            pool_size,
+            pool_idle,
+            ws_connections,
+            events_sent,
+            pulls,
+            job_runs,
+            jobs,
+        }
+    }
+
+    /// A WebSocket opened; the guard counts it closed when dropped.
+    pub fn ws_opened(&self) -> WsGuard {
+        self.ws_connections.inc();
+        WsGuard(self.ws_connections.clone())
+    }
+
+    pub fn event_sent(&self) {
+        self.events_sent.inc();
+    }
+
+    /// A pull of `kind` (`feed` or `sync`) served.
+    pub fn pulled(&self, kind: &str) {
+        self.pulls.get_or_create(&KindLabels { kind: kind.into() }).inc();
+    }
+
+    /// A job attempt of `kind` ended with `outcome` (`done`, `retry` or `failed`).
+    pub fn job_ran(&self, kind: &str, outcome: &str) {
+        self.job_runs.get_or_create(&JobLabels { kind: kind.into(), status: outcome.into() }).inc();
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -60,10 +137,14 @@ impl Metrics {
         self.latency.get_or_create(&labels).observe(seconds);
     }
 
-    /// The text exposition, with pool gauges read now.
-    pub fn render(&self, pool: (u32, u32)) -> String {
+    /// The text exposition, with pool gauges and job counts (`kind`, `status`, count) read now.
+    pub fn render(&self, pool: (u32, u32), jobs: &[(String, String, i64)]) -> String {
         self.pool_size.set(pool.0 as i64);
         self.pool_idle.set(pool.1 as i64);
+        self.jobs.clear();
+        for (kind, status, n) in jobs {
+            self.jobs.get_or_create(&JobLabels { kind: kind.clone(), status: status.clone() }).set(*n);
+        }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();
@@ -81,4 +162,46 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let res = next.run(req).await;
     state.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
+}
+
+/// Counts a WebSocket connection closed when dropped.
+pub struct WsGuard(Gauge);
+
+impl Drop for WsGuard {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// A tracing layer that times every span of a `kasir_store` function (each carries
+/// `#[tracing::instrument]`) into `kasir_store_call_duration_seconds`.
+pub struct StoreCallTimer;
+
+struct Started(Instant);
+
+impl<S> tracing_subscriber::Layer<S> for StoreCallTimer
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attrs.metadata().target().starts_with("kasir_store") {
+            if let Some(span) = ctx.span(id) {
+                span.extensions_mut().insert(Started(Instant::now()));
+            }
+        }
+    }
+
+    fn on_close(&self, id: tracing::span::Id, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        if let Some(span) = ctx.span(&id) {
+            if let Some(Started(at)) = span.extensions().get::<Started>() {
+                let call = format!("{}::{}", span.metadata().target(), span.metadata().name());
+                STORE_CALLS.get_or_create(&CallLabels { call }).observe(at.elapsed().as_secs_f64());
+            }
+        }
+    }
 }

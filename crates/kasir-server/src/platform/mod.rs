@@ -107,8 +107,26 @@ async fn health(State(s): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn metrics(State(s): State<AppState>) -> Response {
-    let text = s.metrics.render(s.db.pool_stats());
+async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &s.config.metrics_token {
+        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let matches = given.is_some_and(|g| {
+            use subtle::ConstantTimeEq;
+            g.trim().as_bytes().ct_eq(expected.as_bytes()).into()
+        });
+        if !matches {
+            return crate::api::ApiError::Unauthorized("/metrics needs the metrics token as a bearer token".into())
+                .into_response();
+        }
+    }
+    let jobs = match kasir_store::platform::jobs::counts(&s.db).await {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::warn!(error = %e, "counting jobs for /metrics failed");
+            Vec::new()
+        }
+    };
+    let text = s.metrics.render(s.db.pool_stats(), &jobs);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 

@@ -145,6 +145,7 @@ struct Client {
 impl Client {
     async fn run(self, socket: WebSocket) {
         let Some(mut sub) = self.hub.subscribe(&self.scope.tenant_id).await else { return };
+        let _open = self.state.metrics.ws_opened();
         let (mut sink, mut stream) = socket.split();
         // The last event sent (or known to the client): later duplicates are skipped.
         let mut last_sent = sub.from_seq;
@@ -162,7 +163,10 @@ impl Client {
                                 outlets = o;
                                 Vec::new()
                             }),
-                            Ok(ClientMessage::Resume { after_seq }) => self.resume(after_seq, &outlets, &mut last_sent).await,
+                            Ok(ClientMessage::Resume { after_seq }) => {
+                                self.state.metrics.pulled("ws_resume");
+                                self.resume(after_seq, &outlets, &mut last_sent).await
+                            }
                             Err(_) => Err("expected {\"type\": \"SUBSCRIBE\", \"outlet_ids\": [...]} or {\"type\": \"RESUME\", \"after_seq\": n}".into()),
                         };
                         let frames = match reply {
@@ -189,8 +193,11 @@ impl Client {
                             continue;
                         }
                         last_sent = f.seq;
-                        if visible(&f, &outlets) && sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
-                            break None;
+                        if visible(&f, &outlets) {
+                            if sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
+                                break None;
+                            }
+                            self.state.metrics.event_sent();
                         }
                     }
                     // The hub dropped this client: it fell too far behind.

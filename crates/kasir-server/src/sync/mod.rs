@@ -103,6 +103,7 @@ fn decode_cursor(raw: &str) -> Option<i64> {
 async fn pull(State(s): State<AppState>, p: Principal, ApiQuery(q): ApiQuery<PullQuery>) -> Result<Response, ApiError> {
     p.require(Permission::SyncPull)?;
     let scope = p.scope()?;
+    s.metrics.pulled("sync");
     let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => 0,
         Some(c) => decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?,

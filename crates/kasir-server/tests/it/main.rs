@@ -11,6 +11,7 @@ mod feed;
 mod idempotency;
 mod integrity;
 mod jobs;
+mod metrics;
 mod money_routes;
 mod openapi;
 mod product_io;

@@ -22,6 +22,8 @@ use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
 pub use routes::routes;
+
+use crate::platform::metrics::Metrics;
 pub use schedule::Schedule;
 
 /// What a handler gets: the job and the database.
@@ -137,13 +139,13 @@ impl Jobs {
     }
 
     /// Starts claiming and running jobs, and enqueuing scheduled ones, until `db` is closed.
-    pub fn start(&self, db: Db, config: RunnerConfig) {
-        tokio::spawn(run(self.clone(), db.clone(), config.clone()));
+    pub fn start(&self, db: Db, config: RunnerConfig, metrics: Metrics) {
+        tokio::spawn(run(self.clone(), db.clone(), config.clone(), metrics));
         tokio::spawn(schedule::run(self.clone(), db, config.schedule_tick));
     }
 }
 
-async fn run(jobs: Jobs, db: Db, config: RunnerConfig) {
+async fn run(jobs: Jobs, db: Db, config: RunnerConfig, metrics: Metrics) {
     let slots = Arc::new(Semaphore::new(config.workers.max(1)));
     loop {
         if db.writer().is_closed() {
@@ -166,11 +168,13 @@ async fn run(jobs: Jobs, db: Db, config: RunnerConfig) {
         let full = free > 0 && claimed.len() == free;
         for job in claimed {
             let Ok(permit) = slots.clone().acquire_owned().await else { return };
-            let (jobs, db, config) = (jobs.clone(), db.clone(), config.clone());
+            let (jobs, db, config, metrics) = (jobs.clone(), db.clone(), config.clone(), metrics.clone());
             let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
             tokio::spawn(
                 async move {
-                    run_one(&jobs, &db, &config, job).await;
+                    let kind = job.kind.clone();
+                    let outcome = run_one(&jobs, &db, &config, job).await;
+                    metrics.job_ran(&kind, outcome);
                     drop(permit);
                     jobs.wake();
                 }
@@ -186,8 +190,8 @@ async fn run(jobs: Jobs, db: Db, config: RunnerConfig) {
     }
 }
 
-/// Runs one claimed job and records how it went.
-async fn run_one(jobs: &Jobs, db: &Db, config: &RunnerConfig, job: Claimed) {
+/// Runs one claimed job and records how it went: `done`, `retry` or `failed`.
+async fn run_one(jobs: &Jobs, db: &Db, config: &RunnerConfig, job: Claimed) -> &'static str {
     let outcome = match jobs.handler(&job.kind) {
         None => Err(format!("no handler for jobs of kind {}", job.kind)),
         Some(handler) => {
@@ -229,5 +233,10 @@ async fn run_one(jobs: &Jobs, db: &Db, config: &RunnerConfig, job: Claimed) {
         Ok(true) => tracing::debug!(ok = outcome.is_ok(), "job finished"),
         Ok(false) => tracing::warn!("the job's lease had ended; another process holds it now"),
         Err(e) => tracing::error!(error = %e, "recording how a job went failed"),
+    }
+    match outcome {
+        Ok(()) => "done",
+        Err(_) if job.attempts < job.max_attempts => "retry",
+        Err(_) => "failed",
     }
 }
