@@ -56,6 +56,8 @@ error_codes! {
     ResyncRequired = "resync_required", 410;
     /// The request body is larger than the limit.
     PayloadTooLarge = "payload_too_large", 413;
+    /// The uploaded file is of a type this endpoint does not take (judged by its content).
+    UnsupportedMediaType = "unsupported_media_type", 415;
     /// This Idempotency-Key was used for a different request.
     IdempotencyKeyReused = "idempotency_key_reused", 422;
     /// An amount (a line, an order, a sum) would pass the money bound of 10^12 minor units.

@@ -47,11 +47,18 @@ pub enum JobKind {
     PruneJobs,
     /// Drop shared rate-limit counters of windows that are over.
     PruneRateCounters,
+    /// Delete temporary files nobody downloaded within a day.
+    DeleteTempFiles,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] =
-        [JobKind::PurgeIdempotencyKeys, JobKind::PruneEvents, JobKind::PruneJobs, JobKind::PruneRateCounters];
+    pub const ALL: [JobKind; 5] = [
+        JobKind::PurgeIdempotencyKeys,
+        JobKind::PruneEvents,
+        JobKind::PruneJobs,
+        JobKind::PruneRateCounters,
+        JobKind::DeleteTempFiles,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,6 +66,7 @@ impl JobKind {
             JobKind::PruneEvents => "prune_events",
             JobKind::PruneJobs => "prune_jobs",
             JobKind::PruneRateCounters => "prune_rate_counters",
+            JobKind::DeleteTempFiles => "delete_temp_files",
         }
     }
 }

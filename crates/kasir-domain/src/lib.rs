@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod events;
+pub mod files;
 pub mod ids;
 pub mod jobs;
 pub mod money;

@@ -76,6 +76,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let body_rules = request_bodies::BodyRules::new(&openapi, config.body_timeout);
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
     let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
+    let files = config.file_store().context("opening the file store")?;
     let state = AppState(Arc::new(Inner {
         hub,
         db,
@@ -88,8 +89,10 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         inflight: Default::default(),
         jobs: crate::platform::jobs::Jobs::new(),
         rate_limits: Default::default(),
+        files,
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
+    crate::platform::files::register_jobs(&state.jobs, state.files.clone());
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

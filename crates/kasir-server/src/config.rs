@@ -62,6 +62,13 @@ pub struct Config {
     pub rate_limit_per_hour: i64,
     /// `KASIR_METRICS_TOKEN`: when set, `/metrics` answers only requests bearing it.
     pub metrics_token: Option<String>,
+    /// `KASIR_DATA_DIR`: where uploaded files are kept when no bucket is set (default `./data`).
+    pub data_dir: std::path::PathBuf,
+    /// `KASIR_UPLOAD_MAX_MB`: the largest file `POST /files` takes, 1 to 20 (default 10).
+    pub upload_max_mb: usize,
+    /// `KASIR_S3_URL`: an S3-compatible bucket for files instead of the data directory,
+    /// `http(s)://ACCESS_KEY:SECRET@host[:port]/bucket[?region=…]`.
+    pub s3_url: Option<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -96,11 +103,31 @@ impl Default for Config {
             rate_limit_per_minute: 100,
             rate_limit_per_hour: 1000,
             metrics_token: None,
+            data_dir: "./data".into(),
+            upload_max_mb: 10,
+            s3_url: None,
         }
     }
 }
 
 impl Config {
+    /// `KASIR_UPLOAD_MAX_MB` as an error message says it.
+    pub fn upload_limit_text(&self) -> &'static str {
+        const TEXTS: [&str; 21] = [
+            "0 MiB", "1 MiB", "2 MiB", "3 MiB", "4 MiB", "5 MiB", "6 MiB", "7 MiB", "8 MiB", "9 MiB", "10 MiB",
+            "11 MiB", "12 MiB", "13 MiB", "14 MiB", "15 MiB", "16 MiB", "17 MiB", "18 MiB", "19 MiB", "20 MiB",
+        ];
+        TEXTS[self.upload_max_mb.min(20)]
+    }
+
+    /// The file store the configuration names: the bucket of `KASIR_S3_URL`, or `KASIR_DATA_DIR`.
+    pub fn file_store(&self) -> anyhow::Result<crate::platform::files::FileStore> {
+        match &self.s3_url {
+            Some(url) => crate::platform::files::FileStore::s3(url),
+            None => Ok(crate::platform::files::FileStore::Local(self.data_dir.clone())),
+        }
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_vars(&std::env::vars().collect())
@@ -201,6 +228,17 @@ impl Config {
         if let Some(n) = get("KASIR_RATE_LIMIT_PER_HOUR") {
             c.rate_limit_per_hour = number(&n, 0, 1_000_000_000)
                 .ok_or_else(|| err("KASIR_RATE_LIMIT_PER_HOUR", "must be a number from 0 (no limit) to 1000000000"))?;
+        }
+        if let Some(d) = get("KASIR_DATA_DIR") {
+            c.data_dir = d.into();
+        }
+        if let Some(n) = get("KASIR_UPLOAD_MAX_MB") {
+            c.upload_max_mb = number(&n, 1, 20)
+                .ok_or_else(|| err("KASIR_UPLOAD_MAX_MB", "must be a number of megabytes from 1 to 20"))?;
+        }
+        if let Some(url) = get("KASIR_S3_URL") {
+            crate::platform::files::FileStore::s3(&url).map_err(|e| err("KASIR_S3_URL", &e.to_string()))?;
+            c.s3_url = Some(url);
         }
         if let Some(t) = get("KASIR_METRICS_TOKEN") {
             if t.len() < 16 {

@@ -26,6 +26,8 @@ pub struct Inner {
     pub jobs: crate::platform::jobs::Jobs,
     /// This process's request counters (shared through the database on PostgreSQL).
     pub rate_limits: crate::platform::rate_limit::RateLimits,
+    /// Where uploaded files are kept.
+    pub files: crate::platform::files::FileStore,
 }
 
 impl std::ops::Deref for AppState {

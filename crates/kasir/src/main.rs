@@ -75,15 +75,13 @@ fn init_logging(config: &Config) -> anyhow::Result<()> {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // ErrorLayer lets a database fault capture the instrumented steps it happened in.
     match config.log_format {
-        LogFormat::Json => {
-            builder
-                .json()
-                .flatten_event(true)
-                .finish()
-                .with(tracing_error::ErrorLayer::default())
-                .with(kasir_server::platform::metrics::StoreCallTimer)
-                .init()
-        }
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .finish()
+            .with(tracing_error::ErrorLayer::default())
+            .with(kasir_server::platform::metrics::StoreCallTimer)
+            .init(),
         LogFormat::Pretty => builder
             .finish()
             .with(tracing_error::ErrorLayer::default())

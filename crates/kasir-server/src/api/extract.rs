@@ -212,6 +212,15 @@ pub fn parse_if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     s.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", "must be the record's version number"))
 }
 
+/// A multipart body that broke off: 413 past the upload limit, 400 otherwise.
+pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status().as_u16() == 413 {
+        ApiError::PayloadTooLarge("20 MiB")
+    } else {
+        ApiError::BadRequest(format!("the multipart body is malformed: {}", e.body_text()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod docs;
+pub mod files;
 pub mod idempotency;
 pub mod jobs;
 pub mod metrics;
@@ -109,7 +110,8 @@ async fn health(State(s): State<AppState>) -> Response {
 
 async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Some(expected) = &s.config.metrics_token {
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let given =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let matches = given.is_some_and(|g| {
             use subtle::ConstantTimeEq;
             g.trim().as_bytes().ct_eq(expected.as_bytes()).into()

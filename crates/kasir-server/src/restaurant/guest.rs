@@ -55,6 +55,8 @@ pub struct MenuItem {
     pub category_id: Option<String>,
     pub price: i64,
     pub unit: String,
+    /// The product's picture (`POST /products/{id}/image`), readable without a login.
+    pub image_url: Option<String>,
     pub variants: Vec<MenuVariant>,
     pub modifier_groups: Vec<MenuModifierGroup>,
 }
@@ -232,6 +234,7 @@ async fn menu(
             category_id: p.category_id,
             price: p.price,
             unit: p.unit,
+            image_url: p.image_url,
         })
         .collect();
     Ok(ok(Menu {

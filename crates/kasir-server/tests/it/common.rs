@@ -114,6 +114,7 @@ fn base_config(database_url: String) -> Config {
         // Every test's requests come from one address; the rate-limit tests lower these.
         rate_limit_per_minute: 0,
         rate_limit_per_hour: 0,
+        data_dir: std::env::temp_dir().join(format!("kasir-test-data-{}", uuid_simple())),
         ..Config::default()
     }
 }

@@ -8,6 +8,7 @@ mod catalog;
 mod checkout;
 mod fault_context;
 mod feed;
+mod files;
 mod idempotency;
 mod integrity;
 mod jobs;

@@ -28,6 +28,7 @@ pub static PRODUCTS: ResourceDef = ResourceDef {
         Column::new("barcodes", Json),
         Column::new("modifier_group_ids", Json),
         Column::new("variants", Json),
+        Column::new("image_url", Text),
     ],
     outlet_scope: OutletScope::None,
     base_filter: None,
@@ -92,6 +93,8 @@ pub struct Product {
     #[sqlx(try_from = "String")]
     #[schema(value_type = Vec<Variant>)]
     pub variants: JsonText<Vec<Variant>>,
+    /// Set by `POST /products/{id}/image`; readable without a login.
+    pub image_url: Option<String>,
 }
 crate::impl_record!(Product);
 

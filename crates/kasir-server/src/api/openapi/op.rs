@@ -91,6 +91,24 @@ impl Op {
         self
     }
 
+    /// An [`Op::upload`] whose form also carries these text fields (name, description, and the
+    /// values allowed, when they are a closed list), all required.
+    pub fn upload_with(mut self, description: &str, fields: &[(&str, &str, &[&str])]) -> Op {
+        let mut form =
+            ObjectBuilder::new().property("file", binary_schema().description(Some(description))).required("file");
+        for (name, about, allowed) in fields {
+            let mut field =
+                ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String).description(Some(*about));
+            if !allowed.is_empty() {
+                field = field.enum_values(Some(allowed.iter().copied()));
+            }
+            form = form.property(*name, field).required(*name);
+        }
+        self.body = Some(form.into());
+        self.upload = true;
+        self
+    }
+
     /// Query parameters.
     pub fn query<T: IntoParams>(mut self) -> Op {
         self.params.extend(T::into_params(|| Some(ParameterIn::Query)));
@@ -252,6 +270,7 @@ pub(super) fn status_text(status: u16) -> &'static str {
         409 => "Duplicate, stale version, or Idempotency-Key in flight",
         410 => "Gone: start over",
         413 => "Body too large (1 MiB for JSON, 20 MiB for uploaded files)",
+        415 => "A file of a type this endpoint does not take",
         422 => "Refused by a business rule",
         429 => "Too many requests or attempts (see Retry-After)",
         500 => "Server fault",

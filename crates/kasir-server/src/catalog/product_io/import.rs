@@ -53,13 +53,7 @@ pub(super) async fn import(
 
 /// Spools the `file` field to a temporary file; returns it with the part's file name and type.
 async fn receive(mp: &mut Multipart) -> Result<(sheet::Spool, Option<String>, Option<String>), ApiError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status().as_u16() == 413 {
-            ApiError::PayloadTooLarge("20 MiB")
-        } else {
-            ApiError::BadRequest(format!("the multipart body is malformed: {}", e.body_text()))
-        }
-    };
+    let broken = crate::api::multipart_error;
     let mut found = None;
     while let Some(mut field) = mp.next_field().await.map_err(broken)? {
         if field.name() != Some("file") {
