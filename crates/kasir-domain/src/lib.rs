@@ -6,6 +6,7 @@ pub mod events;
 pub mod files;
 pub mod ids;
 pub mod jobs;
+pub mod messages;
 pub mod money;
 pub mod permissions;
 pub mod pricing;

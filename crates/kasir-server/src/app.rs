@@ -77,6 +77,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
     let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
     let files = config.file_store().context("opening the file store")?;
+    let channels = crate::platform::messages::Channels::from_config(&config)?;
     let state = AppState(Arc::new(Inner {
         hub,
         db,
@@ -93,6 +94,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
     crate::platform::files::register_jobs(&state.jobs, state.files.clone());
+    crate::platform::messages::register_jobs(&state.jobs, Arc::new(channels));
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

@@ -69,6 +69,15 @@ pub struct Config {
     /// `KASIR_S3_URL`: an S3-compatible bucket for files instead of the data directory,
     /// `http(s)://ACCESS_KEY:SECRET@host[:port]/bucket[?region=…]`.
     pub s3_url: Option<String>,
+    /// `KASIR_SMTP_URL`: `smtps://user:pass@host:port` (TLS) or `smtp://host:port`; unset, email
+    /// is recorded `not_configured`.
+    pub smtp_url: Option<String>,
+    /// `KASIR_SMTP_FROM`: the sender of emails (default `Kasir <no-reply@localhost>`).
+    pub smtp_from: String,
+    /// `KASIR_SMS_WEBHOOK_URL` and `KASIR_SMS_WEBHOOK_SECRET`: where SMS go, and the HMAC key
+    /// that signs them.
+    pub sms_webhook_url: Option<String>,
+    pub sms_webhook_secret: Option<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -106,6 +115,10 @@ impl Default for Config {
             data_dir: "./data".into(),
             upload_max_mb: 10,
             s3_url: None,
+            smtp_url: None,
+            smtp_from: "Kasir <no-reply@localhost>".into(),
+            sms_webhook_url: None,
+            sms_webhook_secret: None,
         }
     }
 }
@@ -239,6 +252,23 @@ impl Config {
         if let Some(url) = get("KASIR_S3_URL") {
             crate::platform::files::FileStore::s3(&url).map_err(|e| err("KASIR_S3_URL", &e.to_string()))?;
             c.s3_url = Some(url);
+        }
+        if let Some(url) = get("KASIR_SMTP_URL") {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(err("KASIR_SMTP_URL", "must start with smtp:// or smtps://"));
+            }
+            c.smtp_url = Some(url);
+        }
+        if let Some(from) = get("KASIR_SMTP_FROM") {
+            c.smtp_from = from;
+        }
+        c.sms_webhook_url = get("KASIR_SMS_WEBHOOK_URL");
+        c.sms_webhook_secret = get("KASIR_SMS_WEBHOOK_SECRET");
+        if c.sms_webhook_url.is_some() != c.sms_webhook_secret.is_some() {
+            return Err(err(
+                "KASIR_SMS_WEBHOOK_SECRET",
+                "set both KASIR_SMS_WEBHOOK_URL and KASIR_SMS_WEBHOOK_SECRET, or neither",
+            ));
         }
         if let Some(t) = get("KASIR_METRICS_TOKEN") {
             if t.len() < 16 {

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "jobs", include_str!("../migrations/0015_jobs.sql")),
     (16, "rate_limits", include_str!("../migrations/0016_rate_limits.sql")),
     (17, "files", include_str!("../migrations/0017_files.sql")),
+    (18, "messages", include_str!("../migrations/0018_messages.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

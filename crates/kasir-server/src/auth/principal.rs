@@ -54,6 +54,16 @@ impl Principal {
         self.permissions.contains(&p)
     }
 
+    /// Whose records a log or queue read shows this caller: its tenant's; for a platform
+    /// operator every tenant's (`None`), or the one named by `X-Tenant-Id`.
+    pub fn reading_tenant(&self) -> Result<Option<String>, ApiError> {
+        if self.is_platform() {
+            Ok(self.acting_tenant.clone())
+        } else {
+            Ok(Some(self.scope()?.tenant_id))
+        }
+    }
+
     pub fn is_platform(&self) -> bool {
         self.tenant_id.is_none() && matches!(self.kind, PrincipalKind::User { .. })
     }

@@ -53,10 +53,9 @@ async fn list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
     p.require(Permission::AuditRead)?;
-    let tenant_id = if p.is_platform() { p.acting_tenant.clone() } else { Some(p.scope()?.tenant_id) };
+    let tenant_id = p.reading_tenant()?;
     let mut v = Violations::new();
-    let page = v.range("page", q.page.unwrap_or(1), 1, 1_000_000);
-    let per_page = v.range("per_page", q.per_page.unwrap_or(50), 1, 200);
+    let (page, per_page) = crate::api::fields::paging_in(&mut v, q.page, q.per_page);
     let mut time = |field: &str, raw: &Option<String>| {
         raw.as_deref().and_then(|r| v.parsed(field, kasir_domain::time::parse_ts(r).ok_or("must be an RFC 3339 time")))
     };

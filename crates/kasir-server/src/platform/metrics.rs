@@ -61,6 +61,13 @@ pub struct Metrics {
     pulls: Family<KindLabels, Counter>,
     job_runs: Family<JobLabels, Counter>,
     jobs: Family<JobLabels, Gauge>,
+    messages: Family<ChannelLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelLabels {
+    channel: String,
+    status: String,
 }
 
 impl Default for Metrics {
@@ -97,6 +104,8 @@ impl Metrics {
         registry.register("pulls", "Change-feed and sync pulls served, by kind (feed or sync)", pulls.clone());
         registry.register("job_runs", "Job attempts run by this process, by kind and outcome", job_runs.clone());
         registry.register("jobs", "Jobs in the queue, by kind and status", jobs.clone());
+        let messages = Family::<ChannelLabels, Gauge>::default();
+        registry.register("messages", "Outbound messages, by channel and status", messages.clone());
         Metrics {
             registry: Arc::new(registry),
             requests,
@@ -108,6 +117,7 @@ impl Metrics {
             pulls,
             job_runs,
             jobs,
+            messages,
         }
     }
 
@@ -137,13 +147,23 @@ impl Metrics {
         self.latency.get_or_create(&labels).observe(seconds);
     }
 
-    /// The text exposition, with pool gauges and job counts (`kind`, `status`, count) read now.
-    pub fn render(&self, pool: (u32, u32), jobs: &[(String, String, i64)]) -> String {
+    /// The text exposition, with pool gauges, job counts (`kind`, `status`, count) and message
+    /// counts (`channel`, `status`, count) read now.
+    pub fn render(
+        &self,
+        pool: (u32, u32),
+        jobs: &[(String, String, i64)],
+        messages: &[(String, String, i64)],
+    ) -> String {
         self.pool_size.set(pool.0 as i64);
         self.pool_idle.set(pool.1 as i64);
         self.jobs.clear();
         for (kind, status, n) in jobs {
             self.jobs.get_or_create(&JobLabels { kind: kind.clone(), status: status.clone() }).set(*n);
+        }
+        self.messages.clear();
+        for (channel, status, n) in messages {
+            self.messages.get_or_create(&ChannelLabels { channel: channel.clone(), status: status.clone() }).set(*n);
         }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {

@@ -6,6 +6,7 @@ mod docs;
 pub mod files;
 pub mod idempotency;
 pub mod jobs;
+pub mod messages;
 pub mod metrics;
 pub mod rate_limit;
 
@@ -121,14 +122,15 @@ async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> R
                 .into_response();
         }
     }
-    let jobs = match kasir_store::platform::jobs::counts(&s.db).await {
-        Ok(j) => j,
-        Err(e) => {
-            tracing::warn!(error = %e, "counting jobs for /metrics failed");
+    let (jobs, messages) =
+        tokio::join!(kasir_store::platform::jobs::counts(&s.db), kasir_store::platform::messages::counts(&s.db));
+    let counted = |what: &str, r: kasir_store::Result<Vec<(String, String, i64)>>| {
+        r.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "counting {what} for /metrics failed");
             Vec::new()
-        }
+        })
     };
-    let text = s.metrics.render(s.db.pool_stats(), &jobs);
+    let text = s.metrics.render(s.db.pool_stats(), &counted("jobs", jobs), &counted("messages", messages));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 

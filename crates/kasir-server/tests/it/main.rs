@@ -12,6 +12,7 @@ mod files;
 mod idempotency;
 mod integrity;
 mod jobs;
+mod messages;
 mod metrics;
 mod money_routes;
 mod openapi;

@@ -31,9 +31,10 @@ pub async fn connect(s: &TestServer, token: &str) -> Ws {
     ws
 }
 
-/// The next event frame, within `secs` seconds.
+/// The next event frame, within `secs` seconds (at least 15: on a busy 2-core machine running
+/// two tests at once, a frame that normally takes milliseconds has been seen to take over 5 s).
 pub async fn next(ws: &mut Ws, secs: u64) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs.max(15));
     loop {
         let msg =
             tokio::time::timeout_at(deadline, ws.next()).await.expect("an event in time").expect("open").expect("ok");

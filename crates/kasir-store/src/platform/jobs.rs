@@ -79,6 +79,11 @@ pub async fn enqueue_in(tx: &mut Tx, job: &NewJob) -> Result<Option<String>> {
     insert(tx, job).await
 }
 
+/// Enqueues `job` on `conn` (inside whatever transaction it is in).
+pub(crate) async fn insert_on(conn: &mut AnyConnection, job: &NewJob) -> Result<Option<String>> {
+    insert(conn, job).await
+}
+
 async fn insert(conn: &mut AnyConnection, job: &NewJob) -> Result<Option<String>> {
     let id = kasir_domain::ids::new_id();
     let now = kasir_domain::time::now();

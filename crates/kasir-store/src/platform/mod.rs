@@ -5,5 +5,6 @@ pub mod audit;
 pub mod files;
 pub mod idempotency;
 pub mod jobs;
+pub mod messages;
 pub mod rate_limits;
 pub mod settings;

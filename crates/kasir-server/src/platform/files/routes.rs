@@ -205,7 +205,7 @@ async fn upload(
     p: Principal,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let tenant_id = if p.is_platform() { p.acting_tenant.clone() } else { Some(p.scope()?.tenant_id) };
+    let tenant_id = p.reading_tenant()?;
     let form = receive(&s, mp, &["purpose"]).await?;
     let purpose = match form.purpose.as_deref() {
         None | Some("") => return Err(ApiError::field("purpose", "is required")),
@@ -270,7 +270,7 @@ async fn upload_temp(
     p: Principal,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let tenant_id = if p.is_platform() { p.acting_tenant.clone() } else { Some(p.scope()?.tenant_id) };
+    let tenant_id = p.reading_tenant()?;
     let form = receive(&s, mp, &[]).await?;
     let (kind, bytes, _) = prepare(form.bytes, false).await?;
     let name = crate::auth::tokens::random_secret();

@@ -35,6 +35,8 @@ pub struct JobContext {
     pub payload: serde_json::Value,
     /// This attempt's number, from 1.
     pub attempt: i64,
+    /// The attempts it may have.
+    pub max_attempts: i64,
     pub db: Db,
 }
 
@@ -201,6 +203,7 @@ async fn run_one(jobs: &Jobs, db: &Db, config: &RunnerConfig, job: Claimed) -> &
                 tenant_id: job.tenant_id.clone(),
                 payload: job.payload.0.clone(),
                 attempt: job.attempts,
+                max_attempts: job.max_attempts,
                 db: db.clone(),
             };
             // On its own task, so that a panic fails the attempt instead of the runner; cut off

@@ -38,10 +38,9 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
 
 async fn list(State(s): State<AppState>, p: Principal, ApiQuery(q): ApiQuery<JobQuery>) -> Result<Response, ApiError> {
     p.require(Permission::SettingsManage)?;
-    let tenant_id = if p.is_platform() { p.acting_tenant.clone() } else { Some(p.scope()?.tenant_id) };
+    let tenant_id = p.reading_tenant()?;
     let mut v = Violations::new();
-    let page = v.range("page", q.page.unwrap_or(1), 1, 1_000_000);
-    let per_page = v.range("per_page", q.per_page.unwrap_or(50), 1, 200);
+    let (page, per_page) = crate::api::fields::paging_in(&mut v, q.page, q.per_page);
     let status = q
         .status
         .as_deref()
