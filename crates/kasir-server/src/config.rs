@@ -78,6 +78,11 @@ pub struct Config {
     /// that signs them.
     pub sms_webhook_url: Option<String>,
     pub sms_webhook_secret: Option<String>,
+    /// `KASIR_FCM_CREDENTIALS`: a Firebase service-account JSON file; unset, pushes are recorded
+    /// `not_configured`. Its `token_uri` is where access tokens come from.
+    pub fcm_credentials: Option<std::path::PathBuf>,
+    /// `KASIR_FCM_URL`: where pushes are sent (default `https://fcm.googleapis.com`).
+    pub fcm_url: String,
 }
 
 /// A configuration value that cannot be used.
@@ -119,6 +124,8 @@ impl Default for Config {
             smtp_from: "Kasir <no-reply@localhost>".into(),
             sms_webhook_url: None,
             sms_webhook_secret: None,
+            fcm_credentials: None,
+            fcm_url: "https://fcm.googleapis.com".into(),
         }
     }
 }
@@ -269,6 +276,12 @@ impl Config {
                 "KASIR_SMS_WEBHOOK_SECRET",
                 "set both KASIR_SMS_WEBHOOK_URL and KASIR_SMS_WEBHOOK_SECRET, or neither",
             ));
+        }
+        if let Some(path) = get("KASIR_FCM_CREDENTIALS") {
+            c.fcm_credentials = Some(path.into());
+        }
+        if let Some(url) = get("KASIR_FCM_URL") {
+            c.fcm_url = url;
         }
         if let Some(t) = get("KASIR_METRICS_TOKEN") {
             if t.len() < 16 {

@@ -196,4 +196,121 @@ async fn emails_go_out_over_smtp(b: Backend) {
     assert_eq!((m["status"].as_str(), m["attempts"].as_i64()), (Some("failed"), Some(1)), "{m}");
 }
 
-backend_tests!(sms_are_signed_retried_and_refused, emails_go_out_over_smtp);
+/// A local FCM: its token endpoint checks the signed assertion, its send endpoint the token.
+#[derive(Clone, Default)]
+struct Firebase {
+    public_pem: Arc<Mutex<Vec<u8>>>,
+    tokens_granted: Arc<Mutex<u32>>,
+    sent: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn start_firebase(fb: Firebase) -> String {
+    let token_fb = fb.clone();
+    let send_fb = fb.clone();
+    let app = Router::new()
+        .route(
+            "/token",
+            post(move |body: String| {
+                let fb = token_fb.clone();
+                async move {
+                    let form: std::collections::HashMap<String, String> =
+                        reqwest::Url::parse(&format!("http://form/?{body}")).unwrap().query_pairs().into_owned().collect();
+                    assert_eq!(form["grant_type"], "urn:ietf:params:oauth:grant-type:jwt-bearer");
+                    let key = jsonwebtoken::DecodingKey::from_rsa_pem(&fb.public_pem.lock().unwrap()).unwrap();
+                    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+                    v.validate_aud = false;
+                    let claims = jsonwebtoken::decode::<Value>(&form["assertion"], &key, &v).expect("a valid assertion").claims;
+                    assert_eq!(claims["iss"], "kasir@kasir-test.iam.gserviceaccount.com");
+                    assert_eq!(claims["scope"], "https://www.googleapis.com/auth/firebase.messaging");
+                    assert!(claims["aud"].as_str().unwrap().ends_with("/token"));
+                    *fb.tokens_granted.lock().unwrap() += 1;
+                    axum::Json(serde_json::json!({"access_token": "access-1", "expires_in": 3600, "token_type": "Bearer"}))
+                }
+            }),
+        )
+        .route(
+            "/v1/projects/kasir-test/messages:send",
+            post(move |headers: HeaderMap, body: axum::Json<Value>| {
+                let fb = send_fb.clone();
+                async move {
+                    assert_eq!(headers["authorization"], "Bearer access-1");
+                    if body["message"]["token"] == "dead-token" {
+                        let e = serde_json::json!({"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND",
+                            "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"}]}});
+                        return (axum::http::StatusCode::NOT_FOUND, axum::Json(e));
+                    }
+                    fb.sent.lock().unwrap().push(body.0.clone());
+                    (axum::http::StatusCode::OK, axum::Json(serde_json::json!({"name": "projects/kasir-test/messages/1"})))
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+/// An RSA key pair made by openssl: (private PKCS#8 PEM, public PEM).
+fn rsa_pair(dir: &std::path::Path) -> (String, Vec<u8>) {
+    let private = dir.join("key.pem");
+    let ok = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])
+        .arg(&private)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(ok.success());
+    let public = Command::new("openssl").args(["pkey", "-pubout", "-in"]).arg(&private).output().expect("openssl runs");
+    (std::fs::read_to_string(&private).unwrap(), public.stdout)
+}
+
+async fn pushes_go_through_fcm_and_dead_tokens_are_dropped(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (private, public) = rsa_pair(dir.path());
+    let fb = Firebase::default();
+    *fb.public_pem.lock().unwrap() = public;
+    let base = start_firebase(fb.clone()).await;
+    let credentials = dir.path().join("service-account.json");
+    let sa = serde_json::json!({"type": "service_account", "project_id": "kasir-test", "private_key": private,
+        "client_email": "kasir@kasir-test.iam.gserviceaccount.com", "token_uri": format!("{base}/token")});
+    std::fs::write(&credentials, sa.to_string()).unwrap();
+    let s = TestServer::start_with(b, |c| {
+        c.jobs.poll = Duration::from_millis(20);
+        c.fcm_credentials = Some(credentials.clone());
+        c.fcm_url = base.clone();
+    })
+    .await;
+    let t = s.tenant("push").await;
+    for token in ["live-token", "dead-token"] {
+        let sql = format!("INSERT INTO push_tokens (token, tenant_id, device_type, created_at) VALUES ('{token}', '{}', 'android', '2026-12-01T00:00:00.000Z')", t.id);
+        kasir_store::raw_execute(&s.state.db, &sql).await.unwrap();
+    }
+    let paid = Template::PaymentStatus { shop: "Kopi Kita".into(), amount: "Rp 50.000".into(), status: "PAID".into() };
+    let mut live = queued(Some(&t.id), Channel::Push, "live-token", &paid);
+    live.data = Some(serde_json::json!({"payment_id": "p-1", "amount": 50000}));
+    let first = messages::queue(&s.state.db, &live).await.unwrap();
+    let second = messages::queue(&s.state.db, &live).await.unwrap();
+    let dead = messages::queue(&s.state.db, &queued(Some(&t.id), Channel::Push, "dead-token", &paid)).await.unwrap();
+    s.state.jobs.wake();
+    for id in [&first, &second] {
+        assert_eq!(settled(&s, &t.owner, id).await["status"], "sent");
+    }
+    let m = settled(&s, &t.owner, &dead).await;
+    assert_eq!((m["status"].as_str(), m["attempts"].as_i64()), (Some("failed"), Some(1)), "{m}");
+    assert_eq!(*fb.tokens_granted.lock().unwrap(), 1, "one access token for every message");
+    let sent = fb.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[0]["message"],
+        serde_json::json!({"token": "live-token", "notification": {"title": "Kopi Kita: payment PAID", "body": "Your payment of Rp 50.000 is PAID."},
+            "data": {"payment_id": "p-1", "amount": "50000"}})
+    );
+    assert_eq!(messages::push_token_is_dead(&s.state.db, "dead-token").await.unwrap(), Some(true), "unregistered");
+    assert_eq!(messages::push_token_is_dead(&s.state.db, "live-token").await.unwrap(), Some(false));
+}
+
+backend_tests!(
+    sms_are_signed_retried_and_refused,
+    emails_go_out_over_smtp,
+    pushes_go_through_fcm_and_dead_tokens_are_dropped,
+);

@@ -163,3 +163,13 @@ pub async fn kill_push_token(db: &Db, token: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Whether a push token is dead; `None` for a token not registered here.
+#[tracing::instrument(skip_all)]
+pub async fn push_token_is_dead(db: &Db, token: &str) -> Result<Option<bool>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT dead_at FROM push_tokens WHERE token = $1")
+        .bind(token)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map(|(dead_at,)| dead_at.is_some()))
+}

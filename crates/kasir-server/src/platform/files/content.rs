@@ -56,6 +56,18 @@ impl Kind {
     }
 }
 
+/// Every content type a stored file may be served with.
+pub const SERVED_TYPES: [&str; 8] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text/plain",
+];
+
 /// The kind of `bytes`, or `None` for anything else (HTML, scripts, executables, archives…).
 pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     if let Some(t) = infer::get(bytes) {

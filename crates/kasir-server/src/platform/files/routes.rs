@@ -64,9 +64,20 @@ pub struct TempQuery {
     pub s: Option<String>,
 }
 
+/// Answers with a stored file, in any of the types files are kept in.
+trait Served {
+    fn served(self) -> Op;
+}
+
+impl Served for Op {
+    fn served(self) -> Op {
+        let (first, rest) = content::SERVED_TYPES.split_first().expect("types");
+        rest.iter().fold(self.ok_raw(200, first, binary_schema()), |op, t| op.or_content(t, binary_schema()))
+    }
+}
+
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let purposes: Vec<&str> = FilePurpose::ALL.iter().map(|p| p.as_str()).collect();
-    let raw = || binary_schema();
     api.route(
         Method::Post,
         "/files",
@@ -83,17 +94,13 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Get,
         "/files/{id}",
         read,
-        Op::new("files", "A file's content (product and CMS images need no login)").path_id("id").ok_raw(
-            200,
-            "application/octet-stream",
-            raw(),
-        ),
+        Op::new("files", "A file's content (product and CMS images need no login)").path_id("id").served(),
     )
     .route(
         Method::Get,
         "/files/{id}/thumbnail",
         read_thumbnail,
-        Op::new("files", "An image's thumbnail").path_id("id").ok_raw(200, "application/octet-stream", raw()),
+        Op::new("files", "An image's thumbnail").path_id("id").served(),
     )
     .route(
         Method::Post,
@@ -112,7 +119,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .public()
             .path_text("name", "The name `POST /files/temp` gave")
             .query::<TempQuery>()
-            .ok_raw(200, "application/octet-stream", raw())
+            .served()
             .errors(&[404]),
     )
     .route(

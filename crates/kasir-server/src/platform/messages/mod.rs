@@ -1,9 +1,11 @@
 //! Delivering the outbox: one job per message, through its channel's own protocol (SMTP, a
-//! signed webhook for SMS). A channel without settings records its messages `not_configured`.
+//! signed webhook for SMS, FCM HTTP v1 for push). A channel without settings records its
+//! messages `not_configured`.
 //! A refusal that retrying cannot change (a bad address, a 4xx) fails the message at once;
 //! anything else is retried by the job runner with back-off, then `failed`.
 
 pub mod email;
+pub mod push;
 mod routes;
 pub mod sms;
 
@@ -25,6 +27,8 @@ pub enum Undelivered {
     Refused(String),
     /// It may go on another try.
     Failed(String),
+    /// The push token is no longer registered: the message fails and the token is dead.
+    Unregistered(String),
 }
 
 /// The channels this server has settings for.
@@ -32,6 +36,7 @@ pub enum Undelivered {
 pub struct Channels {
     pub email: Option<email::Mailer>,
     pub sms: Option<sms::Webhook>,
+    pub push: Option<push::Fcm>,
 }
 
 impl Channels {
@@ -45,7 +50,11 @@ impl Channels {
             (Some(url), Some(secret)) => Some(sms::Webhook::new(url, secret)?),
             _ => None,
         };
-        Ok(Channels { email, sms })
+        let push = match &config.fcm_credentials {
+            Some(path) => Some(push::Fcm::from_file(path, &config.fcm_url).context("KASIR_FCM_CREDENTIALS")?),
+            None => None,
+        };
+        Ok(Channels { email, sms, push })
     }
 }
 
@@ -74,7 +83,11 @@ async fn deliver(ctx: &JobContext, channels: &Channels) -> anyhow::Result<()> {
             Some(hook) => Some(hook.send(&m).await),
             None => None,
         },
-        Some(Channel::Push) | None => None,
+        Some(Channel::Push) => match &channels.push {
+            Some(fcm) => Some(fcm.send(&m).await),
+            None => None,
+        },
+        None => None,
     };
     match outcome {
         None => {
@@ -88,6 +101,12 @@ async fn deliver(ctx: &JobContext, channels: &Channels) -> anyhow::Result<()> {
         }
         Some(Err(Undelivered::Refused(e))) => {
             tracing::warn!(error = %e, "message refused");
+            messages::record(&ctx.db, &m.id, MessageStatus::Failed, Some(&e)).await?;
+            Ok(())
+        }
+        Some(Err(Undelivered::Unregistered(e))) => {
+            tracing::info!("a push token is no longer registered");
+            messages::kill_push_token(&ctx.db, &m.recipient).await?;
             messages::record(&ctx.db, &m.id, MessageStatus::Failed, Some(&e)).await?;
             Ok(())
         }
