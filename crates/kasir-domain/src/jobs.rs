@@ -49,15 +49,18 @@ pub enum JobKind {
     PruneRateCounters,
     /// Delete temporary files nobody downloaded within a day.
     DeleteTempFiles,
+    /// Email an operator alert.
+    SendAlert,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::PurgeIdempotencyKeys,
         JobKind::PruneEvents,
         JobKind::PruneJobs,
         JobKind::PruneRateCounters,
         JobKind::DeleteTempFiles,
+        JobKind::SendAlert,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl JobKind {
             JobKind::PruneJobs => "prune_jobs",
             JobKind::PruneRateCounters => "prune_rate_counters",
             JobKind::DeleteTempFiles => "delete_temp_files",
+            JobKind::SendAlert => "send_alert",
         }
     }
 }

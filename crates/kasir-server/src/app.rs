@@ -91,10 +91,12 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         jobs: crate::platform::jobs::Jobs::new(),
         rate_limits: Default::default(),
         files,
+        error_burst: Default::default(),
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
     crate::platform::files::register_jobs(&state.jobs, state.files.clone());
     crate::platform::messages::register_jobs(&state.jobs, Arc::new(channels));
+    crate::platform::alerts::register_jobs(&state.jobs, state.config.alert_email.clone());
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

@@ -83,6 +83,9 @@ pub struct Config {
     pub fcm_credentials: Option<std::path::PathBuf>,
     /// `KASIR_FCM_URL`: where pushes are sent (default `https://fcm.googleapis.com`).
     pub fcm_url: String,
+    /// `KASIR_ALERT_EMAIL`: where operator alerts go (bursts of 5xx answers), at most one per
+    /// kind every 10 minutes.
+    pub alert_email: Option<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -126,6 +129,7 @@ impl Default for Config {
             sms_webhook_secret: None,
             fcm_credentials: None,
             fcm_url: "https://fcm.googleapis.com".into(),
+            alert_email: None,
         }
     }
 }
@@ -282,6 +286,10 @@ impl Config {
         }
         if let Some(url) = get("KASIR_FCM_URL") {
             c.fcm_url = url;
+        }
+        if let Some(to) = get("KASIR_ALERT_EMAIL") {
+            kasir_domain::validation::parse_email(&to).map_err(|m| err("KASIR_ALERT_EMAIL", m))?;
+            c.alert_email = Some(to);
         }
         if let Some(t) = get("KASIR_METRICS_TOKEN") {
             if t.len() < 16 {

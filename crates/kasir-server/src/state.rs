@@ -28,6 +28,8 @@ pub struct Inner {
     pub rate_limits: crate::platform::rate_limit::RateLimits,
     /// Where uploaded files are kept.
     pub files: crate::platform::files::FileStore,
+    /// This process's count of 5xx answers, for the operator alert.
+    pub error_burst: crate::platform::alerts::ErrorBurst,
 }
 
 impl std::ops::Deref for AppState {

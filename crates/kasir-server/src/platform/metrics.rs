@@ -180,7 +180,29 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let method = req.method().as_str().to_string();
     let start = Instant::now();
     let res = next.run(req).await;
-    state.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    let status = res.status().as_u16();
+    state.metrics.observe(&method, &route, status, start.elapsed().as_secs_f64());
+    if status >= 500 {
+        if let Some(n) = state.error_burst.record(jiff::Timestamp::now().as_second()) {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let detail = format!(
+                    "{n} answers with status 5xx within a minute on {}; the last on {method} {route}. The log names each fault's steps.",
+                    state.jobs.node()
+                );
+                let raised = crate::platform::alerts::raise(
+                    &state.db,
+                    &state.jobs,
+                    state.config.alert_email.as_deref(),
+                    "server_errors",
+                    &detail,
+                );
+                if let Err(e) = raised.await {
+                    tracing::warn!(error = %e, "raising an operator alert failed");
+                }
+            });
+        }
+    }
     res
 }
 

@@ -1,6 +1,7 @@
 //! Mechanisms every area shares (idempotency keys, jobs, metrics, the audit log) and the unauthenticated
 //! platform endpoints: ping, health, metrics, the OpenAPI document and its UI.
 
+pub mod alerts;
 pub mod audit;
 mod docs;
 pub mod files;

@@ -309,8 +309,44 @@ async fn pushes_go_through_fcm_and_dead_tokens_are_dropped(b: Backend) {
     assert_eq!(messages::push_token_is_dead(&s.state.db, "live-token").await.unwrap(), Some(false));
 }
 
+async fn a_burst_of_server_errors_alerts_the_operator_once(b: Backend) {
+    let s = TestServer::start_with(b, |c| {
+        c.jobs.poll = Duration::from_millis(20);
+        c.alert_email = Some("ops@kasir.example".into());
+    })
+    .await;
+    let t = s.tenant("ops").await;
+    kasir_store::raw_execute(&s.state.db, "ALTER TABLE expenses RENAME TO expenses_gone").await.unwrap();
+    for _ in 0..25 {
+        assert_eq!(s.get("/expenses", &t.owner).await.status, 500);
+    }
+    let admin = s.admin().await;
+    let alerts = || async {
+        let list = s.get("/messages?channel=email&per_page=200", &admin).await;
+        list.data().as_array().unwrap().iter().filter(|m| m["template"] == "alert").cloned().collect::<Vec<Value>>()
+    };
+    let sent = eventually(20, "the alert recorded", || async {
+        let a = alerts().await;
+        a.iter().all(|m| m["status"] != "queued").then_some(a).filter(|a| !a.is_empty())
+    })
+    .await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0]["recipient"].as_str(), sent[0]["subject"].as_str(), sent[0]["status"].as_str()),
+        (Some("ops@kasir.example"), Some("Kasir alert: server_errors"), Some("not_configured"))
+    );
+    assert!(sent[0]["body"].as_str().unwrap().contains("10 answers with status 5xx"), "{}", sent[0]);
+    // More errors within the 10 minutes make no second alert.
+    for _ in 0..25 {
+        s.get("/expenses", &t.owner).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(alerts().await.len(), 1);
+}
+
 backend_tests!(
     sms_are_signed_retried_and_refused,
     emails_go_out_over_smtp,
     pushes_go_through_fcm_and_dead_tokens_are_dropped,
+    a_burst_of_server_errors_alerts_the_operator_once,
 );
