@@ -114,6 +114,9 @@ error_codes! {
     TableSessionClosed = "table_session_closed", 422;
     /// The table already has an open session.
     TableSessionOpen = "table_session_open", 422;
+    /// The file is not a Kasir backup this server can load: its format, version, schema or
+    /// content (the message says which); nothing was loaded.
+    InvalidBackup = "invalid_backup", 422;
     /// Too many attempts; `Retry-After` says when to try again.
     RateLimited = "rate_limited", 429;
     /// A fault of the server (logged with the request id; never a client's mistake).

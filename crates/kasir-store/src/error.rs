@@ -22,6 +22,10 @@ pub enum StoreError {
     Db(sqlx::Error, SpanTrace),
     #[error("stored data is not what we wrote: {0}")]
     Corrupt(String),
+    /// A backup file that cannot be loaded (format, version, schema, content), or a database
+    /// that cannot take it; nothing was loaded.
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -54,7 +54,7 @@ pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {
 /// the last number deleted so that a resume from before it is told to resync. Returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
-    let mut tx = db.writer().begin().await?;
+    let mut tx = db.begin(crate::Actor::system()).await?;
     sqlx::query(
         "UPDATE feed_heads SET events_pruned_to = (SELECT MAX(e.seq) FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)
          WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.created_at < $1)",

@@ -25,6 +25,18 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Write a consistent snapshot of the whole database (taken online: sales may go on) in the
+    /// portable backup format, which `kasir restore` loads into either engine.
+    Backup {
+        /// Where to write it (`-`: standard output).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Load a backup into the empty database of KASIR_DATABASE_URL (SQLite or PostgreSQL).
+    Restore {
+        /// The backup file (`-`: standard input).
+        file: std::path::PathBuf,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +70,8 @@ fn main() -> std::process::ExitCode {
         match cli.command {
             Command::Serve { demo } => serve(config, demo).await,
             Command::Migrate => migrate(config).await,
+            Command::Backup { out } => backup(config, out).await,
+            Command::Restore { file } => restore(config, file).await,
         }
     });
     match result {
@@ -119,6 +133,74 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     println!("Applied {} migration(s); the schema is at version {}.", ran.len(), kasir_store::MIGRATIONS.len());
     db.close().await;
     Ok(())
+}
+
+async fn backup(config: Config, out: std::path::PathBuf) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db = connect(&config).await?;
+    let to_stdout = out.as_os_str() == "-";
+    // Written beside its final name and renamed into place once complete: a file by that name is
+    // always a whole backup.
+    let partial = out.with_file_name(format!(
+        ".{}.partial",
+        out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into())
+    ));
+    let sink: Box<dyn std::io::Write + Send> = if to_stdout {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?)
+    };
+    let dumped =
+        kasir_store::platform::backup::dump(&db, &kasir_store::platform::backup::Content::Database, sink).await;
+    db.close().await;
+    let summary = match dumped {
+        Ok(s) => s,
+        Err(e) => {
+            if !to_stdout {
+                let _ = std::fs::remove_file(&partial);
+            }
+            return Err(e).context("backing up");
+        }
+    };
+    if !to_stdout {
+        std::fs::File::open(&partial).and_then(|f| f.sync_all()).context("syncing the backup")?;
+        std::fs::rename(&partial, &out).with_context(|| format!("moving the backup to {}", out.display()))?;
+    }
+    eprintln!(
+        "Backed up {} rows of {} tables from {} in {:.1} s.",
+        summary.rows,
+        summary.tables,
+        kasir_server::redact(&config.database_url),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(config: Config, file: std::path::PathBuf) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let input: Box<dyn std::io::Read + Send> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?)
+    };
+    let db = connect(&config).await?;
+    let restored = kasir_store::platform::backup::restore(&db, input).await;
+    db.close().await;
+    let summary = restored.context("restoring")?;
+    println!(
+        "Restored {} rows of {} tables into {} in {:.1} s.",
+        summary.rows,
+        summary.tables,
+        kasir_server::redact(&config.database_url),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn connect(config: &Config) -> anyhow::Result<kasir_store::Db> {
+    kasir_store::Db::connect(&config.database_url, &kasir_store::DbOptions::default())
+        .await
+        .context("connecting to the database")
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then finishes in-flight requests before exiting.

@@ -192,6 +192,7 @@ impl From<StoreError> for ApiError {
             StoreError::Busy => ApiError::Busy,
             StoreError::Db(e, steps) => ApiError::Internal(format!("database: {e}\n{steps}")),
             StoreError::Corrupt(e) => ApiError::Internal(format!("stored data: {e}")),
+            StoreError::Backup(message) => ApiError::Rule { code: ErrorCode::InvalidBackup, message },
         }
     }
 }

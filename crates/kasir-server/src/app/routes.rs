@@ -41,6 +41,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = platform::jobs::routes(v1);
     v1 = platform::files::routes(v1);
     v1 = platform::messages::routes(v1);
+    v1 = platform::backup::routes(v1);
     v1 = sync::routes(v1);
     v1 = realtime::socket::routes(v1);
     platform::root_routes(ApiRouter::new()).merge(v1.nest("/api/v1"))

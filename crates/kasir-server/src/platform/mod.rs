@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod backup;
 mod docs;
 pub mod files;
 pub mod idempotency;

@@ -355,6 +355,28 @@ impl Drop for TestServer {
     }
 }
 
+/// Posts `bytes` as the multipart field `file` (named `name`), with text `fields`.
+pub async fn upload(
+    s: &TestServer,
+    token: &str,
+    path: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> Resp {
+    let mut form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let res =
+        s.raw().post(format!("{}/api/v1{path}", s.base)).bearer_auth(token).multipart(form).send().await.expect("sent");
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    Resp { status, headers, body }
+}
+
 /// Polls `check` until it returns `Some`, or fails the test after `secs` seconds.
 pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
 where

@@ -10,15 +10,12 @@ use std::{
 };
 
 use kasir_store::platform::jobs::NewJob;
-use reqwest::{
-    multipart::{Form, Part},
-    Method,
-};
-use serde_json::{json, Value};
+use reqwest::Method;
+use serde_json::json;
 
 use crate::{
     backend_tests,
-    common::{eventually, Backend, Resp, TestServer},
+    common::{eventually, upload, Backend, TestServer},
     restaurant::resto,
     till::Till,
 };
@@ -44,26 +41,6 @@ fn jpeg_with_exif() -> Vec<u8> {
     with.extend(segment);
     with.extend_from_slice(&plain[2..]);
     with
-}
-
-pub async fn upload(
-    s: &TestServer,
-    token: &str,
-    path: &str,
-    name: &str,
-    bytes: Vec<u8>,
-    fields: &[(&str, &str)],
-) -> Resp {
-    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    let res =
-        s.raw().post(format!("{}/api/v1{path}", s.base)).bearer_auth(token).multipart(form).send().await.expect("sent");
-    let status = res.status().as_u16();
-    let headers = res.headers().clone();
-    let body: Value = res.json().await.unwrap_or(Value::Null);
-    Resp { status, headers, body }
 }
 
 async fn fetch(s: &TestServer, url: &str, token: Option<&str>) -> (u16, Vec<u8>, reqwest::header::HeaderMap) {

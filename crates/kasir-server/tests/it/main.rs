@@ -4,6 +4,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod backup;
 mod catalog;
 mod checkout;
 mod fault_context;

@@ -292,7 +292,7 @@ pub(crate) async fn add_to_live_count(
 /// benchmark's bulk fill) and for repairs. Returns the count.
 #[tracing::instrument(skip_all)]
 pub async fn recount(db: &Db, def: &ResourceDef, tenant_id: &str) -> Result<i64> {
-    let mut tx = db.writer().begin().await?;
+    let mut tx = db.begin(crate::Actor::system()).await?;
     let (n,): (i64,) =
         sqlx::query_as(&format!("SELECT COUNT(*) FROM {} WHERE tenant_id = $1 AND deleted_at IS NULL", def.table))
             .bind(tenant_id)

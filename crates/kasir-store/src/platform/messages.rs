@@ -57,7 +57,7 @@ const COLUMNS: &str = "id, tenant_id, channel, recipient, subject, body, COALESC
 /// Queues `m` and the job that delivers it, in one transaction; the message's id.
 #[tracing::instrument(skip_all, fields(channel = m.channel.as_str()))]
 pub async fn queue(db: &Db, m: &NewMessage) -> Result<String> {
-    let mut tx = db.writer().begin().await?;
+    let mut tx = db.begin(crate::Actor::system()).await?;
     let id = insert(&mut tx, m).await?;
     tx.commit().await?;
     Ok(id)

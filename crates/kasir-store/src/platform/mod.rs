@@ -2,6 +2,7 @@
 //! settings.
 
 pub mod audit;
+pub mod backup;
 pub mod files;
 pub mod idempotency;
 pub mod jobs;

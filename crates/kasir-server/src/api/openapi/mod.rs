@@ -117,7 +117,8 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     {
         let mut method_router = axum::routing::on(method.filter(), handler);
         if op.upload {
-            method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_BODY_LIMIT));
+            let limit = op.upload_limit.unwrap_or(crate::UPLOAD_BODY_LIMIT);
+            method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(limit));
         }
         self.router = self.router.route(path, method_router);
         // Every authenticated POST honours Idempotency-Key (see crate::platform::idempotency).

@@ -25,6 +25,8 @@ pub struct Op {
     pub(super) body: Option<RefOr<Schema>>,
     /// `multipart/form-data` rather than JSON, with a larger body limit.
     pub(super) upload: bool,
+    /// The body limit of an upload, when not [`crate::UPLOAD_BODY_LIMIT`].
+    pub(super) upload_limit: Option<usize>,
     pub(super) success: Option<Success>,
     pub(super) errors: Vec<u16>,
     pub(super) schemas: Vec<(String, RefOr<Schema>)>,
@@ -42,6 +44,7 @@ impl Op {
             params: Vec::new(),
             body: None,
             upload: false,
+            upload_limit: None,
             success: None,
             errors: Vec::new(),
             schemas: Vec::new(),
@@ -88,6 +91,12 @@ impl Op {
         let file = binary_schema().description(Some(description));
         self.body = Some(ObjectBuilder::new().property("file", file).required("file").into());
         self.upload = true;
+        self
+    }
+
+    /// An [`Op::upload`] of up to `bytes` (form included) instead of the usual limit.
+    pub fn upload_limit(mut self, bytes: usize) -> Op {
+        self.upload_limit = Some(bytes);
         self
     }
 
