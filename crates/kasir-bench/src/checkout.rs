@@ -26,6 +26,8 @@ pub struct Options {
     pub catalog: usize,
     /// Lines per sale.
     pub lines: usize,
+    /// Background jobs a second for the extra runs that measure their cost (0: none).
+    pub jobs_per_second: u64,
 }
 
 pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
@@ -35,30 +37,7 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
 async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     let s = server::start(url, server::free_port()?).await?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(o.clients).timeout(Duration::from_secs(30)).build()?;
-    let (tenant_id, owner) = server::bench_tenant(&http, &s.base).await?;
-    let post = |path: &str, token: &str, body: Value| {
-        let req = http.post(format!("{}/api/v1{path}", s.base)).bearer_auth(token).json(&body);
-        async move {
-            let r: Value = req.send().await?.error_for_status()?.json().await?;
-            anyhow::Ok(r["data"].clone())
-        }
-    };
-    let outlet = post("/outlets", &owner, json!({"name": "Toko 1", "code": "T01"})).await?["id"]
-        .as_str()
-        .context("outlet")?
-        .to_string();
-    let category =
-        post("/categories", &owner, json!({"name": "Semua"})).await?["id"].as_str().context("category")?.to_string();
-    let user = json!({"username": "bench-kasir", "password": "bench-password", "name": "K", "role": "cashier", "outlet_ids": [outlet]});
-    let cashier_id = post("/users", &owner, user).await?["id"].as_str().context("cashier")?.to_string();
-    let cashier = crate::foundation::login(&http, &s.base, "bench-kasir", "bench-password").await?;
-    post("/shifts/open", &cashier, json!({"outlet_id": outlet, "start_cash": 0})).await?;
-    let cash = {
-        let r: Value =
-            http.get(format!("{}/api/v1/payment-methods", s.base)).bearer_auth(&owner).send().await?.json().await?;
-        r["data"][0]["id"].as_str().context("the Cash method")?.to_string()
-    };
-
+    let Till { tenant_id, outlet, category, cashier_id, cashier, cash, .. } = till(&http, &s.base).await?;
     // The server's own pool size, so that both sides run as many transactions at once.
     let db = Db::connect(url, &DbOptions::default()).await?;
     catalog::fill(&db, &tenant_id, std::slice::from_ref(&category), o.catalog).await?;
@@ -108,7 +87,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         })
         .await
     };
-    let api = {
+    let api_run = || {
         let (http, base, token, body) = (http.clone(), s.base.clone(), cashier.clone(), sale_body.clone());
         load::run(o.clients, o.seconds, move || {
             let req = http
@@ -123,8 +102,34 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
                 }
             }
         })
-        .await
     };
+    let api = api_run().await;
+    if o.jobs_per_second > 0 {
+        // Without, with, without, with: the machine's drift falls on both sides alike.
+        let (mut without, mut with, mut ran) = (vec![api.per_sec], Vec::new(), 0u64);
+        for round in 0..3 {
+            if round % 2 == 1 {
+                without.push(api_run().await.per_sec);
+                continue;
+            }
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let feeder = tokio::spawn(feed_jobs(db.clone(), o.jobs_per_second, stop.clone()));
+            with.push(api_run().await.per_sec);
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            ran += feeder.await??;
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        println!(
+            "checkout-with-jobs {label} clients={} jobs_per_s={} queued={ran} api_tps_without={:.0} api_tps_with={:.0} ratio={:.2} (runs without: {:?}, with: {:?})",
+            o.clients,
+            o.jobs_per_second,
+            mean(&without),
+            mean(&with),
+            mean(&with) / mean(&without).max(1.0),
+            without.iter().map(|t| t.round()).collect::<Vec<_>>(),
+            with.iter().map(|t| t.round()).collect::<Vec<_>>(),
+        );
+    }
     eprintln!("raw p50={:.2} p99={:.2} api p50={:.2} p99={:.2}", raw.p50_ms, raw.p99_ms, api.p50_ms, api.p99_ms);
     let mismatches = kasir_store::stock::levels::ledger_mismatches(&db, &tenant_id).await?;
     anyhow::ensure!(mismatches.is_empty(), "stock levels differ from the ledger: {mismatches:?}");
@@ -141,6 +146,58 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     );
     db.close().await;
     Ok(())
+}
+
+/// Queues `per_second` message deliveries a second (channels the server has not configured: each
+/// job reads its message and records the outcome) until `stop`; returns how many it queued.
+async fn feed_jobs(db: Db, per_second: u64, stop: Arc<std::sync::atomic::AtomicBool>) -> anyhow::Result<u64> {
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / per_second as f64));
+    let mut queued = 0;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        tick.tick().await;
+        kasir_store::platform::messages::queue(&db, &crate::jobs::delivery(queued)).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// A tenant ready to sell: an outlet, a category, a cashier with an open shift, the Cash method.
+pub struct Till {
+    pub tenant_id: String,
+    pub outlet: String,
+    pub category: String,
+    pub cashier_id: String,
+    pub cashier: String,
+    pub cash: String,
+}
+
+/// Makes the tenant `bench` on the server at `base` ready to sell.
+pub async fn till(http: &reqwest::Client, base: &str) -> anyhow::Result<Till> {
+    let (tenant_id, owner) = server::bench_tenant(http, base).await?;
+    let post = |path: &str, token: &str, body: Value| {
+        let req = http.post(format!("{base}/api/v1{path}")).bearer_auth(token).json(&body);
+        async move {
+            let r: Value = req.send().await?.error_for_status()?.json().await?;
+            anyhow::Ok(r["data"].clone())
+        }
+    };
+    let outlet = post("/outlets", &owner, json!({"name": "Toko 1", "code": "T01"})).await?["id"]
+        .as_str()
+        .context("outlet")?
+        .to_string();
+    let category =
+        post("/categories", &owner, json!({"name": "Semua"})).await?["id"].as_str().context("category")?.to_string();
+    let user = json!({"username": "bench-kasir", "password": "bench-password", "name": "K", "role": "cashier", "outlet_ids": [outlet]});
+    let cashier_id = post("/users", &owner, user).await?["id"].as_str().context("cashier")?.to_string();
+    let cashier = crate::foundation::login(http, base, "bench-kasir", "bench-password").await?;
+    post("/shifts/open", &cashier, json!({"outlet_id": outlet, "start_cash": 0})).await?;
+    let cash = {
+        let r: Value =
+            http.get(format!("{base}/api/v1/payment-methods")).bearer_auth(&owner).send().await?.json().await?;
+        r["data"][0]["id"].as_str().context("the Cash method")?.to_string()
+    };
+
+    Ok(Till { tenant_id, outlet, category, cashier_id, cashier, cash })
 }
 
 /// Puts 1,000,000 units of every product in the outlet's warehouse, each with its ledger row

@@ -7,10 +7,12 @@
 //!     cargo run --release -p kasir-bench -- checkout --database sqlite --clients 16 --seconds 15
 //!     cargo run --release -p kasir-bench -- login --database sqlite
 
+mod backup;
 mod catalog;
 mod checkout;
 mod foundation;
 mod import;
+mod jobs;
 mod load;
 mod login;
 mod server;
@@ -93,9 +95,29 @@ enum Bench {
         /// Lines per sale.
         #[arg(long, default_value_t = 3)]
         lines: usize,
+        /// Also measure the API while this many background jobs a second run (message deliveries
+        /// queued beside the sales), alternating with runs without them.
+        #[arg(long, default_value_t = 0)]
+        jobs_per_second: u64,
     },
     /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
     /// receipt, resident memory per connection, lost events.
+    /// `kasir backup` and `kasir restore` at scale, beside the engine's own tools.
+    Backup {
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        products: usize,
+        #[arg(long, default_value_t = 100_000)]
+        sales: usize,
+    },
+    /// Jobs drained per second by one server process and by two.
+    Jobs {
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 10_000)]
+        jobs: usize,
+    },
     Ws {
         /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
         #[arg(long, default_value = "sqlite")]
@@ -140,11 +162,15 @@ fn main() -> anyhow::Result<()> {
                 let o = catalog::Options { products, clients, seconds, per_page: 20, deep_page: page, keep, only };
                 catalog::run(&database, &o).await
             }
+            Bench::Backup { database, products, sales } => {
+                backup::run(&database, &backup::Options { products, sales }).await
+            }
+            Bench::Jobs { database, jobs } => jobs::run(&database, jobs).await,
             Bench::Ws { database, clients, rate, seconds } => {
                 ws::run(&database, &ws::Options { clients, rate, seconds }).await
             }
-            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines } => {
-                let o = checkout::Options { clients, seconds, hot_products, catalog, lines };
+            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines, jobs_per_second } => {
+                let o = checkout::Options { clients, seconds, hot_products, catalog, lines, jobs_per_second };
                 checkout::run(&database, &o).await
             }
             Bench::Login { database, clients, seconds, burst, at_once } => {

@@ -136,12 +136,8 @@ impl Default for Config {
 
 impl Config {
     /// `KASIR_UPLOAD_MAX_MB` as an error message says it.
-    pub fn upload_limit_text(&self) -> &'static str {
-        const TEXTS: [&str; 21] = [
-            "0 MiB", "1 MiB", "2 MiB", "3 MiB", "4 MiB", "5 MiB", "6 MiB", "7 MiB", "8 MiB", "9 MiB", "10 MiB",
-            "11 MiB", "12 MiB", "13 MiB", "14 MiB", "15 MiB", "16 MiB", "17 MiB", "18 MiB", "19 MiB", "20 MiB",
-        ];
-        TEXTS[self.upload_max_mb.min(20)]
+    pub fn upload_limit_text(&self) -> String {
+        format!("{} MiB", self.upload_max_mb)
     }
 
     /// The file store the configuration names: the bucket of `KASIR_S3_URL`, or `KASIR_DATA_DIR`.

@@ -34,6 +34,9 @@ impl Backend {
     }
 }
 
+/// How SQLite readers map the database file (see [`Db::connect`]).
+pub(crate) const READER_MMAP: &str = "PRAGMA mmap_size = 4294967296";
+
 /// Pool sizes and timeouts.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
@@ -115,11 +118,7 @@ impl Db {
                             // Readers map the file: pages are shared by every connection through
                             // the OS instead of copied into each connection's small cache (a
                             // name search at 1,000,000 products and 16 clients: 18 -> 42 per second).
-                            for pragma in [
-                                "PRAGMA busy_timeout = 10000",
-                                "PRAGMA query_only = ON",
-                                "PRAGMA mmap_size = 4294967296",
-                            ] {
+                            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON", READER_MMAP] {
                                 conn.execute(pragma).await?;
                             }
                             Ok(())

@@ -8,6 +8,9 @@ use std::{
 
 use serde_json::{json, Value};
 
+mod common;
+use common::pg_url;
+
 fn kasir(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kasir"));
     for (k, _) in std::env::vars() {
@@ -17,16 +20,6 @@ fn kasir(dir: &std::path::Path) -> Command {
     }
     cmd.current_dir(dir).env("KASIR_LOG", "warn");
     cmd
-}
-
-fn pg_url() -> String {
-    let admin =
-        std::env::var("KASIR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("kasir_t_{}", kasir_domain::ids::new_id().replace('-', ""));
-    let status =
-        Command::new("psql").arg(&admin).arg("-qc").arg(format!("CREATE DATABASE {name}")).status().expect("psql runs");
-    assert!(status.success(), "PostgreSQL must be running for this test");
-    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
 }
 
 /// A running `kasir serve` and the lines it printed before it started listening.

@@ -5,7 +5,6 @@
 
 use std::{
     collections::{BTreeMap, BTreeSet},
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, RwLock,
@@ -15,10 +14,12 @@ use std::{
 
 use serde_json::{json, Value};
 
+mod common;
+use common::{pg_url, start, Shop};
+
 const SALES: usize = 500;
 const TILLS: usize = 16;
 const PRODUCTS: usize = 20;
-const ADMIN_PASSWORD: &str = "crash-admin-password";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_acknowledged_sales_survive_a_kill_and_retries_never_duplicate() {
@@ -33,86 +34,6 @@ async fn postgres_acknowledged_sales_survive_a_kill_and_retries_never_duplicate(
     crash_and_retry(&url).await;
 }
 
-fn pg_url() -> String {
-    let admin =
-        std::env::var("KASIR_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("kasir_t_{}", kasir_domain::ids::new_id().replace('-', ""));
-    let status =
-        Command::new("psql").arg(&admin).arg("-qc").arg(format!("CREATE DATABASE {name}")).status().expect("psql runs");
-    assert!(status.success(), "PostgreSQL must be running for this test");
-    format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-}
-
-/// A running server, killed when dropped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `kasir serve` on a free port of loopback; returns once `/health` answers.
-async fn start(url: &str) -> (Served, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kasir"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("KASIR_") {
-            cmd.env_remove(k);
-        }
-    }
-    let child = Served(
-        cmd.arg("serve")
-            .env("KASIR_DATABASE_URL", url)
-            .env("KASIR_BIND", format!("127.0.0.1:{port}"))
-            .env("KASIR_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("KASIR_LOG", "warn")
-            // Its clients all come from one address.
-            .env("KASIR_RATE_LIMIT_PER_MINUTE", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("kasir starts"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = http.get(format!("{base}/health")).send().await {
-            if r.status().is_success() {
-                return (child, base);
-            }
-        }
-        assert!(Instant::now() < deadline, "kasir did not answer /health");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = http.request(method, url).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.expect("request sent");
-    let status = r.status();
-    let v: Value = r.json().await.expect("JSON");
-    assert!(status.is_success(), "{status}: {v}");
-    v["data"].clone()
-}
-
-async fn login(http: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
-    let d = call(
-        http,
-        reqwest::Method::POST,
-        format!("{base}/api/v1/auth/login"),
-        None,
-        json!({"username": user, "password": password}),
-    )
-    .await;
-    d["access_token"].as_str().unwrap().to_string()
-}
-
 /// What one till was told about one sale.
 #[derive(Debug, Clone)]
 struct Acknowledged {
@@ -124,61 +45,7 @@ struct Acknowledged {
 async fn crash_and_retry(url: &str) {
     let (mut child, base) = start(url).await;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let post = reqwest::Method::POST;
-    let admin = login(&http, &base, "admin", ADMIN_PASSWORD).await;
-    let tenant = call(&http, post.clone(), format!("{base}/api/v1/tenants"), Some(&admin),
-        json!({"name": "Crash", "slug": "crash", "owner": {"username": "crash-owner", "password": "crash-password", "name": "O"}})).await;
-    let tenant_id = tenant["id"].as_str().unwrap().to_string();
-    let owner = login(&http, &base, "crash-owner", "crash-password").await;
-    let api = |path: &str| format!("{base}/api/v1{path}");
-    let outlet = call(&http, post.clone(), api("/outlets"), Some(&owner), json!({"name": "Toko", "code": "K01"})).await
-        ["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let warehouse = {
-        let r: Value = http
-            .get(api(&format!("/warehouses?outlet_id={outlet}")))
-            .bearer_auth(&owner)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        r["data"][0]["id"].as_str().unwrap().to_string()
-    };
-    let cash = {
-        let r: Value =
-            http.get(api("/payment-methods")).bearer_auth(&owner).send().await.unwrap().json().await.unwrap();
-        r["data"][0]["id"].as_str().unwrap().to_string()
-    };
-    let mut products = Vec::new();
-    for i in 0..PRODUCTS {
-        let p = call(
-            &http,
-            post.clone(),
-            api("/products"),
-            Some(&owner),
-            json!({"sku": format!("P{i:02}"), "name": format!("Produk {i}"), "price": 1000 + 250 * i as i64}),
-        )
-        .await;
-        products.push(p["id"].as_str().unwrap().to_string());
-    }
-    let lines: Vec<Value> = products.iter().map(|p| json!({"product_id": p, "quantity_delta": 10000})).collect();
-    call(
-        &http,
-        post.clone(),
-        api("/stock/adjustments"),
-        Some(&owner),
-        json!({"warehouse_id": warehouse, "reason": "opening", "lines": lines}),
-    )
-    .await;
-    call(&http, post.clone(), api("/users"), Some(&owner),
-        json!({"username": "crash-kasir", "password": "crash-password", "name": "K", "role": "cashier", "outlet_ids": [outlet]})).await;
-    let cashier = login(&http, &base, "crash-kasir", "crash-password").await;
-    call(&http, post.clone(), api("/shifts/open"), Some(&cashier), json!({"outlet_id": outlet, "start_cash": 0})).await;
-
+    let Shop { tenant_id, outlet, cash, products, cashier, .. } = Shop::open(&http, &base, "crash", PRODUCTS).await;
     // The sales to ring up: one to three products each, paid in cash with change.
     let jobs: Vec<(String, Value)> = (0..SALES)
         .map(|i| {

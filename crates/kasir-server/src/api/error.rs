@@ -24,7 +24,7 @@ pub enum ApiError {
         errors: Vec<FieldError>,
     },
     /// 413, with the limit that applies (`1 MiB` for JSON bodies).
-    PayloadTooLarge(&'static str),
+    PayloadTooLarge(std::borrow::Cow<'static, str>),
     /// 408: the request body stopped arriving for longer than `KASIR_BODY_TIMEOUT_SECS`.
     RequestTimeout,
     /// 410: the client must start over (for example a sync cursor past retention).

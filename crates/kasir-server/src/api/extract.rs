@@ -56,7 +56,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .unwrap_or(false);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge("1 MiB")
+                ApiError::PayloadTooLarge("1 MiB".into())
             } else {
                 ApiError::BadRequest("could not read the request body".into())
             }
@@ -215,7 +215,7 @@ pub fn parse_if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 /// A multipart body that broke off: 413 past the upload limit, 400 otherwise.
 pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status().as_u16() == 413 {
-        ApiError::PayloadTooLarge("20 MiB")
+        ApiError::PayloadTooLarge("20 MiB".into())
     } else {
         ApiError::BadRequest(format!("the multipart body is malformed: {}", e.body_text()))
     }

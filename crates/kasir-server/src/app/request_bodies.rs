@@ -38,8 +38,9 @@ const DRAIN_LIMIT: u64 = 64 * 1024;
 pub struct BodyRules(Arc<Rules>);
 
 struct Rules {
-    /// `(method, route)` of the routes that take uploads, whose limit is [`UPLOAD_BODY_LIMIT`].
-    uploads: Vec<(Method, String)>,
+    /// `(method, route, limit)` of the routes that take uploads: [`UPLOAD_BODY_LIMIT`] unless the
+    /// operation names its own.
+    uploads: Vec<(Method, String, u64)>,
     /// The longest pause while a body arrives.
     timeout: Duration,
 }
@@ -61,12 +62,18 @@ impl BodyRules {
                 (Method::TRACE, &item.trace),
             ];
             for (method, op) in ops {
+                let Some(op) = op else { continue };
                 let multipart = op
+                    .request_body
                     .as_ref()
-                    .and_then(|op| op.request_body.as_ref())
                     .is_some_and(|body| body.content.keys().any(|t| t.starts_with("multipart/")));
                 if multipart {
-                    uploads.push((method, path.clone()));
+                    let own = op
+                        .extensions
+                        .as_ref()
+                        .and_then(|e| e.get(crate::api::openapi::BODY_LIMIT_EXTENSION))
+                        .and_then(|v| v.as_u64());
+                    uploads.push((method, path.clone(), own.unwrap_or(UPLOAD_BODY_LIMIT as u64)));
                 }
             }
         }
@@ -74,13 +81,20 @@ impl BodyRules {
     }
 
     /// The largest body `method route` takes, and how the 413 message names it.
-    fn limit(&self, method: &Method, route: Option<&str>) -> (u64, &'static str) {
-        let upload = route.is_some_and(|r| self.0.uploads.iter().any(|(m, p)| m == method && p == r));
-        if upload {
-            (UPLOAD_BODY_LIMIT as u64, "20 MiB")
-        } else {
-            (BODY_LIMIT as u64, "1 MiB")
-        }
+    fn limit(&self, method: &Method, route: Option<&str>) -> (u64, String) {
+        let upload = route.and_then(|r| self.0.uploads.iter().find(|(m, p, _)| m == method && p == r));
+        let limit = upload.map_or(BODY_LIMIT as u64, |(_, _, limit)| *limit);
+        (limit, size_text(limit))
+    }
+}
+
+/// A limit as a 413 message names it: whole MiB or GiB, rounded down (an upload limit carries
+/// room for its form's other parts).
+fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    match bytes / MIB {
+        mib if mib >= 1024 => format!("{} GiB", mib / 1024),
+        mib => format!("{} MiB", mib.max(1)),
     }
 }
 
@@ -94,7 +108,7 @@ pub async fn guard(State(rules): State<BodyRules>, req: Request, next: Next) -> 
     // hyper reports a declared Content-Length as the exact size; chunked bodies have none.
     if body.size_hint().exact().is_some_and(|declared| declared > limit) {
         let unread = Unread { body, polled: false, expects_continue };
-        return unread.settle(ApiError::PayloadTooLarge(label).into_response(), limit, rules.0.timeout);
+        return unread.settle(ApiError::PayloadTooLarge(label.into()).into_response(), limit, rules.0.timeout);
     }
     let reading = Arc::new(Mutex::new(Reading::new(body, rules.0.timeout)));
     let res = next.run(Request::from_parts(parts, Body::new(TimedBody(reading.clone())))).await;
@@ -254,9 +268,13 @@ mod tests {
         let doc = crate::app::routes::all().finish("test").doc;
         let rules = BodyRules::new(&doc, Duration::from_secs(1));
         let import = rules.limit(&Method::POST, Some("/api/v1/products/import"));
-        assert_eq!(import, (UPLOAD_BODY_LIMIT as u64, "20 MiB"));
-        assert_eq!(rules.limit(&Method::POST, Some("/api/v1/outlets")), (BODY_LIMIT as u64, "1 MiB"));
-        assert_eq!(rules.limit(&Method::PUT, Some("/api/v1/products/import")), (BODY_LIMIT as u64, "1 MiB"));
-        assert_eq!(rules.limit(&Method::POST, None), (BODY_LIMIT as u64, "1 MiB"), "unrouted requests");
+        assert_eq!(import, (UPLOAD_BODY_LIMIT as u64, "20 MiB".to_string()));
+        assert_eq!(rules.limit(&Method::POST, Some("/api/v1/outlets")), (BODY_LIMIT as u64, "1 MiB".into()));
+        assert_eq!(rules.limit(&Method::PUT, Some("/api/v1/products/import")), (BODY_LIMIT as u64, "1 MiB".into()));
+        assert_eq!(rules.limit(&Method::POST, None), (BODY_LIMIT as u64, "1 MiB".into()), "unrouted requests");
+        // An upload with a limit of its own: a tenant's export.
+        let tenant = rules.limit(&Method::POST, Some("/api/v1/tenants/import"));
+        let own = (crate::platform::backup::IMPORT_LIMIT + 64 * 1024) as u64;
+        assert_eq!(tenant, (own, "2 GiB".into()));
     }
 }

@@ -153,7 +153,7 @@ async fn import(
         let mut file = Spool::new().map_err(|e| ApiError::internal("creating a temporary file", e))?;
         while let Some(chunk) = field.chunk().await.map_err(broken)? {
             if !file.write(&chunk, IMPORT_LIMIT).map_err(|e| ApiError::internal("spooling an upload", e))? {
-                return Err(ApiError::PayloadTooLarge("2 GiB"));
+                return Err(ApiError::PayloadTooLarge("2 GiB".into()));
             }
         }
         spool = Some(file);

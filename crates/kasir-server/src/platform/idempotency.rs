@@ -87,7 +87,7 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/"));
     let (limit, label) = if multipart { (UPLOAD_BODY_LIMIT, "20 MiB") } else { (BODY_LIMIT, "1 MiB") };
-    let bytes = to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge(label))?;
+    let bytes = to_bytes(body, limit).await.map_err(|_| ApiError::PayloadTooLarge(label.into()))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.uri.path().as_bytes());
     hasher.update(b"?");

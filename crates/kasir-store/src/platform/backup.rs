@@ -342,6 +342,11 @@ async fn read_snapshot(db: &Db, content: &Content, out: &tokio::sync::mpsc::Send
     let send = async |item: Control2| out.send(item).await.map_err(|_| invalid("the backup writer stopped"));
     let mut conn = db.reader().acquire().await?;
     let backend = db.backend();
+    if backend == Backend::Sqlite {
+        // Read through the page cache, not a map of the file: a whole-file scan through the map
+        // would make every page of the database resident in this process.
+        sqlx::query("PRAGMA mmap_size = 0").execute(&mut *conn).await?;
+    }
     // One snapshot for every table.
     sqlx::query("BEGIN").execute(&mut *conn).await?;
     if backend == Backend::Postgres {
@@ -432,7 +437,14 @@ async fn read_snapshot(db: &Db, content: &Content, out: &tokio::sync::mpsc::Send
     }
     .await;
     // A read-only transaction: ending it changes nothing.
-    let ended = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    let mut ended = sqlx::query("ROLLBACK").execute(&mut *conn).await.map(drop);
+    if ended.is_ok() && backend == Backend::Sqlite {
+        ended = sqlx::query(crate::db::READER_MMAP).execute(&mut *conn).await.map(drop);
+    }
+    if ended.is_err() {
+        // Not back in its usual state: close it rather than give it back to the pool.
+        drop(conn.detach());
+    }
     let summary = result?;
     ended?;
     Ok(summary)
@@ -582,7 +594,7 @@ async fn load_into(
                     let Some((_, target)) = catalog.iter().find(|(c, _)| c == &name) else {
                         return Err(invalid(format!("line {n}: table {name} is not in this database's schema")));
                     };
-                    current = Some(Loader::new(t, n, columns, types, target)?);
+                    current = Some(Loader::new(t, db.backend(), n, columns, types, target)?);
                 }
                 (Item::Control(Control::EndTable { name, rows }), Some(loader)) if loader.table.name == name => {
                     let loader = current.take().expect("a table is open");
@@ -710,11 +722,15 @@ struct Loader {
     rows_per_statement: usize,
     pending: Vec<Vec<Cell>>,
     loaded: u64,
+    /// SQLite gets anonymous `?` placeholders: it finds a named one (`$n`) by a walk through
+    /// every name, which makes a statement of thousands of values quadratic.
+    anonymous: bool,
 }
 
 impl Loader {
     fn new(
         table: &'static Table,
+        backend: Backend,
         line: u64,
         columns: Vec<String>,
         types: Vec<Kind>,
@@ -763,6 +779,7 @@ impl Loader {
             rows_per_statement,
             pending: Vec::new(),
             loaded: 0,
+            anonymous: backend == Backend::Sqlite,
         })
     }
 
@@ -814,8 +831,12 @@ impl Loader {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push('$');
-                sql.push_str(&p.to_string());
+                if self.anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&p.to_string());
+                }
             }
             sql.push(')');
         }

@@ -66,19 +66,10 @@ pub async fn levels(
     if f.low_only {
         filter.push(" AND p.low_stock_threshold IS NOT NULL AND l.quantity < p.low_stock_threshold");
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows =
-        Sql::new("SELECT l.warehouse_id, l.product_id, l.variant_id, l.quantity, p.low_stock_threshold, l.updated_at");
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY l.warehouse_id, l.product_id, l.variant_id LIMIT ")
-        .bind(per_page)
-        .push(" OFFSET ")
-        .bind((page - 1) * per_page);
-    let raw: Vec<(String, String, String, i64, Option<i64>, String)> = rows.query_as().fetch_all(db.reader()).await?;
+    let columns = "l.warehouse_id, l.product_id, l.variant_id, l.quantity, p.low_stock_threshold, l.updated_at";
+    let order = "l.warehouse_id, l.product_id, l.variant_id";
+    let (raw, total): (Vec<(String, String, String, i64, Option<i64>, String)>, i64) =
+        filter.page(db, columns, order, page, per_page).await?;
     let items = raw
         .into_iter()
         .map(|(warehouse_id, product_id, variant_id, quantity, threshold, updated_at)| StockLevel {
@@ -143,20 +134,10 @@ pub async fn movements(
 ) -> Result<(Vec<StockMovement>, i64)> {
     let mut filter = Sql::new(" FROM stock_movements l JOIN warehouses w ON w.id = l.warehouse_id");
     push_filter(&mut filter, scope, f);
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows = Sql::new(
-        "SELECT l.id, l.type, l.warehouse_id, l.product_id, l.variant_id, l.quantity_delta, l.unit_cost, l.reference_type, l.reference_id, l.actor_id, l.note, l.created_at",
-    );
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY l.created_at DESC, l.id DESC LIMIT ")
-        .bind(per_page)
-        .push(" OFFSET ")
-        .bind((page - 1) * per_page);
-    let raw: Vec<MovementRow> = rows.query_as().fetch_all(db.reader()).await?;
+    let columns = "l.id, l.type, l.warehouse_id, l.product_id, l.variant_id, l.quantity_delta, l.unit_cost, \
+                   l.reference_type, l.reference_id, l.actor_id, l.note, l.created_at";
+    let (raw, total): (Vec<MovementRow>, i64) =
+        filter.page(db, columns, "l.created_at DESC, l.id DESC", page, per_page).await?;
     let items = raw
         .into_iter()
         .map(

@@ -98,6 +98,9 @@ impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
     }
 }
 
+/// The OpenAPI extension naming an upload's own body limit in bytes (when not the usual one).
+pub const BODY_LIMIT_EXTENSION: &str = "x-max-body-bytes";
+
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
         ApiRouter {
@@ -129,6 +132,10 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             assert!(method == Method::Post, "only a POST can move money: {path}");
             self.money_routes.insert(path.to_string());
             builder = builder.extensions(Some(ExtensionsBuilder::new().add("x-moves-money", true).build()));
+        }
+        if let (true, Some(limit)) = (op.upload, op.upload_limit) {
+            // Read back by the body guard (`app::request_bodies`), so that it and the router agree.
+            builder = builder.extensions(Some(ExtensionsBuilder::new().add(BODY_LIMIT_EXTENSION, limit).build()));
         }
         let has_params = !op.params.is_empty();
         for p in op.params {

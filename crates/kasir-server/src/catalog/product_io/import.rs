@@ -68,7 +68,7 @@ async fn receive(mp: &mut Multipart) -> Result<(sheet::Spool, Option<String>, Op
         let mut spool = sheet::Spool::new().map_err(|e| ApiError::internal("creating a temporary file", e))?;
         while let Some(chunk) = field.chunk().await.map_err(broken)? {
             if !spool.write(&chunk, crate::UPLOAD_LIMIT).map_err(|e| ApiError::internal("spooling an upload", e))? {
-                return Err(ApiError::PayloadTooLarge("20 MiB"));
+                return Err(ApiError::PayloadTooLarge("20 MiB".into()));
             }
         }
         found = Some((spool, filename, content_type));

@@ -213,7 +213,7 @@ async fn upload(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let tenant_id = p.reading_tenant()?;
-    let form = receive(&s, mp, &["purpose"]).await?;
+    let form = receive(&s, mp, true).await?;
     let purpose = match form.purpose.as_deref() {
         None | Some("") => return Err(ApiError::field("purpose", "is required")),
         Some(raw) => FilePurpose::parse(raw).ok_or_else(|| {
@@ -278,7 +278,7 @@ async fn upload_temp(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let tenant_id = p.reading_tenant()?;
-    let form = receive(&s, mp, &[]).await?;
+    let form = receive(&s, mp, false).await?;
     let (kind, bytes, _) = prepare(form.bytes, false).await?;
     let name = crate::auth::tokens::random_secret();
     let key = format!("temp/{name}");
@@ -332,7 +332,7 @@ async fn product_image(
     let id = kasir_domain::ids::parse_id(&id).ok_or(ApiError::NotFound)?;
     // The product must be this tenant's before anything is stored.
     let _: Product = crud::get(&s.db, &PRODUCTS, &scope, &id).await?;
-    let form = receive(&s, mp, &[]).await?;
+    let form = receive(&s, mp, false).await?;
     let f = store_file(&s, &p, Some(scope.tenant_id.clone()), FilePurpose::ProductImage, form.name, form.bytes).await?;
     let mut tx = s.db.begin(p.actor()).await?;
     let url = format!("/api/v1/files/{}", f.id);

@@ -8,7 +8,7 @@ use axum::{
 
 use crate::{api::ApiError, state::AppState};
 
-/// The form of an upload: the file's name and bytes, and the other fields.
+/// The form of an upload: the file's name and bytes, and its `purpose` when the route takes one.
 pub(super) struct Form {
     pub(super) name: String,
     pub(super) bytes: Vec<u8>,
@@ -18,12 +18,11 @@ pub(super) struct Form {
 pub(super) async fn receive(
     s: &AppState,
     mp: Result<Multipart, MultipartRejection>,
-    fields: &[&str],
+    takes_purpose: bool,
 ) -> Result<Form, ApiError> {
     let mut mp =
         mp.map_err(|_| ApiError::BadRequest("send the file as multipart/form-data in a field named `file`".into()))?;
     let max = s.config.upload_max_mb * 1024 * 1024;
-    let limit = s.config.upload_limit_text();
     let broken = crate::api::multipart_error;
     let (mut file, mut purpose) = (None, None);
     while let Some(mut field) = mp.next_field().await.map_err(broken)? {
@@ -33,14 +32,14 @@ pub(super) async fn receive(
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(broken)? {
                     if bytes.len() + chunk.len() > max {
-                        return Err(ApiError::PayloadTooLarge(limit));
+                        return Err(ApiError::PayloadTooLarge(s.config.upload_limit_text().into()));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
                 file = Some((name, bytes));
             }
             Some("file") => return Err(ApiError::field("file", "send one file")),
-            Some(f) if fields.contains(&f) => {
+            Some("purpose") if takes_purpose => {
                 let text = field.text().await.map_err(broken)?;
                 purpose = Some(text.trim().to_string());
             }

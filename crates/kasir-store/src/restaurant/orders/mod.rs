@@ -177,18 +177,8 @@ pub async fn list(db: &Db, scope: &Scope, f: &OrderFilter, page: i64, per_page: 
         filter.push(" AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.station_id = ");
         filter.bind(st.as_str()).push(")");
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows = Sql::new(format!(
-        "SELECT {}",
-        COLUMNS.split(", ").map(|c| format!("o.{}", c.trim())).collect::<Vec<_>>().join(", ")
-    ));
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY o.created_at, o.id LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
-    let found: Vec<OrderRow> = rows.query_as().fetch_all(db.reader()).await?;
+    let columns = COLUMNS.split(", ").map(|c| format!("o.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let (found, total): (Vec<OrderRow>, i64) = filter.page(db, &columns, "o.created_at, o.id", page, per_page).await?;
     let mut conn = db.reader().acquire().await?;
     Ok((with_items(&mut conn, found, f.station_id.as_deref()).await?, total))
 }

@@ -289,15 +289,8 @@ pub async fn list(db: &Db, scope: &Scope, f: &SaleFilter, page: i64, per_page: i
     if let Some(to) = &f.to {
         filter.push(" AND business_date <= ").bind(to.as_str());
     }
-    let mut count = Sql::new("SELECT COUNT(*)");
-    count.push(&filter.text);
-    count.args = filter.args.clone();
-    let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
-    let mut rows = Sql::new(format!("SELECT {SALE_COLUMNS}"));
-    rows.push(&filter.text);
-    rows.args = filter.args;
-    rows.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
-    let found: Vec<SaleRow> = rows.query_as().fetch_all(db.reader()).await?;
+    let (found, total): (Vec<SaleRow>, i64) =
+        filter.page(db, SALE_COLUMNS, "created_at DESC, id DESC", page, per_page).await?;
     let mut conn = db.reader().acquire().await?;
     Ok((with_children(&mut conn, found).await?, total))
 }
