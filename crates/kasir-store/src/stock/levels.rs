@@ -48,6 +48,8 @@ fn push_filter(sql: &mut Sql, scope: &Scope, f: &StockFilter) {
     }
 }
 
+type LevelRow = (String, String, String, i64, Option<i64>, String);
+
 /// Stock levels the caller may see, with the total.
 #[tracing::instrument(skip_all)]
 pub async fn levels(
@@ -68,8 +70,7 @@ pub async fn levels(
     }
     let columns = "l.warehouse_id, l.product_id, l.variant_id, l.quantity, p.low_stock_threshold, l.updated_at";
     let order = "l.warehouse_id, l.product_id, l.variant_id";
-    let (raw, total): (Vec<(String, String, String, i64, Option<i64>, String)>, i64) =
-        filter.page(db, columns, order, page, per_page).await?;
+    let (raw, total): (Vec<LevelRow>, i64) = filter.page(db, columns, order, page, per_page).await?;
     let items = raw
         .into_iter()
         .map(|(warehouse_id, product_id, variant_id, quantity, threshold, updated_at)| StockLevel {
