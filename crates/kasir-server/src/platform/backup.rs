@@ -19,8 +19,7 @@ use crate::{
     api::{
         created,
         openapi::{binary_schema, ApiRouter, Method, Op},
-        sheet::Spool,
-        ApiError, IdPath,
+        sheet, ApiError, IdPath,
     },
     auth::Principal,
     state::AppState,
@@ -140,31 +139,11 @@ async fn import(
     p.require(Permission::TenantsManage)?;
     let mut mp = multipart
         .map_err(|_| ApiError::BadRequest("send the export as multipart/form-data in a field named `file`".into()))?;
-    let broken = crate::api::multipart_error;
-    let mut spool = None;
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        if field.name() != Some("file") {
-            let name = field.name().unwrap_or("").to_string();
-            return Err(ApiError::field(&name, "unexpected form field; send the export in a field named `file`"));
-        }
-        if spool.is_some() {
-            return Err(ApiError::field("file", "send one file"));
-        }
-        let mut file = Spool::new().map_err(|e| ApiError::internal("creating a temporary file", e))?;
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            if !file.write(&chunk, IMPORT_LIMIT).map_err(|e| ApiError::internal("spooling an upload", e))? {
-                return Err(ApiError::PayloadTooLarge("2 GiB".into()));
-            }
-        }
-        spool = Some(file);
-    }
-    let Some(Spool { mut file, len, .. }) = spool else {
-        return Err(ApiError::field("file", "is required"));
-    };
-    if len == 0 {
+    let (mut file, _, _) = sheet::spool_file(&mut mp, IMPORT_LIMIT, "2 GiB").await?;
+    if file.len == 0 {
         return Err(ApiError::field("file", "is empty"));
     }
-    file.rewind().map_err(|e| ApiError::internal("reading a spooled upload", e))?;
-    let (tenant_id, summary) = backup::import_tenant(&s.db, p.actor(), Box::new(file)).await?;
+    file.file.rewind().map_err(|e| ApiError::internal("reading a spooled upload", e))?;
+    let (tenant_id, summary) = backup::import_tenant(&s.db, p.actor(), Box::new(file.file)).await?;
     Ok(created(Imported { tenant_id, tables: summary.tables, rows: summary.rows }))
 }

@@ -240,3 +240,34 @@ impl Spool {
         Ok(true)
     }
 }
+
+/// Spools a form's one field, `file`, to a temporary file of at most `limit` bytes (413 naming
+/// `limit_text` past it); returns it with the part's file name and type. Any other field is refused.
+pub async fn spool_file(
+    mp: &mut axum::extract::Multipart,
+    limit: usize,
+    limit_text: &'static str,
+) -> Result<(Spool, Option<String>, Option<String>), crate::api::ApiError> {
+    use crate::api::ApiError;
+    let broken = crate::api::multipart_error;
+    let mut found = None;
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        if field.name() != Some("file") {
+            let name = field.name().unwrap_or("").to_string();
+            return Err(ApiError::field(&name, "unexpected form field; send the file in a field named `file`"));
+        }
+        if found.is_some() {
+            return Err(ApiError::field("file", "send one file"));
+        }
+        let filename = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let mut spool = Spool::new().map_err(|e| ApiError::internal("creating a temporary file", e))?;
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            if !spool.write(&chunk, limit).map_err(|e| ApiError::internal("spooling an upload", e))? {
+                return Err(ApiError::PayloadTooLarge(limit_text.into()));
+            }
+        }
+        found = Some((spool, filename, content_type));
+    }
+    found.ok_or_else(|| ApiError::field("file", "is required"))
+}

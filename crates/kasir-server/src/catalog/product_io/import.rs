@@ -33,7 +33,7 @@ pub(super) async fn import(
     let scope = p.scope()?;
     let mut multipart = multipart
         .map_err(|_| ApiError::BadRequest("send the file as multipart/form-data in a field named `file`".into()))?;
-    let (spool, filename, content_type) = receive(&mut multipart).await?;
+    let (spool, filename, content_type) = sheet::spool_file(&mut multipart, crate::UPLOAD_LIMIT, "20 MiB").await?;
     let format = sheet::sniff(&spool.head, filename.as_deref(), content_type.as_deref())
         .map_err(|e| ApiError::Validation(vec![e]))?;
 
@@ -49,31 +49,6 @@ pub(super) async fn import(
     }
     reader.await.map_err(|e| ApiError::internal("reading an upload", e))?;
     imp.finish().await
-}
-
-/// Spools the `file` field to a temporary file; returns it with the part's file name and type.
-async fn receive(mp: &mut Multipart) -> Result<(sheet::Spool, Option<String>, Option<String>), ApiError> {
-    let broken = crate::api::multipart_error;
-    let mut found = None;
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        if field.name() != Some("file") {
-            let name = field.name().unwrap_or("").to_string();
-            return Err(ApiError::field(&name, "unexpected form field; send the file in a field named `file`"));
-        }
-        if found.is_some() {
-            return Err(ApiError::field("file", "send one file"));
-        }
-        let filename = field.file_name().map(str::to_string);
-        let content_type = field.content_type().map(str::to_string);
-        let mut spool = sheet::Spool::new().map_err(|e| ApiError::internal("creating a temporary file", e))?;
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            if !spool.write(&chunk, crate::UPLOAD_LIMIT).map_err(|e| ApiError::internal("spooling an upload", e))? {
-                return Err(ApiError::PayloadTooLarge("20 MiB".into()));
-            }
-        }
-        found = Some((spool, filename, content_type));
-    }
-    found.ok_or_else(|| ApiError::field("file", "is required"))
 }
 
 /// The rows of one product: the first carries its fields, each row one variant (if any).
