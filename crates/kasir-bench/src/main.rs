@@ -16,6 +16,7 @@ mod jobs;
 mod load;
 mod login;
 mod server;
+mod sync;
 mod ws;
 
 use clap::{Parser, Subcommand};
@@ -111,6 +112,21 @@ enum Bench {
         #[arg(long, default_value_t = 100_000)]
         sales: usize,
     },
+    /// `GET /sync/pull` of the whole feed (one client, then `clients` at once) beside listing the
+    /// same records; `POST /sync/push` of 50-change batches from `clients` devices, without and
+    /// with conflicts, beside the same edits through `PATCH`.
+    Sync {
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        /// Changes in the feed (customers created).
+        #[arg(long, default_value_t = 10_000)]
+        changes: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds per push phase.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
     /// Jobs drained per second by one server process and by two.
     Jobs {
         #[arg(long, default_value = "sqlite")]
@@ -166,6 +182,9 @@ fn main() -> anyhow::Result<()> {
                 backup::run(&database, &backup::Options { products, sales }).await
             }
             Bench::Jobs { database, jobs } => jobs::run(&database, jobs).await,
+            Bench::Sync { database, changes, clients, seconds } => {
+                sync::run(&database, &sync::Options { changes, clients, seconds }).await
+            }
             Bench::Ws { database, clients, rate, seconds } => {
                 ws::run(&database, &ws::Options { clients, rate, seconds }).await
             }

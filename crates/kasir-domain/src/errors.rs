@@ -117,8 +117,18 @@ error_codes! {
     /// The file is not a Kasir backup this server can load: its format, version, schema or
     /// content (the message says which); nothing was loaded.
     InvalidBackup = "invalid_backup", 422;
+    /// The licence has more devices than it allows: deactivate one first.
+    LicenseDeviceLimit = "license_device_limit", 422;
+    /// The licence has expired.
+    LicenseExpired = "license_expired", 422;
+    /// The licence has been revoked.
+    LicenseRevoked = "license_revoked", 422;
+    /// The business requires a licence of every device that pushes; this one has none (or it lapsed).
+    LicenseRequired = "license_required", 403;
     /// Too many attempts; `Retry-After` says when to try again.
     RateLimited = "rate_limited", 429;
+    /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
+    UpgradeRequired = "upgrade_required", 426;
     /// A fault of the server (logged with the request id; never a client's mistake).
     Internal = "internal", 500;
     /// The server is busy (no database connection came free in time, or logins are queued full).

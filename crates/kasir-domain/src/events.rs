@@ -14,12 +14,14 @@ pub enum EventKind {
     ShiftOpened,
     ShiftClosed,
     StockLow,
+    StockNegative,
     TableUpdated,
+    SyncChanges,
 }
 
 impl EventKind {
     /// Every kind, in the order API.md lists them.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::NewOrder,
         EventKind::OrderStatusChanged,
         EventKind::OrderUpdated,
@@ -30,7 +32,9 @@ impl EventKind {
         EventKind::ShiftOpened,
         EventKind::ShiftClosed,
         EventKind::StockLow,
+        EventKind::StockNegative,
         EventKind::TableUpdated,
+        EventKind::SyncChanges,
     ];
 
     /// The `type` clients see.
@@ -46,7 +50,9 @@ impl EventKind {
             EventKind::ShiftOpened => "SHIFT_OPENED",
             EventKind::ShiftClosed => "SHIFT_CLOSED",
             EventKind::StockLow => "STOCK_LOW",
+            EventKind::StockNegative => "STOCK_NEGATIVE",
             EventKind::TableUpdated => "TABLE_UPDATED",
+            EventKind::SyncChanges => "SYNC_CHANGES",
         }
     }
 }

@@ -51,16 +51,19 @@ pub enum JobKind {
     DeleteTempFiles,
     /// Email an operator alert.
     SendAlert,
+    /// Drop change-feed rows superseded (or deleted) longer ago than the retention.
+    PruneFeed,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::PurgeIdempotencyKeys,
         JobKind::PruneEvents,
         JobKind::PruneJobs,
         JobKind::PruneRateCounters,
         JobKind::DeleteTempFiles,
         JobKind::SendAlert,
+        JobKind::PruneFeed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +74,7 @@ impl JobKind {
             JobKind::PruneRateCounters => "prune_rate_counters",
             JobKind::DeleteTempFiles => "delete_temp_files",
             JobKind::SendAlert => "send_alert",
+            JobKind::PruneFeed => "prune_feed",
         }
     }
 }

@@ -23,5 +23,5 @@ pub use events::EventKind;
 pub use money::{Money, MAX_MONEY};
 pub use permissions::{BuiltinRole, Permission};
 pub use quantity::Quantity;
-pub use status::{OrderStatus, SaleStatus, ShiftStatus, TableSessionStatus};
+pub use status::{ConflictStatus, LicenseStatus, OrderStatus, SaleStatus, ShiftStatus, TableSessionStatus};
 pub use validation::{FieldError, Violations};

@@ -59,6 +59,16 @@ status! {
 }
 
 status! {
+    /// A device licence: active until revoked (or past its expiry).
+    LicenseStatus { Active = "active", Revoked = "revoked" }
+}
+
+status! {
+    /// A conflict between a device's pushed change and the server's record: open until someone decides.
+    ConflictStatus { Open = "open", Resolved = "resolved" }
+}
+
+status! {
     /// An order through the kitchen: one step forward at a time, or voided before it is done.
     OrderStatus {
         New = "NEW",

@@ -70,6 +70,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .await
             .context("reading the JWT secret")?,
     };
+    let licenses = crate::devices::signing::LicenseKeys::load(&db, config.license_key_file.as_deref()).await?;
     let crate::api::openapi::Finished { router, doc: openapi, money_routes } =
         routes::all().finish(env!("CARGO_PKG_VERSION"));
     let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
@@ -82,6 +83,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         hub,
         db,
         tokens: tokens::TokenKeys::new(secret.as_bytes()),
+        licenses,
         metrics: Metrics::new(),
         config,
         started: Instant::now(),
@@ -97,6 +99,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     crate::platform::files::register_jobs(&state.jobs, state.files.clone());
     crate::platform::messages::register_jobs(&state.jobs, Arc::new(channels));
     crate::platform::alerts::register_jobs(&state.jobs, state.config.alert_email.clone());
+    crate::sync::register_jobs(&state.jobs, state.config.feed_retention_days);
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

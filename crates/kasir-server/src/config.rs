@@ -35,6 +35,12 @@ pub struct Config {
     /// `KASIR_DB_MAX_WRITERS`: write transactions run at once per process (default 4); the
     /// others wait their turn.
     pub db_max_writers: usize,
+    /// `KASIR_LICENSE_KEY_FILE`: the Ed25519 key (PKCS#8 PEM) licence tokens are signed with;
+    /// by default one is generated on first start and kept in the database.
+    pub license_key_file: Option<std::path::PathBuf>,
+    /// `KASIR_FEED_RETENTION_DAYS`: superseded change-feed rows and tombstones are pruned after
+    /// this many days (default 30); a device whose cursor is older must pull from the start (410).
+    pub feed_retention_days: i64,
     /// `KASIR_SEARCH_COUNT_CAP`: product searches count at most this many name matches and
     /// this many code matches; past it the total is a lower bound (default 50,000).
     pub search_count_cap: i64,
@@ -109,6 +115,8 @@ impl Default for Config {
             db_max_connections: 16,
             login_lock_seconds: 2,
             search_count_cap: kasir_store::crud::SEARCH_COUNT_CAP,
+            feed_retention_days: 30,
+            license_key_file: None,
             db_max_writers: 4,
             ws_queue: 1024,
             public_url: None,
@@ -219,6 +227,13 @@ impl Config {
         if let Some(n) = get("KASIR_DB_MAX_WRITERS") {
             c.db_max_writers =
                 number(&n, 1, 1000).ok_or_else(|| err("KASIR_DB_MAX_WRITERS", "must be a number from 1 to 1000"))?;
+        }
+        if let Some(f) = get("KASIR_LICENSE_KEY_FILE") {
+            c.license_key_file = Some(f.into());
+        }
+        if let Some(n) = get("KASIR_FEED_RETENTION_DAYS") {
+            c.feed_retention_days = number(&n, 1, 3650)
+                .ok_or_else(|| err("KASIR_FEED_RETENTION_DAYS", "must be a number of days from 1 to 3650"))?;
         }
         if let Some(n) = get("KASIR_SEARCH_COUNT_CAP") {
             c.search_count_cap = number(&n, 1, 10_000_000)

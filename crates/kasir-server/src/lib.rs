@@ -13,6 +13,7 @@ pub mod state;
 pub mod auth;
 pub mod catalog;
 pub mod customers;
+pub mod devices;
 pub mod expenses;
 pub mod promotions;
 pub mod purchasing;

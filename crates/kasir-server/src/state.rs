@@ -11,6 +11,8 @@ pub struct AppState(pub Arc<Inner>);
 pub struct Inner {
     pub db: Db,
     pub tokens: TokenKeys,
+    /// Signs device licence tokens.
+    pub licenses: crate::devices::signing::LicenseKeys,
     pub metrics: Metrics,
     pub config: Config,
     pub started: Instant,

@@ -45,6 +45,10 @@ impl From<sqlx::Error> for StoreError {
 /// Unique indexes are named `ux_<table>__<field>`. PostgreSQL reports the index name; SQLite reports
 /// either `index 'ux_…'` or the columns (`UNIQUE constraint failed: outlets.tenant_id, outlets.code`).
 fn unique_field(constraint: Option<&str>, message: &str) -> String {
+    // PostgreSQL names a table's primary key `<table>_pkey`.
+    if constraint.is_some_and(|c| c.ends_with("_pkey")) {
+        return "id".into();
+    }
     let from_index = |name: &str| name.split("__").nth(1).map(|f| f.trim_end_matches('\'').to_string());
     if let Some(field) = constraint.and_then(from_index) {
         return field;

@@ -21,7 +21,10 @@ pub enum EventBody {
     ShiftOpened(ShiftEvent),
     ShiftClosed(ShiftEvent),
     StockLow(StockLowEvent),
+    StockNegative(StockNegativeEvent),
     TableUpdated(TableEvent),
+    /// Sent to sockets (never stored) when the tenant's change feed has grown.
+    SyncChanges(SyncChangesEvent),
 }
 
 impl EventBody {
@@ -37,7 +40,9 @@ impl EventBody {
             EventBody::ShiftOpened(_) => EventKind::ShiftOpened,
             EventBody::ShiftClosed(_) => EventKind::ShiftClosed,
             EventBody::StockLow(_) => EventKind::StockLow,
+            EventBody::StockNegative(_) => EventKind::StockNegative,
             EventBody::TableUpdated(_) => EventKind::TableUpdated,
+            EventBody::SyncChanges(_) => EventKind::SyncChanges,
         }
     }
 
@@ -53,7 +58,9 @@ impl EventBody {
             }
             EventBody::ShiftOpened(p) | EventBody::ShiftClosed(p) => serde_json::to_value(p),
             EventBody::StockLow(p) => serde_json::to_value(p),
+            EventBody::StockNegative(p) => serde_json::to_value(p),
             EventBody::TableUpdated(p) => serde_json::to_value(p),
+            EventBody::SyncChanges(p) => serde_json::to_value(p),
         }
     }
 
@@ -66,7 +73,9 @@ impl EventBody {
             EventKind::SaleCompleted | EventKind::SaleVoided | EventKind::SaleRefunded => "SaleEvent",
             EventKind::ShiftOpened | EventKind::ShiftClosed => "ShiftEvent",
             EventKind::StockLow => "StockLowEvent",
+            EventKind::StockNegative => "StockNegativeEvent",
             EventKind::TableUpdated => "TableEvent",
+            EventKind::SyncChanges => "SyncChangesEvent",
         }
     }
 }
@@ -162,6 +171,28 @@ pub struct StockLowEvent {
     pub quantity: Quantity,
     #[schema(value_type = f64)]
     pub low_stock_threshold: Quantity,
+}
+
+/// `STOCK_NEGATIVE`: a sale (an offline one, or at an outlet that allows it) took a level below zero.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StockNegativeEvent {
+    /// The product's id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub warehouse_id: String,
+    #[schema(format = Uuid)]
+    pub product_id: String,
+    pub variant_id: Option<String>,
+    /// The level now (below zero).
+    #[schema(value_type = f64)]
+    pub quantity: Quantity,
+}
+
+/// `SYNC_CHANGES`: the change feed has grown; pull from your cursor (this one is the newest).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SyncChangesEvent {
+    pub cursor: String,
 }
 
 /// `TABLE_UPDATED`: a table's status changed.

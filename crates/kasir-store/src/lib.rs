@@ -17,6 +17,7 @@ mod tx;
 pub mod auth;
 pub mod catalog;
 pub mod customers;
+pub mod devices;
 pub mod expenses;
 pub mod promotions;
 pub mod purchasing;
@@ -33,7 +34,7 @@ pub use error::StoreError;
 pub use migrate::{migrate, migrate_to, MIGRATIONS};
 pub use sql::{Flag, JsonText, Value};
 pub use sqlx::{any::AnyRow, FromRow};
-pub use tx::{Actor, Tx};
+pub use tx::{Actor, PushOutcome, Pushed, Tx};
 
 /// Which rows of a tenant a caller may touch. Every tenant-owned query takes one.
 #[derive(Debug, Clone)]

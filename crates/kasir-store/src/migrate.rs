@@ -22,6 +22,8 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "rate_limits", include_str!("../migrations/0016_rate_limits.sql")),
     (17, "files", include_str!("../migrations/0017_files.sql")),
     (18, "messages", include_str!("../migrations/0018_messages.sql")),
+    (19, "sync_push", include_str!("../migrations/0019_sync_push.sql")),
+    (20, "licenses", include_str!("../migrations/0020_licenses.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

@@ -40,6 +40,16 @@ pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
     Ok(row.map_or(0, |(n,)| n))
 }
 
+/// The tenant's change-feed head: the newest committed change (see [`crate::feed`]).
+#[tracing::instrument(skip_all)]
+pub async fn last_change_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT change_seq FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.map_or(0, |(n,)| n))
+}
+
 /// The event numbers up to which a tenant's events have been pruned (0 when none were).
 #[tracing::instrument(skip_all)]
 pub async fn events_pruned_to(db: &crate::Db, tenant_id: &str) -> Result<i64> {

@@ -19,6 +19,30 @@ pub struct Actor {
     pub kind: &'static str,
     pub ip: Option<String>,
     pub request_id: Option<String>,
+    /// Set when the write applies a change an offline device pushed: the commit records it in
+    /// the device's ledger (see [`Pushed`]).
+    pub pushed: Option<Pushed>,
+}
+
+/// A change an offline device pushed (`POST /sync/push`), carried by the actor of the
+/// transaction that applies it. Whatever operation applies it (a checkout, a shift close, a
+/// record update), its commit writes the change's ledger row with the rest, so the change and the
+/// fact that it was applied commit together or not at all, and a retry of it is found.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub tenant_id: String,
+    pub device_id: String,
+    pub client_change_id: String,
+    pub entity: String,
+    pub record_id: String,
+}
+
+/// How a pushed change ended, as its ledger row records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushOutcome {
+    Applied,
+    /// Recorded as this conflict (fields changed on both sides; the server's values stayed).
+    Conflict(String),
 }
 
 impl Actor {
@@ -43,6 +67,7 @@ pub struct Tx {
     /// Admission to write transactions, given back when the transaction ends.
     _permit: tokio::sync::OwnedSemaphorePermit,
     committed: tokio::sync::broadcast::Sender<String>,
+    push_outcome: PushOutcome,
 }
 
 impl Tx {
@@ -62,6 +87,7 @@ impl Tx {
             staged: None,
             _permit: permit,
             committed,
+            push_outcome: PushOutcome::Applied,
         }
     }
 
@@ -134,14 +160,30 @@ impl Tx {
         Ok(())
     }
 
-    /// Writes the queued audit entries and feed rows, then commits.
+    /// Records how the pushed change this transaction applies ended (applied unless told).
+    pub fn set_push_outcome(&mut self, outcome: PushOutcome) {
+        self.push_outcome = outcome;
+    }
+
+    /// Writes the queued audit entries and feed rows (and the ledger row of a pushed change),
+    /// then commits. A pushed change whose ledger row another transaction wrote first gives
+    /// `Conflict { field: "client_change_id" }` and commits nothing.
     #[tracing::instrument(skip_all)]
     pub async fn commit(mut self) -> Result<()> {
         let audits = std::mem::take(&mut self.audits);
         crate::platform::audit::insert_all(&mut self.inner, &audits).await?;
+        if let Some(pushed) = self.actor.pushed.clone() {
+            let version = self.changes.iter().rev().find(|c| c.entity_id == pushed.record_id).map(|c| c.version);
+            crate::sync::ledger::insert(&mut self.inner, &pushed, &self.push_outcome, version).await?;
+        }
         let changes = std::mem::take(&mut self.changes);
         let events = std::mem::take(&mut self.events);
-        let mut event_tenants: Vec<String> = events.iter().map(|e| e.tenant_id.clone()).collect();
+        // Tenants whose outbox or feed grew: their realtime clients hear of it at once.
+        let mut event_tenants: Vec<String> =
+            events.iter().map(|e| e.tenant_id.clone()).chain(changes.iter().map(|c| c.tenant_id.clone())).collect();
+        if let Some((_, counts)) = &self.staged {
+            event_tenants.extend(counts.keys().cloned());
+        }
         event_tenants.sort();
         event_tenants.dedup();
         let staged = self.staged.take();

@@ -106,6 +106,23 @@ impl ApiError {
         ApiError::Internal(format!("{context}: {e}"))
     }
 
+    /// The code, message and field errors a client receives for this error (a pushed change's
+    /// `error`, which is answered inside a 200).
+    pub fn describe(self) -> (ErrorCode, String, Vec<FieldError>) {
+        let (_, code, message) = self.parts();
+        let errors = match self {
+            ApiError::Validation(e) | ApiError::MissingRefs(e) => e,
+            ApiError::Conflict { errors, .. } => errors,
+            _ => Vec::new(),
+        };
+        (code, message, errors)
+    }
+
+    /// True for the server's own faults (5xx): a pushed change that meets one is not acknowledged.
+    pub fn is_server_fault(&self) -> bool {
+        matches!(self, ApiError::Internal(_) | ApiError::Busy)
+    }
+
     fn parts(&self) -> (StatusCode, ErrorCode, String) {
         let (code, message) = match self {
             ApiError::BadRequest(m) => (ErrorCode::BadRequest, m.clone()),

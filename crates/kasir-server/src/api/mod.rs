@@ -10,4 +10,6 @@ pub mod sheet;
 
 pub use envelope::{created, ok, ok_list, ok_page, raw_json, Envelope, ListEnvelope, Pagination};
 pub use error::{missing, rule, ApiError, ErrorBody, FieldErrorSchema};
-pub use extract::{check_query_text, multipart_error, parse_if_match, ApiJson, ApiPath, ApiQuery, IdPath, JsonBody};
+pub use extract::{
+    check_query_text, multipart_error, parse_if_match, parse_json, ApiJson, ApiPath, ApiQuery, IdPath, JsonBody,
+};

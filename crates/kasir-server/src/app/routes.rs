@@ -2,7 +2,8 @@
 
 use crate::{
     api::{openapi::ApiRouter, resource},
-    auth, catalog, customers, expenses, platform, promotions, purchasing, realtime, reports, restaurant, selling,
+    auth, catalog, customers, devices, expenses, platform, promotions, purchasing, realtime, reports, restaurant,
+    selling,
     state::AppState,
     stock, sync, tenancy,
 };
@@ -43,6 +44,8 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = platform::messages::routes(v1);
     v1 = platform::backup::routes(v1);
     v1 = sync::routes(v1);
+    v1 = resource::routes::<devices::Devices>(v1);
+    v1 = devices::licenses::routes(v1);
     v1 = realtime::socket::routes(v1);
     platform::root_routes(ApiRouter::new()).merge(v1.nest("/api/v1"))
 }

@@ -39,6 +39,7 @@ impl FromRequestParts<AppState> for GuestSession {
             kind: "table_session",
             ip: client_ip(parts),
             request_id: request_id(&parts.headers),
+            pushed: None,
         };
         Ok(GuestSession { session, actor })
     }

@@ -96,13 +96,13 @@ impl Principal {
             PrincipalKind::User { user_id, .. } => (user_id.clone(), "user"),
             PrincipalKind::ApiKey { id } => (id.clone(), "api_key"),
         };
-        Actor { id: Some(id), kind, ip: self.ip.clone(), request_id: self.request_id.clone() }
+        Actor { id: Some(id), kind, ip: self.ip.clone(), request_id: self.request_id.clone(), pushed: None }
     }
 }
 
 /// The client's address and request id, for audit entries of unauthenticated calls (login).
 pub fn request_actor(parts_headers: &HeaderMap, ip: Option<String>) -> Actor {
-    Actor { id: None, kind: "anonymous", ip, request_id: request_id(parts_headers) }
+    Actor { id: None, kind: "anonymous", ip, request_id: request_id(parts_headers), pushed: None }
 }
 
 pub fn request_id(headers: &HeaderMap) -> Option<String> {

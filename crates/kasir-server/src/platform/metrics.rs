@@ -59,6 +59,7 @@ pub struct Metrics {
     ws_connections: Gauge,
     events_sent: Counter,
     pulls: Family<KindLabels, Counter>,
+    pushed: Family<KindLabels, Counter>,
     job_runs: Family<JobLabels, Counter>,
     jobs: Family<JobLabels, Gauge>,
     messages: Family<ChannelLabels, Gauge>,
@@ -97,6 +98,12 @@ impl Metrics {
         let ws_connections = Gauge::default();
         let events_sent = Counter::default();
         let pulls = Family::<KindLabels, Counter>::default();
+        let pushed = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "sync_pushed_changes",
+            "Changes devices pushed, by outcome (applied, duplicate, conflict, rejected)",
+            pushed.clone(),
+        );
         let job_runs = Family::<JobLabels, Counter>::default();
         let jobs = Family::<JobLabels, Gauge>::default();
         registry.register("ws_connections", "Open WebSocket connections", ws_connections.clone());
@@ -115,6 +122,7 @@ impl Metrics {
             ws_connections,
             events_sent,
             pulls,
+            pushed,
             job_runs,
             jobs,
             messages,
@@ -134,6 +142,11 @@ impl Metrics {
     /// A pull of `kind` (`feed` or `sync`) served.
     pub fn pulled(&self, kind: &str) {
         self.pulls.get_or_create(&KindLabels { kind: kind.into() }).inc();
+    }
+
+    /// A pushed change ended as `outcome` (`applied`, `duplicate`, `conflict` or `rejected`).
+    pub fn pushed(&self, outcome: &str) {
+        self.pushed.get_or_create(&KindLabels { kind: outcome.into() }).inc();
     }
 
     /// A job attempt of `kind` ended with `outcome` (`done`, `retry` or `failed`).

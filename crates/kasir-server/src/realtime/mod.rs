@@ -7,6 +7,10 @@
 //! Because a tenant's events are numbered under its feed head lock in commit order, reading
 //! `seq > last` never skips one that commits later. Each client has a bounded queue; a client
 //! too slow to empty it is cut off (close code 4000, resume) instead of slowing the others.
+//!
+//! Beside events, the hub watches each tenant's change-feed head and, when it has grown, sends
+//! `SYNC_CHANGES {cursor}` so that online devices pull at once. That notice is not stored: a
+//! client that missed one pulls on reconnect anyway.
 
 pub mod socket;
 
@@ -22,6 +26,8 @@ pub struct Frame {
     pub outlet_id: Option<String>,
     /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`.
     pub text: String,
+    /// A `SYNC_CHANGES` notice: not an outbox event, so it carries the last event's `seq`.
+    pub notice: bool,
 }
 
 impl Frame {
@@ -39,7 +45,21 @@ impl Frame {
             "type": e.kind, "seq": e.seq, "outlet_id": e.outlet_id, "at": e.created_at, "payload": payload,
         })
         .to_string();
-        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), text }
+        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), text, notice: false }
+    }
+
+    /// `SYNC_CHANGES`: the tenant's feed has grown to `change_seq`.
+    fn sync_changes(last_event_seq: i64, change_seq: i64) -> Frame {
+        let body = kasir_store::events::EventBody::SyncChanges(kasir_store::events::SyncChangesEvent {
+            cursor: crate::sync::cursor::encode(change_seq),
+        });
+        let payload = body.payload().unwrap_or_default();
+        let text = serde_json::json!({
+            "type": body.kind().as_str(), "seq": last_event_seq, "outlet_id": null,
+            "at": kasir_domain::time::now(), "payload": payload,
+        })
+        .to_string();
+        Frame { seq: last_event_seq, outlet_id: None, text, notice: true }
     }
 }
 
@@ -65,6 +85,8 @@ pub struct Hub {
 
 struct TenantFeed {
     last_seq: i64,
+    /// The feed head last announced with `SYNC_CHANGES`.
+    last_change_seq: i64,
     clients: Vec<(u64, mpsc::Sender<Arc<Frame>>)>,
 }
 
@@ -127,14 +149,19 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
                     match cmd {
                         Command::Subscribe { tenant_id, reply } => {
                             if !tenants.contains_key(&tenant_id) {
-                                let last_seq = match kasir_store::realtime::last_event_seq(&db, &tenant_id).await {
+                                let heads = tokio::try_join!(
+                                    kasir_store::realtime::last_event_seq(&db, &tenant_id),
+                                    kasir_store::realtime::last_change_seq(&db, &tenant_id),
+                                );
+                                let (last_seq, last_change_seq) = match heads {
                                     Ok(n) => n,
                                     Err(e) => {
                                         tracing::warn!(error = %e, "reading a tenant's event head");
                                         continue;
                                     }
                                 };
-                                tenants.insert(tenant_id.clone(), TenantFeed { last_seq, clients: Vec::new() });
+                                let feed = TenantFeed { last_seq, last_change_seq, clients: Vec::new() };
+                                tenants.insert(tenant_id.clone(), feed);
                             }
                             let feed = tenants.get_mut(&tenant_id).expect("inserted above");
                             next_id += 1;
@@ -178,9 +205,16 @@ async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store
             feed.last_seq = e.seq;
         }
         if events.len() < 500 {
-            return Ok(());
+            break;
         }
     }
+    let head = kasir_store::realtime::last_change_seq(db, tenant_id).await?;
+    if head > feed.last_change_seq {
+        feed.last_change_seq = head;
+        let frame = Arc::new(Frame::sync_changes(feed.last_seq, head));
+        feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
+    }
+    Ok(())
 }
 
 /// Listens to PostgreSQL's notifications of committed events and wakes the hub, reconnecting

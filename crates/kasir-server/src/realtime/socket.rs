@@ -54,7 +54,9 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
     use crate::api::openapi::{Method, Op};
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let kinds = kasir_domain::EventKind::ALL.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES);
-    use kasir_store::events::{EventBody, OrderEvent, SaleEvent, ShiftEvent, StockLowEvent, TableEvent};
+    use kasir_store::events::{
+        EventBody, OrderEvent, SaleEvent, ShiftEvent, StockLowEvent, StockNegativeEvent, SyncChangesEvent, TableEvent,
+    };
     use utoipa::openapi::{schema::OneOfBuilder, Ref};
     let text = |t: Type| ObjectBuilder::new().schema_type(t);
     // Each event type's payload schema, by name: `x-event-payloads` maps the type to it.
@@ -96,6 +98,8 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
             .schema::<SaleEvent>()
             .schema::<ShiftEvent>()
             .schema::<StockLowEvent>()
+            .schema::<StockNegativeEvent>()
+            .schema::<SyncChangesEvent>()
             .schema::<TableEvent>()
             .ok_raw(101, "application/json", switching)
             .errors(&[400, 401]),
@@ -189,15 +193,20 @@ impl Client {
                 },
                 frame = sub.frames.recv() => match frame {
                     Some(f) => {
-                        if f.seq <= last_sent {
-                            continue;
+                        // A feed notice is not an outbox event: it has no number of its own.
+                        if !f.notice {
+                            if f.seq <= last_sent {
+                                continue;
+                            }
+                            last_sent = f.seq;
                         }
-                        last_sent = f.seq;
                         if visible(&f, &outlets) {
                             if sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
                                 break None;
                             }
-                            self.state.metrics.event_sent();
+                            if !f.notice {
+                                self.state.metrics.event_sent();
+                            }
                         }
                     }
                     // The hub dropped this client: it fell too far behind.

@@ -183,7 +183,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
 }
 
 /// The caller as someone who takes or changes orders.
-fn actor(p: &Principal) -> Result<OrderActor, ApiError> {
+pub fn actor(p: &Principal) -> Result<OrderActor, ApiError> {
     Ok(OrderActor {
         scope: p.scope()?,
         user_id: p.user_id().map(str::to_string),
@@ -254,20 +254,27 @@ async fn set_status(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     p.require(Permission::OrdersUpdateStatus)?;
-    let b: SetStatus = body.parse()?;
-    let to = OrderStatus::parse(&b.status.trim().to_uppercase()).filter(|st| *st != OrderStatus::New);
-    let mut v = Violations::new();
-    if to.is_none() {
-        v.add("status", "must be ACCEPTED, COOKING, READY, DONE or VOIDED");
-    }
-    // A reason is recorded when given; clients of the systems Kasir replaces send only the status.
-    let reason = v.opt_text("reason", b.reason.as_deref(), 500);
-    v.finish().map_err(ApiError::Validation)?;
-    let to = to.unwrap_or(OrderStatus::Accepted);
-    if to == OrderStatus::Voided {
-        p.require(Permission::OrdersVoid)?;
-    }
+    let (to, reason) = body.parse::<SetStatus>()?.checked(&p)?;
     Ok(ok(order_changes::set_status(&s.db, &actor(&p)?, &id, to, reason).await?))
+}
+
+impl SetStatus {
+    /// The status to move to and the reason, checked; voiding needs its own permission.
+    pub fn checked(self, p: &Principal) -> Result<(OrderStatus, Option<String>), ApiError> {
+        let to = OrderStatus::parse(&self.status.trim().to_uppercase()).filter(|st| *st != OrderStatus::New);
+        let mut v = Violations::new();
+        if to.is_none() {
+            v.add("status", "must be ACCEPTED, COOKING, READY, DONE or VOIDED");
+        }
+        // A reason is recorded when given; clients of the systems Kasir replaces send only the status.
+        let reason = v.opt_text("reason", self.reason.as_deref(), 500);
+        v.finish().map_err(ApiError::Validation)?;
+        let to = to.unwrap_or(OrderStatus::Accepted);
+        if to == OrderStatus::Voided {
+            p.require(Permission::OrdersVoid)?;
+        }
+        Ok((to, reason))
+    }
 }
 
 async fn add_items(

@@ -71,6 +71,16 @@ pub enum Outcome {
     Replay { status: u16, body: String },
 }
 
+/// A sale a till rang up while it was offline, pushed later (`POST /sync/push`): dated and
+/// priced as it was rung up, in the shift it was rung up in, and never refused for stock.
+#[derive(Debug, Clone)]
+pub struct Offline {
+    /// When the till rang it up.
+    pub created_at: Timestamp,
+    /// The shift it was rung up in (opened online, or pushed before the sale).
+    pub shift_id: String,
+}
+
 /// Everything checked and read before the transaction.
 pub(super) struct Prepared {
     pub(super) id: String,
@@ -87,12 +97,24 @@ pub(super) struct Prepared {
     pub(super) warehouse_id: Option<String>,
     pub(super) business_date: String,
     pub(super) local_hour: i64,
+    pub(super) offline: Option<Offline>,
 }
 
 /// Rings up a sale. With a key, a repeat of a committed request gets its response again.
 #[tracing::instrument(skip_all)]
 pub async fn checkout(db: &Db, seller: &Seller, input: CreateSale, key: Option<&TxKey>) -> Result<Outcome, ApiError> {
     checkout_part(db, seller, input, key, None).await
+}
+
+/// Records a sale rung up offline. Promotions and vouchers apply as they stood when it was rung
+/// up, even if their uses ran out meanwhile; stock may go below zero (the sale says so).
+#[tracing::instrument(skip_all)]
+pub async fn checkout_offline(db: &Db, seller: &Seller, input: CreateSale, offline: Offline) -> Result<Sale, ApiError> {
+    let p = prepare(db, seller, input, Some(offline)).await?;
+    match write(db, seller, &p, None, None).await? {
+        Written::Done(Outcome::Created { sale, .. }) => Ok(*sale),
+        _ => Err(ApiError::Internal("an offline sale was not written".into())),
+    }
 }
 
 /// What a sale pays of an order: quantities of its items, and the equal part when it is split so.
@@ -118,7 +140,7 @@ pub async fn checkout_part(
     key: Option<&TxKey>,
     part: Option<&OrderPart>,
 ) -> Result<Outcome, ApiError> {
-    let mut p = prepare(db, seller, input).await?;
+    let mut p = prepare(db, seller, input, None).await?;
     // A promotion whose last use another sale takes meanwhile is dropped and the sale repriced.
     for _ in 0..4 {
         match write(db, seller, &p, key, part).await? {
@@ -130,7 +152,7 @@ pub async fn checkout_part(
 }
 
 #[tracing::instrument(skip_all)]
-async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared, ApiError> {
+async fn prepare(db: &Db, seller: &Seller, input: CreateSale, offline: Option<Offline>) -> Result<Prepared, ApiError> {
     let scope = &seller.scope;
     let mut v = Violations::new();
     let id = match &input.id {
@@ -160,7 +182,9 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
             v.add(format!("payments[{i}].payment_method_id"), "must be a UUID");
         }
     }
-    let lines = lines::resolve(db, scope, &input.items, seller.can_override_price, &mut v).await?;
+    // An offline sale keeps the prices the till rang it up at.
+    let prices_given = seller.can_override_price || offline.is_some();
+    let lines = lines::resolve(db, scope, &input.items, prices_given, &mut v).await?;
     v.finish().map_err(ApiError::Validation)?;
 
     let ctx = outlets::selling_context(db, scope, &outlet_id.unwrap_or_default())
@@ -177,7 +201,7 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         None => None,
     };
     let payments = payment_methods(db, scope, &input.payments).await?;
-    let now = Timestamp::now();
+    let now = offline.as_ref().map_or_else(Timestamp::now, |o| o.created_at);
     let local = kasir_domain::time::outlet_clock(now, &ctx.timezone);
     let promotions = promotions::applicable_promotions(db, &scope.tenant_id, &local.wall_time).await?;
     let voucher = match voucher_code {
@@ -195,10 +219,11 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale) -> Result<Prepared
         promotions,
         note,
         cash_rounding: ctx.cash_rounding,
-        allow_negative: ctx.allow_negative_stock,
+        allow_negative: ctx.allow_negative_stock || offline.is_some(),
         warehouse_id: ctx.warehouse_id,
         business_date: local.date,
         local_hour: local.hour,
+        offline,
     })
 }
 
@@ -242,17 +267,33 @@ async fn write(
             TxClaim::InProgress => return Err(crate::platform::idempotency::in_progress()),
         }
     }
-    let shift = shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
-        rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
-    })?;
+    let shift = match &p.offline {
+        None => shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
+            rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
+        })?,
+        Some(o) => {
+            let shift =
+                shifts::lock_shared(&mut tx, scope, &o.shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
+            if shift.outlet_id != p.outlet.id {
+                return Err(ApiError::field("shift_id", "is a shift of another outlet"));
+            }
+            shift
+        }
+    };
     let mut used: Vec<&pricing::Applied> = priced.applied.iter().collect();
     used.sort_by(|a, b| source_key(&a.source).cmp(&source_key(&b.source)));
     for a in used {
+        // Offline, the use happened when the sale was rung up: it counts even past the limit.
+        let online = p.offline.is_none();
         match &a.source {
-            pricing::Source::Promotion(id) if !promotions::take_usage(&mut tx, UsageTable::Promotions, id).await? => {
+            pricing::Source::Promotion(id)
+                if !promotions::take_usage(&mut tx, UsageTable::Promotions, id).await? && online =>
+            {
                 return Ok(Written::UsedUp(id.clone()));
             }
-            pricing::Source::Voucher(id) if !promotions::take_usage(&mut tx, UsageTable::Vouchers, id).await? => {
+            pricing::Source::Voucher(id)
+                if !promotions::take_usage(&mut tx, UsageTable::Vouchers, id).await? && online =>
+            {
                 return Err(rule(kasir_domain::ErrorCode::VoucherUsedUp, "this voucher has no uses left".into()));
             }
             _ => {}
@@ -264,10 +305,17 @@ async fn write(
         .iter()
         .filter_map(|l| l.product.low_stock_threshold.map(|t| (l.product.id.clone(), l.product.name.clone(), t)))
         .collect();
-    if let Err(e) = stock::apply_with(&mut tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await {
-        return Err(shortage(e, &p.lines));
-    }
+    let applied = match stock::apply_with(&mut tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await
+    {
+        Ok(applied) => applied,
+        Err(e) => return Err(shortage(e, &p.lines)),
+    };
     let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
+    sale.stock_negative = applied.iter().any(|a| a.after < 0);
+    if let Some(o) = &p.offline {
+        sale.offline = true;
+        sale.created_at = kasir_domain::time::format_ts(o.created_at);
+    }
     if let Some(part) = part {
         crate::restaurant::order_payment::record_payment(&mut tx, scope, part).await?;
         sale.order_id = Some(part.order_id.clone());

@@ -157,5 +157,7 @@ pub(super) fn build_sale(
         void_shift_id: None,
         voucher_id: p.voucher.as_ref().map(|v| v.id.clone()),
         order_id: None,
+        offline: false,
+        stock_negative: false,
     }
 }

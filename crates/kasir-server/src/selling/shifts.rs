@@ -155,7 +155,7 @@ fn shift_list_op() -> Op {
     op.ok_list::<Shift>()
 }
 
-fn cashier(p: &Principal) -> Cashier {
+pub fn cashier(p: &Principal) -> Cashier {
     Cashier { user_id: p.user_id().map(str::to_string), manages_users: p.has(Permission::UsersManage) }
 }
 
@@ -174,19 +174,50 @@ async fn open(
     let scope = p.scope()?;
     user_of(&p)?;
     let cashier = cashier(&p);
-    let b: OpenShift = body.parse()?;
-    let mut v = Violations::new();
-    let start_cash = v.range("start_cash", b.start_cash, 0, kasir_domain::MAX_MONEY);
-    let note = v.opt_text("note", b.note.as_deref(), 500);
-    let outlet_id = kasir_domain::ids::parse_id(&b.outlet_id);
-    if outlet_id.is_none() {
-        v.add("outlet_id", "must be a UUID");
-    }
-    v.finish().map_err(ApiError::Validation)?;
+    let (outlet_id, start_cash, note) = body.parse::<OpenShift>()?.checked()?;
     run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| {
-        till::open(tx, &scope, &cashier, &outlet_id.unwrap_or_default(), start_cash, note).await
+        till::open(tx, &scope, &cashier, &outlet_id, start_cash, note, None).await
     })
     .await
+}
+
+impl OpenShift {
+    /// The outlet, the float and the note, checked.
+    pub fn checked(self) -> Result<(String, i64, Option<String>), ApiError> {
+        let mut v = Violations::new();
+        let start_cash = v.range("start_cash", self.start_cash, 0, kasir_domain::MAX_MONEY);
+        let note = v.opt_text("note", self.note.as_deref(), 500);
+        let outlet_id = kasir_domain::ids::parse_id(&self.outlet_id);
+        if outlet_id.is_none() {
+            v.add("outlet_id", "must be a UUID");
+        }
+        v.finish().map_err(ApiError::Validation)?;
+        Ok((outlet_id.unwrap_or_default(), start_cash, note))
+    }
+}
+
+/// The cash counted and the note of a shift's close, checked.
+pub fn checked_close(end_cash: i64, note: Option<&str>) -> Result<(i64, Option<String>), ApiError> {
+    let mut v = Violations::new();
+    let end_cash = v.range("end_cash", end_cash, 0, kasir_domain::MAX_MONEY);
+    let note = v.opt_text("note", note, 500);
+    v.finish().map_err(ApiError::Validation)?;
+    Ok((end_cash, note))
+}
+
+impl CreateCashMovement {
+    /// The direction, amount and reason, checked.
+    pub fn checked(self) -> Result<(&'static str, i64, String), ApiError> {
+        let mut v = Violations::new();
+        let amount = v.range("amount", self.amount, 1, kasir_domain::MAX_MONEY);
+        let reason = v.text("reason", &self.reason, 1, 200);
+        v.finish().map_err(ApiError::Validation)?;
+        let kind = match self.kind {
+            CashDirection::In => "in",
+            CashDirection::Out => "out",
+        };
+        Ok((kind, amount, reason))
+    }
 }
 
 async fn close(
@@ -199,16 +230,10 @@ async fn close(
     let scope = p.scope()?;
     let cashier = cashier(&p);
     let b: CloseShift = body.parse()?;
-    let mut v = Violations::new();
-    let end_cash = v.range("end_cash", b.end_cash, 0, kasir_domain::MAX_MONEY);
-    let note = v.opt_text("note", b.note.as_deref(), 500);
-    let id = kasir_domain::ids::parse_id(&b.shift_id);
-    if id.is_none() {
-        v.add("shift_id", "must be a UUID");
-    }
-    v.finish().map_err(ApiError::Validation)?;
+    let id = kasir_domain::ids::parse_id(&b.shift_id).ok_or_else(|| ApiError::field("shift_id", "must be a UUID"))?;
+    let (end_cash, note) = checked_close(b.end_cash, b.note.as_deref())?;
     run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::OK, async |tx| {
-        till::close(tx, &scope, &cashier, &id.unwrap_or_default(), end_cash, note).await
+        till::close(tx, &scope, &cashier, &id, end_cash, note, None).await
     })
     .await
 }
@@ -265,17 +290,9 @@ async fn add_cash(
     p.require(Permission::ShiftsManage)?;
     let scope = p.scope()?;
     let cashier = cashier(&p);
-    let b: CreateCashMovement = body.parse()?;
-    let mut v = Violations::new();
-    let amount = v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY);
-    let reason = v.text("reason", &b.reason, 1, 200);
-    v.finish().map_err(ApiError::Validation)?;
-    let kind = match b.kind {
-        CashDirection::In => "in",
-        CashDirection::Out => "out",
-    };
+    let (kind, amount, reason) = body.parse::<CreateCashMovement>()?.checked()?;
     run_keyed(&s.db, p.actor(), key.as_deref(), StatusCode::CREATED, async |tx| {
-        till::move_cash(tx, &scope, &cashier, &id, kind, amount, &reason).await
+        till::move_cash(tx, &scope, &cashier, &id, till::Movement { kind, amount, reason: &reason }, None).await
     })
     .await
 }

@@ -28,6 +28,22 @@ impl Cashier {
     }
 }
 
+/// Cash put into (`in`) or taken out of (`out`) a drawer.
+#[derive(Debug, Clone, Copy)]
+pub struct Movement<'a> {
+    pub kind: &'a str,
+    pub amount: i64,
+    pub reason: &'a str,
+}
+
+/// The id and time of something a till did while offline (`POST /sync/push`), kept as the till
+/// recorded them; online requests have none and get a new id and the server's clock.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub id: String,
+    pub at: jiff::Timestamp,
+}
+
 fn shift_event(scope: &Scope, body: fn(ShiftEvent) -> EventBody, shift: &Shift) -> Result<Event, ApiError> {
     let payload = ShiftEvent {
         id: shift.id.clone(),
@@ -49,12 +65,15 @@ pub async fn open(
     outlet_id: &str,
     start_cash: i64,
     note: Option<String>,
+    stamp: Option<Stamp>,
 ) -> Result<Shift, ApiError> {
     let user_id = cashier.user()?;
     let outlet: Outlet =
         crud::get_in(tx, &OUTLETS, scope, outlet_id).await.map_err(|e| missing(e, "outlet_id", "outlet"))?;
-    let date = outlets::local_now(tx, &outlet).await?.date;
-    let now = kasir_domain::time::now();
+    let at = stamp.as_ref().map_or_else(jiff::Timestamp::now, |s| s.at);
+    let date = outlets::local_at(tx, &outlet, at).await?.date;
+    let now = kasir_domain::time::format_ts(at);
+    let id = stamp.map_or_else(kasir_domain::ids::new_id, |s| s.id);
     let values = [
         ("outlet_id", Value::from(outlet.id.as_str())),
         ("user_id", Value::from(user_id)),
@@ -68,8 +87,9 @@ pub async fn open(
         ("opened_at", Value::from(now.as_str())),
         ("report", Value::from("null")),
     ];
-    let shift: Shift = match crud::create(tx, &SHIFTS, scope, &kasir_domain::ids::new_id(), &values).await {
+    let shift: Shift = match crud::create(tx, &SHIFTS, scope, &id, &values).await {
         Ok(shift) => shift,
+        Err(StoreError::Conflict { field }) if field == "id" => return Err(StoreError::Conflict { field }.into()),
         Err(StoreError::Conflict { .. }) => {
             return Err(rule(
                 kasir_domain::ErrorCode::ShiftAlreadyOpen,
@@ -104,6 +124,7 @@ pub async fn close(
     id: &str,
     end_cash: i64,
     note: Option<String>,
+    closed_at: Option<jiff::Timestamp>,
 ) -> Result<Shift, ApiError> {
     let shift = lock_open(tx, scope, cashier, id).await?;
     let mut report = kasir_store::selling::shift_report::report(tx, &shift).await?;
@@ -114,7 +135,7 @@ pub async fn close(
         ("end_cash", Value::from(end_cash)),
         ("expected_cash", Value::from(report.expected_cash)),
         ("cash_difference", Value::from(report.cash_difference.unwrap_or_default())),
-        ("closed_at", Value::from(kasir_domain::time::now())),
+        ("closed_at", Value::from(closed_at.map_or_else(kasir_domain::time::now, kasir_domain::time::format_ts))),
         ("closed_by", Value::Text(cashier.user_id.clone())),
         ("report", Value::json(&report)),
     ];
@@ -133,10 +154,10 @@ pub async fn move_cash(
     scope: &Scope,
     cashier: &Cashier,
     id: &str,
-    kind: &str,
-    amount: i64,
-    reason: &str,
+    m: Movement<'_>,
+    stamp: Option<Stamp>,
 ) -> Result<CashMovement, ApiError> {
     let shift = lock_open(tx, scope, cashier, id).await?;
-    Ok(shifts::insert_cash_movement(tx, scope, &shift.id, kind, amount, reason).await?)
+    let stamp = stamp.map(|s| (s.id, kasir_domain::time::format_ts(s.at)));
+    Ok(shifts::insert_cash_movement(tx, scope, &shift.id, m.kind, m.amount, m.reason, stamp).await?)
 }

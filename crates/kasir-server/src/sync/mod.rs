@@ -1,146 +1,32 @@
-//! `GET /sync/pull`: the change feed for offline devices.
+//! Offline devices: `GET /sync/pull` serves the change feed; `POST /sync/push` applies what a
+//! device did offline (facts as facts, records merged by field); `/sync/conflicts` keeps what
+//! met a server change until someone resolves it.
 
-use axum::{extract::State, response::Response};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use kasir_domain::Permission;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+pub mod change;
+pub mod conflicts;
+pub mod cursor;
+pub mod facts;
+pub mod merge;
+pub mod pull;
+pub mod push;
 
-use crate::{
-    api::{
-        ok,
-        openapi::{ApiRouter, Method, Op},
-        ApiError, ApiQuery,
-    },
-    auth::Principal,
-    state::AppState,
-};
+pub use pull::ENTITIES;
 
-/// Entities that the feed carries today.
-pub const ENTITIES: &[&str] = &[
-    "tenant",
-    "outlet",
-    "user",
-    "role",
-    "category",
-    "brand",
-    "tax",
-    "modifier_group",
-    "warehouse",
-    "product",
-    "stock_transfer",
-    "supplier",
-    "purchase",
-    "purchase_return",
-    "payment_method",
-    "customer",
-    "promotion",
-    "voucher",
-    "expense_category",
-    "expense",
-    "hall",
-    "table",
-    "station",
-    "table_session",
-    "order",
-    "shift",
-    "sale",
-    "refund",
-];
+use crate::{api::openapi::ApiRouter, state::AppState};
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PullQuery {
-    /// Opaque cursor from the previous pull; omit to start from the beginning.
-    pub cursor: Option<String>,
-    /// At most this many changes (1–1000, default 500).
-    pub limit: Option<i64>,
-    /// Comma-separated entity names (`outlet,user`); default all.
-    pub entities: Option<String>,
-}
-
-/// One change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SyncChange {
-    pub entity: String,
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// `upsert` or `delete`.
-    pub op: String,
-    pub version: i64,
-    pub updated_at: String,
-    /// The record as of this change.
-    pub data: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PullResult {
-    pub changes: Vec<SyncChange>,
-    /// Pass back as `cursor` to continue.
-    pub cursor: String,
-    pub has_more: bool,
+/// The daily feed pruning: superseded rows and tombstones older than `retention_days` go.
+pub fn register_jobs(jobs: &crate::platform::jobs::Jobs, retention_days: i64) {
+    use jiff::{SignedDuration, Timestamp};
+    use kasir_domain::jobs::{Every, JobKind};
+    jobs.register(JobKind::PruneFeed.as_str(), move |ctx| async move {
+        let before = kasir_domain::time::format_ts(Timestamp::now() - SignedDuration::from_hours(24 * retention_days));
+        let n = kasir_store::sync::prune_feed(&ctx.db, &before).await?;
+        tracing::info!(pruned = n, "superseded change-feed rows removed");
+        Ok(())
+    });
+    jobs.schedule(crate::platform::jobs::Schedule::new(JobKind::PruneFeed.as_str(), Every::Minutes(24 * 60)));
 }
 
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
-    api.route(
-        Method::Get,
-        "/sync/pull",
-        pull,
-        Op::new("sync", "Pull changes since a cursor").query::<PullQuery>().ok::<PullResult>().errors(&[410]),
-    )
-}
-
-fn encode_cursor(seq: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("v1:{seq}"))
-}
-
-fn decode_cursor(raw: &str) -> Option<i64> {
-    let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix("v1:")?.parse::<i64>().ok().filter(|s| *s >= 0)
-}
-
-async fn pull(State(s): State<AppState>, p: Principal, ApiQuery(q): ApiQuery<PullQuery>) -> Result<Response, ApiError> {
-    p.require(Permission::SyncPull)?;
-    let scope = p.scope()?;
-    s.metrics.pulled("sync");
-    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(c) => decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?,
-    };
-    let limit = q.limit.unwrap_or(500);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 1000"));
-    }
-    let mut entities = Vec::new();
-    for e in q.entities.as_deref().unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        if !ENTITIES.contains(&e) {
-            return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
-        }
-        entities.push(e.to_string());
-    }
-    let page = kasir_store::sync::pull(&s.db, &scope, after, &entities, limit).await?;
-    let changes = page
-        .changes
-        .into_iter()
-        .map(|c| SyncChange {
-            entity: c.entity,
-            id: c.id,
-            op: c.op,
-            version: c.version,
-            updated_at: c.updated_at,
-            data: c.data,
-        })
-        .collect();
-    Ok(ok(PullResult { changes, cursor: encode_cursor(page.until_seq), has_more: page.has_more }))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(super::decode_cursor(&super::encode_cursor(42)), Some(42));
-        assert_eq!(super::decode_cursor("not-a-cursor"), None);
-        assert_eq!(super::decode_cursor(&super::encode_cursor(-1)), None);
-    }
+    conflicts::routes(push::routes(pull::routes(api)))
 }

@@ -73,6 +73,8 @@ pub struct UpdateTenant {
     #[schema(minimum = 0, maximum = 100000)]
     pub cash_rounding: Option<i64>,
     pub is_active: Option<bool>,
+    /// Platform operator only: devices without a licence may not push.
+    pub require_license: Option<bool>,
     pub version: Option<i64>,
 }
 
@@ -261,6 +263,12 @@ async fn update(
             return Err(ApiError::Forbidden("only the platform operator can suspend a tenant".into()));
         }
         values.push(("is_active", Value::from(x)));
+    }
+    if let Some(x) = b.require_license {
+        if !p.is_platform() {
+            return Err(ApiError::Forbidden("only the platform operator sets whether devices need a licence".into()));
+        }
+        values.push(("require_license", Value::from(x)));
     }
     v.finish().map_err(ApiError::Validation)?;
     let mut tx = s.db.begin(p.actor()).await?;

@@ -203,6 +203,25 @@ impl TestServer {
         Self::start_on(database_url, dir, tune).await
     }
 
+    /// Stops this server, waits until it has closed its database, and starts another on the
+    /// same database (the same SQLite file): a restart.
+    pub async fn restart(mut self) -> TestServer {
+        let url = self.state.config.database_url.clone();
+        let dir = self._dir.take();
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for _ in 0..400 {
+            if self.state.db.writer().is_closed() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(self.state.db.writer().is_closed(), "the server stopped within 10 s");
+        drop(self);
+        Self::start_on(url, dir, |_| {}).await
+    }
+
     /// A second server (node) on the database of `self`, which must be PostgreSQL.
     pub async fn another_node(&self) -> TestServer {
         self.another_node_with(|_| {}).await

@@ -13,6 +13,7 @@ mod files;
 mod idempotency;
 mod integrity;
 mod jobs;
+mod licenses;
 mod messages;
 mod metrics;
 mod money_routes;
@@ -33,6 +34,8 @@ mod shell;
 mod shifts;
 mod slow_clients;
 mod stock;
+mod sync_push;
+mod sync_simulation;
 mod tenancy;
 mod transfers;
 

@@ -33,7 +33,39 @@ pub async fn connect(s: &TestServer, token: &str) -> Ws {
 
 /// The next event frame, within `secs` seconds (at least 15: on a busy 2-core machine running
 /// two tests at once, a frame that normally takes milliseconds has been seen to take over 5 s).
+/// `SYNC_CHANGES` notices, which follow every write, are skipped: [`next_notice`] reads them.
 pub async fn next(ws: &mut Ws, secs: u64) -> Value {
+    loop {
+        let frame = next_frame(ws, secs).await;
+        if frame["type"] != "SYNC_CHANGES" {
+            return frame;
+        }
+    }
+}
+
+/// The next `SYNC_CHANGES` notice, skipping events.
+pub async fn next_notice(ws: &mut Ws, secs: u64) -> Value {
+    loop {
+        let frame = next_frame(ws, secs).await;
+        if frame["type"] == "SYNC_CHANGES" {
+            return frame;
+        }
+    }
+}
+
+/// Waits until the server has registered the socket with its hub: anything sent after this
+/// is heard. (The hub registers a socket after the upgrade; the socket answers a message only
+/// once registered, and an unknown message with an ERROR frame.)
+pub async fn registered(ws: &mut Ws) {
+    send(ws, json!({"type": "PING?"})).await;
+    loop {
+        if next_frame(ws, 15).await["type"] == "ERROR" {
+            return;
+        }
+    }
+}
+
+async fn next_frame(ws: &mut Ws, secs: u64) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs.max(15));
     loop {
         let msg =

@@ -134,7 +134,8 @@ pub async fn lock_shared(tx: &mut Tx, scope: &Scope, id: &str) -> Result<Shift> 
         .ok_or(StoreError::NotFound)
 }
 
-/// Records a cash movement (`in` or `out`) in an open shift.
+/// Records a cash movement (`in` or `out`) in an open shift, with its id and time when a till
+/// made it offline (`stamp`), new ones otherwise.
 #[tracing::instrument(skip_all)]
 pub async fn insert_cash_movement(
     tx: &mut Tx,
@@ -143,15 +144,17 @@ pub async fn insert_cash_movement(
     kind: &str,
     amount: i64,
     reason: &str,
+    stamp: Option<(String, String)>,
 ) -> Result<CashMovement> {
+    let (id, created_at) = stamp.unwrap_or_else(|| (kasir_domain::ids::new_id(), kasir_domain::time::now()));
     let m = CashMovement {
-        id: kasir_domain::ids::new_id(),
+        id,
         shift_id: shift_id.to_string(),
         kind: kind.to_string(),
         amount,
         reason: reason.to_string(),
         actor_id: tx.actor.id.clone(),
-        created_at: kasir_domain::time::now(),
+        created_at,
     };
     sqlx::query(
         "INSERT INTO cash_movements (id, tenant_id, shift_id, type, amount, reason, actor_id, created_at)

@@ -218,7 +218,28 @@ pub async fn apply_with(
         sql.query().execute(&mut **tx).await?;
     }
     queue_low_stock_events(tx, scope, &applied, thresholds).await?;
+    queue_negative_stock_events(tx, scope, &applied).await?;
     Ok(applied)
+}
+
+/// Queues `STOCK_NEGATIVE` for every level that a move took from zero or more to below zero.
+async fn queue_negative_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied]) -> Result<()> {
+    for a in applied.iter().filter(|a| a.before >= 0 && a.after < 0) {
+        let outlet: Option<(Option<String>,)> = sqlx::query_as("SELECT outlet_id FROM warehouses WHERE id = $1")
+            .bind(&a.warehouse_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let body = EventBody::StockNegative(crate::events::StockNegativeEvent {
+            id: a.product_id.clone(),
+            warehouse_id: a.warehouse_id.clone(),
+            product_id: a.product_id.clone(),
+            variant_id: a.variant_id.clone(),
+            quantity: kasir_domain::Quantity(a.after),
+        });
+        let outlet = outlet.and_then(|(o,)| o);
+        tx.record_event(Event::new(&scope.tenant_id, outlet.as_deref(), body)?);
+    }
+    Ok(())
 }
 
 /// Queues `STOCK_LOW` for every level that fell from at or above its product's threshold to below it.

@@ -76,8 +76,17 @@ pub async fn zone(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate::Res
 /// Now on `outlet`'s wall clock.
 #[tracing::instrument(skip_all)]
 pub async fn local_now(conn: &mut sqlx::AnyConnection, outlet: &Outlet) -> crate::Result<kasir_domain::time::Local> {
+    local_at(conn, outlet, jiff::Timestamp::now()).await
+}
+
+/// The outlet's clock at `at` (when a till did something offline).
+pub async fn local_at(
+    conn: &mut sqlx::AnyConnection,
+    outlet: &Outlet,
+    at: jiff::Timestamp,
+) -> crate::Result<kasir_domain::time::Local> {
     let zone = zone(conn, outlet).await?;
-    Ok(kasir_domain::time::outlet_clock(jiff::Timestamp::now(), &zone))
+    Ok(kasir_domain::time::outlet_clock(at, &zone))
 }
 
 /// What selling at an outlet depends on besides the catalog: the outlet, its tenant's settings

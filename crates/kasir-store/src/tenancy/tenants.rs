@@ -22,7 +22,7 @@ pub static TENANTS: ResourceDef = ResourceDef {
     counted: false,
 };
 
-const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, version, created_at, updated_at";
+const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, require_license, version, created_at, updated_at";
 
 /// A tenant and its settings.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -44,6 +44,10 @@ pub struct Tenant {
     #[sqlx(try_from = "i64")]
     #[schema(value_type = bool)]
     pub is_active: crate::Flag,
+    /// Devices without a licence may not push (set by the platform operator).
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = bool)]
+    pub require_license: crate::Flag,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,

@@ -124,6 +124,11 @@ pub(super) const TABLES: &[Table] = &[
     owned("temp_files"),
     owned("messages"),
     owned("push_tokens"),
+    owned("devices"),
+    owned("sync_ledger"),
+    owned("sync_conflicts"),
+    owned("licenses"),
+    owned("license_activations"),
 ];
 
 /// Tables that are not data: the migrations' record (the header carries the schema version) and

@@ -134,6 +134,11 @@ pub struct Sale {
     #[schema(format = Uuid)]
     pub voided_by: Option<String>,
     pub business_date: String,
+    /// Rung up on a till while it was offline and pushed later: kept at the prices it was rung at.
+    pub offline: bool,
+    /// The sale took some product's stock below zero (allowed for offline sales, and where the
+    /// outlet allows negative stock).
+    pub stock_negative: bool,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
@@ -177,6 +182,8 @@ struct SaleRow {
     voided_at: Option<String>,
     voided_by: Option<String>,
     void_shift_id: Option<String>,
+    offline: i64,
+    stock_negative: i64,
     version: i64,
     created_at: String,
     updated_at: String,
@@ -184,7 +191,7 @@ struct SaleRow {
 
 const SALE_COLUMNS: &str = "id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour, status,
     subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total, voucher_id, voucher_code, order_id, note,
-    void_reason, voided_at, voided_by, void_shift_id, version, created_at, updated_at";
+    void_reason, voided_at, voided_by, void_shift_id, offline, stock_negative, version, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -391,6 +398,8 @@ async fn with_children(conn: &mut sqlx::AnyConnection, rows: Vec<SaleRow>) -> Re
             version: r.version,
             local_hour: r.local_hour,
             void_shift_id: r.void_shift_id,
+            offline: r.offline != 0,
+            stock_negative: r.stock_negative != 0,
             voucher_id: r.voucher_id,
         })
         .collect())

@@ -59,7 +59,7 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
     sql.push(
         "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
              status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
-             voucher_id, voucher_code, order_id, note, version, created_at, updated_at) ",
+             voucher_id, voucher_code, order_id, note, offline, stock_negative, version, created_at, updated_at) ",
     );
     sql.push(if numbered_from.is_some() { "SELECT " } else { "VALUES (" });
     sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
@@ -78,7 +78,13 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
     }
     sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
     sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.order_id.clone()).push(", ");
-    sql.bind(sale.note.clone()).push(", ").bind(sale.version).push(", ").bind(sale.created_at.as_str()).push(", ");
+    sql.bind(sale.note.clone()).push(", ").bind(i64::from(sale.offline)).push(", ");
+    sql.bind(i64::from(sale.stock_negative))
+        .push(", ")
+        .bind(sale.version)
+        .push(", ")
+        .bind(sale.created_at.as_str())
+        .push(", ");
     sql.bind(sale.updated_at.as_str());
     sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
 }

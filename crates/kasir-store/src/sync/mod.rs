@@ -1,4 +1,8 @@
-//! Offline devices' side of the change feed: `GET /sync/pull` reads the changes after a cursor.
+//! Offline devices' side of the change feed: `GET /sync/pull` reads the changes after a cursor;
+//! pushed changes leave a [`ledger`] row, and those that met a server change a [`conflicts`] record.
+
+pub mod conflicts;
+pub mod ledger;
 
 use serde::Serialize;
 
@@ -14,6 +18,56 @@ pub struct PulledChange {
     pub version: i64,
     pub updated_at: String,
     pub data: serde_json::Value,
+}
+
+/// Rows of a tenant's feed that pruning may drop: older than `$2` and either a tombstone or
+/// superseded by a newer row of the same record (and outlet). The newest row of every live record
+/// stays, so a pull from the start still gets every record.
+const PRUNABLE: &str = "SELECT c.seq FROM changes c WHERE c.tenant_id = $1 AND c.created_at < $2
+     AND (c.op = 'delete' OR EXISTS (SELECT 1 FROM changes n WHERE n.tenant_id = c.tenant_id
+         AND n.entity_id = c.entity_id AND n.entity = c.entity
+         AND COALESCE(n.outlet_id, '') = COALESCE(c.outlet_id, '') AND n.seq > c.seq))
+     ORDER BY c.seq LIMIT $3";
+
+/// Prunes every tenant's feed of rows [`PRUNABLE`] before `before`, in batches (each its own
+/// transaction, so SQLite's writer is never held long), and moves `retained_from` past them: a
+/// cursor from before a dropped row may have missed a deletion and must pull from the start.
+#[tracing::instrument(skip_all)]
+pub async fn prune_feed(db: &crate::Db, before: &str) -> Result<u64> {
+    const BATCH: i64 = 5000;
+    let tenants: Vec<(String,)> = sqlx::query_as("SELECT tenant_id FROM feed_heads").fetch_all(db.reader()).await?;
+    let mut removed = 0u64;
+    for (tenant_id,) in tenants {
+        loop {
+            let mut tx = db.begin(crate::Actor::system()).await?;
+            let seqs: Vec<(i64,)> =
+                sqlx::query_as(PRUNABLE).bind(&tenant_id).bind(before).bind(BATCH).fetch_all(&mut *tx).await?;
+            let Some(&(last,)) = seqs.last() else { break };
+            let seqs: Vec<i64> = seqs.into_iter().map(|(s,)| s).collect();
+            for chunk in seqs.chunks(crate::sql::MAX_PARAMS - 1) {
+                let mut sql = Sql::new("DELETE FROM changes WHERE tenant_id = ");
+                sql.bind(tenant_id.as_str()).push(" AND seq IN (");
+                for (i, seq) in chunk.iter().enumerate() {
+                    sql.push(if i == 0 { "" } else { ", " }).bind(*seq);
+                }
+                sql.push(")");
+                removed += sql.query().execute(&mut *tx).await?.rows_affected();
+            }
+            sqlx::query(
+                "UPDATE feed_heads SET retained_from = CASE WHEN retained_from > $1 THEN retained_from ELSE $1 END
+                 WHERE tenant_id = $2",
+            )
+            .bind(last + 1)
+            .bind(&tenant_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            if (seqs.len() as i64) < BATCH {
+                break;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// A page of changes and where to continue from.
@@ -48,7 +102,8 @@ pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[Str
             .fetch_optional(&mut *conn)
             .await?;
     let (head, retained_from) = head.ok_or(StoreError::NotFound)?;
-    if after_seq < retained_from - 1 {
+    // 0 is the start: what the feed retains is every live record's newest change.
+    if after_seq > 0 && after_seq < retained_from - 1 {
         return Err(StoreError::CursorExpired);
     }
     if after_seq >= head {

@@ -1,0 +1,134 @@
+//! `GET /sync/pull`: the change feed for offline devices.
+
+use axum::{extract::State, http::HeaderMap, response::Response};
+use kasir_domain::Permission;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    api::{
+        ok,
+        openapi::{ApiRouter, Method, Op},
+        ApiError, ApiQuery,
+    },
+    auth::Principal,
+    state::AppState,
+};
+
+/// Entities that the feed carries today.
+pub const ENTITIES: &[&str] = &[
+    "tenant",
+    "outlet",
+    "user",
+    "role",
+    "category",
+    "brand",
+    "tax",
+    "modifier_group",
+    "warehouse",
+    "product",
+    "stock_transfer",
+    "supplier",
+    "purchase",
+    "purchase_return",
+    "payment_method",
+    "customer",
+    "promotion",
+    "voucher",
+    "expense_category",
+    "expense",
+    "hall",
+    "table",
+    "station",
+    "table_session",
+    "order",
+    "shift",
+    "sale",
+    "refund",
+    "device",
+];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    /// Opaque cursor from the previous pull; omit to start from the beginning.
+    pub cursor: Option<String>,
+    /// At most this many changes (1–1000, default 500).
+    pub limit: Option<i64>,
+    /// Comma-separated entity names (`outlet,user`); default all.
+    pub entities: Option<String>,
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncChange {
+    pub entity: String,
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// `upsert` or `delete`.
+    pub op: String,
+    pub version: i64,
+    pub updated_at: String,
+    /// The record as of this change.
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PullResult {
+    pub changes: Vec<SyncChange>,
+    /// Pass back as `cursor` to continue.
+    pub cursor: String,
+    pub has_more: bool,
+}
+
+pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
+    api.route(
+        Method::Get,
+        "/sync/pull",
+        pull,
+        Op::new("sync", "Pull changes since a cursor").query::<PullQuery>().ok::<PullResult>().errors(&[410, 426]),
+    )
+}
+
+async fn pull(
+    State(s): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<Response, ApiError> {
+    super::push::check_protocol(&headers)?;
+    p.require(Permission::SyncPull)?;
+    let scope = p.scope()?;
+    s.metrics.pulled("sync");
+    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => 0,
+        Some(c) => {
+            super::cursor::decode(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?
+        }
+    };
+    let limit = q.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 1000"));
+    }
+    let mut entities = Vec::new();
+    for e in q.entities.as_deref().unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        if !ENTITIES.contains(&e) {
+            return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
+        }
+        entities.push(e.to_string());
+    }
+    let page = kasir_store::sync::pull(&s.db, &scope, after, &entities, limit).await?;
+    let changes = page
+        .changes
+        .into_iter()
+        .map(|c| SyncChange {
+            entity: c.entity,
+            id: c.id,
+            op: c.op,
+            version: c.version,
+            updated_at: c.updated_at,
+            data: c.data,
+        })
+        .collect();
+    Ok(ok(PullResult { changes, cursor: super::cursor::encode(page.until_seq), has_more: page.has_more }))
+}
