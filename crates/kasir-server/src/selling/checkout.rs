@@ -271,9 +271,9 @@ async fn write(
         None => shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
             rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
         })?,
+        // Locked for a change: a shift closed before the sale arrived is frozen again with it.
         Some(o) => {
-            let shift =
-                shifts::lock_shared(&mut tx, scope, &o.shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
+            let shift = shifts::lock(&mut tx, scope, &o.shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
             if shift.outlet_id != p.outlet.id {
                 return Err(ApiError::field("shift_id", "is a shift of another outlet"));
             }
@@ -344,6 +344,9 @@ async fn write(
             ..e
         })
     })?;
+    if p.offline.is_some() && kasir_domain::ShiftStatus::Closed.is(&shift.status) {
+        super::till::refreeze(&mut tx, scope, &shift).await?;
+    }
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {

@@ -144,6 +144,26 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
 /// Refunds items of a completed sale, never more than sold minus already refunded.
 #[tracing::instrument(skip_all)]
 pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx) -> Result<Refund, ApiError> {
+    refund_as(seller, sale_id, b, tx, None).await
+}
+
+/// A refund a till made offline: its id, and when and from which shift's drawer it paid back.
+#[derive(Debug, Clone)]
+pub struct OfflineRefund {
+    pub id: String,
+    pub till: super::checkout::Offline,
+}
+
+/// [`refund`], made offline when `offline` says so: dated by the till and paid back from the
+/// shift it names (open or closed since; a closed one's figures are frozen again with it).
+#[tracing::instrument(skip_all)]
+pub async fn refund_as(
+    seller: &Seller,
+    sale_id: &str,
+    b: CreateRefund,
+    tx: &mut Tx,
+    offline: Option<&OfflineRefund>,
+) -> Result<Refund, ApiError> {
     let scope = &seller.scope;
     let mut v = Violations::new();
     let reason = v.text("reason", &b.reason, 1, 200);
@@ -183,8 +203,21 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     if !refs.is_empty() {
         return Err(ApiError::MissingRefs(refs));
     }
-    let (shift_id, _) = drawer(tx, seller, &sale).await?;
-    let now = kasir_domain::time::now();
+    let (shift_id, refreeze) = match offline {
+        None => (drawer(tx, seller, &sale).await?.0, None),
+        Some(o) => {
+            let shift = shifts::lock(tx, scope, &o.till.shift_id)
+                .await
+                .map_err(|e| crate::api::missing(e, "shift_id", "shift"))?;
+            if shift.outlet_id != sale.outlet_id {
+                return Err(ApiError::field("shift_id", "is a shift of another outlet than the sale's"));
+            }
+            let closed = kasir_domain::ShiftStatus::Closed.is(&shift.status);
+            (shift.id.clone(), closed.then_some(shift))
+        }
+    };
+    let at = offline.map_or_else(jiff::Timestamp::now, |o| o.till.created_at);
+    let now = kasir_domain::time::format_ts(at);
     let mut items = Vec::new();
     let mut moves = Vec::new();
     let sold_moves = if restock { refunds::sale_movements(tx, &sale).await? } else { Vec::new() };
@@ -254,7 +287,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     let rounding = if complete { sale.rounding } else { 0 };
     let total = money::add(money::sum(items.iter().map(|i| i.total))?, rounding)?;
     let payments = refund_payments(tx, scope, &payments_in, total).await?;
-    let id = kasir_domain::ids::new_id();
+    let id = offline.map_or_else(kasir_domain::ids::new_id, |o| o.id.clone());
     for m in &mut moves {
         m.reference_id = id.clone();
     }
@@ -267,7 +300,7 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
     }
     let outlet: kasir_store::tenancy::outlets::Outlet =
         kasir_store::crud::get_in(tx, &kasir_store::tenancy::outlets::OUTLETS, scope, &sale.outlet_id).await?;
-    let local = kasir_store::tenancy::outlets::local_now(tx, &outlet).await?;
+    let local = kasir_store::tenancy::outlets::local_at(tx, &outlet, at).await?;
     let refund = Refund {
         id,
         tenant_id: scope.tenant_id.clone(),
@@ -313,6 +346,9 @@ pub async fn refund(seller: &Seller, sale_id: &str, b: CreateRefund, tx: &mut Tx
         Some(&refund.id),
         serde_json::json!({ "sale_id": sale.id, "total": total }),
     );
+    if let Some(shift) = refreeze {
+        super::till::refreeze(tx, scope, &shift).await?;
+    }
     Ok(refund)
 }
 

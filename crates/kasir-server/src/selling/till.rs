@@ -147,6 +147,21 @@ pub async fn close(
     Ok(closed)
 }
 
+/// Computes a closed shift's report again and freezes it anew, keeping the cash counted: an
+/// offline sale pushed after the shift closed still counts in it.
+#[tracing::instrument(skip_all)]
+pub async fn refreeze(tx: &mut Tx, scope: &Scope, shift: &Shift) -> Result<Shift, ApiError> {
+    let mut report = kasir_store::selling::shift_report::report(tx, shift).await?;
+    report.status = ShiftStatus::Closed.as_str().into();
+    report.count_cash(shift.end_cash.unwrap_or_default());
+    let values = [
+        ("expected_cash", Value::from(report.expected_cash)),
+        ("cash_difference", Value::from(report.cash_difference.unwrap_or_default())),
+        ("report", Value::json(&report)),
+    ];
+    Ok(crud::update(tx, &SHIFTS, scope, &shift.id, Some(shift.version()), &values).await?)
+}
+
 /// Puts `amount` into (`in`) or takes it out of (`out`) the drawer of open shift `id`.
 #[tracing::instrument(skip_all)]
 pub async fn move_cash(

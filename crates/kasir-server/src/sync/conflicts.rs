@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::merge;
+use crate::tenancy::tenants::UpdateTenant;
 use crate::{
     api::{
         ok, ok_page,
@@ -153,13 +154,22 @@ async fn resolve(
         }
         other => other.into(),
     })?;
-    let records = merge::records(&conflict.entity)
-        .ok_or_else(|| ApiError::Internal(format!("a conflict of entity {} that no route writes", conflict.entity)))?;
     let fields = chosen(&conflict, &b)?;
     // The values are written even when they are the server's: the new version tells every
     // device, including the one whose change lost, what the record now holds.
     let deletes = fields.is_none();
-    let written = (records.write)(&p, &mut tx, &scope, &conflict.record_id, fields, version).await?;
+    let written = match (merge::records(&conflict.entity), fields) {
+        (Some(records), fields) => (records.write)(&p, &mut tx, &scope, &conflict.record_id, fields, version).await?,
+        (None, Some(fields)) if conflict.entity == "tenant" => {
+            if !p.is_platform() {
+                p.require(Permission::SettingsManage)?;
+            }
+            let values = crate::sync::change::parse_data::<UpdateTenant>(&fields)?.values(&p)?;
+            let tenant = kasir_store::tenancy::tenants::update(&mut tx, &conflict.record_id, version, &values).await?;
+            crate::sync::change::to_json(&tenant)?
+        }
+        _ => return Err(ApiError::Internal(format!("a conflict of entity {} that no route writes", conflict.entity))),
+    };
     let closed = conflicts::resolve(&mut tx, &scope, &conflict.id, b.resolution.as_str(), p.user_id()).await?;
     tx.commit().await?;
     Ok(ok(Resolved { conflict: closed, record: if deletes { Value::Null } else { written } }))

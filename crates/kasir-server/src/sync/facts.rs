@@ -17,7 +17,7 @@ use crate::{
     restaurant::{ordering, orders},
     selling::{
         checkout::{self, CreateSale, Offline},
-        reversal::{self, CreateRefund},
+        reversal::{self, CreateRefund, OfflineRefund},
         shifts::{cashier, checked_close, CreateCashMovement, OpenShift},
         till::{self, Stamp},
         Seller,
@@ -98,25 +98,34 @@ pub async fn sale(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiErr
     }
 }
 
-/// A refund made offline: the refund body with `sale_id`.
+/// A refund made offline: the refund body with `sale_id`, `created_at` and the `shift_id` whose
+/// drawer paid it back.
 pub async fn refund(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
     cx.p.require(Permission::SalesRefund)?;
     let seller = seller(cx, ch, id)?;
     let mut data = data_object(ch)?;
     let sale_id = take_id(&mut data, "sale_id")?;
-    // The till's time and shift are accepted; the refund is paid back as the online one would be.
-    data.remove("created_at");
-    data.remove("shift_id");
+    let created_at = take_time(&mut data, "created_at")?;
+    let shift_id = take_id(&mut data, "shift_id")?;
     let b: CreateRefund = parse_data(&data)?;
+    let offline = OfflineRefund { id: id.to_string(), till: Offline { created_at, shift_id } };
     let mut tx = cx.s.db.begin(seller.actor.clone()).await?;
-    let refund = reversal::refund(&seller, &sale_id, b, &mut tx).await.map_err(|e| match e {
-        ApiError::NotFound => {
-            ApiError::MissingRefs(vec![kasir_domain::FieldError::new("data.sale_id", "no such sale")])
+    match reversal::refund_as(&seller, &sale_id, b, &mut tx, Some(&offline)).await {
+        Ok(refund) => {
+            tx.commit().await?;
+            Done::applied(&refund)
         }
-        other => other,
-    })?;
-    tx.commit().await?;
-    Done::applied(&refund)
+        Err(ApiError::NotFound) => {
+            Err(ApiError::MissingRefs(vec![kasir_domain::FieldError::new("data.sale_id", "no such sale")]))
+        }
+        Err(e) if id_taken(&e) => {
+            drop(tx);
+            let refunds = kasir_store::selling::refunds::of_sale(&cx.s.db, &cx.scope, &sale_id).await?;
+            let refund = refunds.into_iter().find(|r| r.id == id).ok_or_else(id_in_use)?;
+            Done::duplicate(&refund)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A shift opened offline: the `POST /shifts/open` body with `opened_at`.

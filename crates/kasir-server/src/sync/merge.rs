@@ -60,7 +60,8 @@ fn records_of<R: Resource>() -> Records {
 }
 
 static RECORDS: LazyLock<Vec<Records>> = LazyLock::new(|| {
-    use crate::{catalog, customers, expenses, promotions, purchasing, restaurant, stock, tenancy};
+    // A plain resource's `Resource` impl (beside its routes) is its create, update and delete.
+    use crate::{catalog, customers, devices, expenses, promotions, purchasing, restaurant, stock, tenancy};
     vec![
         records_of::<tenancy::outlets::Outlets>(),
         records_of::<tenancy::users::Users>(),
@@ -85,6 +86,7 @@ static RECORDS: LazyLock<Vec<Records>> = LazyLock::new(|| {
         records_of::<restaurant::tables::Tables>(),
         records_of::<restaurant::tables::Stations>(),
         records_of::<restaurant::sessions::TableSessions>(),
+        records_of::<devices::Devices>(),
     ]
 });
 
@@ -161,8 +163,8 @@ fn base_version(ch: &PushChange, current: i64) -> Result<i64, ApiError> {
     Ok(base)
 }
 
-async fn update<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
-    cx.p.require(R::WRITE)?;
+/// The fields of a pushed update: not empty, and without `version` (the base goes beside them).
+pub fn update_fields(ch: &PushChange) -> Result<Map<String, Value>, ApiError> {
     let data = data_object(ch)?;
     if data.is_empty() {
         return Err(ApiError::field("data", "must name the fields the device changed"));
@@ -170,6 +172,12 @@ async fn update<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<D
     if data.contains_key("version") {
         return Err(ApiError::field("data.version", "is not a field: send base_version beside data"));
     }
+    Ok(data)
+}
+
+async fn update<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
+    cx.p.require(R::WRITE)?;
+    let data = update_fields(ch)?;
     // Every field is checked as the online endpoint would, before anything is decided.
     parse_data::<R::Update>(&data)?;
     let mut tx = cx.s.db.begin(cx.actor(ch, id)).await?;
@@ -178,29 +186,46 @@ async fn update<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<D
         Err(StoreError::NotFound) => return Err(ApiError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    let base = base_version(ch, current.version())?;
-    let now = to_json(&current)?;
-    let clashing = if base == current.version() {
+    let now = (current.version(), to_json(&current)?);
+    merge_update(cx, ch, id, R::DEF.entity, tx, data, now, async |tx, fields| {
+        let body = R::prepare_update(parse_data::<R::Update>(&fields)?).await?;
+        let updated = R::update(cx.p, tx, &cx.scope, current, None, body).await?;
+        Ok((updated.version(), to_json(&updated)?))
+    })
+    .await
+}
+
+/// Merges the pushed update `data` into the record `now` (its version and data, read in `tx`):
+/// `apply` writes the fields nobody else changed since the device's base; the others, if any,
+/// make a conflict. Commits.
+#[allow(clippy::too_many_arguments)]
+pub async fn merge_update(
+    cx: &Cx<'_>,
+    ch: &PushChange,
+    id: &str,
+    entity: &'static str,
+    mut tx: Tx,
+    data: Map<String, Value>,
+    now: (i64, Value),
+    apply: impl AsyncFnOnce(&mut Tx, Map<String, Value>) -> Result<(i64, Value), ApiError>,
+) -> Result<Done, ApiError> {
+    let (current, now) = now;
+    let base = base_version(ch, current)?;
+    let clashing = if base == current {
         Vec::new()
     } else {
         let at_base = conflicts::data_at(&mut tx, &cx.scope.tenant_id, id, base).await?;
         clashes(&data, &now, at_base.as_ref())
     };
-    let apply: Map<String, Value> =
+    let fields: Map<String, Value> =
         data.iter().filter(|(k, _)| !clashing.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
-    let (version, server) = if apply.is_empty() {
-        (current.version(), now)
-    } else {
-        let body = R::prepare_update(parse_data::<R::Update>(&apply)?).await?;
-        let updated = R::update(cx.p, &mut tx, &cx.scope, current, None, body).await?;
-        (updated.version(), to_json(&updated)?)
-    };
+    let (version, server) = if fields.is_empty() { (current, now) } else { apply(&mut tx, fields).await? };
     if clashing.is_empty() {
         tx.commit().await?;
         return Ok(Done::Applied { version, data: server });
     }
     let client = Value::Object(data);
-    let clash = Clash { entity: R::DEF.entity, id, op: "update", base, fields: clashing, client: &client };
+    let clash = Clash { entity, id, op: "update", base, fields: clashing, client: &client };
     record_conflict(cx, ch, tx, clash, version, server).await
 }
 

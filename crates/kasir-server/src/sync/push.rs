@@ -261,6 +261,7 @@ async fn run(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
         ("stock_adjustment", PushOp::Create) => facts::stock_adjustment(cx, ch, id).await,
         ("order", PushOp::Create) => facts::order(cx, ch, id).await,
         ("order", PushOp::Update) => facts::order_status(cx, ch, id).await,
+        ("tenant", PushOp::Update) => tenant_settings(cx, ch, id).await,
         ("sale" | "refund" | "shift" | "cash_movement" | "stock_adjustment" | "order", op) => Err(ApiError::field(
             "op",
             &format!("a {} cannot be pushed as {op:?}: it is a fact, only created (or stepped)", ch.entity)
@@ -275,4 +276,27 @@ async fn run(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
             None => Err(ApiError::field("entity", &format!("'{entity}' is not something a device can push"))),
         },
     }
+}
+
+/// The tenant's settings, changed offline: merged by field like any record, through the same
+/// checks as `PATCH /tenants/{id}`.
+async fn tenant_settings(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
+    use crate::tenancy::tenants::UpdateTenant;
+    if id != cx.scope.tenant_id {
+        return Err(ApiError::NotFound);
+    }
+    if !cx.p.is_platform() {
+        cx.p.require(Permission::SettingsManage)?;
+    }
+    let data = merge::update_fields(ch)?;
+    super::change::parse_data::<UpdateTenant>(&data)?.values(cx.p)?;
+    let mut tx = cx.s.db.begin(cx.actor(ch, id)).await?;
+    let current = kasir_store::tenancy::tenants::get_in_tx(&mut tx, id).await?;
+    let now = (current.version, super::change::to_json(&current)?);
+    merge::merge_update(cx, ch, id, "tenant", tx, data, now, async |tx, fields| {
+        let values = super::change::parse_data::<UpdateTenant>(&fields)?.values(cx.p)?;
+        let tenant = kasir_store::tenancy::tenants::update(tx, id, None, &values).await?;
+        Ok((tenant.version, super::change::to_json(&tenant)?))
+    })
+    .await
 }

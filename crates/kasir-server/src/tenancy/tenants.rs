@@ -238,41 +238,52 @@ async fn update(
     }
     let b: UpdateTenant = body.parse()?;
     let version = expected_version(parse_if_match(&headers)?, b.version)?;
-    let mut v = Violations::new();
-    let mut values: Vec<(&str, Value)> = Vec::new();
-    if let Some(n) = &b.name {
-        values.push(("name", Value::from(v.text("name", n, 1, 100))));
-    }
-    if let Some(c) = &b.currency {
-        values.push(("currency", Value::Text(v.parsed("currency", v::parse_currency(c)))));
-    }
-    if let Some(tz) = &b.timezone {
-        values.push(("timezone", Value::Text(v.parsed("timezone", v::parse_timezone(tz)))));
-    }
-    if let Some(x) = b.prices_include_tax {
-        values.push(("prices_include_tax", Value::from(x)));
-    }
-    if let Some(x) = b.allow_negative_stock {
-        values.push(("allow_negative_stock", Value::from(x)));
-    }
-    if let Some(x) = b.cash_rounding {
-        values.push(("cash_rounding", Value::from(rounding(&mut v, x))));
-    }
-    if let Some(x) = b.is_active {
-        if !p.is_platform() {
-            return Err(ApiError::Forbidden("only the platform operator can suspend a tenant".into()));
-        }
-        values.push(("is_active", Value::from(x)));
-    }
-    if let Some(x) = b.require_license {
-        if !p.is_platform() {
-            return Err(ApiError::Forbidden("only the platform operator sets whether devices need a licence".into()));
-        }
-        values.push(("require_license", Value::from(x)));
-    }
-    v.finish().map_err(ApiError::Validation)?;
+    let values = b.values(&p)?;
     let mut tx = s.db.begin(p.actor()).await?;
     let tenant = tenants::update(&mut tx, &id, version, &values).await?;
     tx.commit().await?;
     Ok(ok(tenant))
+}
+
+impl UpdateTenant {
+    /// The columns to set, checked; suspension and licence requirements are the platform's.
+    pub fn values(&self, p: &Principal) -> Result<Vec<(&'static str, Value)>, ApiError> {
+        let b = self;
+        let mut v = Violations::new();
+        let mut values: Vec<(&'static str, Value)> = Vec::new();
+        if let Some(n) = &b.name {
+            values.push(("name", Value::from(v.text("name", n, 1, 100))));
+        }
+        if let Some(c) = &b.currency {
+            values.push(("currency", Value::Text(v.parsed("currency", v::parse_currency(c)))));
+        }
+        if let Some(tz) = &b.timezone {
+            values.push(("timezone", Value::Text(v.parsed("timezone", v::parse_timezone(tz)))));
+        }
+        if let Some(x) = b.prices_include_tax {
+            values.push(("prices_include_tax", Value::from(x)));
+        }
+        if let Some(x) = b.allow_negative_stock {
+            values.push(("allow_negative_stock", Value::from(x)));
+        }
+        if let Some(x) = b.cash_rounding {
+            values.push(("cash_rounding", Value::from(rounding(&mut v, x))));
+        }
+        if let Some(x) = b.is_active {
+            if !p.is_platform() {
+                return Err(ApiError::Forbidden("only the platform operator can suspend a tenant".into()));
+            }
+            values.push(("is_active", Value::from(x)));
+        }
+        if let Some(x) = b.require_license {
+            if !p.is_platform() {
+                return Err(ApiError::Forbidden(
+                    "only the platform operator sets whether devices need a licence".into(),
+                ));
+            }
+            values.push(("require_license", Value::from(x)));
+        }
+        v.finish().map_err(ApiError::Validation)?;
+        Ok(values)
+    }
 }

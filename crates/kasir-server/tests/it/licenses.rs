@@ -15,6 +15,61 @@ crate::backend_tests!(
     revoked_expired_and_unlicensed_devices_are_refused,
 );
 
+mod postgres_nodes {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_node_signs_with_the_same_key() {
+        super::every_node_signs_with_the_same_key().await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_file_is_the_key_servers_sign_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("license.pem");
+    let made = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&path)
+        .status()
+        .expect("openssl runs");
+    assert!(made.success());
+    let kid = |s: &TestServer| {
+        let s = s.base.clone();
+        async move {
+            let r: Value = reqwest::get(format!("{s}/api/v1/licenses/public-key")).await.unwrap().json().await.unwrap();
+            r["data"]["kid"].as_str().unwrap().to_string()
+        }
+    };
+    let with = |p: std::path::PathBuf| move |c: &mut kasir_server::Config| c.license_key_file = Some(p);
+    let a = TestServer::start_with(Backend::Sqlite, with(path.clone())).await;
+    let b = TestServer::start_with(Backend::Sqlite, with(path.clone())).await;
+    let own = TestServer::start(Backend::Sqlite).await;
+    assert_eq!(kid(&a).await, kid(&b).await);
+    assert_ne!(kid(&a).await, kid(&own).await);
+    std::fs::write(&path, "not a key").unwrap();
+    let bad = kasir_server::build(kasir_server::Config {
+        database_url: format!("sqlite://{}", dir.path().join("bad.db").display()),
+        admin_password: Some("an-admin-password".into()),
+        license_key_file: Some(path),
+        ..Default::default()
+    })
+    .await;
+    assert!(bad.is_err(), "a key file that is not a key stops start-up");
+}
+
+async fn every_node_signs_with_the_same_key() {
+    let s = TestServer::start(Backend::Postgres).await;
+    let other = s.another_node().await;
+    let key = |s: &TestServer| {
+        let base = s.base.clone();
+        async move {
+            let r: Value =
+                reqwest::get(format!("{base}/api/v1/licenses/public-key")).await.unwrap().json().await.unwrap();
+            r["data"].clone()
+        }
+    };
+    assert_eq!(key(&s).await, key(&other).await);
+}
+
 fn new_id() -> String {
     kasir_domain::ids::new_id()
 }

@@ -138,13 +138,40 @@ async fn offline_facts_apply_once_however_often_they_are_sent(b: Backend) {
     assert_eq!(results[3]["error"]["code"], "forbidden");
     // Rejections are not in the ledger: sent again (by someone who may refund, with a drawer to
     // pay back from), the change is judged again.
-    t.open_shift(&s, &t.owner, 0).await;
+    let drawer = t.open_shift(&s, &t.owner, 0).await;
     let refund = json!([{"client_change_id": "c8", "entity": "refund", "id": new_id(), "op": "create",
-        "data": {"sale_id": sale, "items": [{"sale_item_id": refund_item, "quantity": 1}], "reason": "spilt", "restock": false}}]);
+        "data": {"sale_id": sale, "shift_id": drawer, "created_at": ago(10),
+                 "items": [{"sale_item_id": refund_item, "quantity": 1}], "reason": "spilt", "restock": false}}]);
     let retry = push(&s, &t.owner, &device, refund.clone()).await;
     assert_eq!(statuses(&retry), ["applied"], "{:?}", retry.body);
     assert_eq!(retry.data()["results"][0]["server_data"]["total"], 28000);
+    assert_eq!(retry.data()["results"][0]["server_data"]["shift_id"], drawer.as_str());
     assert_eq!(statuses(&push(&s, &t.owner, &device, refund).await), ["duplicate"]);
+
+    // A sale another till rang up in the shift before it closed arrives after the close: the
+    // shift's frozen figures take it in, the cash counted stays.
+    let late = push(
+        &s,
+        &t.cashier,
+        &new_id(),
+        json!([{"client_change_id": "late", "entity": "sale", "id": new_id(), "op": "create",
+                "data": {"outlet_id": t.outlet, "shift_id": shift, "created_at": ago(40),
+                         "items": [{"product_id": latte, "quantity": 1, "unit_price": 28000}],
+                         "payments": [{"payment_method_id": t.cash, "amount": 28000}]}}]),
+    )
+    .await;
+    assert_eq!(statuses(&late), ["applied"]);
+    let refrozen = s.get(&format!("/shifts/{shift}"), &t.owner).await;
+    assert_eq!(
+        (
+            refrozen.data()["end_cash"].clone(),
+            refrozen.data()["expected_cash"].clone(),
+            refrozen.data()["cash_difference"].clone()
+        ),
+        (json!(151000), json!(179000), json!(-28000))
+    );
+    let report = s.get(&format!("/shifts/{shift}/report"), &t.owner).await;
+    assert_eq!(report.data()["expected_cash"], 179000);
 }
 
 async fn records_merge_by_field_and_conflicts_wait_for_a_decision(b: Backend) {
@@ -268,6 +295,34 @@ async fn records_merge_by_field_and_conflicts_wait_for_a_decision(b: Backend) {
     assert_eq!(errors[2]["errors"][0]["field"], "base_version");
     assert_eq!(errors[3]["errors"][0]["field"], "entity");
     assert_eq!(s.get(&format!("/products/{latte}"), &t.owner).await.data()["price"], 30000);
+
+    // The tenant's settings merge the same way, with the checks of PATCH /tenants/{id}.
+    let path = format!("/tenants/{}", t.tenant_id);
+    let base = s.get(&path, &t.owner).await.data()["version"].as_i64().unwrap();
+    s.patch(&path, &t.owner, json!({"name": "Kopi Kita"})).await;
+    let settings = push(
+        &s,
+        &t.owner,
+        &device,
+        json!([{"client_change_id": "t1", "entity": "tenant", "id": t.tenant_id, "op": "update", "base_version": base,
+                "data": {"name": "Kopi Kami", "cash_rounding": 100}},
+               {"client_change_id": "t2", "entity": "tenant", "id": t.tenant_id, "op": "update", "base_version": base,
+                "data": {"require_license": true}}]),
+    )
+    .await;
+    assert_eq!(statuses(&settings), ["conflict", "rejected"]);
+    assert_eq!(settings.data()["results"][1]["error"]["code"], "forbidden");
+    let tenant_conflict = settings.data()["results"][0]["conflict_id"].as_str().unwrap().to_string();
+    let tenant = s.get(&path, &t.owner).await;
+    assert_eq!(
+        (tenant.data()["name"].clone(), tenant.data()["cash_rounding"].clone()),
+        (json!("Kopi Kita"), json!(100))
+    );
+    let kept =
+        s.post(&format!("/sync/conflicts/{tenant_conflict}/resolve"), &t.owner, json!({"resolution": "client"})).await;
+    assert_eq!(kept.status, 200, "{:?}", kept.body);
+    assert_eq!(kept.data()["record"]["name"], "Kopi Kami");
+    assert_eq!(kept.data()["record"]["version"], base + 3);
 }
 
 async fn pushes_name_their_device_and_protocol(b: Backend) {

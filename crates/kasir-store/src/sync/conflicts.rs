@@ -158,7 +158,9 @@ pub async fn resolve(tx: &mut Tx, scope: &Scope, id: &str, resolution: &str, by:
 #[tracing::instrument(skip_all)]
 pub async fn data_at(tx: &mut Tx, tenant_id: &str, entity_id: &str, version: i64) -> Result<Option<serde_json::Value>> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT data FROM changes WHERE tenant_id = $1 AND entity_id = $2 AND version = $3 ORDER BY seq LIMIT 1",
+        // Every row of one version holds the same data (one per outlet it concerns). No ORDER BY:
+        // ordering by seq would lead SQLite to walk the tenant's whole feed in seq order.
+        "SELECT data FROM changes WHERE tenant_id = $1 AND entity_id = $2 AND version = $3 LIMIT 1",
     )
     .bind(tenant_id)
     .bind(entity_id)
