@@ -57,9 +57,9 @@ pub struct Conflict {
     #[sqlx(try_from = "String")]
     #[schema(value_type = Vec<String>)]
     pub fields: JsonText<Vec<String>>,
-    /// What the device sent.
+    /// What the device sent (null for a delete).
     #[sqlx(try_from = "String")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub client_data: JsonText<serde_json::Value>,
     /// The record as the server kept it.
     #[sqlx(try_from = "String")]
