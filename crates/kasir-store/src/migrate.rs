@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "messages", include_str!("../migrations/0018_messages.sql")),
     (19, "sync_push", include_str!("../migrations/0019_sync_push.sql")),
     (20, "licenses", include_str!("../migrations/0020_licenses.sql")),
+    (21, "stock_levels_in_feed", include_str!("../migrations/0021_stock_levels_in_feed.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.
@@ -113,6 +114,9 @@ pub async fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
         }
         if *version == 12 {
             crate::selling::payment_methods::create_missing_cash_methods(&mut tx).await?;
+        }
+        if *version == 21 {
+            crate::stock::levels::feed_existing(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(*version)

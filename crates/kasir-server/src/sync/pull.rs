@@ -45,6 +45,7 @@ pub const ENTITIES: &[&str] = &[
     "shift",
     "sale",
     "refund",
+    "stock_level",
     "device",
 ];
 

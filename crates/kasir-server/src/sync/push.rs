@@ -262,6 +262,10 @@ async fn run(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
         ("order", PushOp::Create) => facts::order(cx, ch, id).await,
         ("order", PushOp::Update) => facts::order_status(cx, ch, id).await,
         ("tenant", PushOp::Update) => tenant_settings(cx, ch, id).await,
+        ("stock_level", _) => Err(ApiError::field(
+            "entity",
+            "stock levels change only through what moves stock: push a stock_adjustment (a delta) instead",
+        )),
         ("sale" | "refund" | "shift" | "cash_movement" | "stock_adjustment" | "order", op) => Err(ApiError::field(
             "op",
             &format!("a {} cannot be pushed as {op:?}: it is a fact, only created (or stepped)", ch.entity)

@@ -15,6 +15,7 @@ crate::backend_tests!(
     records_merge_by_field_and_conflicts_wait_for_a_decision,
     pushes_name_their_device_and_protocol,
     pruning_the_feed_keeps_every_record_and_expires_old_cursors,
+    a_device_of_one_outlet_pulls_only_that_outlets_records,
 );
 
 fn new_id() -> String {
@@ -410,4 +411,67 @@ async fn pruning_the_feed_keeps_every_record_and_expires_old_cursors(b: Backend)
     assert_eq!((expired.status, expired.code()), (410, "resync_required"));
     let current = all.data()["cursor"].as_str().unwrap();
     assert_eq!(s.get(&format!("/sync/pull?cursor={current}"), &t.cashier).await.status, 200);
+}
+
+/// Every change of the feed a token receives from the start.
+async fn pull_everything(s: &TestServer, token: &str) -> Vec<Value> {
+    let r = s.get("/sync/pull?limit=1000", token).await;
+    assert_eq!(r.data()["has_more"], false);
+    r.data()["changes"].as_array().unwrap().clone()
+}
+
+async fn a_device_of_one_outlet_pulls_only_that_outlets_records(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = Till::new(&s).await;
+    let k2 = s.outlet(&t.owner, "K02").await;
+    let wh2 =
+        s.get(&format!("/warehouses?outlet_id={k2}"), &t.owner).await.data()[0]["id"].as_str().unwrap().to_string();
+    let kopi = t.product(&s, "KOPI", 10000, json!({})).await;
+    t.stock(&s, &kopi, None, 5.0).await;
+    let line = json!({"product_id": kopi, "quantity_delta": 3});
+    let r = s
+        .post("/stock/adjustments", &t.owner, json!({"warehouse_id": wh2, "reason": "delivery", "lines": [line]}))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    s.user(&t.owner, "kasir2", "cashier", &[&k2]).await;
+    let kasir2 = s.token("kasir2", crate::common::PASSWORD).await;
+    t.open_shift(&s, &t.cashier, 0).await;
+    assert_eq!(t.sell(&s, &t.cashier, t.sale(json!([{"product_id": kopi, "quantity": 1}]), 10000)).await.status, 201);
+    let r = s.post("/shifts/open", &kasir2, json!({"outlet_id": k2, "start_cash": 0})).await;
+    assert_eq!(r.status, 201);
+    let mut other = t.sale(json!([{"product_id": kopi, "quantity": 2}]), 20000);
+    other["outlet_id"] = json!(k2);
+    assert_eq!(s.post("/sales", &kasir2, other).await.status, 201);
+
+    let mine = pull_everything(&s, &t.cashier).await;
+    let of = |entity: &str| -> Vec<&Value> { mine.iter().filter(|c| c["entity"] == entity).collect() };
+    // Its outlet's sales, shifts and stock; the tenant's catalog.
+    assert!(!of("product").is_empty());
+    for entity in ["sale", "shift"] {
+        assert_eq!(of(entity).len(), 1, "{entity}");
+        assert_eq!(of(entity)[0]["data"]["outlet_id"], t.outlet.as_str(), "{entity}");
+    }
+    let levels = of("stock_level");
+    assert!(levels.iter().all(|c| c["data"]["warehouse_id"] == t.warehouse.as_str()), "{levels:?}");
+    let newest = levels.iter().max_by_key(|c| c["version"].as_i64().unwrap()).unwrap();
+    assert_eq!((newest["data"]["quantity"].clone(), newest["version"].clone()), (json!(4), json!(2)));
+    assert_eq!(newest["id"], kasir_store::stock::level_id(&t.warehouse, &kopi, "").as_str());
+    assert_eq!(t.level(&s, &kopi, None).await, 4.0);
+    // The owner sees both outlets' levels.
+    let all = pull_everything(&s, &t.owner).await;
+    let warehouses: std::collections::BTreeSet<&str> = all
+        .iter()
+        .filter(|c| c["entity"] == "stock_level")
+        .map(|c| c["data"]["warehouse_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(warehouses, [t.warehouse.as_str(), wh2.as_str()].into_iter().collect());
+    // Levels change only through what moves stock.
+    let r = push(
+        &s,
+        &t.cashier,
+        &new_id(),
+        json!([{"client_change_id": "l1", "entity": "stock_level", "id": newest["id"], "op": "update", "base_version": 2, "data": {"quantity": 100}}]),
+    )
+    .await;
+    assert_eq!(statuses(&r), ["rejected"]);
 }

@@ -382,6 +382,12 @@ async fn tills_offline_for_days_converge_with_the_server(b: Backend) {
             assert_eq!(d.cache.get(key), Some(&(*version, data.clone())), "device {} record {key:?}", d.id);
         }
     }
+    // ... stock levels included.
+    for p in &products {
+        let level = kasir_store::stock::level_id(&t.warehouse, p, "");
+        let held = &server[&("stock_level".to_string(), level)].1["quantity"];
+        assert_eq!(held.as_f64().unwrap(), t.level(&s, p, None).await, "product {p}");
+    }
     for c in &customers {
         let now = s.get(&format!("/customers/{c}"), &t.owner).await;
         assert_eq!(server[&("customer".to_string(), c.clone())].0, now.data()["version"].as_i64().unwrap());

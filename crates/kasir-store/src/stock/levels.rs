@@ -257,3 +257,57 @@ pub async fn export_page(
     sql.push(" ORDER BY l.warehouse_id, l.product_id, l.variant_id LIMIT ").bind(limit);
     Ok(sql.query_as::<ExportRow>().fetch_all(db.reader()).await?)
 }
+
+#[derive(sqlx::FromRow)]
+struct ExistingLevel {
+    tenant_id: String,
+    warehouse_id: String,
+    product_id: String,
+    variant_id: String,
+    quantity: i64,
+    version: i64,
+    updated_at: String,
+    outlet_id: Option<String>,
+}
+
+/// Migration 21's data step: a feed row for every level there is, so that a device pulling from
+/// the start receives the stock of its warehouses. In pages, so that a large shop's levels are
+/// never all in memory.
+pub(crate) async fn feed_existing(conn: &mut sqlx::AnyConnection) -> Result<()> {
+    const PAGE: i64 = 5000;
+    let mut after = (String::new(), String::new(), String::new());
+    loop {
+        let rows: Vec<ExistingLevel> = sqlx::query_as(
+            "SELECT l.tenant_id, l.warehouse_id, l.product_id, l.variant_id, l.quantity, l.version, l.updated_at, w.outlet_id
+             FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
+             WHERE (l.warehouse_id, l.product_id, l.variant_id) > ($1, $2, $3)
+             ORDER BY l.warehouse_id, l.product_id, l.variant_id LIMIT $4",
+        )
+        .bind(&after.0)
+        .bind(&after.1)
+        .bind(&after.2)
+        .bind(PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = (last.warehouse_id.clone(), last.product_id.clone(), last.variant_id.clone());
+        let full = rows.len() as i64 == PAGE;
+        let mut changes = Vec::with_capacity(rows.len());
+        for r in rows {
+            let level = super::FedLevel {
+                id: super::level_id(&r.warehouse_id, &r.product_id, &r.variant_id),
+                warehouse_id: r.warehouse_id,
+                product_id: r.product_id,
+                variant_id: Some(r.variant_id).filter(|v| !v.is_empty()),
+                quantity: kasir_domain::Quantity(r.quantity),
+                version: r.version,
+                updated_at: r.updated_at,
+            };
+            changes.push(super::level_change(&r.tenant_id, r.outlet_id, level)?);
+        }
+        crate::feed::append(conn, changes).await?;
+        if !full {
+            return Ok(());
+        }
+    }
+}

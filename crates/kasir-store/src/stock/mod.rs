@@ -5,12 +5,56 @@ pub mod levels;
 pub mod transfers;
 pub mod warehouses;
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::{
     events::{EventBody, StockLowEvent},
-    feed::Event,
+    feed::{Change, Event},
     sql::Sql,
     Result, Scope, StoreError, Tx,
 };
+
+/// A stock level as the change feed carries it (entity `stock_level`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FedLevel {
+    /// A UUID made from the level's warehouse, product and variant (see [`level_id`]).
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub warehouse_id: String,
+    #[schema(format = Uuid)]
+    pub product_id: String,
+    pub variant_id: Option<String>,
+    #[schema(value_type = f64)]
+    pub quantity: kasir_domain::Quantity,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+/// The feed's id of a level, which has none of its own: a version-8 UUID from the SHA-256 of
+/// its key, the same on every server and engine.
+pub fn level_id(warehouse_id: &str, product_id: &str, variant_id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("stock_level/{warehouse_id}/{product_id}/{variant_id}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
+/// The feed row of a level as it now stands.
+pub(crate) fn level_change(tenant_id: &str, outlet_id: Option<String>, level: FedLevel) -> Result<Change> {
+    Ok(Change {
+        tenant_id: tenant_id.to_string(),
+        entity: "stock_level",
+        entity_id: level.id.clone(),
+        op: "upsert",
+        version: level.version,
+        outlet_id,
+        data: serde_json::to_string(&level).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        updated_at: level.updated_at.clone(),
+    })
+}
 
 /// A stock change to record.
 #[derive(Debug, Clone)]
@@ -154,6 +198,7 @@ pub async fn apply_with(
     }
     let now = kasir_domain::time::now();
     let mut after: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
+    let mut versions: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
     for chunk in levels.chunks(crate::sql::rows_per_statement(6)) {
         let mut sql = Sql::new(
             "INSERT INTO stock_levels (tenant_id, warehouse_id, product_id, variant_id, quantity, updated_at) VALUES ",
@@ -166,13 +211,16 @@ pub async fn apply_with(
         // On PostgreSQL the upsert locks each row until commit, in the order given (sorted).
         sql.push(
             " ON CONFLICT (warehouse_id, product_id, variant_id)
-              DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity, updated_at = excluded.updated_at
-              RETURNING warehouse_id, product_id, variant_id, quantity",
+              DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity, updated_at = excluded.updated_at,
+                 version = stock_levels.version + 1
+              RETURNING warehouse_id, product_id, variant_id, quantity, version",
         );
-        for (w, p, v, q) in sql.query_as::<(String, String, String, i64)>().fetch_all(&mut **tx).await? {
+        for (w, p, v, q, version) in sql.query_as::<(String, String, String, i64, i64)>().fetch_all(&mut **tx).await? {
+            versions.insert((w.clone(), p.clone(), v.clone()), version);
             after.insert((w, p, v), q);
         }
     }
+    feed_levels(tx, scope, &after, &versions, &now).await?;
     let mut applied = Vec::with_capacity(moves.len());
     let mut running: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
     for (k, moved) in &levels {
@@ -220,6 +268,40 @@ pub async fn apply_with(
     queue_low_stock_events(tx, scope, &applied, thresholds).await?;
     queue_negative_stock_events(tx, scope, &applied).await?;
     Ok(applied)
+}
+
+/// Queues the feed rows of the levels just changed, each with its warehouse's outlet (devices
+/// of other outlets do not receive it).
+async fn feed_levels(
+    tx: &mut Tx,
+    scope: &Scope,
+    after: &std::collections::HashMap<(String, String, String), i64>,
+    versions: &std::collections::HashMap<(String, String, String), i64>,
+    now: &str,
+) -> Result<()> {
+    let mut warehouses: Vec<String> = after.keys().map(|(w, _, _)| w.clone()).collect();
+    warehouses.sort();
+    warehouses.dedup();
+    let mut sql = Sql::new("SELECT id, outlet_id FROM warehouses WHERE id IN ");
+    sql.bind_list(&warehouses);
+    let outlets: Vec<(String, Option<String>)> = sql.query_as().fetch_all(&mut **tx).await?;
+    let mut keys: Vec<&(String, String, String)> = after.keys().collect();
+    keys.sort();
+    for key in keys {
+        let (w, p, v) = key;
+        let level = FedLevel {
+            id: level_id(w, p, v),
+            warehouse_id: w.clone(),
+            product_id: p.clone(),
+            variant_id: Some(v.clone()).filter(|v| !v.is_empty()),
+            quantity: kasir_domain::Quantity(after[key]),
+            version: versions.get(key).copied().unwrap_or(1),
+            updated_at: now.to_string(),
+        };
+        let outlet = outlets.iter().find(|(id, _)| id == w).and_then(|(_, o)| o.clone());
+        tx.record_change(level_change(&scope.tenant_id, outlet, level)?);
+    }
+    Ok(())
 }
 
 /// Queues `STOCK_NEGATIVE` for every level that a move took from zero or more to below zero.
