@@ -5,6 +5,7 @@ mod common;
 mod audit;
 mod auth;
 mod backup;
+mod browser;
 mod catalog;
 mod checkout;
 mod fault_context;

@@ -1,0 +1,219 @@
+//! Pages in a real browser: Debian's headless Chromium, driven through the DevTools protocol over
+//! its WebSocket (a small client here: launch, open a tab, navigate, run script, read what the
+//! page requested). `scripts/test` installs the `chromium` package; nothing downloads a browser.
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::common::TestServer;
+
+/// A headless Chromium with one tab, closed when dropped.
+pub struct Browser {
+    child: std::process::Child,
+    _profile: tempfile::TempDir,
+    out: mpsc::UnboundedSender<String>,
+    pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>>,
+    events: Arc<Mutex<Vec<Value>>>,
+    next: AtomicU64,
+    session: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium() -> PathBuf {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("Debian's chromium (scripts/test installs it)")
+}
+
+impl Browser {
+    /// Starts Chromium and opens a blank tab.
+    pub async fn start() -> Browser {
+        let profile = tempfile::tempdir().expect("a profile directory");
+        let child = std::process::Command::new(chromium())
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                // A tab opened over DevTools counts as in the background: its timers must run at full speed.
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                "--window-size=1280,900",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        // Chromium writes the port it chose, and the browser's WebSocket path, to this file.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let mut endpoint = None;
+        for _ in 0..300 {
+            if let Ok(text) = std::fs::read_to_string(&port_file) {
+                let mut lines = text.lines();
+                if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
+                    endpoint = Some(format!("ws://127.0.0.1:{port}{path}"));
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let endpoint = endpoint.expect("chromium opened its DevTools port within 15 s");
+        let (ws, _) = tokio_tungstenite::connect_async(endpoint).await.expect("the DevTools socket opens");
+        let (mut sink, mut stream) = ws.split();
+        let (out, mut outbox) = mpsc::unbounded_channel::<String>();
+        tokio::spawn(async move {
+            while let Some(text) = outbox.recv().await {
+                if sink.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>> = Arc::default();
+        let events: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let (p, e) = (pending.clone(), events.clone());
+        tokio::spawn(async move {
+            while let Some(Ok(msg)) = stream.next().await {
+                let Message::Text(text) = msg else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                match v["id"].as_u64() {
+                    Some(id) => {
+                        if let Some(reply) = p.lock().unwrap().remove(&id) {
+                            let _ = reply.send(v);
+                        }
+                    }
+                    None => e.lock().unwrap().push(v),
+                }
+            }
+        });
+        let mut b =
+            Browser { child, _profile: profile, out, pending, events, next: AtomicU64::new(1), session: String::new() };
+        let target = b.call("Target.createTarget", json!({"url": "about:blank"})).await;
+        let target_id = target["targetId"].as_str().expect("a target").to_string();
+        let attached = b.call("Target.attachToTarget", json!({"targetId": target_id, "flatten": true})).await;
+        b.session = attached["sessionId"].as_str().expect("a session").to_string();
+        for domain in ["Page.enable", "Runtime.enable", "Network.enable"] {
+            b.call(domain, json!({})).await;
+        }
+        b
+    }
+
+    /// Sends a command (to the tab, once there is one) and waits for its result.
+    pub async fn call(&self, method: &str, params: Value) -> Value {
+        let id = self.next.fetch_add(1, Ordering::SeqCst);
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().unwrap().insert(id, tx);
+        let mut msg = json!({"id": id, "method": method, "params": params});
+        if !self.session.is_empty() {
+            msg["sessionId"] = json!(self.session);
+        }
+        self.out.send(msg.to_string()).expect("the DevTools socket is open");
+        let reply = tokio::time::timeout(Duration::from_secs(30), rx)
+            .await
+            .unwrap_or_else(|_| panic!("{method} answered within 30 s"))
+            .expect("an answer");
+        assert!(reply["error"].is_null(), "{method}: {}", reply["error"]);
+        reply["result"].clone()
+    }
+
+    /// Opens `url` and waits for its load event.
+    pub async fn open(&self, url: &str) {
+        let before = self.events.lock().unwrap().len();
+        self.call("Page.navigate", json!({"url": url})).await;
+        self.wait_for_event("Page.loadEventFired", before).await;
+    }
+
+    async fn wait_for_event(&self, method: &str, after: usize) {
+        for _ in 0..600 {
+            if self.events.lock().unwrap()[after..].iter().any(|e| e["method"] == method) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no {method} within 30 s");
+    }
+
+    /// The value of `expression` in the page (a promise is awaited).
+    pub async fn eval(&self, expression: &str) -> Value {
+        let r = self
+            .call("Runtime.evaluate", json!({"expression": expression, "awaitPromise": true, "returnByValue": true}))
+            .await;
+        assert!(r["exceptionDetails"].is_null(), "{expression}: {}", r["exceptionDetails"]);
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expression` is true in the page, within `secs` seconds.
+    pub async fn wait_until(&self, expression: &str, secs: u64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        while tokio::time::Instant::now() < deadline {
+            if self.eval(expression).await == json!(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{expression} was not true within {secs} s");
+    }
+
+    /// Every URL the tab has requested so far.
+    pub fn requested(&self) -> Vec<String> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["method"] == "Network.requestWillBeSent")
+            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_docs_render_in_a_browser_from_this_server_alone() {
+    let s = TestServer::start(crate::common::Backend::Sqlite).await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", s.base)).await.unwrap().json().await.unwrap();
+    let b = Browser::start().await;
+    b.open(&format!("{}/docs", s.base)).await;
+    // Swagger UI, from this server's own copy, draws the document: its title, version, and the
+    // operations of the first tag (it draws the rest progressively).
+    b.wait_until("document.querySelectorAll('.opblock').length >= 3", 30).await;
+    let title = b.eval("document.querySelector('.info .title').childNodes[0].textContent.trim()").await;
+    assert_eq!(title, doc["info"]["title"]);
+    let first = b.eval("document.querySelector('.opblock-summary-path').textContent").await;
+    let first_path = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, ops)| ops.as_object().unwrap().values().any(|op| op["tags"][0] == "api-keys"))
+        .map(|(p, _)| p.clone())
+        .unwrap();
+    assert_eq!(first.as_str().map(|p| p.replace('\u{200b}', "")), Some(first_path));
+    let requested = b.requested();
+    assert!(!requested.is_empty());
+    let elsewhere: Vec<&String> =
+        requested.iter().filter(|u| !u.starts_with(&s.base) && !u.starts_with("data:")).collect();
+    assert!(elsewhere.is_empty(), "the page asked for nothing beyond this server: {elsewhere:?}");
+}
