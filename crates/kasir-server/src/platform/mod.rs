@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod messages;
 pub mod metrics;
 pub mod rate_limit;
+mod web;
 
 use axum::{
     extract::State,
@@ -87,6 +88,7 @@ pub fn root_routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         ),
     )
     .undocumented(docs::routes)
+    .undocumented(web::routes)
 }
 
 impl Health {

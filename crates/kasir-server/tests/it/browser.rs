@@ -217,3 +217,67 @@ async fn the_api_docs_render_in_a_browser_from_this_server_alone() {
         requested.iter().filter(|u| !u.starts_with(&s.base) && !u.starts_with("data:")).collect();
     assert!(elsewhere.is_empty(), "the page asked for nothing beyond this server: {elsewhere:?}");
 }
+
+crate::backend_tests!(a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it);
+
+async fn a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it(backend: crate::common::Backend) {
+    let s = TestServer::start(backend).await;
+    let r = crate::restaurant::resto(&s).await;
+    let session = s.post("/table-sessions", &r.t.cashier, json!({"table_id": r.tables[0]})).await;
+    assert_eq!(session.status, 201, "{:?}", session.body);
+    let token = session.data()["token"].as_str().unwrap().to_string();
+    let b = Browser::start().await;
+    // The link the table's QR code holds.
+    b.open(&format!("{}/guest?session={token}", s.base)).await;
+    let rice = format!("[data-product='{}']", r.rice);
+    b.wait_until(&format!("document.querySelector(\"{rice} .add\") !== null"), 15).await;
+    assert_eq!(b.eval("document.getElementById('table').textContent").await, json!("Table T1"));
+    assert_eq!(b.eval(&format!("document.querySelector(\"{rice} .price\").textContent")).await, json!("Rp30.000"));
+    // Two Nasi Goreng, and a Kopi with oat milk chosen in its dialog.
+    b.eval(&format!(
+        "document.querySelector(\"{rice} .add\").click(); document.querySelector(\"{rice} .add\").click(); true"
+    ))
+    .await;
+    let kopi = format!("[data-product='{}']", r.coffee);
+    b.eval(&format!("document.querySelector(\"{kopi} .add\").click(); true")).await;
+    b.wait_until("document.querySelector('dialog[open]') !== null", 5).await;
+    b.eval(&format!(
+        "document.querySelector(\"dialog input[value='{}']\").click(); document.querySelector(\"dialog button[value='ok']\").click(); true",
+        r.oat
+    ))
+    .await;
+    b.wait_until(
+        "document.getElementById('total') !== null && document.getElementById('total').textContent === 'Rp86.000'",
+        5,
+    )
+    .await;
+    b.eval("document.getElementById('place').click(); true").await;
+    b.wait_until(
+        "document.getElementById('status') !== null && document.getElementById('status').dataset.status === 'NEW'",
+        15,
+    )
+    .await;
+
+    // The kitchen has it, as the guest chose it.
+    let orders = s.get("/orders", &r.t.owner).await;
+    assert_eq!(orders.data().as_array().unwrap().len(), 1);
+    let order = &orders.data()[0];
+    assert_eq!(order["source"], "guest");
+    assert_eq!(order["total_amount"], 86000);
+    let items: Vec<(String, Value)> = order["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap().to_string(), i["quantity"].clone()))
+        .collect();
+    assert_eq!(items, vec![("Nasi Goreng".to_string(), json!(2)), ("Kopi".to_string(), json!(1))]);
+    assert_eq!(order["items"][1]["modifiers"][0]["name"], "Oat");
+    // The kitchen accepts it: the guest's page says so within seconds.
+    let id = order["id"].as_str().unwrap();
+    let moved = s.patch(&format!("/orders/{id}/status"), &r.t.owner, json!({"status": "ACCEPTED"})).await;
+    assert_eq!(moved.status, 200, "{:?}", moved.body);
+    b.wait_until("document.getElementById('status').dataset.status === 'ACCEPTED'", 10).await;
+    assert_eq!(b.eval("document.getElementById('status').textContent").await, json!("Accepted"));
+    let elsewhere: Vec<String> = b.requested().into_iter().filter(|u| !u.starts_with(&s.base)).collect();
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
+}
