@@ -1,6 +1,7 @@
 //! The web apps, served by the binary. They need no build step: ES modules and one stylesheet,
 //! embedded from `assets/web/` as they are, so the server works with no internet connection and
-//! nothing comes from a CDN. `/guest?session=<token>` is the page a table's QR code opens.
+//! nothing comes from a CDN. `/guest?session=<token>` is the page a table's QR code opens;
+//! `/kitchen` is the kitchen display.
 
 use axum::{
     extract::Path,
@@ -39,6 +40,16 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../assets/web/common.js"),
     },
     Asset {
+        name: "session.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/web/session.js"),
+    },
+    Asset {
+        name: "kitchen.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/web/kitchen.js"),
+    },
+    Asset {
         name: "guest.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/web/guest.js"),
@@ -46,19 +57,20 @@ const ASSETS: &[Asset] = &[
 ];
 
 const GUEST_PAGE: &str = include_str!("../../assets/web/guest.html");
+const KITCHEN_PAGE: &str = include_str!("../../assets/web/kitchen.html");
 
 /// Adds the apps' pages and `/web/<asset>`.
 pub fn routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let web = Router::new()
-        .route("/guest", get(guest))
+        .route("/guest", get(|| page(GUEST_PAGE)))
+        .route("/kitchen", get(|| page(KITCHEN_PAGE)))
         .route("/web/{name}", get(asset))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)));
     router.merge(web)
 }
 
-async fn guest() -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, REVALIDATE)], GUEST_PAGE)
-        .into_response()
+async fn page(html: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, REVALIDATE)], html).into_response()
 }
 
 async fn asset(Path(name): Path<String>) -> Response {

@@ -218,7 +218,10 @@ async fn the_api_docs_render_in_a_browser_from_this_server_alone() {
     assert!(elsewhere.is_empty(), "the page asked for nothing beyond this server: {elsewhere:?}");
 }
 
-crate::backend_tests!(a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it);
+crate::backend_tests!(
+    a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it,
+    a_new_order_reaches_the_kitchen_display_and_is_bumped_to_done,
+);
 
 async fn a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it(backend: crate::common::Backend) {
     let s = TestServer::start(backend).await;
@@ -280,4 +283,55 @@ async fn a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it(backend: c
     assert_eq!(b.eval("document.getElementById('status').textContent").await, json!("Accepted"));
     let elsewhere: Vec<String> = b.requested().into_iter().filter(|u| !u.starts_with(&s.base)).collect();
     assert!(elsewhere.is_empty(), "{elsewhere:?}");
+}
+
+async fn a_new_order_reaches_the_kitchen_display_and_is_bumped_to_done(backend: crate::common::Backend) {
+    let s = TestServer::start(backend).await;
+    let r = crate::restaurant::resto(&s).await;
+    s.user(&r.t.owner, "dapur1", "kitchen", &[&r.t.outlet]).await;
+    let b = Browser::start().await;
+    b.open(&format!("{}/kitchen", s.base)).await;
+    b.wait_until("document.getElementById('login') !== null", 10).await;
+    b.eval(&format!(
+        "const f = document.getElementById('login'); f.username.value = 'dapur1'; f.password.value = '{}'; f.requestSubmit(); true",
+        crate::common::PASSWORD
+    ))
+    .await;
+    b.wait_until("document.body.dataset.live === 'true' && document.getElementById('empty') !== null", 15).await;
+
+    let placed = std::time::Instant::now();
+    let order = s
+        .post(
+            "/orders",
+            &r.t.cashier,
+            json!({"outlet_id": r.t.outlet, "table_id": r.tables[1], "type": "dine_in", "note": "no chili",
+                   "items": [{"product_id": r.rice, "quantity": 2, "note": "extra egg"}]}),
+        )
+        .await;
+    assert_eq!(order.status, 201, "{:?}", order.body);
+    let id = order.data()["id"].as_str().unwrap().to_string();
+    let ticket = format!("document.querySelector(\"[data-order='{id}']\")");
+    b.wait_until(&format!("{ticket} !== null"), 15).await;
+    let took = placed.elapsed();
+    eprintln!("kitchen display: the new order showed {} ms after it was placed", took.as_millis());
+    assert!(took < Duration::from_secs(2), "the order reached the display in {took:?}");
+    let text = b.eval(&format!("{ticket}.textContent")).await;
+    let text = text.as_str().unwrap();
+    assert!(
+        text.contains("Table T2")
+            && text.contains("2× Nasi Goreng")
+            && text.contains("extra egg")
+            && text.contains("no chili"),
+        "{text}"
+    );
+
+    // Four taps take it through the kitchen; done, it leaves the board.
+    for status in ["ACCEPTED", "COOKING", "READY"] {
+        b.eval(&format!("{ticket}.querySelector('.bump').click(); true")).await;
+        b.wait_until(&format!("{ticket} !== null && {ticket}.dataset.status === '{status}'"), 10).await;
+    }
+    b.eval(&format!("{ticket}.querySelector('.bump').click(); true")).await;
+    b.wait_until(&format!("{ticket} === null"), 10).await;
+    let done = s.get(&format!("/orders/{id}"), &r.t.owner).await;
+    assert_eq!(done.data()["status"], "DONE");
 }
