@@ -1,7 +1,7 @@
 //! The web apps, served by the binary. They need no build step: ES modules and one stylesheet,
 //! embedded from `assets/web/` as they are, so the server works with no internet connection and
 //! nothing comes from a CDN. `/guest?session=<token>` is the page a table's QR code opens;
-//! `/kitchen` is the kitchen display.
+//! `/kitchen` is the kitchen display; `/` leads to them.
 
 use axum::{
     extract::Path,
@@ -56,12 +56,14 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
+const FRONT_PAGE: &str = include_str!("../../assets/web/index.html");
 const GUEST_PAGE: &str = include_str!("../../assets/web/guest.html");
 const KITCHEN_PAGE: &str = include_str!("../../assets/web/kitchen.html");
 
 /// Adds the apps' pages and `/web/<asset>`.
 pub fn routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let web = Router::new()
+        .route("/", get(|| page(FRONT_PAGE)))
         .route("/guest", get(|| page(GUEST_PAGE)))
         .route("/kitchen", get(|| page(KITCHEN_PAGE)))
         .route("/web/{name}", get(asset))

@@ -335,3 +335,17 @@ async fn a_new_order_reaches_the_kitchen_display_and_is_bumped_to_done(backend: 
     let done = s.get(&format!("/orders/{id}"), &r.t.owner).await;
     assert_eq!(done.data()["status"], "DONE");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_front_page_leads_to_the_apps() {
+    let s = TestServer::start(crate::common::Backend::Sqlite).await;
+    let front = reqwest::get(format!("{}/", s.base)).await.unwrap();
+    assert_eq!(front.status(), 200);
+    assert_eq!(front.headers()["content-type"], "text/html; charset=utf-8");
+    let html = front.text().await.unwrap();
+    let links: Vec<&str> = html.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert_eq!(links, ["/web/kasir.css", "/kitchen", "/docs"]);
+    for link in links {
+        assert_eq!(reqwest::get(format!("{}{link}", s.base)).await.unwrap().status(), 200, "{link}");
+    }
+}
