@@ -2,7 +2,8 @@
 // prices, variants and modifiers, a cart, placing the order, and its status as the kitchen moves
 // it. Every call carries the table session's token, the only credential a guest has.
 
-import { addTexts, api, el, lang, money, setLang, t, uuid } from "./common.js";
+import { getGuestMenu, getGuestOrdersId, postGuestOrders } from "./api.js";
+import { addTexts, el, lang, money, setLang, t, uuid } from "./common.js";
 
 addTexts({
   "menu": ["Menu", "Menu"],
@@ -44,7 +45,7 @@ start();
 async function start() {
   if (!token) return fail(t("no_session"));
   try {
-    state.menu = await api("/guest/menu?per_page=200", { headers });
+    state.menu = await getGuestMenu({ query: { per_page: 200 }, headers });
   } catch (e) {
     return fail(e.status === 401 ? t("session_closed") : e.message);
   }
@@ -191,7 +192,7 @@ async function place() {
   // One key for this cart: a retry after a lost answer places the order once.
   state.key = state.key || uuid();
   try {
-    const order = await api("/guest/orders", { method: "POST", body, headers: { ...headers, "Idempotency-Key": state.key } });
+    const order = await postGuestOrders({ body, headers: { ...headers, "Idempotency-Key": state.key } });
     state.order = order;
     state.cart = [];
     state.note = "";
@@ -224,7 +225,7 @@ function renderOrder() {
 async function follow() {
   while (state.order) {
     try {
-      const fresh = await api(`/guest/orders/${state.order.id}`, { headers });
+      const fresh = await getGuestOrdersId({ path: { id: state.order.id }, headers });
       if (!state.order || state.order.id !== fresh.id) return;
       const changed = fresh.status !== state.order.status || !state.order.number;
       state.order = fresh;

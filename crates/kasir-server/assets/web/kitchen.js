@@ -4,7 +4,8 @@
 // new order rings.
 
 import { addTexts, el, lang, setLang, t } from "./common.js";
-import { call, logout, signIn, token } from "./session.js";
+import { getOrders, getStations, getTables, patchOrdersIdStatus } from "./api.js";
+import { auth, logout, signIn, token } from "./session.js";
 
 addTexts({
   "kitchen": ["Dapur", "Kitchen"],
@@ -38,7 +39,11 @@ async function start() {
   $("logout").textContent = t("logout");
   $("logout").hidden = false;
   $("logout").addEventListener("click", logout);
-  const [stations, tables] = await Promise.all([call("/stations?per_page=200"), call("/tables?per_page=200")]);
+  const headers = await auth();
+  const [stations, tables] = await Promise.all([
+    getStations({ query: { per_page: 200 }, headers }),
+    getTables({ query: { per_page: 200 }, headers }),
+  ]);
   for (const tb of tables) state.tables.set(tb.id, tb.name);
   const picker = $("station");
   picker.replaceChildren(el("option", { value: "" }, t("all_stations")), ...stations.map((s) => el("option", { value: s.id }, s.name)));
@@ -56,8 +61,8 @@ async function start() {
 
 /** Reads the open orders again; rings when one appeared that the board had not shown. */
 async function load(first = false) {
-  const station = state.station ? `&station=${state.station}` : "";
-  const orders = await call(`/orders?status=${OPEN}&per_page=200${station}`);
+  const query = { status: OPEN, per_page: 200, station: state.station || undefined };
+  const orders = await getOrders({ query, headers: await auth() });
   const fresh = orders.filter((o) => !state.known.has(o.id));
   for (const o of orders) state.known.add(o.id);
   state.orders = orders.sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -89,7 +94,7 @@ async function bump(o) {
   const to = NEXT[o.status];
   if (!to) return;
   try {
-    await call(`/orders/${o.id}/status`, { method: "PATCH", body: { status: to } });
+    await patchOrdersIdStatus({ path: { id: o.id }, body: { status: to }, headers: await auth() });
   } finally {
     await load();
   }

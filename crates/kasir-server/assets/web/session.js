@@ -2,7 +2,8 @@
 // in this browser, renewed with the refresh token before the access token runs out, and calls
 // that carry it.
 
-import { addTexts, api, el, t } from "./common.js";
+import { postAuthLogin, postAuthRefresh } from "./api.js";
+import { addTexts, el, t } from "./common.js";
 
 addTexts({
   "login.title": ["Masuk", "Sign in"],
@@ -51,7 +52,7 @@ export async function token() {
   if (!s) return null;
   if (Date.now() < s.renewAt) return s.access;
   try {
-    const pair = await api("/auth/refresh", { method: "POST", body: { refresh_token: s.refresh } });
+    const pair = await postAuthRefresh({ body: { refresh_token: s.refresh } });
     return keep(pair).access;
   } catch (e) {
     if (e.status === 401) localStorage.removeItem(KEY);
@@ -59,10 +60,9 @@ export async function token() {
   }
 }
 
-/** `api` with the staff login's token. */
-export async function call(path, options = {}) {
-  const access = await token();
-  return api(path, { ...options, headers: { ...(options.headers || {}), authorization: `Bearer ${access}` } });
+/** The headers that carry the staff login, for the generated client's calls. */
+export async function auth() {
+  return { authorization: `Bearer ${await token()}` };
 }
 
 /** Shows the login form in `root` until the user signs in; resolves with the user. */
@@ -80,7 +80,7 @@ export function signIn(root) {
       ev.preventDefault();
       const data = new FormData(form);
       try {
-        const r = await api("/auth/login", { method: "POST", body: { username: data.get("username"), password: data.get("password") } });
+        const r = await postAuthLogin({ body: { username: data.get("username"), password: data.get("password") } });
         keep(r, r.user);
         resolve(r.user);
       } catch {

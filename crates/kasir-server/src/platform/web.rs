@@ -40,6 +40,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../assets/web/common.js"),
     },
     Asset {
+        name: "api.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../assets/web/api.js"),
+    },
+    Asset {
         name: "session.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../assets/web/session.js"),

@@ -8,6 +8,7 @@ mod backup;
 mod browser;
 mod catalog;
 mod checkout;
+mod client;
 mod fault_context;
 mod feed;
 mod files;

@@ -1,5 +1,6 @@
 //! A router that documents as it routes: every route is added together with its OpenAPI operation,
 //! so the document at `/api/v1/openapi.json` cannot omit a route the server serves.
+pub mod client;
 mod op;
 
 use op::status_text;

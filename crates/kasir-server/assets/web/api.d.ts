@@ -1,0 +1,950 @@
+// Generated from /api/v1/openapi.json by kasir_server::api::openapi::client: do not edit.
+// `KASIR_WRITE_CLIENT=1 cargo nextest run -E 'test(generated_client)'` writes it again.
+
+export interface Call<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  path?: P;
+  query?: Q;
+  body?: B;
+  headers?: Record<string, string>;
+}
+
+export type Activate = { "device_id": string; "device_name": string; "license_key": string };
+/** A device's seat of a licence. */
+export type Activation = { "activated_at": string; "deactivated_at"?: string | null; "device_id": string; "device_name": string; "id": string; "license_id": string; "verified_at": string };
+export type AddItems = { "items": Array<ItemInput> };
+/** A recorded adjustment. */
+export type Adjustment = { "created_at": string; "id": string; "lines": Array<AdjustmentLine>; "note"?: string | null; "reason": string; "warehouse_id": string };
+/** A line as applied. */
+export type AdjustmentLine = { "after": number; "before": number; "counted_quantity"?: number | null; "product_id": string; "quantity_delta": number; "variant_id"?: string | null };
+/** One line of an adjustment: either a change or a counted quantity. */
+export type AdjustmentLineInput = { "counted_quantity"?: number | null; "product_id": string; "quantity_delta"?: number | null; "variant_id"?: string | null };
+/** An API key as listed (never its secret). */
+export type ApiKey = { "created_at": string; "created_by"?: string | null; "id": string; "key_id": string; "name": string; "permissions": Array<string>; "tenant_id": string };
+/** An audit entry as `GET /audit-logs` serves it. */
+export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_type": string; "created_at": string; "details"?: Record<string, unknown> | null; "entity": string; "entity_id"?: string | null; "id": string; "ip"?: string | null; "request_id"?: string | null; "tenant_id"?: string | null };
+/** The signed-in user. */
+export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "username": string };
+export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+export type CashDirection = "in" | "out";
+/** Cash put into or taken out of a drawer during a shift. */
+export type CashMovement = { "actor_id"?: string | null; "amount": number; "created_at": string; "id": string; "reason": string; "shift_id": string; "type": string };
+/** The cash drawer of a shift. */
+export type CashSummary = { "cash_expenses": number; "cash_in": number; "cash_out": number; "cash_refunds": number; "cash_sales": number; "change_given": number; "expected_cash": number; "start_cash": number };
+/** A category; `parent_id` makes them a tree. */
+export type Category = { "created_at": string; "id": string; "is_active": boolean; "name": string; "parent_id"?: string | null; "sort_order": number; "tenant_id": string; "updated_at": string; "version": number };
+export type CloseShift = { "end_cash": number; "note"?: string | null; "shift_id": string };
+/** A pushed change that met a change made on the server since the device's `base_version`. */
+export type Conflict = { "base_version": number; "client_change_id": string; "client_data"?: Record<string, unknown> | null; "created_at": string; "device_id": string; "entity": string; "fields": Array<string>; "id": string; "op": string; "record_id": string; "resolution"?: string | null; "resolved_at"?: string | null; "resolved_by"?: string | null; "server_data": Record<string, unknown>; "status": string; "tenant_id": string; "updated_at": string; "version": number };
+export type CreateAdjustment = { "lines": Array<AdjustmentLineInput>; "note"?: string | null; "reason": string; "warehouse_id": string };
+export type CreateApiKey = { "name": string; "permissions": Array<string> };
+export type CreateBrand = { "id"?: string | null; "name": string };
+export type CreateCashMovement = { "amount": number; "reason": string; "type": CashDirection };
+export type CreateCategory = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "parent_id"?: string | null; "sort_order"?: number | null };
+export type CreateCustomer = { "address"?: string | null; "email"?: string | null; "id"?: string | null; "name": string; "notes"?: string | null; "phone"?: string | null };
+export type CreateDevice = { "app_version"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null };
+export type CreateExpense = { "amount": number; "category_id"?: string | null; "id"?: string | null; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null };
+export type CreateExpenseCategory = { "id"?: string | null; "name": string };
+export type CreateHall = { "id"?: string | null; "name": string; "outlet_id": string };
+export type CreateModifierGroup = { "id"?: string | null; "max_select"?: number | null; "min_select"?: number | null; "name": string; "options": Array<OptionInput> };
+/** The body of `POST /orders`. */
+export type CreateOrder = { "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "table_id"?: string | null; "table_session_id"?: string | null; "type": OrderKind };
+/** A new outlet. */
+export type CreateOutlet = { "address"?: string | null; "code": string; "id"?: string | null; "is_active"?: boolean | null; "name": string; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null };
+export type CreatePaymentMethod = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "type": string };
+/** A new product. */
+export type CreateProduct = { "barcodes"?: Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "id"?: string | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> };
+export type CreatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name": string; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type": DiscountKind; "usage_limit"?: number | null; "value": number };
+export type CreatePurchase = { "id"?: string | null; "lines": Array<PurchaseLineInput>; "note"?: string | null; "supplier_id": string; "warehouse_id": string };
+/** The body of `POST /sales/{id}/refunds`. */
+export type CreateRefund = { "items": Array<RefundItemInput>; "payments"?: Array<PaymentInput> | null; "reason": string; "restock"?: boolean | null };
+/** Goods sent back to a supplier: from a purchase (never more than received minus returned), or on their own with a supplier and a warehouse. */
+export type CreateReturn = { "id"?: string | null; "lines": Array<ReturnLineInput>; "purchase_id"?: string | null; "reason": string; "supplier_id"?: string | null; "warehouse_id"?: string | null };
+/** A new custom role. */
+export type CreateRole = { "description"?: string | null; "id"?: string | null; "name": string; "permissions": Array<string> };
+/** The body of `POST /sales`. */
+export type CreateSale = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "payments": Array<PaymentInput>; "voucher_code"?: string | null };
+export type CreateStation = { "category_ids": Array<string>; "id"?: string | null; "name": string; "outlet_id"?: string | null };
+export type CreateSupplier = { "address"?: string | null; "contact_name"?: string | null; "email"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "notes"?: string | null; "phone"?: string | null };
+export type CreateTable = { "hall_id"?: string | null; "id"?: string | null; "name": string; "outlet_id": string; "seats"?: number | null; "status"?: string | null };
+export type CreateTableSession = { "expires_in_minutes"?: number | null; "table_id": string };
+export type CreateTax = { "id"?: string | null; "inclusive"?: boolean | null; "is_active"?: boolean | null; "name": string; "rate_bps": number };
+/** A new tenant. */
+export type CreateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "id"?: string | null; "name": string; "owner": NewOwner; "prices_include_tax"?: boolean | null; "slug": string; "timezone"?: string | null };
+export type CreateTransfer = { "from_warehouse_id": string; "id"?: string | null; "lines": Array<TransferLineInput>; "note"?: string | null; "to_warehouse_id": string };
+/** A new user. */
+export type CreateUser = { "email"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_ids"?: Array<string>; "password": string; "role": string; "username": string };
+export type CreateVoucher = { "active"?: boolean | null; "code": string; "description"?: string | null; "discount_type": DiscountKind; "discount_value": number; "id"?: string | null; "max_discount"?: number | null; "min_purchase"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null };
+export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null };
+/** A new key. The secret is shown only here. */
+export type CreatedApiKey = { "id": string; "key_id": string; "name": string; "permissions": Array<string>; "secret": string };
+/** A customer of the tenant (shared by its outlets). */
+export type Customer = { "address"?: string | null; "created_at": string; "email"?: string | null; "id": string; "name": string; "notes"?: string | null; "phone"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+export type Deactivated = { "deactivated": boolean };
+export type Deleted = { "deleted": boolean; "id": string };
+/** A device of the tenant. */
+export type Device = { "app_version"?: string | null; "created_at": string; "id": string; "is_active": boolean; "last_push_at"?: string | null; "last_seen_at"?: string | null; "license_id"?: string | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+export type DeviceKey = { "device_id": string; "license_key": string };
+/** A discount as a client states it. */
+export type DiscountInput = { "type": DiscountKind; "value": number };
+export type DiscountKind = "percent" | "amount";
+/** The error envelope. */
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+/** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
+export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+/** What an expense was for (supplies, cleaning, transport…). */
+export type ExpenseCategory = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+/** One field's problem. */
+export type FieldError = { "field": string; "message": string; "row"?: number | null };
+/** A stored file, as an upload answers. */
+export type FileInfo = { "content_type": string; "id": string; "name": string; "purpose": string; "size": number; "thumbnail_url"?: string | null; "url": string };
+export type GenerateLicense = { "expires_at"?: string | null; "max_devices": number; "plan": string; "tenant_id": string };
+/** A new licence and its key, shown this once (only its hash is kept). */
+export type Generated = (License & { "license_key": string });
+/** What a device keeps to run offline. */
+export type Grant = { "expires_at"?: string | null; "grace_until": string; "license_token": string; "next_verify_at": string };
+export type GuestItem = { "modifiers"?: Array<string> | null; "note"?: string | null; "product_id": string; "quantity": number; "variant_id"?: string | null };
+/** What a guest orders: items (no price overrides or discounts) and a note. */
+export type GuestOrder = { "items": Array<GuestItem>; "note"?: string | null };
+/** The table as a guest sees it. */
+export type GuestTable = { "id": string; "name": string; "seats": number };
+/** A room or area of an outlet (terrace, first floor). */
+export type Hall = { "created_at": string; "id": string; "name": string; "outlet_id": string; "tenant_id": string; "updated_at": string; "version": number };
+/** Sales in one outlet-local hour of the day. */
+export type HourAmount = { "hour": number; "sales_count": number; "total": number };
+/** What an import did (or, in a dry run, would do). */
+export type ImportReport = { "brands_created": number; "categories_created": number; "created": number; "dry_run": boolean; "error_count": number; "errors": Array<FieldError>; "unchanged": number; "updated": number };
+/** What an import loaded. */
+export type Imported = { "rows": number; "tables": number; "tenant_id": string };
+/** One item a client wants to sell (or order). */
+export type ItemInput = { "discount"?: (null | DiscountInput); "modifiers"?: Array<string> | null; "note"?: string | null; "product_id": string; "quantity": number; "unit_price"?: number | null; "variant_id"?: string | null };
+/** A job as `GET /jobs` lists it. */
+export type Job = { "attempts": number; "created_at": string; "finished_at"?: string | null; "id": string; "kind": string; "last_error"?: string | null; "max_attempts": number; "payload": Record<string, unknown>; "run_at": string; "status": string; "tenant_id"?: string | null; "updated_at": string };
+/** A licence as the platform operator and the tenant see it (never its key). */
+export type License = { "active_devices": number; "created_at": string; "expires_at"?: string | null; "id": string; "key_hint": string; "max_devices": number; "plan": string; "revoked_at"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "version": number };
+/** A licence with its devices. */
+export type LicenseDetail = (License & { "activations": Array<Activation> });
+export type LoginRequest = { "password": string; "username": string };
+export type LogoutResult = { "logged_out": boolean };
+/** `GET /guest/menu`: the table, its outlet, the categories, and a page of active products. */
+export type Menu = { "categories": Array<MenuCategory>; "currency": string; "outlet_id": string; "outlet_name": string; "page": number; "per_page": number; "products": Array<MenuItem>; "table": GuestTable; "total": number };
+export type MenuCategory = { "id": string; "name": string; "parent_id"?: string | null };
+/** A product on the guests' menu: what they may choose, at what price (no costs, no stock). */
+export type MenuItem = { "category_id"?: string | null; "id": string; "image_url"?: string | null; "modifier_groups": Array<MenuModifierGroup>; "name": string; "price": number; "unit": string; "variants": Array<MenuVariant> };
+export type MenuModifierGroup = { "id": string; "max_select": number; "min_select": number; "name": string; "options": Array<ModifierOption> };
+export type MenuVariant = { "id": string; "name": string; "price": number };
+export type MergeOrder = { "into_order_id": string };
+/** A message as `GET /messages` lists it. */
+export type Message = { "attempts": number; "body": string; "channel": string; "created_at": string; "data"?: Record<string, unknown> | null; "id": string; "last_error"?: string | null; "recipient": string; "sent_at"?: string | null; "status": string; "subject"?: string | null; "template"?: string | null; "tenant_id"?: string | null; "updated_at": string };
+/** Takings of one payment method in a shift. */
+export type MethodTotal = { "change": number; "name": string; "net": number; "payment_method_id": string; "refunds": number; "sales": number; "type": string };
+/** A set of options a customer picks from, between `min_select` and `max_select` of them. */
+export type ModifierGroup = { "created_at": string; "id": string; "max_select": number; "min_select": number; "name": string; "options": Array<ModifierOption>; "tenant_id": string; "updated_at": string; "version": number };
+/** One choice in a modifier group (extra shot, oat milk). */
+export type ModifierOption = { "id": string; "name": string; "price": number };
+export type MoveOrder = { "table_id": string };
+/** The owner created with a tenant (role `super_admin`). */
+export type NewOwner = { "email"?: string | null; "name": string; "password": string; "username": string };
+export type OpenShift = { "note"?: string | null; "outlet_id": string; "start_cash": number };
+/** An option as a client sends it; a new option may omit its id. */
+export type OptionInput = { "id"?: string | null; "name": string; "price": number };
+/** An order as the API serves it. */
+export type Order = { "business_date": string; "created_at": string; "created_by"?: string | null; "id": string; "items": Array<OrderItem>; "note"?: string | null; "number": string; "outlet_id": string; "paid": boolean; "parts_paid": number; "source": string; "split_parts": number; "status": string; "table_id"?: string | null; "table_session_id"?: string | null; "tenant_id": string; "total_amount": number; "type": string; "updated_at": string; "version": number; "void_reason"?: string | null };
+/** An order event: the order as `GET /orders/{id}` shows it, and what changed. */
+export type OrderEvent = (Order & { "added"?: Array<OrderItem> | null; "from"?: string | null; "merged"?: string | null; "merged_into"?: string | null; "moved_from"?: string | null; "to"?: string | null });
+/** One line of an order. */
+export type OrderItem = { "created_at": string; "id": string; "modifiers": Array<SoldModifier>; "name": string; "note"?: string | null; "paid_quantity": number; "product_id": string; "quantity": number; "station_id"?: string | null; "total": number; "unit_price": number; "variant_id"?: string | null };
+export type OrderKind = "dine_in" | "takeaway" | "delivery";
+/** An outlet as the API serves it. */
+export type Outlet = { "address"?: string | null; "code": string; "created_at": string; "id": string; "is_active": boolean; "name": string; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "tenant_id": string; "timezone": string; "updated_at": string; "version": number };
+/** Stock at one outlet's default warehouse. */
+export type OutletStock = { "outlet_id": string; "quantity": number; "warehouse_id": string };
+export type Pagination = { "page": number; "per_page": number; "total": number; "total_exact"?: boolean | null; "total_pages": number };
+export type PasswordChange = { "current_password": string; "new_password": string };
+export type PasswordChanged = { "revoked_sessions": number };
+/** The body of `POST /orders/{id}/pay`: a sale's payments (and its optional customer, discount, voucher and note), and what of the order it pays. */
+export type PayOrder = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "note"?: string | null; "payments": Array<PaymentInput>; "split"?: (null | Split); "voucher_code"?: string | null };
+/** A payment as a client states it. */
+export type PaymentInput = { "amount": number; "payment_method_id": string; "reference"?: string | null };
+/** A way to pay (Cash, a card terminal, QRIS…). */
+export type PaymentMethod = { "created_at": string; "id": string; "is_active": boolean; "name": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
+/** One permission string and what it allows. */
+export type PermissionInfo = { "builtin_roles": Array<string>; "description": string; "name": string };
+export type Pong = { "pong": boolean };
+/** A product as the API serves it. */
+export type Product = { "barcodes": Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost": number; "created_at": string; "id": string; "image_url"?: string | null; "is_active": boolean; "low_stock_threshold"?: number | null; "modifier_group_ids": Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "tenant_id": string; "track_stock": boolean; "unit": string; "updated_at": string; "variants": Array<Variant>; "version": number };
+/** A best-selling product. */
+export type ProductAmount = { "name": string; "product_id": string; "quantity": number; "total": number };
+/** A product found by a scanned code. */
+export type ProductLookup = (Product & { "stock"?: (null | OutletStock); "variant"?: (null | Variant); "variant_id"?: string | null });
+/** A discount that applies by itself to sales that qualify. */
+export type Promotion = { "auto_apply": boolean; "category_ids": Array<string>; "created_at": string; "ends_at"?: string | null; "id": string; "is_active": boolean; "max_discount"?: number | null; "min_purchase": number; "name": string; "product_ids": Array<string>; "starts_at"?: string | null; "tenant_id": string; "type": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "value": number; "version": number };
+export type PublicKey = { "alg": string; "jwk": Record<string, unknown>; "kid": string; "public_key_pem": string };
+export type PullResult = { "changes": Array<SyncChange>; "cursor": string; "has_more": boolean };
+export type Purchase = { "created_at": string; "id": string; "lines": Array<PurchaseLine>; "note"?: string | null; "ordered_at"?: string | null; "outlet_id"?: string | null; "received_at"?: string | null; "status": string; "supplier_id": string; "tenant_id": string; "total_cost": number; "updated_at": string; "version": number; "warehouse_id": string };
+/** Order or cancel. */
+export type PurchaseAct = { "version"?: number | null };
+/** One line of a purchase. */
+export type PurchaseLine = { "product_id": string; "quantity": number; "received_quantity": number; "returned_quantity": number; "unit_cost": number; "variant_id"?: string | null };
+export type PurchaseLineInput = { "product_id": string; "quantity": number; "unit_cost": number; "variant_id"?: string | null };
+export type PurchaseReturn = { "created_at": string; "id": string; "lines": Array<ReturnLine>; "outlet_id"?: string | null; "purchase_id"?: string | null; "reason": string; "supplier_id": string; "tenant_id": string; "total_cost": number; "updated_at": string; "version": number; "warehouse_id": string };
+/** The body of `POST /sync/push`. */
+export type PushBody = { "changes": Array<PushChange>; "device_id": string };
+/** One change a device made. */
+export type PushChange = { "base_version"?: number | null; "client_change_id": string; "data"?: Record<string, unknown> | null; "entity": string; "id": string; "op": PushOp };
+/** Why a change was rejected, as the online endpoint's error body would say. */
+export type PushError = { "code": string; "errors": Array<FieldError>; "message": string };
+export type PushOp = "create" | "update" | "delete";
+export type PushResponse = { "results": Array<PushResult> };
+export type PushResult = { "client_change_id": string; "conflict_id"?: string | null; "error"?: (null | PushError); "server_data"?: Record<string, unknown> | null; "status": PushStatus; "version"?: number | null };
+/** What became of a change. Every status is an acknowledgement: do not send the change again. */
+export type PushStatus = "applied" | "duplicate" | "conflict" | "rejected";
+/** What arrived of one product/variant, in a receipt of a transfer or a purchase. */
+export type ReceiptLine = { "product_id": string; "quantity": number; "variant_id"?: string | null };
+/** A receipt. Without `lines`, everything still outstanding arrives. */
+export type ReceivePurchase = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
+/** A receipt: what arrived. Without `lines`, everything still outstanding arrives. */
+export type ReceiveTransfer = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
+export type RefreshRequest = { "refresh_token": string };
+/** A refund as the API serves it. */
+export type Refund = { "business_date": string; "cashier_id"?: string | null; "created_at": string; "discount_total": number; "gross": number; "id": string; "items": Array<RefundItem>; "outlet_id": string; "payments": Array<RefundPayment>; "reason": string; "restock": boolean; "rounding": number; "sale_id": string; "shift_id"?: string | null; "tax_total": number; "tenant_id": string; "total": number; "updated_at": string; "version": number };
+/** An item of a refund. */
+export type RefundItem = { "discount_total": number; "gross": number; "id": string; "product_id": string; "quantity": number; "sale_item_id": string; "tax_total": number; "total": number; "variant_id"?: string | null };
+/** One item and quantity to refund. */
+export type RefundItemInput = { "quantity": number; "sale_item_id": string };
+/** Money paid back for a refund. */
+export type RefundPayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+export type Resolution = "server" | "client" | "merge";
+/** The body of `POST /sync/conflicts/{id}/resolve`. */
+export type Resolve = { "data"?: Record<string, unknown> | null; "resolution": Resolution };
+/** A conflict after its resolution, with the record as written. */
+export type Resolved = (Conflict & { "record"?: Record<string, unknown> | null });
+/** One line of a purchase return. */
+export type ReturnLine = { "product_id": string; "quantity": number; "unit_cost": number; "variant_id"?: string | null };
+export type ReturnLineInput = { "product_id": string; "quantity": number; "unit_cost"?: number | null; "variant_id"?: string | null };
+/** A custom role. */
+export type Role = { "created_at": string; "description"?: string | null; "id": string; "name": string; "permissions": Array<string>; "tenant_id": string; "updated_at": string; "version": number };
+/** A sale as the API serves it. */
+export type Sale = { "business_date": string; "cashier_id": string; "change": number; "created_at": string; "customer_id"?: string | null; "discount_total": number; "discounts": Array<SaleDiscount>; "id": string; "items": Array<SaleItem>; "note"?: string | null; "number": string; "offline": boolean; "order_id"?: string | null; "outlet_id": string; "paid": number; "payments": Array<SalePayment>; "refunded_total": number; "rounding": number; "shift_id": string; "status": string; "stock_negative": boolean; "subtotal": number; "tax_total": number; "tenant_id": string; "total": number; "updated_at": string; "version": number; "void_reason"?: string | null; "voided_at"?: string | null; "voided_by"?: string | null; "voucher_code"?: string | null };
+/** An order-level discount as applied: a promotion, the order discount or a voucher. */
+export type SaleDiscount = { "amount": number; "name": string; "source": string; "source_id"?: string | null };
+/** A sale event: the sale's id, number and totals, and what the event adds. */
+export type SaleEvent = { "business_date"?: string | null; "cashier_id"?: string | null; "id": string; "number": string; "reason"?: string | null; "refund_id"?: string | null; "refund_total"?: number | null; "refunded_total": number; "sale_id": string; "shift_id"?: string | null; "status": string; "total": number };
+/** One line of a sale. */
+export type SaleItem = { "discount_total": number; "gross": number; "id": string; "modifiers": Array<SoldModifier>; "name": string; "note"?: string | null; "product_id": string; "quantity": number; "refunded_quantity": number; "sku": string; "tax_inclusive": boolean; "tax_rate_bps": number; "tax_total": number; "total": number; "unit_price": number; "variant_id"?: string | null };
+/** A payment towards a sale. */
+export type SalePayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+/** What `POST /table-sessions/validate` tells a guest's device. */
+export type SessionValidity = { "expires_at"?: string | null; "outlet_id"?: string | null; "session_id"?: string | null; "table"?: (null | GuestTable); "valid": boolean };
+export type SetStatus = { "reason"?: string | null; "status": string };
+/** A cashier's shift at an outlet. */
+export type Shift = { "business_date": string; "cash_difference"?: number | null; "closed_at"?: string | null; "closed_by"?: string | null; "created_at": string; "end_cash"?: number | null; "expected_cash"?: number | null; "id": string; "note"?: string | null; "opened_at": string; "outlet_id": string; "report"?: (null | ShiftReport); "start_cash": number; "status": string; "tenant_id": string; "updated_at": string; "user_id": string; "version": number };
+/** A shift event. */
+export type ShiftEvent = { "cash_difference"?: number | null; "expected_cash"?: number | null; "id": string; "shift_id": string; "status": string; "user_id": string };
+/** A shift's figures: `GET /shifts/{id}/report`, and frozen into the shift when it closes. */
+export type ShiftReport = { "by_payment_method": Array<MethodTotal>; "cash": CashSummary; "cash_difference"?: number | null; "discount_total": number; "end_cash"?: number | null; "expected_cash": number; "expense_total": number; "gross_sales": number; "net_sales": number; "refund_count": number; "refund_total": number; "rounding_total": number; "sales_count": number; "sales_total": number; "shift_id": string; "status": string; "tax_total": number; "void_count": number; "void_total": number };
+/** A modifier option as sold with an item. */
+export type SoldModifier = { "group_id": string; "id": string; "name": string; "price": number };
+/** A split bill: this sale pays some items, or the next of `parts` equal parts. Give one of the two. */
+export type Split = { "items"?: Array<SplitItem> | null; "parts"?: number | null };
+export type SplitItem = { "order_item_id": string; "quantity": number };
+/** A kitchen station (bar, grill): it prepares the items of its categories. */
+export type Station = { "category_ids": Array<string>; "created_at": string; "id": string; "name": string; "outlet_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+/** A stock level as `GET /stock` serves it. */
+export type StockLevel = { "low_stock_threshold"?: number | null; "product_id": string; "quantity": number; "updated_at": string; "variant_id"?: string | null; "warehouse_id": string };
+/** `STOCK_LOW`: a level fell below its product's threshold. */
+export type StockLowEvent = { "id": string; "low_stock_threshold": number; "name": string; "product_id": string; "quantity": number; "variant_id"?: string | null; "warehouse_id": string };
+/** A movement as `GET /stock/movements` serves it. */
+export type StockMovement = { "actor_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "product_id": string; "quantity_delta": number; "reference_id"?: string | null; "reference_type"?: string | null; "type": string; "unit_cost"?: number | null; "variant_id"?: string | null; "warehouse_id": string };
+/** `STOCK_NEGATIVE`: a sale (an offline one, or at an outlet that allows it) took a level below zero. */
+export type StockNegativeEvent = { "id": string; "product_id": string; "quantity": number; "variant_id"?: string | null; "warehouse_id": string };
+/** A transfer. */
+export type StockTransfer = { "created_at": string; "from_outlet_id"?: string | null; "from_warehouse_id": string; "id": string; "lines": Array<TransferLine>; "note"?: string | null; "received_at"?: string | null; "sent_at"?: string | null; "status": string; "tenant_id": string; "to_outlet_id"?: string | null; "to_warehouse_id": string; "updated_at": string; "version": number };
+/** `GET /dashboard/summary`. */
+export type Summary = { "average_sale": number; "by_hour": Array<HourAmount>; "by_payment_method": Array<MethodTotal>; "discount_total": number; "from": string; "gross_sales": number; "net_sales": number; "refund_count": number; "refund_total": number; "sales_count": number; "tax_total": number; "to": string; "top_products": Array<ProductAmount>; "void_count": number; "void_total": number };
+export type Supplier = { "address"?: string | null; "contact_name"?: string | null; "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "notes"?: string | null; "phone"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+/** One change. */
+export type SyncChange = { "data": unknown; "entity": string; "id": string; "op": string; "updated_at": string; "version": number };
+/** `SYNC_CHANGES`: the change feed has grown; pull from your cursor (this one is the newest). */
+export type SyncChangesEvent = { "cursor": string };
+/** A table guests sit at. */
+export type Table = { "created_at": string; "hall_id"?: string | null; "id": string; "name": string; "outlet_id": string; "seats": number; "status": string; "tenant_id": string; "updated_at": string; "version": number };
+/** `TABLE_UPDATED`: a table's status changed. */
+export type TableEvent = { "id": string; "name": string; "status": string; "table_id": string };
+/** A table's ordering session: its token, in the table's QR code, lets guests order there. */
+export type TableSession = { "closed_at"?: string | null; "created_at": string; "expires_at": string; "id": string; "opened_by"?: string | null; "outlet_id": string; "status": string; "table_id": string; "tenant_id": string; "token": string; "updated_at": string; "version": number };
+/** A tax rate. */
+export type Tax = { "created_at": string; "id": string; "inclusive": boolean; "is_active": boolean; "name": string; "rate_bps": number; "tenant_id": string; "updated_at": string; "version": number };
+/** A temporary file: served once at `url`, deleted then or at `expires_at`. */
+export type TempInfo = { "expires_at": string; "name": string; "url": string };
+/** A tenant and its settings. */
+export type Tenant = { "allow_negative_stock": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "prices_include_tax": boolean; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
+/** A created tenant and its owner. */
+export type TenantCreated = (Tenant & { "owner": User });
+/** A token pair. */
+export type TokenPair = { "access_token": string; "expires_in": number; "refresh_token": string; "token_type": string; "user": AuthUser };
+/** Send or cancel. */
+export type TransferAct = { "version"?: number | null };
+/** One product line of a transfer. */
+export type TransferLine = { "product_id": string; "quantity": number; "received_quantity": number; "variant_id"?: string | null };
+export type TransferLineInput = { "product_id": string; "quantity": number; "variant_id"?: string | null };
+export type UpdateBrand = { "name"?: string | null; "version"?: number | null };
+export type UpdateCategory = { "is_active"?: boolean | null; "name"?: string | null; "parent_id"?: string | null; "sort_order"?: number | null; "version"?: number | null };
+export type UpdateCustomer = { "address"?: string | null; "email"?: string | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
+export type UpdateDevice = { "app_version"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_id"?: string | null; "platform"?: string | null; "version"?: number | null };
+export type UpdateExpense = { "amount"?: number | null; "category_id"?: string | null; "note"?: string | null; "version"?: number | null };
+export type UpdateExpenseCategory = { "name"?: string | null; "version"?: number | null };
+export type UpdateHall = { "name"?: string | null; "version"?: number | null };
+export type UpdateModifierGroup = { "max_select"?: number | null; "min_select"?: number | null; "name"?: string | null; "options"?: Array<OptionInput> | null; "version"?: number | null };
+/** Changes to an outlet; absent fields stay as they are, `null` clears optional ones. */
+export type UpdateOutlet = { "address"?: string | null; "code"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null; "version"?: number | null };
+export type UpdatePaymentMethod = { "is_active"?: boolean | null; "name"?: string | null; "type"?: string | null; "version"?: number | null };
+/** Changes to a product. `variants`, `barcodes` and `modifier_group_ids` replace the lists. */
+export type UpdateProduct = { "barcodes"?: Array<string> | null; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string> | null; "name"?: string | null; "price"?: number | null; "sku"?: string | null; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> | null; "version"?: number | null };
+export type UpdatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name"?: string | null; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type"?: (null | DiscountKind); "usage_limit"?: number | null; "value"?: number | null; "version"?: number | null };
+/** Changes to a draft purchase. */
+export type UpdatePurchase = { "lines"?: Array<PurchaseLineInput> | null; "note"?: string | null; "supplier_id"?: string | null; "version"?: number | null; "warehouse_id"?: string | null };
+/** Changes to a custom role. */
+export type UpdateRole = { "description"?: string | null; "name"?: string | null; "permissions"?: Array<string> | null; "version"?: number | null };
+export type UpdateStation = { "category_ids"?: Array<string> | null; "name"?: string | null; "version"?: number | null };
+export type UpdateSupplier = { "address"?: string | null; "contact_name"?: string | null; "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
+export type UpdateTable = { "hall_id"?: string | null; "name"?: string | null; "seats"?: number | null; "status"?: string | null; "version"?: number | null };
+export type UpdateTax = { "inclusive"?: boolean | null; "is_active"?: boolean | null; "name"?: string | null; "rate_bps"?: number | null; "version"?: number | null };
+/** Changes to a tenant's settings. `is_active` is for the platform operator only. */
+export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "prices_include_tax"?: boolean | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
+/** Changes to a user. */
+export type UpdateUser = { "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "password"?: string | null; "role"?: string | null; "username"?: string | null; "version"?: number | null };
+export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
+export type UpdateWarehouse = { "is_active"?: boolean | null; "name"?: string | null; "version"?: number | null };
+/** A user as the API serves it: never the password hash. */
+export type User = { "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "outlet_ids": Array<string>; "role": string; "tenant_id"?: string | null; "updated_at": string; "username": string; "version": number };
+export type ValidateSession = { "token": string };
+export type ValidateVoucher = { "code": string; "order_amount": number; "outlet_id"?: string | null };
+/** A variant of a product (a size, a colour). Price and cost fall back to the product's. */
+export type Variant = { "barcodes": Array<string>; "cost"?: number | null; "id": string; "name": string; "price"?: number | null; "sku": string };
+/** A variant as a client sends it; a new variant may omit its id. */
+export type VariantInput = { "barcodes"?: Array<string>; "cost"?: number | null; "id"?: string | null; "name": string; "price"?: number | null; "sku": string };
+export type Vec = Array<{ "discount_total": number; "gross_sales": number; "key"?: string | null; "label": string; "net_sales": number; "quantity"?: number | null; "refund_total": number; "sales_count": number; "tax_total": number; "total": number }>;
+export type VerifyResult = { "user": AuthUser; "valid": boolean };
+/** The body of `POST /sales/{id}/void`. */
+export type VoidSale = { "reason": string };
+/** A code a customer presents for a discount. */
+export type Voucher = { "active": boolean; "code": string; "created_at": string; "description"?: string | null; "discount_type": string; "discount_value": number; "id": string; "max_discount"?: number | null; "min_purchase": number; "tenant_id": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version": number };
+/** Whether a voucher would apply, and what it would take off. */
+export type VoucherCheck = { "discount": number; "final_amount": number; "message": string; "valid": boolean };
+/** A warehouse. */
+export type Warehouse = { "created_at": string; "id": string; "is_active": boolean; "is_default": boolean; "name": string; "outlet_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+
+/** List API keys */
+export declare function getApiKeys(o?: Call<{  }, {  }, never>): Promise<Array<ApiKey>>;
+
+/** Create an API key (the secret is shown once) */
+export declare function postApiKeys(o?: Call<{  }, {  }, CreateApiKey>): Promise<CreatedApiKey>;
+
+/** Revoke an API key */
+export declare function deleteApiKeysId(o: Call<{ "id": string }, {  }, never>): Promise<Deleted>;
+
+/** Read the audit log */
+export declare function getAuditLogs(o?: Call<{  }, { "actor_id"?: string | null; "entity"?: string | null; "action"?: string | null; "from"?: string | null; "to"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<AuditLog>>;
+
+/** Log in with username and password */
+export declare function postAuthLogin(o?: Call<{  }, {  }, LoginRequest>): Promise<TokenPair>;
+
+/** End the login a refresh token belongs to */
+export declare function postAuthLogout(o?: Call<{  }, {  }, RefreshRequest>): Promise<LogoutResult>;
+
+/** The signed-in user */
+export declare function getAuthMe(o?: Call<{  }, {  }, never>): Promise<AuthUser>;
+
+/** Change your password (ends your other logins) */
+export declare function postAuthPassword(o?: Call<{  }, {  }, PasswordChange>): Promise<PasswordChanged>;
+
+/** Trade a refresh token for a new pair (the old one stops working) */
+export declare function postAuthRefresh(o?: Call<{  }, {  }, RefreshRequest>): Promise<TokenPair>;
+
+/** Check an access token */
+export declare function getAuthVerify(o?: Call<{  }, {  }, never>): Promise<VerifyResult>;
+
+/** List brands */
+export declare function getBrands(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<Brand>>;
+
+/** Create a brand */
+export declare function postBrands(o?: Call<{  }, {  }, CreateBrand>): Promise<Brand>;
+
+/** Delete a brand */
+export declare function deleteBrandsId(o: Call<{ "id": string }, {  }, never>): Promise<Brand>;
+
+/** Get a brand */
+export declare function getBrandsId(o: Call<{ "id": string }, {  }, never>): Promise<Brand>;
+
+/** Change a brand */
+export declare function patchBrandsId(o: Call<{ "id": string }, {  }, UpdateBrand>): Promise<Brand>;
+
+/** List categorys */
+export declare function getCategories(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "sort_order" | "-sort_order"; "parent_id"?: string; "sort_order"?: number; "is_active"?: boolean }, never>): Promise<Array<Category>>;
+
+/** Create a category */
+export declare function postCategories(o?: Call<{  }, {  }, CreateCategory>): Promise<Category>;
+
+/** Delete a category */
+export declare function deleteCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<Category>;
+
+/** Get a category */
+export declare function getCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<Category>;
+
+/** Change a category */
+export declare function patchCategoriesId(o: Call<{ "id": string }, {  }, UpdateCategory>): Promise<Category>;
+
+/** List customers */
+export declare function getCustomers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "phone"?: string; "email"?: string }, never>): Promise<Array<Customer>>;
+
+/** Create a customer */
+export declare function postCustomers(o?: Call<{  }, {  }, CreateCustomer>): Promise<Customer>;
+
+/** Delete a customer */
+export declare function deleteCustomersId(o: Call<{ "id": string }, {  }, never>): Promise<Customer>;
+
+/** Get a customer */
+export declare function getCustomersId(o: Call<{ "id": string }, {  }, never>): Promise<Customer>;
+
+/** Change a customer */
+export declare function patchCustomersId(o: Call<{ "id": string }, {  }, UpdateCustomer>): Promise<Customer>;
+
+/** A customer's sales, newest first */
+export declare function getCustomersIdSales(o: Call<{ "id": string }, { "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Sale>>;
+
+/** Sales, refunds, payments, best sellers and hours for a period */
+export declare function getDashboardSummary(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null }, never>): Promise<Summary>;
+
+/** List devices */
+export declare function getDevices(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "last_seen_at" | "-last_seen_at" | "last_push_at" | "-last_push_at"; "outlet_id"?: string; "platform"?: string; "license_id"?: string; "is_active"?: boolean }, never>): Promise<Array<Device>>;
+
+/** Create a device */
+export declare function postDevices(o?: Call<{  }, {  }, CreateDevice>): Promise<Device>;
+
+/** Delete a device */
+export declare function deleteDevicesId(o: Call<{ "id": string }, {  }, never>): Promise<Device>;
+
+/** Get a device */
+export declare function getDevicesId(o: Call<{ "id": string }, {  }, never>): Promise<Device>;
+
+/** Change a device */
+export declare function patchDevicesId(o: Call<{ "id": string }, {  }, UpdateDevice>): Promise<Device>;
+
+/** List expense_categorys */
+export declare function getExpenseCategories(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<ExpenseCategory>>;
+
+/** Create a expense_category */
+export declare function postExpenseCategories(o?: Call<{  }, {  }, CreateExpenseCategory>): Promise<ExpenseCategory>;
+
+/** Delete a expense_category */
+export declare function deleteExpenseCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<ExpenseCategory>;
+
+/** Get a expense_category */
+export declare function getExpenseCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<ExpenseCategory>;
+
+/** Change a expense_category */
+export declare function patchExpenseCategoriesId(o: Call<{ "id": string }, {  }, UpdateExpenseCategory>): Promise<ExpenseCategory>;
+
+/** List expenses */
+export declare function getExpenses(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "amount" | "-amount" | "business_date" | "-business_date"; "outlet_id"?: string; "shift_id"?: string; "category_id"?: string; "business_date"?: string }, never>): Promise<Array<Expense>>;
+
+/** Create a expense */
+export declare function postExpenses(o?: Call<{  }, {  }, CreateExpense>): Promise<Expense>;
+
+/** Delete a expense */
+export declare function deleteExpensesId(o: Call<{ "id": string }, {  }, never>): Promise<Expense>;
+
+/** Get a expense */
+export declare function getExpensesId(o: Call<{ "id": string }, {  }, never>): Promise<Expense>;
+
+/** Change a expense */
+export declare function patchExpensesId(o: Call<{ "id": string }, {  }, UpdateExpense>): Promise<Expense>;
+
+/** Upload a file (its type is judged from its content; images are encoded afresh) */
+export declare function postFiles(o?: Call<{  }, {  }, never>): Promise<FileInfo>;
+
+/** Upload a temporary file, served once within 24 hours */
+export declare function postFilesTemp(o?: Call<{  }, {  }, never>): Promise<TempInfo>;
+
+/** A file's content (product and CMS images need no login) */
+export declare function getFilesId(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** An image's thumbnail */
+export declare function getFilesIdThumbnail(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** The menu for a table session's guests */
+export declare function getGuestMenu(o?: Call<{  }, { "category_id"?: string | null; "search"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Menu>;
+
+/** The orders of this table session, oldest first */
+export declare function getGuestOrders(o?: Call<{  }, {  }, never>): Promise<Array<Order>>;
+
+/** Order at the table (limited per session and minute) */
+export declare function postGuestOrders(o?: Call<{  }, {  }, GuestOrder>): Promise<Order>;
+
+/** One order of this table session */
+export declare function getGuestOrdersId(o: Call<{ "id": string }, {  }, never>): Promise<Order>;
+
+/** List halls */
+export declare function getHalls(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "outlet_id"?: string }, never>): Promise<Array<Hall>>;
+
+/** Create a hall */
+export declare function postHalls(o?: Call<{  }, {  }, CreateHall>): Promise<Hall>;
+
+/** Delete a hall */
+export declare function deleteHallsId(o: Call<{ "id": string }, {  }, never>): Promise<Hall>;
+
+/** Get a hall */
+export declare function getHallsId(o: Call<{ "id": string }, {  }, never>): Promise<Hall>;
+
+/** Change a hall */
+export declare function patchHallsId(o: Call<{ "id": string }, {  }, UpdateHall>): Promise<Hall>;
+
+/** List background jobs */
+export declare function getJobs(o?: Call<{  }, { "status"?: string | null; "kind"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Job>>;
+
+/** Licences: all (platform operator) or the tenant's */
+export declare function getLicenses(o?: Call<{  }, { "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<License>>;
+
+/** A device takes a seat of a licence */
+export declare function postLicensesActivate(o?: Call<{  }, {  }, Activate>): Promise<Grant>;
+
+/** A device gives its seat back */
+export declare function postLicensesDeactivate(o?: Call<{  }, {  }, DeviceKey>): Promise<Deactivated>;
+
+/** Issue a licence to a tenant (platform operator) */
+export declare function postLicensesGenerate(o?: Call<{  }, {  }, GenerateLicense>): Promise<Generated>;
+
+/** The key licence tokens are signed with */
+export declare function getLicensesPublicKey(o?: Call<{  }, {  }, never>): Promise<PublicKey>;
+
+/** A device renews its licence token */
+export declare function postLicensesVerify(o?: Call<{  }, {  }, DeviceKey>): Promise<Grant>;
+
+/** A licence with its activations */
+export declare function getLicensesId(o: Call<{ "id": string }, {  }, never>): Promise<LicenseDetail>;
+
+/** Revoke a licence (platform operator) */
+export declare function postLicensesIdRevoke(o: Call<{ "id": string }, {  }, never>): Promise<License>;
+
+/** List outbound messages and their delivery */
+export declare function getMessages(o?: Call<{  }, { "channel"?: string | null; "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Message>>;
+
+/** List modifier_groups */
+export declare function getModifierGroups(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<ModifierGroup>>;
+
+/** Create a modifier_group */
+export declare function postModifierGroups(o?: Call<{  }, {  }, CreateModifierGroup>): Promise<ModifierGroup>;
+
+/** Delete a modifier_group */
+export declare function deleteModifierGroupsId(o: Call<{ "id": string }, {  }, never>): Promise<ModifierGroup>;
+
+/** Get a modifier_group */
+export declare function getModifierGroupsId(o: Call<{ "id": string }, {  }, never>): Promise<ModifierGroup>;
+
+/** Change a modifier_group */
+export declare function patchModifierGroupsId(o: Call<{ "id": string }, {  }, UpdateModifierGroup>): Promise<ModifierGroup>;
+
+/** This OpenAPI document */
+export declare function getOpenapiJson(o?: Call<{  }, {  }, never>): Promise<Record<string, unknown>>;
+
+/** Orders, oldest first (a kitchen display works through them in order) */
+export declare function getOrders(o?: Call<{  }, { "outlet_id"?: string | null; "status"?: string | null; "station"?: string | null; "table_id"?: string | null; "table_session_id"?: string | null; "business_date"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Order>>;
+
+/** Take an order */
+export declare function postOrders(o?: Call<{  }, {  }, CreateOrder>): Promise<Order>;
+
+/** One order */
+export declare function getOrdersId(o: Call<{ "id": string }, {  }, never>): Promise<Order>;
+
+/** Add items to an order */
+export declare function postOrdersIdItems(o: Call<{ "id": string }, {  }, AddItems>): Promise<Order>;
+
+/** Merge an order into another (its items move; it is voided) */
+export declare function postOrdersIdMerge(o: Call<{ "id": string }, {  }, MergeOrder>): Promise<Order>;
+
+/** Move an order to another table */
+export declare function postOrdersIdMove(o: Call<{ "id": string }, {  }, MoveOrder>): Promise<Order>;
+
+/** Pay an order (or a split of it) with a sale made by checkout */
+export declare function postOrdersIdPay(o: Call<{ "id": string }, {  }, PayOrder>): Promise<Sale>;
+
+/** Move an order along NEW → ACCEPTED → COOKING → READY → DONE, or void it */
+export declare function patchOrdersIdStatus(o: Call<{ "id": string }, {  }, SetStatus>): Promise<Order>;
+
+/** An order's kitchen ticket as text or ESC/POS */
+export declare function getOrdersIdTicket(o: Call<{ "id": string }, { "format"?: string | null; "station"?: string | null; "width"?: number | null }, never>): Promise<unknown>;
+
+/** List outlets */
+export declare function getOutlets(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "code" | "-code" | "is_active" | "-is_active"; "name"?: string; "code"?: string; "phone"?: string; "timezone"?: string; "is_active"?: boolean }, never>): Promise<Array<Outlet>>;
+
+/** Create a outlet */
+export declare function postOutlets(o?: Call<{  }, {  }, CreateOutlet>): Promise<Outlet>;
+
+/** Delete a outlet */
+export declare function deleteOutletsId(o: Call<{ "id": string }, {  }, never>): Promise<Outlet>;
+
+/** Get a outlet */
+export declare function getOutletsId(o: Call<{ "id": string }, {  }, never>): Promise<Outlet>;
+
+/** Change a outlet */
+export declare function patchOutletsId(o: Call<{ "id": string }, {  }, UpdateOutlet>): Promise<Outlet>;
+
+/** List payment_methods */
+export declare function getPaymentMethods(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "type" | "-type"; "type"?: string; "is_active"?: boolean }, never>): Promise<Array<PaymentMethod>>;
+
+/** Create a payment_method */
+export declare function postPaymentMethods(o?: Call<{  }, {  }, CreatePaymentMethod>): Promise<PaymentMethod>;
+
+/** Delete a payment_method */
+export declare function deletePaymentMethodsId(o: Call<{ "id": string }, {  }, never>): Promise<PaymentMethod>;
+
+/** Get a payment_method */
+export declare function getPaymentMethodsId(o: Call<{ "id": string }, {  }, never>): Promise<PaymentMethod>;
+
+/** Change a payment_method */
+export declare function patchPaymentMethodsId(o: Call<{ "id": string }, {  }, UpdatePaymentMethod>): Promise<PaymentMethod>;
+
+/** List every permission string */
+export declare function getPermissions(o?: Call<{  }, {  }, never>): Promise<Array<PermissionInfo>>;
+
+/** Liveness check */
+export declare function getPing(o?: Call<{  }, {  }, never>): Promise<Pong>;
+
+/** List products */
+export declare function getProducts(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "sku" | "-sku" | "name" | "-name" | "price" | "-price" | "cost" | "-cost"; "sku"?: string; "category_id"?: string; "brand_id"?: string; "tax_id"?: string; "price"?: number; "unit"?: string; "track_stock"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Product>>;
+
+/** Create a product */
+export declare function postProducts(o?: Call<{  }, {  }, CreateProduct>): Promise<Product>;
+
+/** Find a product by barcode (or SKU), with stock at the caller's outlet */
+export declare function getProductsBarcodeCode(o: Call<{ "code": string }, { "outlet_id"?: string | null }, never>): Promise<ProductLookup>;
+
+/** Export the catalog as CSV or XLSX (one row per variant), streamed */
+export declare function getProductsExport(o?: Call<{  }, { "format"?: string | null }, never>): Promise<unknown>;
+
+/** Import products from CSV or XLSX: upsert by SKU, all or nothing */
+export declare function postProductsImport(o?: Call<{  }, { "dry_run"?: boolean | null }, never>): Promise<ImportReport>;
+
+/** Delete a product */
+export declare function deleteProductsId(o: Call<{ "id": string }, {  }, never>): Promise<Product>;
+
+/** Get a product */
+export declare function getProductsId(o: Call<{ "id": string }, {  }, never>): Promise<Product>;
+
+/** Change a product */
+export declare function patchProductsId(o: Call<{ "id": string }, {  }, UpdateProduct>): Promise<Product>;
+
+/** Set a product's image (shown on the guest menu) */
+export declare function postProductsIdImage(o: Call<{ "id": string }, {  }, never>): Promise<Product>;
+
+/** List promotions */
+export declare function getPromotions(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "starts_at" | "-starts_at" | "ends_at" | "-ends_at"; "type"?: string; "auto_apply"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Promotion>>;
+
+/** Create a promotion */
+export declare function postPromotions(o?: Call<{  }, {  }, CreatePromotion>): Promise<Promotion>;
+
+/** Delete a promotion */
+export declare function deletePromotionsId(o: Call<{ "id": string }, {  }, never>): Promise<Promotion>;
+
+/** Get a promotion */
+export declare function getPromotionsId(o: Call<{ "id": string }, {  }, never>): Promise<Promotion>;
+
+/** Change a promotion */
+export declare function patchPromotionsId(o: Call<{ "id": string }, {  }, UpdatePromotion>): Promise<Promotion>;
+
+/** List purchase_returns */
+export declare function getPurchaseReturns(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "total_cost" | "-total_cost"; "purchase_id"?: string; "supplier_id"?: string; "warehouse_id"?: string; "outlet_id"?: string }, never>): Promise<Array<PurchaseReturn>>;
+
+/** Create a purchase_return */
+export declare function postPurchaseReturns(o?: Call<{  }, {  }, CreateReturn>): Promise<PurchaseReturn>;
+
+/** Get a purchase_return */
+export declare function getPurchaseReturnsId(o: Call<{ "id": string }, {  }, never>): Promise<PurchaseReturn>;
+
+/** List purchases */
+export declare function getPurchases(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "status" | "-status" | "total_cost" | "-total_cost" | "ordered_at" | "-ordered_at" | "received_at" | "-received_at"; "supplier_id"?: string; "warehouse_id"?: string; "outlet_id"?: string; "status"?: string }, never>): Promise<Array<Purchase>>;
+
+/** Create a purchase */
+export declare function postPurchases(o?: Call<{  }, {  }, CreatePurchase>): Promise<Purchase>;
+
+/** Delete a purchase */
+export declare function deletePurchasesId(o: Call<{ "id": string }, {  }, never>): Promise<Purchase>;
+
+/** Get a purchase */
+export declare function getPurchasesId(o: Call<{ "id": string }, {  }, never>): Promise<Purchase>;
+
+/** Change a purchase */
+export declare function patchPurchasesId(o: Call<{ "id": string }, {  }, UpdatePurchase>): Promise<Purchase>;
+
+/** Cancel a purchase before any of it arrives */
+export declare function postPurchasesIdCancel(o: Call<{ "id": string }, {  }, PurchaseAct>): Promise<Purchase>;
+
+/** Place a draft purchase with the supplier */
+export declare function postPurchasesIdOrder(o: Call<{ "id": string }, {  }, PurchaseAct>): Promise<Purchase>;
+
+/** Receive all or part of a draft or ordered purchase: stock arrives at unit cost */
+export declare function postPurchasesIdReceive(o: Call<{ "id": string }, {  }, ReceivePurchase>): Promise<Purchase>;
+
+/** Sales grouped by day, outlet, cashier, product or category */
+export declare function getReportsSales(o?: Call<{  }, { "group_by"?: string | null; "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "format"?: string | null }, never>): Promise<Vec>;
+
+/** List roles */
+export declare function getRoles(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<Role>>;
+
+/** Create a role */
+export declare function postRoles(o?: Call<{  }, {  }, CreateRole>): Promise<Role>;
+
+/** Delete a role */
+export declare function deleteRolesId(o: Call<{ "id": string }, {  }, never>): Promise<Role>;
+
+/** Get a role */
+export declare function getRolesId(o: Call<{ "id": string }, {  }, never>): Promise<Role>;
+
+/** Change a role */
+export declare function patchRolesId(o: Call<{ "id": string }, {  }, UpdateRole>): Promise<Role>;
+
+/** Sales, newest first */
+export declare function getSales(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "customer_id"?: string | null; "shift_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Sale>>;
+
+/** Ring up a sale (checkout) */
+export declare function postSales(o?: Call<{  }, {  }, CreateSale>): Promise<Sale>;
+
+/** One sale */
+export declare function getSalesId(o: Call<{ "id": string }, {  }, never>): Promise<Sale>;
+
+/** A sale's invoice as an A4 PDF */
+export declare function getSalesIdInvoice(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** A sale's receipt as PDF, text or ESC/POS */
+export declare function getSalesIdReceipt(o: Call<{ "id": string }, { "format"?: string | null; "width"?: number | null }, never>): Promise<unknown>;
+
+/** A sale's refunds, oldest first */
+export declare function getSalesIdRefunds(o: Call<{ "id": string }, {  }, never>): Promise<Array<Refund>>;
+
+/** Refund items of a sale */
+export declare function postSalesIdRefunds(o: Call<{ "id": string }, {  }, CreateRefund>): Promise<Refund>;
+
+/** Void a sale: its stock comes back and its payments are paid back */
+export declare function postSalesIdVoid(o: Call<{ "id": string }, {  }, VoidSale>): Promise<Sale>;
+
+/** Shifts, oldest first (sort=-opened_at for newest) */
+export declare function getShifts(o?: Call<{  }, { "outlet_id"?: string; "user_id"?: string; "status"?: string; "business_date"?: string; "sort"?: string; "page"?: number; "per_page"?: number }, never>): Promise<Array<Shift>>;
+
+/** Close a shift with the cash counted */
+export declare function postShiftsClose(o?: Call<{  }, {  }, CloseShift>): Promise<Shift>;
+
+/** The caller's open shift at an outlet (404 when none) */
+export declare function getShiftsCurrent(o?: Call<{  }, { "outlet_id"?: string | null }, never>): Promise<Shift>;
+
+/** Open a shift at an outlet */
+export declare function postShiftsOpen(o?: Call<{  }, {  }, OpenShift>): Promise<Shift>;
+
+/** One shift */
+export declare function getShiftsId(o: Call<{ "id": string }, {  }, never>): Promise<Shift>;
+
+/** A shift's cash movements */
+export declare function getShiftsIdCashMovements(o: Call<{ "id": string }, {  }, never>): Promise<Array<CashMovement>>;
+
+/** Put cash into or take cash out of the drawer */
+export declare function postShiftsIdCashMovements(o: Call<{ "id": string }, {  }, CreateCashMovement>): Promise<CashMovement>;
+
+/** A shift's figures (running while it is open) */
+export declare function getShiftsIdReport(o: Call<{ "id": string }, {  }, never>): Promise<ShiftReport>;
+
+/** List stations */
+export declare function getStations(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "outlet_id"?: string }, never>): Promise<Array<Station>>;
+
+/** Create a station */
+export declare function postStations(o?: Call<{  }, {  }, CreateStation>): Promise<Station>;
+
+/** Delete a station */
+export declare function deleteStationsId(o: Call<{ "id": string }, {  }, never>): Promise<Station>;
+
+/** Get a station */
+export declare function getStationsId(o: Call<{ "id": string }, {  }, never>): Promise<Station>;
+
+/** Change a station */
+export declare function patchStationsId(o: Call<{ "id": string }, {  }, UpdateStation>): Promise<Station>;
+
+/** Stock levels */
+export declare function getStock(o?: Call<{  }, { "warehouse_id"?: string | null; "product_id"?: string | null; "low_only"?: boolean | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<StockLevel>>;
+
+/** Adjust stock by a change or a counted quantity */
+export declare function postStockAdjustments(o?: Call<{  }, {  }, CreateAdjustment>): Promise<Adjustment>;
+
+/** Export stock levels as CSV or XLSX, streamed */
+export declare function getStockExport(o?: Call<{  }, { "format"?: string | null; "warehouse_id"?: string | null; "low_only"?: boolean | null }, never>): Promise<unknown>;
+
+/** The stock ledger, newest first */
+export declare function getStockMovements(o?: Call<{  }, { "warehouse_id"?: string | null; "product_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<StockMovement>>;
+
+/** List stock_transfers */
+export declare function getStockTransfers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "status" | "-status" | "sent_at" | "-sent_at" | "received_at" | "-received_at"; "from_warehouse_id"?: string; "to_warehouse_id"?: string; "from_outlet_id"?: string; "to_outlet_id"?: string; "status"?: string }, never>): Promise<Array<StockTransfer>>;
+
+/** Create a stock_transfer */
+export declare function postStockTransfers(o?: Call<{  }, {  }, CreateTransfer>): Promise<StockTransfer>;
+
+/** Get a stock_transfer */
+export declare function getStockTransfersId(o: Call<{ "id": string }, {  }, never>): Promise<StockTransfer>;
+
+/** Cancel a transfer that was not sent */
+export declare function postStockTransfersIdCancel(o: Call<{ "id": string }, {  }, TransferAct>): Promise<StockTransfer>;
+
+/** Receive all or part of a sent transfer: stock arrives at the destination */
+export declare function postStockTransfersIdReceive(o: Call<{ "id": string }, {  }, ReceiveTransfer>): Promise<StockTransfer>;
+
+/** Send a transfer: stock leaves the source */
+export declare function postStockTransfersIdSend(o: Call<{ "id": string }, {  }, TransferAct>): Promise<StockTransfer>;
+
+/** List suppliers */
+export declare function getSuppliers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "phone"?: string; "email"?: string; "is_active"?: boolean }, never>): Promise<Array<Supplier>>;
+
+/** Create a supplier */
+export declare function postSuppliers(o?: Call<{  }, {  }, CreateSupplier>): Promise<Supplier>;
+
+/** Delete a supplier */
+export declare function deleteSuppliersId(o: Call<{ "id": string }, {  }, never>): Promise<Supplier>;
+
+/** Get a supplier */
+export declare function getSuppliersId(o: Call<{ "id": string }, {  }, never>): Promise<Supplier>;
+
+/** Change a supplier */
+export declare function patchSuppliersId(o: Call<{ "id": string }, {  }, UpdateSupplier>): Promise<Supplier>;
+
+/** Conflicts between devices' changes and the server's */
+export declare function getSyncConflicts(o?: Call<{  }, { "status"?: string; "entity"?: string; "record_id"?: string; "device_id"?: string; "sort"?: string; "page"?: number; "per_page"?: number }, never>): Promise<Array<Conflict>>;
+
+/** One conflict */
+export declare function getSyncConflictsId(o: Call<{ "id": string }, {  }, never>): Promise<Conflict>;
+
+/** Resolve a conflict: the chosen values become a new version of the record */
+export declare function postSyncConflictsIdResolve(o: Call<{ "id": string }, {  }, Resolve>): Promise<Resolved>;
+
+/** Pull changes since a cursor */
+export declare function getSyncPull(o?: Call<{  }, { "cursor"?: string | null; "limit"?: number | null; "entities"?: string | null }, never>): Promise<PullResult>;
+
+/** Push a device's offline changes (at most 50, applied in order) */
+export declare function postSyncPush(o?: Call<{  }, {  }, PushBody>): Promise<PushResponse>;
+
+/** List table_sessions */
+export declare function getTableSessions(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "expires_at" | "-expires_at"; "outlet_id"?: string; "table_id"?: string; "status"?: string }, never>): Promise<Array<TableSession>>;
+
+/** Create a table_session */
+export declare function postTableSessions(o?: Call<{  }, {  }, CreateTableSession>): Promise<TableSession>;
+
+/** Check a table session's token (no login: the token is the credential) */
+export declare function postTableSessionsValidate(o?: Call<{  }, {  }, ValidateSession>): Promise<SessionValidity>;
+
+/** Get a table_session */
+export declare function getTableSessionsId(o: Call<{ "id": string }, {  }, never>): Promise<TableSession>;
+
+/** Close a table session: its token orders nothing more */
+export declare function postTableSessionsIdClose(o: Call<{ "id": string }, {  }, never>): Promise<TableSession>;
+
+/** The session's QR code (PNG) */
+export declare function getTableSessionsIdQrPng(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** The session's QR code (SVG), linking to KASIR_PUBLIC_URL with its token */
+export declare function getTableSessionsIdQrSvg(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** List tables */
+export declare function getTables(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "seats" | "-seats"; "outlet_id"?: string; "hall_id"?: string; "seats"?: number; "status"?: string }, never>): Promise<Array<Table>>;
+
+/** Create a table */
+export declare function postTables(o?: Call<{  }, {  }, CreateTable>): Promise<Table>;
+
+/** Delete a table */
+export declare function deleteTablesId(o: Call<{ "id": string }, {  }, never>): Promise<Table>;
+
+/** Get a table */
+export declare function getTablesId(o: Call<{ "id": string }, {  }, never>): Promise<Table>;
+
+/** Change a table */
+export declare function patchTablesId(o: Call<{ "id": string }, {  }, UpdateTable>): Promise<Table>;
+
+/** List taxs */
+export declare function getTaxes(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "rate_bps" | "-rate_bps"; "rate_bps"?: number; "inclusive"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Tax>>;
+
+/** Create a tax */
+export declare function postTaxes(o?: Call<{  }, {  }, CreateTax>): Promise<Tax>;
+
+/** Delete a tax */
+export declare function deleteTaxesId(o: Call<{ "id": string }, {  }, never>): Promise<Tax>;
+
+/** Get a tax */
+export declare function getTaxesId(o: Call<{ "id": string }, {  }, never>): Promise<Tax>;
+
+/** Change a tax */
+export declare function patchTaxesId(o: Call<{ "id": string }, {  }, UpdateTax>): Promise<Tax>;
+
+/** A temporary file, once (then it is deleted) */
+export declare function getTempName(o: Call<{ "name": string }, { "s"?: string | null }, never>): Promise<unknown>;
+
+/** List tenants */
+export declare function getTenants(o?: Call<{  }, { "page"?: number | null; "per_page"?: number | null; "search"?: string | null }, never>): Promise<Array<Tenant>>;
+
+/** Create a tenant and its owner (platform operator) */
+export declare function postTenants(o?: Call<{  }, {  }, CreateTenant>): Promise<TenantCreated>;
+
+/** Import a tenant's export into this server, ids kept (platform operator) */
+export declare function postTenantsImport(o?: Call<{  }, {  }, never>): Promise<Imported>;
+
+/** Get a tenant */
+export declare function getTenantsId(o: Call<{ "id": string }, {  }, never>): Promise<Tenant>;
+
+/** Change a tenant's settings */
+export declare function patchTenantsId(o: Call<{ "id": string }, {  }, UpdateTenant>): Promise<Tenant>;
+
+/** Export a tenant's data in the backup format (tenant owner) */
+export declare function getTenantsIdExport(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
+/** List users */
+export declare function getUsers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "username" | "-username" | "name" | "-name" | "role" | "-role" | "is_active" | "-is_active"; "username"?: string; "email"?: string; "role"?: string; "is_active"?: boolean }, never>): Promise<Array<User>>;
+
+/** Create a user */
+export declare function postUsers(o?: Call<{  }, {  }, CreateUser>): Promise<User>;
+
+/** Delete a user */
+export declare function deleteUsersId(o: Call<{ "id": string }, {  }, never>): Promise<User>;
+
+/** Get a user */
+export declare function getUsersId(o: Call<{ "id": string }, {  }, never>): Promise<User>;
+
+/** Change a user */
+export declare function patchUsersId(o: Call<{ "id": string }, {  }, UpdateUser>): Promise<User>;
+
+/** List vouchers */
+export declare function getVouchers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "code" | "-code" | "valid_from" | "-valid_from" | "valid_until" | "-valid_until"; "discount_type"?: string; "active"?: boolean }, never>): Promise<Array<Voucher>>;
+
+/** Create a voucher */
+export declare function postVouchers(o?: Call<{  }, {  }, CreateVoucher>): Promise<Voucher>;
+
+/** Check a voucher code against an order amount */
+export declare function postVouchersValidate(o?: Call<{  }, {  }, ValidateVoucher>): Promise<VoucherCheck>;
+
+/** Delete a voucher */
+export declare function deleteVouchersId(o: Call<{ "id": string }, {  }, never>): Promise<Voucher>;
+
+/** Get a voucher */
+export declare function getVouchersId(o: Call<{ "id": string }, {  }, never>): Promise<Voucher>;
+
+/** Change a voucher */
+export declare function patchVouchersId(o: Call<{ "id": string }, {  }, UpdateVoucher>): Promise<Voucher>;
+
+/** List warehouses */
+export declare function getWarehouses(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "is_active" | "-is_active"; "outlet_id"?: string; "is_default"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Warehouse>>;
+
+/** Create a warehouse */
+export declare function postWarehouses(o?: Call<{  }, {  }, CreateWarehouse>): Promise<Warehouse>;
+
+/** Delete a warehouse */
+export declare function deleteWarehousesId(o: Call<{ "id": string }, {  }, never>): Promise<Warehouse>;
+
+/** Get a warehouse */
+export declare function getWarehousesId(o: Call<{ "id": string }, {  }, never>): Promise<Warehouse>;
+
+/** Change a warehouse */
+export declare function patchWarehousesId(o: Call<{ "id": string }, {  }, UpdateWarehouse>): Promise<Warehouse>;
+
+/** Open the realtime WebSocket (events of the caller's tenant and outlets) */
+export declare function getWs(o?: Call<{  }, { "token"?: string | null }, never>): Promise<unknown>;

@@ -1,0 +1,623 @@
+// Generated from /api/v1/openapi.json by kasir_server::api::openapi::client: do not edit.
+// `KASIR_WRITE_CLIENT=1 cargo nextest run -E 'test(generated_client)'` writes it again.
+import { api } from "./common.js";
+
+const query = (q) => {
+  const s = new URLSearchParams(Object.entries(q || {}).filter(([, v]) => v !== undefined && v !== null)).toString();
+  return s ? `?${s}` : "";
+};
+
+/** List API keys */
+export const getApiKeys = (o = {}) => api(`/api-keys${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create an API key (the secret is shown once) */
+export const postApiKeys = (o = {}) => api(`/api-keys${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Revoke an API key */
+export const deleteApiKeysId = (o = {}) => api(`/api-keys/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Read the audit log */
+export const getAuditLogs = (o = {}) => api(`/audit-logs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Log in with username and password */
+export const postAuthLogin = (o = {}) => api(`/auth/login${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** End the login a refresh token belongs to */
+export const postAuthLogout = (o = {}) => api(`/auth/logout${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** The signed-in user */
+export const getAuthMe = (o = {}) => api(`/auth/me${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change your password (ends your other logins) */
+export const postAuthPassword = (o = {}) => api(`/auth/password${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Trade a refresh token for a new pair (the old one stops working) */
+export const postAuthRefresh = (o = {}) => api(`/auth/refresh${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Check an access token */
+export const getAuthVerify = (o = {}) => api(`/auth/verify${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List brands */
+export const getBrands = (o = {}) => api(`/brands${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a brand */
+export const postBrands = (o = {}) => api(`/brands${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a brand */
+export const deleteBrandsId = (o = {}) => api(`/brands/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a brand */
+export const getBrandsId = (o = {}) => api(`/brands/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a brand */
+export const patchBrandsId = (o = {}) => api(`/brands/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List categorys */
+export const getCategories = (o = {}) => api(`/categories${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a category */
+export const postCategories = (o = {}) => api(`/categories${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a category */
+export const deleteCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a category */
+export const getCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a category */
+export const patchCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List customers */
+export const getCustomers = (o = {}) => api(`/customers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a customer */
+export const postCustomers = (o = {}) => api(`/customers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a customer */
+export const deleteCustomersId = (o = {}) => api(`/customers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a customer */
+export const getCustomersId = (o = {}) => api(`/customers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a customer */
+export const patchCustomersId = (o = {}) => api(`/customers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** A customer's sales, newest first */
+export const getCustomersIdSales = (o = {}) => api(`/customers/${encodeURIComponent(o.path.id)}/sales${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Sales, refunds, payments, best sellers and hours for a period */
+export const getDashboardSummary = (o = {}) => api(`/dashboard/summary${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List devices */
+export const getDevices = (o = {}) => api(`/devices${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a device */
+export const postDevices = (o = {}) => api(`/devices${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a device */
+export const deleteDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a device */
+export const getDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a device */
+export const patchDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List expense_categorys */
+export const getExpenseCategories = (o = {}) => api(`/expense-categories${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a expense_category */
+export const postExpenseCategories = (o = {}) => api(`/expense-categories${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a expense_category */
+export const deleteExpenseCategoriesId = (o = {}) => api(`/expense-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a expense_category */
+export const getExpenseCategoriesId = (o = {}) => api(`/expense-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a expense_category */
+export const patchExpenseCategoriesId = (o = {}) => api(`/expense-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List expenses */
+export const getExpenses = (o = {}) => api(`/expenses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a expense */
+export const postExpenses = (o = {}) => api(`/expenses${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a expense */
+export const deleteExpensesId = (o = {}) => api(`/expenses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a expense */
+export const getExpensesId = (o = {}) => api(`/expenses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a expense */
+export const patchExpensesId = (o = {}) => api(`/expenses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Upload a file (its type is judged from its content; images are encoded afresh) */
+export const postFiles = (o = {}) => api(`/files${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Upload a temporary file, served once within 24 hours */
+export const postFilesTemp = (o = {}) => api(`/files/temp${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A file's content (product and CMS images need no login) */
+export const getFilesId = (o = {}) => api(`/files/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** An image's thumbnail */
+export const getFilesIdThumbnail = (o = {}) => api(`/files/${encodeURIComponent(o.path.id)}/thumbnail${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The menu for a table session's guests */
+export const getGuestMenu = (o = {}) => api(`/guest/menu${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The orders of this table session, oldest first */
+export const getGuestOrders = (o = {}) => api(`/guest/orders${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Order at the table (limited per session and minute) */
+export const postGuestOrders = (o = {}) => api(`/guest/orders${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** One order of this table session */
+export const getGuestOrdersId = (o = {}) => api(`/guest/orders/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List halls */
+export const getHalls = (o = {}) => api(`/halls${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a hall */
+export const postHalls = (o = {}) => api(`/halls${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a hall */
+export const deleteHallsId = (o = {}) => api(`/halls/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a hall */
+export const getHallsId = (o = {}) => api(`/halls/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a hall */
+export const patchHallsId = (o = {}) => api(`/halls/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List background jobs */
+export const getJobs = (o = {}) => api(`/jobs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Licences: all (platform operator) or the tenant's */
+export const getLicenses = (o = {}) => api(`/licenses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A device takes a seat of a licence */
+export const postLicensesActivate = (o = {}) => api(`/licenses/activate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A device gives its seat back */
+export const postLicensesDeactivate = (o = {}) => api(`/licenses/deactivate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Issue a licence to a tenant (platform operator) */
+export const postLicensesGenerate = (o = {}) => api(`/licenses/generate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** The key licence tokens are signed with */
+export const getLicensesPublicKey = (o = {}) => api(`/licenses/public-key${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A device renews its licence token */
+export const postLicensesVerify = (o = {}) => api(`/licenses/verify${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A licence with its activations */
+export const getLicensesId = (o = {}) => api(`/licenses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Revoke a licence (platform operator) */
+export const postLicensesIdRevoke = (o = {}) => api(`/licenses/${encodeURIComponent(o.path.id)}/revoke${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List outbound messages and their delivery */
+export const getMessages = (o = {}) => api(`/messages${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List modifier_groups */
+export const getModifierGroups = (o = {}) => api(`/modifier-groups${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a modifier_group */
+export const postModifierGroups = (o = {}) => api(`/modifier-groups${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a modifier_group */
+export const deleteModifierGroupsId = (o = {}) => api(`/modifier-groups/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a modifier_group */
+export const getModifierGroupsId = (o = {}) => api(`/modifier-groups/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a modifier_group */
+export const patchModifierGroupsId = (o = {}) => api(`/modifier-groups/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** This OpenAPI document */
+export const getOpenapiJson = (o = {}) => api(`/openapi.json${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Orders, oldest first (a kitchen display works through them in order) */
+export const getOrders = (o = {}) => api(`/orders${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Take an order */
+export const postOrders = (o = {}) => api(`/orders${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** One order */
+export const getOrdersId = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Add items to an order */
+export const postOrdersIdItems = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/items${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Merge an order into another (its items move; it is voided) */
+export const postOrdersIdMerge = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/merge${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Move an order to another table */
+export const postOrdersIdMove = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/move${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Pay an order (or a split of it) with a sale made by checkout */
+export const postOrdersIdPay = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/pay${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Move an order along NEW → ACCEPTED → COOKING → READY → DONE, or void it */
+export const patchOrdersIdStatus = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/status${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** An order's kitchen ticket as text or ESC/POS */
+export const getOrdersIdTicket = (o = {}) => api(`/orders/${encodeURIComponent(o.path.id)}/ticket${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List outlets */
+export const getOutlets = (o = {}) => api(`/outlets${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a outlet */
+export const postOutlets = (o = {}) => api(`/outlets${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a outlet */
+export const deleteOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a outlet */
+export const getOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a outlet */
+export const patchOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List payment_methods */
+export const getPaymentMethods = (o = {}) => api(`/payment-methods${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a payment_method */
+export const postPaymentMethods = (o = {}) => api(`/payment-methods${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a payment_method */
+export const deletePaymentMethodsId = (o = {}) => api(`/payment-methods/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a payment_method */
+export const getPaymentMethodsId = (o = {}) => api(`/payment-methods/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a payment_method */
+export const patchPaymentMethodsId = (o = {}) => api(`/payment-methods/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List every permission string */
+export const getPermissions = (o = {}) => api(`/permissions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Liveness check */
+export const getPing = (o = {}) => api(`/ping${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List products */
+export const getProducts = (o = {}) => api(`/products${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a product */
+export const postProducts = (o = {}) => api(`/products${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Find a product by barcode (or SKU), with stock at the caller's outlet */
+export const getProductsBarcodeCode = (o = {}) => api(`/products/barcode/${encodeURIComponent(o.path.code)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Export the catalog as CSV or XLSX (one row per variant), streamed */
+export const getProductsExport = (o = {}) => api(`/products/export${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Import products from CSV or XLSX: upsert by SKU, all or nothing */
+export const postProductsImport = (o = {}) => api(`/products/import${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a product */
+export const deleteProductsId = (o = {}) => api(`/products/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a product */
+export const getProductsId = (o = {}) => api(`/products/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a product */
+export const patchProductsId = (o = {}) => api(`/products/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Set a product's image (shown on the guest menu) */
+export const postProductsIdImage = (o = {}) => api(`/products/${encodeURIComponent(o.path.id)}/image${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List promotions */
+export const getPromotions = (o = {}) => api(`/promotions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a promotion */
+export const postPromotions = (o = {}) => api(`/promotions${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a promotion */
+export const deletePromotionsId = (o = {}) => api(`/promotions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a promotion */
+export const getPromotionsId = (o = {}) => api(`/promotions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a promotion */
+export const patchPromotionsId = (o = {}) => api(`/promotions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List purchase_returns */
+export const getPurchaseReturns = (o = {}) => api(`/purchase-returns${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a purchase_return */
+export const postPurchaseReturns = (o = {}) => api(`/purchase-returns${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a purchase_return */
+export const getPurchaseReturnsId = (o = {}) => api(`/purchase-returns/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List purchases */
+export const getPurchases = (o = {}) => api(`/purchases${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a purchase */
+export const postPurchases = (o = {}) => api(`/purchases${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a purchase */
+export const deletePurchasesId = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a purchase */
+export const getPurchasesId = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a purchase */
+export const patchPurchasesId = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Cancel a purchase before any of it arrives */
+export const postPurchasesIdCancel = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}/cancel${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Place a draft purchase with the supplier */
+export const postPurchasesIdOrder = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}/order${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Receive all or part of a draft or ordered purchase: stock arrives at unit cost */
+export const postPurchasesIdReceive = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}/receive${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Sales grouped by day, outlet, cashier, product or category */
+export const getReportsSales = (o = {}) => api(`/reports/sales${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List roles */
+export const getRoles = (o = {}) => api(`/roles${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a role */
+export const postRoles = (o = {}) => api(`/roles${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a role */
+export const deleteRolesId = (o = {}) => api(`/roles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a role */
+export const getRolesId = (o = {}) => api(`/roles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a role */
+export const patchRolesId = (o = {}) => api(`/roles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Sales, newest first */
+export const getSales = (o = {}) => api(`/sales${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Ring up a sale (checkout) */
+export const postSales = (o = {}) => api(`/sales${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** One sale */
+export const getSalesId = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A sale's invoice as an A4 PDF */
+export const getSalesIdInvoice = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}/invoice${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A sale's receipt as PDF, text or ESC/POS */
+export const getSalesIdReceipt = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}/receipt${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A sale's refunds, oldest first */
+export const getSalesIdRefunds = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}/refunds${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Refund items of a sale */
+export const postSalesIdRefunds = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}/refunds${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Void a sale: its stock comes back and its payments are paid back */
+export const postSalesIdVoid = (o = {}) => api(`/sales/${encodeURIComponent(o.path.id)}/void${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Shifts, oldest first (sort=-opened_at for newest) */
+export const getShifts = (o = {}) => api(`/shifts${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Close a shift with the cash counted */
+export const postShiftsClose = (o = {}) => api(`/shifts/close${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** The caller's open shift at an outlet (404 when none) */
+export const getShiftsCurrent = (o = {}) => api(`/shifts/current${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Open a shift at an outlet */
+export const postShiftsOpen = (o = {}) => api(`/shifts/open${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** One shift */
+export const getShiftsId = (o = {}) => api(`/shifts/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** A shift's cash movements */
+export const getShiftsIdCashMovements = (o = {}) => api(`/shifts/${encodeURIComponent(o.path.id)}/cash-movements${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Put cash into or take cash out of the drawer */
+export const postShiftsIdCashMovements = (o = {}) => api(`/shifts/${encodeURIComponent(o.path.id)}/cash-movements${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A shift's figures (running while it is open) */
+export const getShiftsIdReport = (o = {}) => api(`/shifts/${encodeURIComponent(o.path.id)}/report${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List stations */
+export const getStations = (o = {}) => api(`/stations${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a station */
+export const postStations = (o = {}) => api(`/stations${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a station */
+export const deleteStationsId = (o = {}) => api(`/stations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a station */
+export const getStationsId = (o = {}) => api(`/stations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a station */
+export const patchStationsId = (o = {}) => api(`/stations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Stock levels */
+export const getStock = (o = {}) => api(`/stock${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Adjust stock by a change or a counted quantity */
+export const postStockAdjustments = (o = {}) => api(`/stock/adjustments${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Export stock levels as CSV or XLSX, streamed */
+export const getStockExport = (o = {}) => api(`/stock/export${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The stock ledger, newest first */
+export const getStockMovements = (o = {}) => api(`/stock/movements${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List stock_transfers */
+export const getStockTransfers = (o = {}) => api(`/stock/transfers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a stock_transfer */
+export const postStockTransfers = (o = {}) => api(`/stock/transfers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a stock_transfer */
+export const getStockTransfersId = (o = {}) => api(`/stock/transfers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Cancel a transfer that was not sent */
+export const postStockTransfersIdCancel = (o = {}) => api(`/stock/transfers/${encodeURIComponent(o.path.id)}/cancel${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Receive all or part of a sent transfer: stock arrives at the destination */
+export const postStockTransfersIdReceive = (o = {}) => api(`/stock/transfers/${encodeURIComponent(o.path.id)}/receive${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Send a transfer: stock leaves the source */
+export const postStockTransfersIdSend = (o = {}) => api(`/stock/transfers/${encodeURIComponent(o.path.id)}/send${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List suppliers */
+export const getSuppliers = (o = {}) => api(`/suppliers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a supplier */
+export const postSuppliers = (o = {}) => api(`/suppliers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a supplier */
+export const deleteSuppliersId = (o = {}) => api(`/suppliers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a supplier */
+export const getSuppliersId = (o = {}) => api(`/suppliers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a supplier */
+export const patchSuppliersId = (o = {}) => api(`/suppliers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Conflicts between devices' changes and the server's */
+export const getSyncConflicts = (o = {}) => api(`/sync/conflicts${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One conflict */
+export const getSyncConflictsId = (o = {}) => api(`/sync/conflicts/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Resolve a conflict: the chosen values become a new version of the record */
+export const postSyncConflictsIdResolve = (o = {}) => api(`/sync/conflicts/${encodeURIComponent(o.path.id)}/resolve${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Pull changes since a cursor */
+export const getSyncPull = (o = {}) => api(`/sync/pull${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Push a device's offline changes (at most 50, applied in order) */
+export const postSyncPush = (o = {}) => api(`/sync/push${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List table_sessions */
+export const getTableSessions = (o = {}) => api(`/table-sessions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a table_session */
+export const postTableSessions = (o = {}) => api(`/table-sessions${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Check a table session's token (no login: the token is the credential) */
+export const postTableSessionsValidate = (o = {}) => api(`/table-sessions/validate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a table_session */
+export const getTableSessionsId = (o = {}) => api(`/table-sessions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Close a table session: its token orders nothing more */
+export const postTableSessionsIdClose = (o = {}) => api(`/table-sessions/${encodeURIComponent(o.path.id)}/close${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** The session's QR code (PNG) */
+export const getTableSessionsIdQrPng = (o = {}) => api(`/table-sessions/${encodeURIComponent(o.path.id)}/qr.png${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The session's QR code (SVG), linking to KASIR_PUBLIC_URL with its token */
+export const getTableSessionsIdQrSvg = (o = {}) => api(`/table-sessions/${encodeURIComponent(o.path.id)}/qr.svg${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List tables */
+export const getTables = (o = {}) => api(`/tables${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a table */
+export const postTables = (o = {}) => api(`/tables${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a table */
+export const deleteTablesId = (o = {}) => api(`/tables/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a table */
+export const getTablesId = (o = {}) => api(`/tables/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a table */
+export const patchTablesId = (o = {}) => api(`/tables/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List taxs */
+export const getTaxes = (o = {}) => api(`/taxes${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a tax */
+export const postTaxes = (o = {}) => api(`/taxes${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a tax */
+export const deleteTaxesId = (o = {}) => api(`/taxes/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a tax */
+export const getTaxesId = (o = {}) => api(`/taxes/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a tax */
+export const patchTaxesId = (o = {}) => api(`/taxes/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** A temporary file, once (then it is deleted) */
+export const getTempName = (o = {}) => api(`/temp/${encodeURIComponent(o.path.name)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List tenants */
+export const getTenants = (o = {}) => api(`/tenants${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a tenant and its owner (platform operator) */
+export const postTenants = (o = {}) => api(`/tenants${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Import a tenant's export into this server, ids kept (platform operator) */
+export const postTenantsImport = (o = {}) => api(`/tenants/import${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a tenant */
+export const getTenantsId = (o = {}) => api(`/tenants/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a tenant's settings */
+export const patchTenantsId = (o = {}) => api(`/tenants/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Export a tenant's data in the backup format (tenant owner) */
+export const getTenantsIdExport = (o = {}) => api(`/tenants/${encodeURIComponent(o.path.id)}/export${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List users */
+export const getUsers = (o = {}) => api(`/users${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a user */
+export const postUsers = (o = {}) => api(`/users${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a user */
+export const deleteUsersId = (o = {}) => api(`/users/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a user */
+export const getUsersId = (o = {}) => api(`/users/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a user */
+export const patchUsersId = (o = {}) => api(`/users/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List vouchers */
+export const getVouchers = (o = {}) => api(`/vouchers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a voucher */
+export const postVouchers = (o = {}) => api(`/vouchers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Check a voucher code against an order amount */
+export const postVouchersValidate = (o = {}) => api(`/vouchers/validate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a voucher */
+export const deleteVouchersId = (o = {}) => api(`/vouchers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a voucher */
+export const getVouchersId = (o = {}) => api(`/vouchers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a voucher */
+export const patchVouchersId = (o = {}) => api(`/vouchers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List warehouses */
+export const getWarehouses = (o = {}) => api(`/warehouses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a warehouse */
+export const postWarehouses = (o = {}) => api(`/warehouses${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a warehouse */
+export const deleteWarehousesId = (o = {}) => api(`/warehouses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a warehouse */
+export const getWarehousesId = (o = {}) => api(`/warehouses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a warehouse */
+export const patchWarehousesId = (o = {}) => api(`/warehouses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Open the realtime WebSocket (events of the caller's tenant and outlets) */
+export const getWs = (o = {}) => api(`/ws${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
