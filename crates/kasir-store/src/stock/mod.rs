@@ -220,7 +220,6 @@ pub async fn apply_with(
             after.insert((w, p, v), q);
         }
     }
-    feed_levels(tx, scope, &after, &versions, &now).await?;
     let mut applied = Vec::with_capacity(moves.len());
     let mut running: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
     for (k, moved) in &levels {
@@ -237,6 +236,8 @@ pub async fn apply_with(
         }
         running.insert(k.clone(), end - moved);
     }
+    let outlets = warehouse_outlets(tx, &after).await?;
+    feed_levels(tx, scope, &outlets, &after, &versions, &now)?;
     for chunk in moves.chunks(crate::sql::rows_per_statement(13)) {
         let mut sql = Sql::new(
             "INSERT INTO stock_movements (id, tenant_id, type, warehouse_id, product_id, variant_id, quantity_delta,
@@ -265,26 +266,38 @@ pub async fn apply_with(
         }
         sql.query().execute(&mut **tx).await?;
     }
-    queue_low_stock_events(tx, scope, &applied, thresholds).await?;
-    queue_negative_stock_events(tx, scope, &applied).await?;
+    queue_low_stock_events(tx, scope, &outlets, &applied, thresholds).await?;
+    queue_negative_stock_events(tx, scope, &outlets, &applied)?;
     Ok(applied)
 }
 
-/// Queues the feed rows of the levels just changed, each with its warehouse's outlet (devices
-/// of other outlets do not receive it).
-async fn feed_levels(
+/// The outlet of each warehouse moved (none for a central warehouse), read once for the feed
+/// rows and events of one [`apply_with`].
+type Outlets = std::collections::HashMap<String, Option<String>>;
+
+async fn warehouse_outlets(
     tx: &mut Tx,
-    scope: &Scope,
     after: &std::collections::HashMap<(String, String, String), i64>,
-    versions: &std::collections::HashMap<(String, String, String), i64>,
-    now: &str,
-) -> Result<()> {
+) -> Result<Outlets> {
     let mut warehouses: Vec<String> = after.keys().map(|(w, _, _)| w.clone()).collect();
     warehouses.sort();
     warehouses.dedup();
     let mut sql = Sql::new("SELECT id, outlet_id FROM warehouses WHERE id IN ");
     sql.bind_list(&warehouses);
-    let outlets: Vec<(String, Option<String>)> = sql.query_as().fetch_all(&mut **tx).await?;
+    let rows: Vec<(String, Option<String>)> = sql.query_as().fetch_all(&mut **tx).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Queues the feed rows of the levels just changed, each with its warehouse's outlet (devices
+/// of other outlets do not receive it).
+fn feed_levels(
+    tx: &mut Tx,
+    scope: &Scope,
+    outlets: &Outlets,
+    after: &std::collections::HashMap<(String, String, String), i64>,
+    versions: &std::collections::HashMap<(String, String, String), i64>,
+    now: &str,
+) -> Result<()> {
     let mut keys: Vec<&(String, String, String)> = after.keys().collect();
     keys.sort();
     for key in keys {
@@ -298,19 +311,15 @@ async fn feed_levels(
             version: versions.get(key).copied().unwrap_or(1),
             updated_at: now.to_string(),
         };
-        let outlet = outlets.iter().find(|(id, _)| id == w).and_then(|(_, o)| o.clone());
+        let outlet = outlets.get(w).cloned().flatten();
         tx.record_change(level_change(&scope.tenant_id, outlet, level)?);
     }
     Ok(())
 }
 
 /// Queues `STOCK_NEGATIVE` for every level that a move took from zero or more to below zero.
-async fn queue_negative_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied]) -> Result<()> {
+fn queue_negative_stock_events(tx: &mut Tx, scope: &Scope, outlets: &Outlets, applied: &[Applied]) -> Result<()> {
     for a in applied.iter().filter(|a| a.before >= 0 && a.after < 0) {
-        let outlet: Option<(Option<String>,)> = sqlx::query_as("SELECT outlet_id FROM warehouses WHERE id = $1")
-            .bind(&a.warehouse_id)
-            .fetch_optional(&mut **tx)
-            .await?;
         let body = EventBody::StockNegative(crate::events::StockNegativeEvent {
             id: a.product_id.clone(),
             warehouse_id: a.warehouse_id.clone(),
@@ -318,14 +327,20 @@ async fn queue_negative_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Appl
             variant_id: a.variant_id.clone(),
             quantity: kasir_domain::Quantity(a.after),
         });
-        let outlet = outlet.and_then(|(o,)| o);
+        let outlet = outlets.get(&a.warehouse_id).cloned().flatten();
         tx.record_event(Event::new(&scope.tenant_id, outlet.as_deref(), body)?);
     }
     Ok(())
 }
 
 /// Queues `STOCK_LOW` for every level that fell from at or above its product's threshold to below it.
-async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied], t: Thresholds<'_>) -> Result<()> {
+async fn queue_low_stock_events(
+    tx: &mut Tx,
+    scope: &Scope,
+    outlets: &Outlets,
+    applied: &[Applied],
+    t: Thresholds<'_>,
+) -> Result<()> {
     let mut product_ids: Vec<String> = applied.iter().map(|a| a.product_id.clone()).collect();
     product_ids.sort();
     product_ids.dedup();
@@ -344,10 +359,6 @@ async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied],
     for a in applied {
         let Some((_, name, threshold)) = thresholds.iter().find(|(id, _, _)| *id == a.product_id) else { continue };
         if a.before >= *threshold && a.after < *threshold {
-            let outlet: Option<(Option<String>,)> = sqlx::query_as("SELECT outlet_id FROM warehouses WHERE id = $1")
-                .bind(&a.warehouse_id)
-                .fetch_optional(&mut **tx)
-                .await?;
             let body = EventBody::StockLow(StockLowEvent {
                 id: a.product_id.clone(),
                 warehouse_id: a.warehouse_id.clone(),
@@ -357,7 +368,7 @@ async fn queue_low_stock_events(tx: &mut Tx, scope: &Scope, applied: &[Applied],
                 quantity: kasir_domain::Quantity(a.after),
                 low_stock_threshold: kasir_domain::Quantity(*threshold),
             });
-            let outlet = outlet.and_then(|(o,)| o);
+            let outlet = outlets.get(&a.warehouse_id).cloned().flatten();
             tx.record_event(Event::new(&scope.tenant_id, outlet.as_deref(), body)?);
         }
     }
