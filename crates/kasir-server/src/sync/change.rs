@@ -80,6 +80,21 @@ impl Done {
     }
 }
 
+/// True when `e` says the id is taken: a create sent again after its answer was lost, or
+/// another record's id.
+pub fn id_taken(e: &ApiError) -> bool {
+    matches!(e, ApiError::Conflict { errors, .. } if errors.iter().any(|f| f.field == "id"))
+}
+
+/// The rejection of a create whose id another record has.
+pub fn id_in_use() -> ApiError {
+    ApiError::Conflict {
+        code: kasir_domain::ErrorCode::Conflict,
+        message: "another record has this id".into(),
+        errors: vec![FieldError::new("id", "is already in use")],
+    }
+}
+
 pub fn to_json<T: Serialize>(record: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(record).map_err(|e| ApiError::internal("serialising a record", e))
 }

@@ -11,7 +11,7 @@ use kasir_store::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::change::{data_object, parse_data, to_json, Cx, Done, PushChange};
+use super::change::{data_object, id_in_use, id_taken, parse_data, to_json, Cx, Done, PushChange};
 use crate::{
     api::ApiError,
     restaurant::{ordering, orders},
@@ -58,19 +58,6 @@ fn seller(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Seller, ApiError> {
     let mut seller = Seller::of(cx.p)?;
     seller.actor = cx.actor(ch, id);
     Ok(seller)
-}
-
-/// True when `e` says the id is taken (the fact was recorded before, its answer lost).
-fn id_taken(e: &ApiError) -> bool {
-    matches!(e, ApiError::Conflict { errors, .. } if errors.iter().any(|f| f.field == "id"))
-}
-
-fn id_in_use() -> ApiError {
-    ApiError::Conflict {
-        code: kasir_domain::ErrorCode::Conflict,
-        message: "another record has this id".into(),
-        errors: vec![kasir_domain::FieldError::new("id", "is already in use")],
-    }
 }
 
 /// A sale rung up offline: the `POST /sales` body with `created_at` and `shift_id`.
@@ -201,11 +188,7 @@ pub async fn cash_movement(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Don
             tx.commit().await?;
             Ok(Done::Applied { version: 1, data: to_json(&m)? })
         }
-        Err(e) if id_taken(&e) => Err(ApiError::Conflict {
-            code: kasir_domain::ErrorCode::Conflict,
-            message: "this cash movement was recorded before".into(),
-            errors: vec![kasir_domain::FieldError::new("id", "is already in use")],
-        }),
+        Err(e) if id_taken(&e) => Err(id_in_use()),
         Err(e) => Err(e),
     }
 }

@@ -16,7 +16,7 @@ use kasir_store::{
 };
 use serde_json::{Map, Value};
 
-use super::change::{data_object, parse_data, to_json, Cx, Done, PushChange};
+use super::change::{data_object, id_in_use, id_taken, parse_data, to_json, Cx, Done, PushChange};
 use crate::{
     api::{resource::Resource, ApiError},
     auth::Principal,
@@ -95,11 +95,6 @@ pub fn records(entity: &str) -> Option<&'static Records> {
     RECORDS.iter().find(|r| r.entity == entity)
 }
 
-/// Every entity whose records devices may push.
-pub fn entities() -> impl Iterator<Item = &'static str> {
-    RECORDS.iter().map(|r| r.entity)
-}
-
 async fn create<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<Done, ApiError> {
     cx.p.require(R::WRITE)?;
     let mut data = data_object(ch)?;
@@ -112,7 +107,7 @@ async fn create<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<D
             tx.commit().await?;
             Done::applied(&record)
         }
-        Err(ApiError::Conflict { errors, .. }) if errors.iter().any(|e| e.field == "id") => {
+        Err(e) if id_taken(&e) => {
             drop(tx);
             same_as_sent::<R>(cx, id, &data).await
         }
@@ -123,14 +118,9 @@ async fn create<R: Resource>(cx: &Cx<'_>, ch: &PushChange, id: &str) -> Result<D
 /// A create of an id that exists: `duplicate` when the record holds what the device sent
 /// (its first push was applied and the answer lost), otherwise the id is taken.
 async fn same_as_sent<R: Resource>(cx: &Cx<'_>, id: &str, data: &Map<String, Value>) -> Result<Done, ApiError> {
-    let taken = || ApiError::Conflict {
-        code: kasir_domain::ErrorCode::Conflict,
-        message: "another record has this id".into(),
-        errors: vec![kasir_domain::FieldError::new("id", "is already in use")],
-    };
     let record: R::Record = match crud::get(&cx.s.db, R::DEF, &cx.scope, id).await {
         Ok(r) => r,
-        Err(StoreError::NotFound) => return Err(taken()),
+        Err(StoreError::NotFound) => return Err(id_in_use()),
         Err(e) => return Err(e.into()),
     };
     let now = to_json(&record)?;
@@ -138,7 +128,7 @@ async fn same_as_sent<R: Resource>(cx: &Cx<'_>, id: &str, data: &Map<String, Val
     if same {
         Done::duplicate(&record)
     } else {
-        Err(taken())
+        Err(id_in_use())
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::{
     backend_tests,
-    common::{upload, Backend, TestServer},
+    common::{all, upload, Backend, TestServer},
 };
 
 backend_tests!(
@@ -88,23 +88,6 @@ fn gzip(lines: &[String]) -> Vec<u8> {
         enc.write_all(b"\n").unwrap();
     }
     enc.finish().unwrap()
-}
-
-/// Every page of a list.
-async fn all(s: &TestServer, path: &str, token: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let r = s.get(&format!("{path}{sep}page={page}&per_page=200"), token).await;
-        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
-        let items = r.data().as_array().expect("a list").clone();
-        let last = items.len() < 200;
-        out.extend(items);
-        if last {
-            break;
-        }
-    }
-    out
 }
 
 /// The reads a till, a back office and a syncing device make of the tenant.

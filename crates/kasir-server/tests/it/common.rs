@@ -374,6 +374,23 @@ impl Drop for TestServer {
     }
 }
 
+/// Every page of a list.
+pub async fn all(s: &TestServer, path: &str, token: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = s.get(&format!("{path}{sep}page={page}&per_page=200"), token).await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+        let items = r.data().as_array().expect("a list").clone();
+        let last = items.len() < 200;
+        out.extend(items);
+        if last {
+            break;
+        }
+    }
+    out
+}
+
 /// Posts `bytes` as the multipart field `file` (named `name`), with text `fields`.
 pub async fn upload(
     s: &TestServer,

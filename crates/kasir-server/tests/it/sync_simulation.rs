@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::{
-    common::{Backend, Resp, TestServer, PASSWORD},
+    common::{all, Backend, Resp, TestServer, PASSWORD},
     till::{id, Till},
 };
 
@@ -223,22 +223,6 @@ async fn push_all(s: &TestServer, d: &mut Device, rng: &mut StdRng, exp: &mut Ex
             record(exp, d, &send(s, d, batch).await);
         }
     }
-}
-
-/// All pages of a list.
-async fn all(s: &TestServer, path: &str, token: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let r = s.get(&format!("{path}?per_page=200&page={page}"), token).await;
-        assert_eq!(r.status, 200, "{:?}", r.body);
-        let items = r.data().as_array().unwrap().clone();
-        let done = items.len() < 200;
-        out.extend(items);
-        if done {
-            return out;
-        }
-    }
-    unreachable!()
 }
 
 async fn tills_offline_for_days_converge_with_the_server(b: Backend) {
