@@ -51,7 +51,7 @@ impl Frame {
     /// `SYNC_CHANGES`: the tenant's feed has grown to `change_seq`.
     fn sync_changes(last_event_seq: i64, change_seq: i64) -> Frame {
         let body = kasir_store::events::EventBody::SyncChanges(kasir_store::events::SyncChangesEvent {
-            cursor: crate::sync::cursor::encode(change_seq),
+            cursor: crate::sync::cursor::encode(change_seq, None),
         });
         let payload = body.payload().unwrap_or_default();
         let text = serde_json::json!({

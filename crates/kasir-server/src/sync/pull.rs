@@ -102,7 +102,7 @@ async fn pull(
     let scope = p.scope()?;
     s.metrics.pulled("sync");
     let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
+        None => (0, None),
         Some(c) => {
             super::cursor::decode(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor this server issued"))?
         }
@@ -118,7 +118,8 @@ async fn pull(
         }
         entities.push(e.to_string());
     }
-    let page = kasir_store::sync::pull(&s.db, &scope, after, &entities, limit).await?;
+    let (after, floor) = after;
+    let page = kasir_store::sync::pull(&s.db, &scope, after, floor, &entities, limit).await?;
     let changes = page
         .changes
         .into_iter()
@@ -131,5 +132,7 @@ async fn pull(
             data: c.data,
         })
         .collect();
-    Ok(ok(PullResult { changes, cursor: super::cursor::encode(page.until_seq), has_more: page.has_more }))
+    // A pull from the start remembers where the feed began; one that goes on keeps what it had.
+    let floor = if after == 0 { Some(page.retained_from) } else { floor };
+    Ok(ok(PullResult { changes, cursor: super::cursor::encode(page.until_seq, floor), has_more: page.has_more }))
 }

@@ -6,7 +6,8 @@ use crate::common::{Backend, TestServer, PASSWORD};
 
 crate::backend_tests!(pull_pages_with_a_cursor_and_filters, pull_never_misses_a_change_under_concurrent_writers);
 
-async fn pull_all(s: &TestServer, token: &str, query: &str) -> (Vec<Value>, String) {
+/// Every change the token receives from the start (`query` adds filters), and the cursor.
+pub async fn pull_all(s: &TestServer, token: &str, query: &str) -> (Vec<Value>, String) {
     let mut cursor = String::new();
     let mut changes = Vec::new();
     loop {

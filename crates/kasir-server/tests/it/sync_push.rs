@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::{
     common::{Backend, Resp, TestServer},
+    feed::pull_all,
     realtime,
     till::{id, Till},
 };
@@ -392,12 +393,9 @@ async fn pruning_the_feed_keeps_every_record_and_expires_old_cursors(b: Backend)
     }
     let gone = s.post("/customers", &t.owner, json!({"name": "Gone"})).await;
     s.delete(&format!("/customers/{}", id(&gone)), &t.owner).await;
-    // Everything a device pulling from the start receives.
-    let rows = || async {
-        let all = s.get("/sync/pull?limit=1000", &t.owner).await;
-        assert_eq!(all.data()["has_more"], false);
-        all.data()["changes"].as_array().unwrap().len() as i64
-    };
+    // Everything a device pulling from the start receives, a few changes a page: after the
+    // pruning too, a pull that starts then pages through without being told to start again.
+    let rows = || async { pull_all(&s, &t.owner, "").await.0.len() as i64 };
     let before = rows().await;
     let future = kasir_domain::time::format_ts(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1));
     let pruned = kasir_store::sync::prune_feed(&s.state.db, &future).await.unwrap();
@@ -411,13 +409,6 @@ async fn pruning_the_feed_keeps_every_record_and_expires_old_cursors(b: Backend)
     assert_eq!((expired.status, expired.code()), (410, "resync_required"));
     let current = all.data()["cursor"].as_str().unwrap();
     assert_eq!(s.get(&format!("/sync/pull?cursor={current}"), &t.cashier).await.status, 200);
-}
-
-/// Every change of the feed a token receives from the start.
-async fn pull_everything(s: &TestServer, token: &str) -> Vec<Value> {
-    let r = s.get("/sync/pull?limit=1000", token).await;
-    assert_eq!(r.data()["has_more"], false);
-    r.data()["changes"].as_array().unwrap().clone()
 }
 
 async fn a_device_of_one_outlet_pulls_only_that_outlets_records(b: Backend) {
@@ -443,7 +434,7 @@ async fn a_device_of_one_outlet_pulls_only_that_outlets_records(b: Backend) {
     other["outlet_id"] = json!(k2);
     assert_eq!(s.post("/sales", &kasir2, other).await.status, 201);
 
-    let mine = pull_everything(&s, &t.cashier).await;
+    let mine = pull_all(&s, &t.cashier, "").await.0;
     let of = |entity: &str| -> Vec<&Value> { mine.iter().filter(|c| c["entity"] == entity).collect() };
     // Its outlet's sales, shifts and stock; the tenant's catalog.
     assert!(!of("product").is_empty());
@@ -458,7 +449,7 @@ async fn a_device_of_one_outlet_pulls_only_that_outlets_records(b: Backend) {
     assert_eq!(newest["id"], kasir_store::stock::level_id(&t.warehouse, &kopi, "").as_str());
     assert_eq!(t.level(&s, &kopi, None).await, 4.0);
     // The owner sees both outlets' levels.
-    let all = pull_everything(&s, &t.owner).await;
+    let all = pull_all(&s, &t.owner, "").await.0;
     let warehouses: std::collections::BTreeSet<&str> = all
         .iter()
         .filter(|c| c["entity"] == "stock_level")

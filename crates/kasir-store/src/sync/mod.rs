@@ -77,6 +77,8 @@ pub struct PullPage {
     /// The last sequence number this page covers; pass it back to continue.
     pub until_seq: i64,
     pub has_more: bool,
+    /// Where the tenant's feed begins now (rows before it were pruned).
+    pub retained_from: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -92,8 +94,16 @@ struct Row {
 }
 
 /// Reads changes after `after_seq`, limited to `entities` (all when empty) and the scope's outlets.
+/// `floor` is where the feed began when this device's pull from the start began, if known.
 #[tracing::instrument(skip_all)]
-pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[String], limit: i64) -> Result<PullPage> {
+pub async fn pull(
+    db: &crate::Db,
+    scope: &Scope,
+    after_seq: i64,
+    floor: Option<i64>,
+    entities: &[String],
+    limit: i64,
+) -> Result<PullPage> {
     let mut conn = db.reader().acquire().await?;
     // The committed head first: every row up to it is committed (see the module comment).
     let head: Option<(i64, i64)> =
@@ -102,12 +112,15 @@ pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[Str
             .fetch_optional(&mut *conn)
             .await?;
     let (head, retained_from) = head.ok_or(StoreError::NotFound)?;
-    // 0 is the start: what the feed retains is every live record's newest change.
-    if after_seq > 0 && after_seq < retained_from - 1 {
+    // 0 is the start: what the feed retains is every live record's newest change. A cursor
+    // before the pruned rows expires, unless its pull began after the pruning (it never held
+    // what was pruned, and the newer rows are all still there).
+    let pruned_since = floor.is_none_or(|f| f < retained_from);
+    if after_seq > 0 && after_seq < retained_from - 1 && pruned_since {
         return Err(StoreError::CursorExpired);
     }
     if after_seq >= head {
-        return Ok(PullPage { changes: Vec::new(), until_seq: after_seq.max(0), has_more: false });
+        return Ok(PullPage { changes: Vec::new(), until_seq: after_seq.max(0), has_more: false, retained_from });
     }
     let mut sql = Sql::new(
         "SELECT seq, entity, entity_id, op, version, outlet_id, data, created_at FROM changes WHERE tenant_id = ",
@@ -146,5 +159,5 @@ pub async fn pull(db: &crate::Db, scope: &Scope, after_seq: i64, entities: &[Str
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(PullPage { changes, until_seq, has_more: until_seq < head })
+    Ok(PullPage { changes, until_seq, has_more: until_seq < head, retained_from })
 }
