@@ -49,6 +49,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         user_id: cashier_id,
         scope: Scope { tenant_id: tenant_id.clone(), outlets: Some(vec![outlet.clone()]) },
         can_override_price: false,
+        can_discount: true,
         actor: Actor { id: None, kind: "user", ip: None, request_id: None, pushed: None },
     };
     let pick = Arc::new(catalog::Pick::default());

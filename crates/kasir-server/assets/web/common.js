@@ -42,19 +42,27 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Calls `/api/v1{path}`; the envelope's `data`, or an Error with `status` and `code`. */
+/**
+ * Calls `/api/v1{path}`: JSON in (or a `FormData` as multipart), the envelope's `data` out, or
+ * a `Blob` when the answer is a file (CSV, XLSX, PDF). A refusal is an Error with `status`,
+ * `code` and the field `errors`; a network failure is the fetch's TypeError (no `status`).
+ */
 export async function api(path, { method = "GET", body, headers = {} } = {}) {
   const init = { method, headers: { ...headers } };
-  if (body !== undefined) {
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const res = await fetch(`/api/v1${path}`, init);
+  const type = res.headers.get("content-type") || "";
+  if (res.ok && !type.includes("json")) return res.blob();
   const json = await res.json().catch(() => null);
   if (!res.ok || !json || json.success !== true) {
-    const err = new Error(json?.message || res.statusText);
+    const err = new Error(json?.message || res.statusText || `HTTP ${res.status}`);
     err.status = res.status;
     err.code = json?.code;
+    err.errors = json?.errors || [];
     throw err;
   }
   return json.data;
@@ -68,7 +76,7 @@ export function el(tag, attrs = {}, ...children) {
     if (k.startsWith("on") && typeof v === "function") node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

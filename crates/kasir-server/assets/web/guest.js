@@ -3,6 +3,7 @@
 // it. Every call carries the table session's token, the only credential a guest has.
 
 import { getGuestMenu, getGuestOrdersId, postGuestOrders } from "./api.js";
+import { chooseOptions } from "./choose.js";
 import { addTexts, el, lang, money, setLang, t, uuid } from "./common.js";
 
 addTexts({
@@ -14,8 +15,6 @@ addTexts({
   "note": ["Catatan untuk dapur", "A note for the kitchen"],
   "place": ["Pesan sekarang", "Place order"],
   "placing": ["Mengirim…", "Sending…"],
-  "choose": ["Pilih", "Choose"],
-  "cancel": ["Batal", "Cancel"],
   "remove": ["Hapus", "Remove"],
   "order_number": ["Pesanan {number}", "Order {number}"],
   "order_more": ["Pesan lagi", "Order more"],
@@ -105,35 +104,9 @@ function card(p) {
 }
 
 /** Adds `p` to the cart; a product with variants or modifiers asks which first. */
-function choose(p) {
-  if (p.variants.length === 0 && p.modifier_groups.length === 0) return addLine(p, null, []);
-  const form = el("form", { method: "dialog" });
-  if (p.variants.length) {
-    form.append(
-      el("fieldset", {}, el("legend", {}, p.name),
-        p.variants.map((v, i) => el("label", {},
-          el("input", { type: "radio", name: "variant", value: v.id, checked: i === 0 }), ` ${v.name} (${money(v.price)})`, el("br")))),
-    );
-  }
-  for (const g of p.modifier_groups) {
-    const type = g.max_select === 1 ? "radio" : "checkbox";
-    form.append(el("fieldset", { "data-group": g.id }, el("legend", {}, g.name),
-      g.options.map((o) => el("label", {}, el("input", { type, name: `g-${g.id}`, value: o.id }), ` ${o.name} (+${money(o.price)})`, el("br")))));
-  }
-  const dialog = el("dialog", {}, form);
-  form.append(el("div", { class: "row" },
-    el("button", { value: "cancel", type: "submit" }, t("cancel")),
-    el("button", { value: "ok", type: "submit", class: "primary" }, t("choose"))));
-  dialog.addEventListener("close", () => {
-    if (dialog.returnValue === "ok") {
-      const variant = form.querySelector("input[name=variant]:checked")?.value || null;
-      const modifiers = [...form.querySelectorAll("fieldset[data-group] input:checked")].map((i) => i.value);
-      addLine(p, variant, modifiers);
-    }
-    dialog.remove();
-  });
-  document.body.append(dialog);
-  dialog.showModal();
+async function choose(p) {
+  const chosen = await chooseOptions(p, p.modifier_groups);
+  if (chosen) addLine(p, chosen.variantId, chosen.modifiers);
 }
 
 function addLine(product, variantId, modifiers) {

@@ -154,6 +154,9 @@ pub async fn checkout_part(
 #[tracing::instrument(skip_all)]
 async fn prepare(db: &Db, seller: &Seller, input: CreateSale, offline: Option<Offline>) -> Result<Prepared, ApiError> {
     let scope = &seller.scope;
+    if !seller.can_discount && (input.discount.is_some() || input.items.iter().any(|i| i.discount.is_some())) {
+        return Err(ApiError::Forbidden("a discount needs the 'sales.discount' permission".into()));
+    }
     let mut v = Violations::new();
     let id = match &input.id {
         Some(raw) => kasir_domain::ids::parse_id(raw).unwrap_or_else(|| {

@@ -30,6 +30,8 @@ pub struct Seller {
     pub user_id: String,
     pub scope: Scope,
     pub can_override_price: bool,
+    /// May take a discount off a line or the order (`sales.discount`).
+    pub can_discount: bool,
     pub actor: Actor,
 }
 
@@ -44,6 +46,7 @@ impl Seller {
             user_id,
             scope: p.scope()?,
             can_override_price: p.has(Permission::SalesOverridePrice),
+            can_discount: p.has(Permission::SalesDiscount),
             actor: p.actor(),
         })
     }

@@ -141,6 +141,13 @@ impl Browser {
         reply["result"].clone()
     }
 
+    /// Reloads the page and waits for its load event.
+    pub async fn reload(&self) {
+        let before = self.events.lock().unwrap().len();
+        self.call("Page.reload", json!({})).await;
+        self.wait_for_event("Page.loadEventFired", before).await;
+    }
+
     /// Opens `url` and waits for its load event.
     pub async fn open(&self, url: &str) {
         let before = self.events.lock().unwrap().len();
@@ -161,7 +168,11 @@ impl Browser {
     /// The value of `expression` in the page (a promise is awaited).
     pub async fn eval(&self, expression: &str) -> Value {
         let r = self
-            .call("Runtime.evaluate", json!({"expression": expression, "awaitPromise": true, "returnByValue": true}))
+            // In a block, so that declarations of one call do not clash with the next.
+            .call(
+                "Runtime.evaluate",
+                json!({"expression": format!("{{\n{expression}\n}}"), "awaitPromise": true, "returnByValue": true}),
+            )
             .await;
         assert!(r["exceptionDetails"].is_null(), "{expression}: {}", r["exceptionDetails"]);
         r["result"]["value"].clone()
@@ -176,7 +187,48 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{expression} was not true within {secs} s");
+        let page = self.eval("document.body ? document.body.innerText.slice(0, 800) : ''").await;
+        let errors: Vec<Value> = self
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["method"] == "Runtime.exceptionThrown" || e["method"] == "Runtime.consoleAPICalled")
+            .map(|e| e["params"].clone())
+            .collect();
+        panic!("{expression} was not true within {secs} s; the page shows {page}; console: {errors:?}");
+    }
+
+    /// Signs in on the staff login form that the page shows.
+    pub async fn sign_in(&self, username: &str) {
+        self.wait_until("document.getElementById('login') !== null", 15).await;
+        self.eval(&format!(
+            "const f = document.getElementById('login'); f.username.value = '{username}'; f.password.value = '{}'; f.requestSubmit(); true",
+            crate::common::PASSWORD
+        ))
+        .await;
+    }
+
+    /// Presses keys as a keyboard (or a keyboard-wedge scanner) would: each character, then Enter.
+    pub async fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            let code = format!("Digit{c}");
+            for kind in ["keyDown", "keyUp"] {
+                let text = if kind == "keyDown" { c.to_string() } else { String::new() };
+                self.call(
+                    "Input.dispatchKeyEvent",
+                    json!({"type": kind, "key": c.to_string(), "code": code, "text": text, "windowsVirtualKeyCode": c as u32}),
+                )
+                .await;
+            }
+        }
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}),
+            )
+            .await;
+        }
     }
 
     /// Every URL the tab has requested so far.
@@ -291,12 +343,7 @@ async fn a_new_order_reaches_the_kitchen_display_and_is_bumped_to_done(backend: 
     s.user(&r.t.owner, "dapur1", "kitchen", &[&r.t.outlet]).await;
     let b = Browser::start().await;
     b.open(&format!("{}/kitchen", s.base)).await;
-    b.wait_until("document.getElementById('login') !== null", 10).await;
-    b.eval(&format!(
-        "const f = document.getElementById('login'); f.username.value = 'dapur1'; f.password.value = '{}'; f.requestSubmit(); true",
-        crate::common::PASSWORD
-    ))
-    .await;
+    b.sign_in("dapur1").await;
     b.wait_until("document.body.dataset.live === 'true' && document.getElementById('empty') !== null", 15).await;
 
     let placed = std::time::Instant::now();

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod backup;
 mod browser;
+mod browser_till;
 mod catalog;
 mod checkout;
 mod client;
