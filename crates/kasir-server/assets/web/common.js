@@ -9,6 +9,14 @@ export function setLang(l) {
   location.reload();
 }
 
+/** Makes the page's `#lang` button switch between Indonesian and English. */
+export function languageButton() {
+  const button = document.getElementById("lang");
+  button.textContent = lang === "id" ? "English" : "Bahasa Indonesia";
+  button.addEventListener("click", () => setLang(lang === "id" ? "en" : "id"));
+  document.documentElement.lang = lang;
+}
+
 const texts = { id: {}, en: {} };
 
 /** Adds an app's texts: `{key: [indonesian, english]}`. */

@@ -4,7 +4,7 @@
 
 import { getGuestMenu, getGuestOrdersId, postGuestOrders } from "./api.js";
 import { chooseOptions } from "./choose.js";
-import { addTexts, el, lang, money, setLang, t, uuid } from "./common.js";
+import { addTexts, el, languageButton, money, t, uuid } from "./common.js";
 
 addTexts({
   "menu": ["Menu", "Menu"],
@@ -35,9 +35,7 @@ const headers = { "X-Table-Session": token || "" };
 const state = { menu: null, cart: [], order: null, sending: false };
 const $ = (id) => document.getElementById(id);
 
-$("lang").textContent = lang === "id" ? "English" : "Bahasa Indonesia";
-$("lang").addEventListener("click", () => setLang(lang === "id" ? "en" : "id"));
-document.documentElement.lang = lang;
+languageButton();
 
 start();
 

@@ -3,9 +3,9 @@
 // makes the board read the orders again, a reconnect sends RESUME from the last event seen, and a
 // new order rings.
 
-import { addTexts, el, lang, setLang, t } from "./common.js";
+import { addTexts, el, languageButton, t } from "./common.js";
 import { getOrders, getStations, getTables, patchOrdersIdStatus } from "./api.js";
-import { auth, logout, signIn, token } from "./session.js";
+import { auth, logout, logoutButton, signIn, token } from "./session.js";
 
 addTexts({
   "kitchen": ["Dapur", "Kitchen"],
@@ -27,8 +27,7 @@ const OPEN = "NEW,ACCEPTED,COOKING,READY";
 const $ = (id) => document.getElementById(id);
 const state = { orders: [], tables: new Map(), station: localStorage.getItem("kasir.kitchen.station") || "", lastSeq: 0, known: new Set() };
 
-$("lang").textContent = lang === "id" ? "English" : "Bahasa Indonesia";
-$("lang").addEventListener("click", () => setLang(lang === "id" ? "en" : "id"));
+languageButton();
 $("title").textContent = t("kitchen");
 document.title = t("kitchen");
 
@@ -36,9 +35,7 @@ start();
 
 async function start() {
   await signIn($("main"));
-  $("logout").textContent = t("logout");
-  $("logout").hidden = false;
-  $("logout").addEventListener("click", logout);
+  logoutButton();
   const headers = await auth();
   const [stations, tables] = await Promise.all([
     getStations({ query: { per_page: 200 }, headers }),

@@ -36,6 +36,14 @@ function keep(pair, user) {
   return session;
 }
 
+/** Shows the page's `#logout` button. */
+export function logoutButton() {
+  const button = document.getElementById("logout");
+  button.textContent = t("logout");
+  button.hidden = false;
+  button.addEventListener("click", logout);
+}
+
 export function logout() {
   localStorage.removeItem(KEY);
   location.reload();

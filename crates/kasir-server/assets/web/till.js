@@ -4,12 +4,12 @@
 // refunds always go through the queue, which is sent at once when online. Prices are computed
 // by `pricing.js`, the server's own rules, so an offline sale pays exactly what it comes to.
 
-import { chooseOptions } from "./choose.js";
-import { addTexts, el, lang, money, setLang, t, uuid } from "./common.js";
-import { price, refundShare } from "./pricing.js";
-import { logout, signIn, token, user } from "./session.js";
-import * as db from "./till-sync.js";
 import { getShiftsIdReport, getSyncConflicts, postLicensesActivate, postSales, postSalesIdVoid } from "./api.js";
+import { chooseOptions } from "./choose.js";
+import { addTexts, el, lang, languageButton, money, t, uuid } from "./common.js";
+import { price, refundShare } from "./pricing.js";
+import { logoutButton, signIn, token } from "./session.js";
+import * as db from "./till-sync.js";
 
 addTexts({
   "till": ["Kasir", "Till"],
@@ -109,9 +109,7 @@ const state = {
 };
 const can = (perm) => state.me?.permissions?.includes(perm);
 
-$("lang").textContent = lang === "id" ? "English" : "Bahasa Indonesia";
-$("lang").addEventListener("click", () => setLang(lang === "id" ? "en" : "id"));
-document.documentElement.lang = lang;
+languageButton();
 document.title = t("till");
 
 start().catch((e) => {
@@ -123,9 +121,7 @@ async function start() {
     navigator.serviceWorker.register("/till-sw.js", { scope: "/till" }).catch((e) => console.warn("service worker", e));
   }
   state.me = await signIn($("main"));
-  $("logout").textContent = t("logout");
-  $("logout").hidden = false;
-  $("logout").addEventListener("click", logout);
+  logoutButton();
   await db.open();
   db.subscribe(() => { renderSync(); if (state.view === "history") renderHistory(); });
   $("sync-now").textContent = t("sync_now");

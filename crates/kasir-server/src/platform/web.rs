@@ -4,9 +4,15 @@
 //! `/kitchen` is the kitchen display; `/till` the cashier's till, which keeps working offline
 //! (its service worker is `/till-sw.js`); `/office` the back office; `/` leads to them.
 
+use std::{
+    collections::HashMap,
+    io::Write,
+    sync::{Mutex, OnceLock},
+};
+
 use axum::{
     extract::Path,
-    http::{header, HeaderValue},
+    http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
     routing::get,
     Router,
@@ -87,42 +93,62 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-const FRONT_PAGE: &str = include_str!("../../assets/web/index.html");
-const GUEST_PAGE: &str = include_str!("../../assets/web/guest.html");
-const KITCHEN_PAGE: &str = include_str!("../../assets/web/kitchen.html");
-const TILL_PAGE: &str = include_str!("../../assets/web/till.html");
-const OFFICE_PAGE: &str = include_str!("../../assets/web/office.html");
-/// The till's service worker: served from the root so that it may control `/till`.
-const TILL_WORKER: &str = include_str!("../../assets/web/till-sw.js");
+/// The pages, by route.
+const PAGES: &[(&str, &str)] = &[
+    ("/", include_str!("../../assets/web/index.html")),
+    ("/guest", include_str!("../../assets/web/guest.html")),
+    ("/kitchen", include_str!("../../assets/web/kitchen.html")),
+    ("/till", include_str!("../../assets/web/till.html")),
+    ("/office", include_str!("../../assets/web/office.html")),
+];
 
-/// Adds the apps' pages and `/web/<asset>`.
+/// The till's service worker: served from the root so that it may control `/till`.
+const TILL_WORKER: &[u8] = include_bytes!("../../assets/web/till-sw.js");
+const JS: &str = "text/javascript; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Adds the apps' pages, the till's service worker and `/web/<asset>`.
 pub fn routes<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let web = Router::new()
-        .route("/", get(|| page(FRONT_PAGE)))
-        .route("/guest", get(|| page(GUEST_PAGE)))
-        .route("/kitchen", get(|| page(KITCHEN_PAGE)))
-        .route("/till", get(|| page(TILL_PAGE)))
-        .route("/office", get(|| page(OFFICE_PAGE)))
-        .route("/till-sw.js", get(till_worker))
+    let mut web = Router::new();
+    for (route, html) in PAGES {
+        web = web.route(route, get(move |h: HeaderMap| async move { serve(&h, route, HTML, html.as_bytes()) }));
+    }
+    let web = web
+        .route("/till-sw.js", get(|h: HeaderMap| async move { serve(&h, "/till-sw.js", JS, TILL_WORKER) }))
         .route("/web/{name}", get(asset))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)));
     router.merge(web)
 }
 
-async fn page(html: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, REVALIDATE)], html).into_response()
-}
-
-async fn till_worker() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, REVALIDATE)], TILL_WORKER)
-        .into_response()
-}
-
-async fn asset(Path(name): Path<String>) -> Response {
+async fn asset(h: HeaderMap, Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.name == name) {
-        Some(a) => {
-            ([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, REVALIDATE)], a.body).into_response()
-        }
+        Some(a) => serve(&h, a.name, a.content_type, a.body),
         None => ApiError::NotFound.into_response(),
     }
+}
+
+/// Answers with `body`, gzipped when the client takes gzip (each file is compressed once, on
+/// first request, and kept).
+fn serve(h: &HeaderMap, key: &'static str, content_type: &'static str, body: &'static [u8]) -> Response {
+    let headers =
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, REVALIDATE), (header::VARY, "accept-encoding")];
+    let takes_gzip = h
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")));
+    if !takes_gzip {
+        return (headers, body).into_response();
+    }
+    (headers, [(header::CONTENT_ENCODING, "gzip")], gzipped(key, body)).into_response()
+}
+
+fn gzipped(key: &'static str, body: &'static [u8]) -> &'static [u8] {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, &'static [u8]>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    cache.entry(key).or_insert_with(|| {
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        // Writing to a Vec cannot fail.
+        let _ = z.write_all(body);
+        Box::leak(z.finish().unwrap_or_default().into_boxed_slice())
+    })
 }

@@ -391,7 +391,7 @@ async fn the_front_page_leads_to_the_apps() {
     assert_eq!(front.headers()["content-type"], "text/html; charset=utf-8");
     let html = front.text().await.unwrap();
     let links: Vec<&str> = html.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
-    assert_eq!(links, ["/web/kasir.css", "/kitchen", "/docs"]);
+    assert_eq!(links, ["/web/kasir.css", "/till", "/office", "/kitchen", "/docs"]);
     for link in links {
         assert_eq!(reqwest::get(format!("{}{link}", s.base)).await.unwrap().status(), 200, "{link}");
     }

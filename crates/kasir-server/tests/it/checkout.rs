@@ -9,6 +9,7 @@ crate::backend_tests!(
     checkout_prices_from_the_catalog_takes_stock_and_numbers_the_sale,
     checkout_needs_an_open_shift_and_payments_that_cover_the_total,
     a_price_override_needs_its_permission,
+    a_discount_needs_its_permission,
     a_repeated_checkout_with_its_key_is_replayed_not_repeated,
     concurrent_sales_never_oversell,
     promotions_and_vouchers_discount_the_sale,
@@ -130,6 +131,38 @@ async fn a_price_override_needs_its_permission(b: Backend) {
     t.open_shift(&s, &t.owner, 0).await;
     let r = t.sell(&s, &t.owner, t.sale(items, 35000)).await;
     assert_eq!((r.status, r.data()["total"].clone()), (201, json!(35000)), "{:?}", r.body);
+}
+
+async fn a_discount_needs_its_permission(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = Till::new(&s).await;
+    let cake = t.product(&s, "CAKE", 40000, json!({"track_stock": false})).await;
+    let role = s
+        .post(
+            "/roles",
+            &t.owner,
+            json!({"name": "Trainee", "permissions": ["sales.create", "shifts.manage", "catalog.read"]}),
+        )
+        .await;
+    assert_eq!(role.status, 201, "{:?}", role.body);
+    s.user(&t.owner, "trainee1", "Trainee", &[&t.outlet]).await;
+    let trainee = s.token("trainee1", crate::common::PASSWORD).await;
+    t.open_shift(&s, &trainee, 0).await;
+    let off = json!({"type": "percent", "value": 1000});
+    let line = t.sale(json!([{"product_id": cake, "quantity": 1, "discount": off}]), 36000);
+    let r = t.sell(&s, &trainee, line.clone()).await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"), "{:?}", r.body);
+    let mut order = t.sale(json!([{"product_id": cake, "quantity": 1}]), 36000);
+    order["discount"] = off.clone();
+    assert_eq!(t.sell(&s, &trainee, order.clone()).await.status, 403);
+    let plain = t.sell(&s, &trainee, t.sale(json!([{"product_id": cake, "quantity": 1}]), 40000)).await;
+    assert_eq!(plain.status, 201, "{:?}", plain.body);
+    let sales = s.get("/sales", &t.owner).await;
+    assert_eq!(sales.data().as_array().unwrap().len(), 1, "the refused sales changed nothing");
+    // Cashiers hold the permission.
+    t.open_shift(&s, &t.cashier, 0).await;
+    let r = t.sell(&s, &t.cashier, line).await;
+    assert_eq!((r.status, r.data()["total"].clone()), (201, json!(36000)), "{:?}", r.body);
 }
 
 async fn a_repeated_checkout_with_its_key_is_replayed_not_repeated(b: Backend) {
