@@ -126,6 +126,12 @@ error_codes! {
     /// The business requires a licence of every device that pushes; this one has none (or it lapsed).
     LicenseRequired = "license_required", 403;
     /// Too many attempts; `Retry-After` says when to try again.
+    /// A customer account whose email or phone is not verified yet.
+    AccountNotVerified = "account_not_verified", 403;
+    /// A closed (deactivated) customer account.
+    AccountDisabled = "account_disabled", 403;
+    /// A verification code or link that is wrong, used, or past its time.
+    CodeInvalid = "code_invalid", 422;
     RateLimited = "rate_limited", 429;
     /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
     UpgradeRequired = "upgrade_required", 426;

@@ -10,6 +10,7 @@ pub mod platform;
 pub mod state;
 
 // Business areas.
+pub mod accounts;
 pub mod auth;
 pub mod catalog;
 pub mod customers;

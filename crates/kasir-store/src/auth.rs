@@ -4,6 +4,47 @@ use sqlx::AnyConnection;
 
 use crate::{Db, JsonText, Result, Tx};
 
+/// Whose logins: staff users' (`auth_sessions`, `refresh_tokens`) or customer accounts'
+/// (`customer_sessions`, `customer_refresh_tokens`). The same rotation and reuse detection serve
+/// both (decision 015).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logins {
+    Staff,
+    Customer,
+}
+
+impl Logins {
+    fn sessions(self) -> &'static str {
+        match self {
+            Logins::Staff => "auth_sessions",
+            Logins::Customer => "customer_sessions",
+        }
+    }
+
+    fn tokens(self) -> &'static str {
+        match self {
+            Logins::Staff => "refresh_tokens",
+            Logins::Customer => "customer_refresh_tokens",
+        }
+    }
+
+    /// The sessions' column naming whose login it is.
+    fn owner(self) -> &'static str {
+        match self {
+            Logins::Staff => "user_id",
+            Logins::Customer => "account_id",
+        }
+    }
+
+    /// A live owner of a session `s`: an active, undeleted user; an active account.
+    fn live_owner(self) -> &'static str {
+        match self {
+            Logins::Staff => "JOIN users o ON o.id = s.user_id AND o.is_active = 1 AND o.deleted_at IS NULL",
+            Logins::Customer => "JOIN customer_accounts o ON o.id = s.account_id AND o.status = 'active'",
+        }
+    }
+}
+
 /// What the login check needs about a user.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoginCandidate {
@@ -72,6 +113,7 @@ pub async fn load_session(db: &Db, session_id: &str, user_id: &str) -> Result<Op
 #[tracing::instrument(skip_all)]
 pub async fn create_session(
     tx: &mut Tx,
+    logins: Logins,
     session_id: &str,
     user_id: &str,
     refresh_hash: &str,
@@ -79,9 +121,11 @@ pub async fn create_session(
     user_agent: Option<&str>,
 ) -> Result<()> {
     let now = kasir_domain::time::now();
-    sqlx::query(
-        "INSERT INTO auth_sessions (id, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
+    sqlx::query(&format!(
+        "INSERT INTO {} (id, {}, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+        logins.sessions(),
+        logins.owner()
+    ))
     .bind(session_id)
     .bind(user_id)
     .bind(&now)
@@ -90,17 +134,26 @@ pub async fn create_session(
     .bind(user_agent.map(|s| s.chars().take(255).collect::<String>()))
     .execute(&mut **tx)
     .await?;
-    insert_refresh(tx, session_id, refresh_hash, refresh_expires_at).await
+    insert_refresh(tx, logins, session_id, refresh_hash, refresh_expires_at).await
 }
 
-async fn insert_refresh(conn: &mut AnyConnection, session_id: &str, hash: &str, expires_at: &str) -> Result<()> {
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash)
-        .bind(session_id)
-        .bind(kasir_domain::time::now())
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+async fn insert_refresh(
+    conn: &mut AnyConnection,
+    logins: Logins,
+    session_id: &str,
+    hash: &str,
+    expires_at: &str,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO {} (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        logins.tokens()
+    ))
+    .bind(hash)
+    .bind(session_id)
+    .bind(kasir_domain::time::now())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -118,41 +171,49 @@ pub enum Rotation {
 /// Spends a refresh token and stores its successor, atomically: of two requests presenting the same
 /// token, exactly one rotates it and the other is treated as reuse.
 #[tracing::instrument(skip_all)]
-pub async fn rotate_refresh(tx: &mut Tx, old_hash: &str, new_hash: &str, expires_at: &str) -> Result<Rotation> {
+pub async fn rotate_refresh(
+    tx: &mut Tx,
+    logins: Logins,
+    old_hash: &str,
+    new_hash: &str,
+    expires_at: &str,
+) -> Result<Rotation> {
     let now = kasir_domain::time::now();
-    let spent: Option<(String,)> = sqlx::query_as(
-        "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING session_id",
-    )
+    let spent: Option<(String,)> = sqlx::query_as(&format!(
+        "UPDATE {} SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING session_id",
+        logins.tokens()
+    ))
     .bind(&now)
     .bind(old_hash)
     .fetch_optional(&mut **tx)
     .await?;
     match spent {
         Some((session_id,)) => {
-            let Some(user_id) = session_user(tx, &session_id).await? else {
+            let Some(user_id) = session_user(tx, logins, &session_id).await? else {
                 return Ok(Rotation::Invalid);
             };
-            sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE id = $2")
+            sqlx::query(&format!("UPDATE {} SET expires_at = $1 WHERE id = $2", logins.sessions()))
                 .bind(expires_at)
                 .bind(&session_id)
                 .execute(&mut **tx)
                 .await?;
-            insert_refresh(tx, &session_id, new_hash, expires_at).await?;
+            insert_refresh(tx, logins, &session_id, new_hash, expires_at).await?;
             Ok(Rotation::Rotated { session_id, user_id })
         }
         None => {
             let used: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = $1")
+                sqlx::query_as(&format!("SELECT session_id, used_at FROM {} WHERE token_hash = $1", logins.tokens()))
                     .bind(old_hash)
                     .fetch_optional(&mut **tx)
                     .await?;
             match used {
                 Some((session_id, Some(_))) => {
-                    let user: Option<(String,)> = sqlx::query_as("SELECT user_id FROM auth_sessions WHERE id = $1")
-                        .bind(&session_id)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                    revoke_session(tx, &session_id, "refresh_token_reused").await?;
+                    let user: Option<(String,)> =
+                        sqlx::query_as(&format!("SELECT {} FROM {} WHERE id = $1", logins.owner(), logins.sessions()))
+                            .bind(&session_id)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    revoke_session(tx, logins, &session_id, "refresh_token_reused").await?;
                     Ok(Rotation::Reused { session_id, user_id: user.map(|(u,)| u).unwrap_or_default() })
                 }
                 _ => Ok(Rotation::Invalid),
@@ -161,12 +222,14 @@ pub async fn rotate_refresh(tx: &mut Tx, old_hash: &str, new_hash: &str, expires
     }
 }
 
-/// The user of a live (unrevoked, unexpired) login, inside a transaction.
-async fn session_user(tx: &mut Tx, session_id: &str) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT s.user_id FROM auth_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active = 1 AND u.deleted_at IS NULL",
-    )
+/// The owner of a live (unrevoked, unexpired) login, inside a transaction.
+async fn session_user(tx: &mut Tx, logins: Logins, session_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT s.{} FROM {} s {} WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+        logins.owner(),
+        logins.sessions(),
+        logins.live_owner()
+    ))
     .bind(session_id)
     .bind(kasir_domain::time::now())
     .fetch_optional(&mut **tx)
@@ -176,10 +239,11 @@ async fn session_user(tx: &mut Tx, session_id: &str) -> Result<Option<String>> {
 
 /// Ends a login: its refresh tokens stop working and its access tokens are refused.
 #[tracing::instrument(skip_all)]
-pub async fn revoke_session(tx: &mut Tx, session_id: &str, reason: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
-    )
+pub async fn revoke_session(tx: &mut Tx, logins: Logins, session_id: &str, reason: &str) -> Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
+        logins.sessions()
+    ))
     .bind(kasir_domain::time::now())
     .bind(reason)
     .bind(session_id)
@@ -190,10 +254,13 @@ pub async fn revoke_session(tx: &mut Tx, session_id: &str, reason: &str) -> Resu
 
 /// The login a refresh token belongs to, if the token is known.
 #[tracing::instrument(skip_all)]
-pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT s.id, s.user_id FROM refresh_tokens r JOIN auth_sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
-    )
+pub async fn session_of_refresh(tx: &mut Tx, logins: Logins, hash: &str) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT s.id, s.{} FROM {} r JOIN {} s ON s.id = r.session_id WHERE r.token_hash = $1",
+        logins.owner(),
+        logins.tokens(),
+        logins.sessions()
+    ))
     .bind(hash)
     .fetch_optional(&mut **tx)
     .await?)
@@ -201,10 +268,18 @@ pub async fn session_of_refresh(tx: &mut Tx, hash: &str) -> Result<Option<(Strin
 
 /// Ends every login of a user but `keep` (after a password change); returns how many ended.
 #[tracing::instrument(skip_all)]
-pub async fn revoke_other_sessions(tx: &mut Tx, user_id: &str, keep: Option<&str>, reason: &str) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE user_id = $3 AND id <> $4 AND revoked_at IS NULL",
-    )
+pub async fn revoke_other_sessions(
+    tx: &mut Tx,
+    logins: Logins,
+    user_id: &str,
+    keep: Option<&str>,
+    reason: &str,
+) -> Result<u64> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET revoked_at = $1, revoked_reason = $2 WHERE {} = $3 AND id <> $4 AND revoked_at IS NULL",
+        logins.sessions(),
+        logins.owner()
+    ))
     .bind(kasir_domain::time::now())
     .bind(reason)
     .bind(user_id)
@@ -212,6 +287,22 @@ pub async fn revoke_other_sessions(tx: &mut Tx, user_id: &str, keep: Option<&str
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Whether a login of `owner_id` is live: not revoked, not expired.
+#[tracing::instrument(skip_all)]
+pub async fn session_live(db: &Db, logins: Logins, session_id: &str, owner_id: &str) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT 1 FROM {} WHERE id = $1 AND {} = $2 AND revoked_at IS NULL AND expires_at > $3",
+        logins.sessions(),
+        logins.owner()
+    ))
+    .bind(session_id)
+    .bind(owner_id)
+    .bind(kasir_domain::time::now())
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.is_some())
 }
 
 /// The longest a login lock lasts.

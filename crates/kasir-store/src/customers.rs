@@ -42,3 +42,13 @@ pub struct Customer {
     pub notes: Option<String>,
 }
 crate::impl_record!(Customer);
+
+/// The tenant's customer record with this email (compared lower-cased), if there is one.
+#[tracing::instrument(skip_all)]
+pub async fn by_email(tx: &mut crate::Tx, tenant_id: &str, email_key: &str) -> crate::Result<Option<Customer>> {
+    let sql = format!(
+        "SELECT {} FROM customers WHERE tenant_id = $1 AND LOWER(email) = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1",
+        CUSTOMERS.select_list()
+    );
+    Ok(sqlx::query_as(&sql).bind(tenant_id).bind(email_key).fetch_optional(&mut **tx).await?)
+}

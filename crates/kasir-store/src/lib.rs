@@ -14,6 +14,7 @@ mod sql;
 mod tx;
 
 // Business areas, named as in the server.
+pub mod accounts;
 pub mod auth;
 pub mod catalog;
 pub mod customers;

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "sync_push", include_str!("../migrations/0019_sync_push.sql")),
     (20, "licenses", include_str!("../migrations/0020_licenses.sql")),
     (21, "stock_levels_in_feed", include_str!("../migrations/0021_stock_levels_in_feed.sql")),
+    (22, "customer_accounts", include_str!("../migrations/0022_customer_accounts.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

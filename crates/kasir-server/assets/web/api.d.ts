@@ -12,12 +12,17 @@ export type Activate = { "device_id": string; "device_name": string; "license_ke
 /** A device's seat of a licence. */
 export type Activation = { "activated_at": string; "deactivated_at"?: string | null; "device_id": string; "device_name": string; "id": string; "license_id": string; "verified_at": string };
 export type AddItems = { "items": Array<ItemInput> };
+/** An address as the API shows it (coordinates in degrees). */
+export type Address = { "address": string; "created_at": string; "id": string; "is_default": boolean; "label": string; "latitude"?: number | null; "longitude"?: number | null; "phone_number": string; "recipient_name": string; "updated_at": string; "version": number };
+export type AddressBody = { "address": string; "is_default"?: boolean | null; "label": string; "latitude"?: number | null; "longitude"?: number | null; "phone_number": string; "recipient_name": string; "version"?: number | null };
 /** A recorded adjustment. */
 export type Adjustment = { "created_at": string; "id": string; "lines": Array<AdjustmentLine>; "note"?: string | null; "reason": string; "warehouse_id": string };
 /** A line as applied. */
 export type AdjustmentLine = { "after": number; "before": number; "counted_quantity"?: number | null; "product_id": string; "quantity_delta": number; "variant_id"?: string | null };
 /** One line of an adjustment: either a change or a counted quantity. */
 export type AdjustmentLineInput = { "counted_quantity"?: number | null; "product_id": string; "quantity_delta"?: number | null; "variant_id"?: string | null };
+/** What `/auth/refresh` answers: a staff pair (with `user`) or a customer's (with `customer`). */
+export type AnyPair = (TokenPair | CustomerPair);
 /** An API key as listed (never its secret). */
 export type ApiKey = { "created_at": string; "created_by"?: string | null; "id": string; "key_id": string; "name": string; "permissions": Array<string>; "tenant_id": string };
 /** An audit entry as `GET /audit-logs` serves it. */
@@ -32,6 +37,7 @@ export type CashMovement = { "actor_id"?: string | null; "amount": number; "crea
 export type CashSummary = { "cash_expenses": number; "cash_in": number; "cash_out": number; "cash_refunds": number; "cash_sales": number; "change_given": number; "expected_cash": number; "start_cash": number };
 /** A category; `parent_id` makes them a tree. */
 export type Category = { "created_at": string; "id": string; "is_active": boolean; "name": string; "parent_id"?: string | null; "sort_order": number; "tenant_id": string; "updated_at": string; "version": number };
+export type CheckEmail = { "email": string; "tenant": string };
 export type CloseShift = { "end_cash": number; "note"?: string | null; "shift_id": string };
 /** A pushed change that met a change made on the server since the device's `base_version`. */
 export type Conflict = { "base_version": number; "client_change_id": string; "client_data"?: Record<string, unknown> | null; "created_at": string; "device_id": string; "entity": string; "fields": Array<string>; "id": string; "op": string; "record_id": string; "resolution"?: string | null; "resolved_at"?: string | null; "resolved_by"?: string | null; "server_data": Record<string, unknown>; "status": string; "tenant_id": string; "updated_at": string; "version": number };
@@ -79,16 +85,21 @@ export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | nu
 export type CreatedApiKey = { "id": string; "key_id": string; "name": string; "permissions": Array<string>; "secret": string };
 /** A customer of the tenant (shared by its outlets). */
 export type Customer = { "address"?: string | null; "created_at": string; "email"?: string | null; "id": string; "name": string; "notes"?: string | null; "phone"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+export type CustomerLogin = { "email"?: string | null; "password": string; "tenant": string; "username"?: string | null };
+/** A customer's tokens. */
+export type CustomerPair = { "access_token": string; "customer": Profile; "expires_in": number; "refresh_token": string; "token_type": string };
+export type Deactivate = { "reason": string };
 export type Deactivated = { "deactivated": boolean };
-export type Deleted = { "deleted": boolean; "id": string };
+export type Deleted = { "deleted": boolean };
 /** A device of the tenant. */
 export type Device = { "app_version"?: string | null; "created_at": string; "id": string; "is_active": boolean; "last_push_at"?: string | null; "last_seen_at"?: string | null; "license_id"?: string | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 export type DeviceKey = { "device_id": string; "license_key": string };
 /** A discount as a client states it. */
 export type DiscountInput = { "type": DiscountKind; "value": number };
 export type DiscountKind = "percent" | "amount";
+export type EmailRegistered = { "registered": boolean };
 /** The error envelope. */
-export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
 /** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** What an expense was for (supplies, cleaning, transport…). */
@@ -161,6 +172,7 @@ export type OutletStock = { "outlet_id": string; "quantity": number; "warehouse_
 export type Pagination = { "page": number; "per_page": number; "total": number; "total_exact"?: boolean | null; "total_pages": number };
 export type PasswordChange = { "current_password": string; "new_password": string };
 export type PasswordChanged = { "revoked_sessions": number };
+export type PasswordReset = { "logins_ended": number; "reset": boolean };
 /** The body of `POST /orders/{id}/pay`: a sale's payments (and its optional customer, discount, voucher and note), and what of the order it pays. */
 export type PayOrder = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "note"?: string | null; "payments": Array<PaymentInput>; "split"?: (null | Split); "voucher_code"?: string | null };
 /** A payment as a client states it. */
@@ -176,6 +188,9 @@ export type Product = { "barcodes": Array<string>; "brand_id"?: string | null; "
 export type ProductAmount = { "name": string; "product_id": string; "quantity": number; "total": number };
 /** A product found by a scanned code. */
 export type ProductLookup = (Product & { "stock"?: (null | OutletStock); "variant"?: (null | Variant); "variant_id"?: string | null });
+/** The account as the app shows it (`GET /customer/profile`). */
+export type Profile = { "balance": number; "created_at": string; "email": string; "full_name": string; "id": string; "phone_number"?: string | null; "points": number; "profile_image_url"?: string | null; "referral_code": string; "status": string; "username": string };
+export type ProfilePatch = { "email"?: string | null; "full_name"?: string | null; "phone_number"?: string | null };
 /** A discount that applies by itself to sales that qualify. */
 export type Promotion = { "auto_apply": boolean; "category_ids": Array<string>; "created_at": string; "ends_at"?: string | null; "id": string; "is_active": boolean; "max_discount"?: number | null; "min_purchase": number; "name": string; "product_ids": Array<string>; "starts_at"?: string | null; "tenant_id": string; "type": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "value": number; "version": number };
 export type PublicKey = { "alg": string; "jwk": Record<string, unknown>; "kid": string; "public_key_pem": string };
@@ -213,6 +228,11 @@ export type RefundItem = { "discount_total": number; "gross": number; "id": stri
 export type RefundItemInput = { "quantity": number; "sale_item_id": string };
 /** Money paid back for a refund. */
 export type RefundPayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+export type ResendRequest = { "verification_token": string };
+export type ResetPassword = { "new_password": string; "token": string };
+export type ResetRequest = { "email": string; "tenant": string };
+/** The answer to a reset request, the same whether or not the email has an account. */
+export type ResetRequested = { "requested": boolean };
 export type Resolution = "server" | "client" | "merge";
 /** The body of `POST /sync/conflicts/{id}/resolve`. */
 export type Resolve = { "data"?: Record<string, unknown> | null; "resolution": Resolution };
@@ -242,6 +262,7 @@ export type Shift = { "business_date": string; "cash_difference"?: number | null
 export type ShiftEvent = { "cash_difference"?: number | null; "expected_cash"?: number | null; "id": string; "shift_id": string; "status": string; "user_id": string };
 /** A shift's figures: `GET /shifts/{id}/report`, and frozen into the shift when it closes. */
 export type ShiftReport = { "by_payment_method": Array<MethodTotal>; "cash": CashSummary; "cash_difference"?: number | null; "discount_total": number; "end_cash"?: number | null; "expected_cash": number; "expense_total": number; "gross_sales": number; "net_sales": number; "refund_count": number; "refund_total": number; "rounding_total": number; "sales_count": number; "sales_total": number; "shift_id": string; "status": string; "tax_total": number; "void_count": number; "void_total": number };
+export type SignupRequest = { "email": string; "full_name": string; "mode": string; "password": string; "phone_number"?: string | null; "referral_code"?: string | null; "tenant": string; "username": string };
 /** A modifier option as sold with an item. */
 export type SoldModifier = { "group_id": string; "id": string; "name": string; "price": number };
 /** A split bill: this sale pays some items, or the next of `parts` equal parts. Give one of the two. */
@@ -324,7 +345,12 @@ export type Variant = { "barcodes": Array<string>; "cost"?: number | null; "id":
 /** A variant as a client sends it; a new variant may omit its id. */
 export type VariantInput = { "barcodes"?: Array<string>; "cost"?: number | null; "id"?: string | null; "name": string; "price"?: number | null; "sku": string };
 export type Vec = Array<{ "discount_total": number; "gross_sales": number; "key"?: string | null; "label": string; "net_sales": number; "quantity"?: number | null; "refund_total": number; "sales_count": number; "tax_total": number; "total": number }>;
-export type VerifyResult = { "user": AuthUser; "valid": boolean };
+/** How the new account is to be verified. */
+export type Verification = { "customer_id": string; "verification": string; "verification_token": string };
+export type Verified = { "verified": boolean };
+export type VerifyRequest = { "otp": string; "verification_token": string };
+/** What `/auth/verify` answers: `user` for staff, `customer` for a customer of the shop's app. */
+export type VerifyResult = ({ "user": AuthUser; "valid": boolean } | { "customer": Profile; "valid": boolean });
 /** The body of `POST /sales/{id}/void`. */
 export type VoidSale = { "reason": string };
 /** A code a customer presents for a discount. */
@@ -359,7 +385,7 @@ export declare function getAuthMe(o?: Call<{  }, {  }, never>): Promise<AuthUser
 export declare function postAuthPassword(o?: Call<{  }, {  }, PasswordChange>): Promise<PasswordChanged>;
 
 /** Trade a refresh token for a new pair (the old one stops working) */
-export declare function postAuthRefresh(o?: Call<{  }, {  }, RefreshRequest>): Promise<TokenPair>;
+export declare function postAuthRefresh(o?: Call<{  }, {  }, RefreshRequest>): Promise<AnyPair>;
 
 /** Check an access token */
 export declare function getAuthVerify(o?: Call<{  }, {  }, never>): Promise<VerifyResult>;
@@ -393,6 +419,60 @@ export declare function getCategoriesId(o: Call<{ "id": string }, {  }, never>):
 
 /** Change a category */
 export declare function patchCategoriesId(o: Call<{ "id": string }, {  }, UpdateCategory>): Promise<Category>;
+
+/** Your addresses, the default first */
+export declare function getCustomerAddresses(o?: Call<{  }, {  }, never>): Promise<Array<Address>>;
+
+/** Add an address */
+export declare function postCustomerAddresses(o?: Call<{  }, {  }, AddressBody>): Promise<Address>;
+
+/** Delete an address (the newest other one becomes the default) */
+export declare function deleteCustomerAddressesId(o: Call<{ "id": string }, {  }, never>): Promise<Deleted>;
+
+/** One of your addresses */
+export declare function getCustomerAddressesId(o: Call<{ "id": string }, {  }, never>): Promise<Address>;
+
+/** Change an address */
+export declare function patchCustomerAddressesId(o: Call<{ "id": string }, {  }, AddressBody>): Promise<Address>;
+
+/** Make an address the default */
+export declare function postCustomerAddressesIdDefault(o: Call<{ "id": string }, {  }, never>): Promise<Address>;
+
+/** Whether an email has an account at the shop */
+export declare function postCustomerCheckEmail(o?: Call<{  }, {  }, CheckEmail>): Promise<EmailRegistered>;
+
+/** Close your account (your logins end) */
+export declare function postCustomerDeactivate(o?: Call<{  }, {  }, Deactivate>): Promise<Deactivated>;
+
+/** Log in to the shop's app with username or email */
+export declare function postCustomerLogin(o?: Call<{  }, {  }, CustomerLogin>): Promise<CustomerPair>;
+
+/** Choose a new password with the emailed link's token */
+export declare function postCustomerPasswordReset(o?: Call<{  }, {  }, ResetPassword>): Promise<PasswordReset>;
+
+/** Email a password-reset link (202 whatever the email) */
+export declare function postCustomerPasswordResetRequest(o?: Call<{  }, {  }, ResetRequest>): Promise<unknown>;
+
+/** Your profile */
+export declare function getCustomerProfile(o?: Call<{  }, {  }, never>): Promise<Profile>;
+
+/** Change your name, email or phone number */
+export declare function patchCustomerProfile(o?: Call<{  }, {  }, ProfilePatch>): Promise<Profile>;
+
+/** Upload your profile picture (multipart field `file`) */
+export declare function postCustomerProfileImage(o?: Call<{  }, {  }, never>): Promise<Profile>;
+
+/** Sign up for the shop's app (an email link or an SMS code follows) */
+export declare function postCustomerSignup(o?: Call<{  }, {  }, SignupRequest>): Promise<Verification>;
+
+/** Verify a new account with its emailed link */
+export declare function getCustomerVerify(o?: Call<{  }, { "token": string }, never>): Promise<Verified>;
+
+/** Verify a new account with its SMS code */
+export declare function postCustomerVerify(o?: Call<{  }, {  }, VerifyRequest>): Promise<Verified>;
+
+/** Send a new verification link or code (once a minute) */
+export declare function postCustomerVerifyResend(o?: Call<{  }, {  }, ResendRequest>): Promise<Verification>;
 
 /** List customers */
 export declare function getCustomers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "phone"?: string; "email"?: string }, never>): Promise<Array<Customer>>;

@@ -67,6 +67,60 @@ export const getCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent
 /** Change a category */
 export const patchCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
+/** Your addresses, the default first */
+export const getCustomerAddresses = (o = {}) => api(`/customer/addresses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Add an address */
+export const postCustomerAddresses = (o = {}) => api(`/customer/addresses${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete an address (the newest other one becomes the default) */
+export const deleteCustomerAddressesId = (o = {}) => api(`/customer/addresses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** One of your addresses */
+export const getCustomerAddressesId = (o = {}) => api(`/customer/addresses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change an address */
+export const patchCustomerAddressesId = (o = {}) => api(`/customer/addresses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Make an address the default */
+export const postCustomerAddressesIdDefault = (o = {}) => api(`/customer/addresses/${encodeURIComponent(o.path.id)}/default${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Whether an email has an account at the shop */
+export const postCustomerCheckEmail = (o = {}) => api(`/customer/check-email${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Close your account (your logins end) */
+export const postCustomerDeactivate = (o = {}) => api(`/customer/deactivate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Log in to the shop's app with username or email */
+export const postCustomerLogin = (o = {}) => api(`/customer/login${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Choose a new password with the emailed link's token */
+export const postCustomerPasswordReset = (o = {}) => api(`/customer/password-reset${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Email a password-reset link (202 whatever the email) */
+export const postCustomerPasswordResetRequest = (o = {}) => api(`/customer/password-reset/request${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Your profile */
+export const getCustomerProfile = (o = {}) => api(`/customer/profile${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change your name, email or phone number */
+export const patchCustomerProfile = (o = {}) => api(`/customer/profile${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Upload your profile picture (multipart field `file`) */
+export const postCustomerProfileImage = (o = {}) => api(`/customer/profile/image${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Sign up for the shop's app (an email link or an SMS code follows) */
+export const postCustomerSignup = (o = {}) => api(`/customer/signup${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Verify a new account with its emailed link */
+export const getCustomerVerify = (o = {}) => api(`/customer/verify${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Verify a new account with its SMS code */
+export const postCustomerVerify = (o = {}) => api(`/customer/verify${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Send a new verification link or code (once a minute) */
+export const postCustomerVerifyResend = (o = {}) => api(`/customer/verify/resend${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** List customers */
 export const getCustomers = (o = {}) => api(`/customers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 

@@ -98,6 +98,15 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// 409 `conflict` naming the field whose value is taken.
+    pub fn conflict_field(field: &str, message: &str) -> ApiError {
+        ApiError::Conflict {
+            code: kasir_domain::ErrorCode::Conflict,
+            message: message.into(),
+            errors: vec![FieldError::new(field, message)],
+        }
+    }
+
     pub fn forbidden() -> ApiError {
         ApiError::Forbidden("you do not have permission to do this".into())
     }

@@ -1,6 +1,7 @@
 //! Every route of the API under `/api/v1`, and the root routes, gathered from the areas.
 
 use crate::{
+    accounts,
     api::{openapi::ApiRouter, resource},
     auth, catalog, customers, devices, expenses, platform, promotions, purchasing, realtime, reports, restaurant,
     selling,
@@ -27,6 +28,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = stock::transfers::routes(v1);
     v1 = purchasing::routes(v1);
     v1 = customers::routes(v1);
+    v1 = accounts::routes(v1);
     v1 = selling::shifts::routes(v1);
     v1 = selling::sales::routes(v1);
     v1 = selling::receipts::routes(v1);

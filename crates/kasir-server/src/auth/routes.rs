@@ -6,11 +6,17 @@ use axum::{
     response::Response,
 };
 use kasir_domain::validation as v;
-use kasir_store::{auth, auth::Rotation, platform::audit::AuditEntry, Actor, Db, StoreError};
+use kasir_store::{
+    auth,
+    auth::{Logins, Rotation},
+    platform::audit::AuditEntry,
+    Actor, Db, StoreError,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
+    accounts::Caller,
     api::{
         ok,
         openapi::{ApiRouter, Method, Op},
@@ -81,10 +87,20 @@ pub struct TokenPair {
     pub user: AuthUser,
 }
 
+/// What `/auth/refresh` answers: a staff pair (with `user`) or a customer's (with `customer`).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VerifyResult {
-    pub valid: bool,
-    pub user: AuthUser,
+#[serde(untagged)]
+pub enum AnyPair {
+    Staff(TokenPair),
+    Customer(crate::accounts::CustomerPair),
+}
+
+/// What `/auth/verify` answers: `user` for staff, `customer` for a customer of the shop's app.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum VerifyResult {
+    Staff { valid: bool, user: AuthUser },
+    Customer { valid: bool, customer: crate::accounts::Profile },
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,7 +132,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Op::new("auth", "Trade a refresh token for a new pair (the old one stops working)")
             .public()
             .body::<RefreshRequest>()
-            .ok::<TokenPair>()
+            .ok::<AnyPair>()
             .errors(&[401]),
     )
     .route(
@@ -276,6 +292,7 @@ async fn login(
     let mut tx = s.db.begin(Actor { id: Some(user.id.clone()), kind: "user", ..actor }).await?;
     auth::create_session(
         &mut tx,
+        Logins::Staff,
         &session_id,
         &user.id,
         &tokens::token_hash(&refresh),
@@ -296,26 +313,40 @@ async fn refresh(
 ) -> Result<Response, ApiError> {
     let actor = request_actor(&headers, ip);
     let new_refresh = tokens::random_secret();
-    let mut tx = s.db.begin(actor.clone()).await?;
-    let outcome = auth::rotate_refresh(
-        &mut tx,
-        &tokens::token_hash(&b.refresh_token),
-        &tokens::token_hash(&new_refresh),
-        &kasir_domain::time::now_plus_seconds(tokens::REFRESH_TTL_SECS),
-    )
-    .await?;
-    match outcome {
-        Rotation::Rotated { session_id, user_id } => {
-            tx.commit().await?;
-            Ok(ok(token_pair(&s, &user_id, &session_id, new_refresh).await?))
+    // A staff login's token, else a customer's (decision 015).
+    for logins in [Logins::Staff, Logins::Customer] {
+        let mut tx = s.db.begin(actor.clone()).await?;
+        let outcome = auth::rotate_refresh(
+            &mut tx,
+            logins,
+            &tokens::token_hash(&b.refresh_token),
+            &tokens::token_hash(&new_refresh),
+            &kasir_domain::time::now_plus_seconds(tokens::REFRESH_TTL_SECS),
+        )
+        .await?;
+        match outcome {
+            Rotation::Rotated { session_id, user_id } => {
+                tx.commit().await?;
+                let pair = match logins {
+                    Logins::Staff => AnyPair::Staff(token_pair(&s, &user_id, &session_id, new_refresh).await?),
+                    Logins::Customer => {
+                        AnyPair::Customer(crate::accounts::customer_pair(&s, &user_id, &session_id, new_refresh).await?)
+                    }
+                };
+                return Ok(ok(pair));
+            }
+            Rotation::Reused { session_id, user_id } => {
+                let details = serde_json::json!({ "user_id": user_id });
+                tx.audit(None, "auth.refresh_reuse", "auth", Some(&session_id), details);
+                tx.commit().await?;
+                return Err(ApiError::Unauthorized(
+                    "this refresh token was already used; the login has been revoked".into(),
+                ));
+            }
+            Rotation::Invalid => {}
         }
-        Rotation::Reused { session_id, user_id } => {
-            tx.audit(None, "auth.refresh_reuse", "auth", Some(&session_id), serde_json::json!({ "user_id": user_id }));
-            tx.commit().await?;
-            Err(ApiError::Unauthorized("this refresh token was already used; the login has been revoked".into()))
-        }
-        Rotation::Invalid => Err(ApiError::Unauthorized("the refresh token is invalid or expired".into())),
     }
+    Err(ApiError::Unauthorized("the refresh token is invalid or expired".into()))
 }
 
 async fn logout(
@@ -325,16 +356,18 @@ async fn logout(
     ApiJson(b): ApiJson<RefreshRequest>,
 ) -> Result<Response, ApiError> {
     let mut tx = s.db.begin(request_actor(&headers, ip)).await?;
-    let Some((session_id, user_id)) = auth::session_of_refresh(&mut tx, &tokens::token_hash(&b.refresh_token)).await?
-    else {
-        return Err(ApiError::Unauthorized("the refresh token is invalid".into()));
-    };
-    tx.actor.id = Some(user_id);
-    tx.actor.kind = "user";
-    let revoked = auth::revoke_session(&mut tx, &session_id, "logout").await?;
-    tx.audit(None, "auth.logout", "auth", Some(&session_id), serde_json::Value::Null);
-    tx.commit().await?;
-    Ok(ok(LogoutResult { logged_out: revoked }))
+    let hash = tokens::token_hash(&b.refresh_token);
+    for (logins, kind) in [(Logins::Staff, "user"), (Logins::Customer, "customer")] {
+        if let Some((session_id, owner_id)) = auth::session_of_refresh(&mut tx, logins, &hash).await? {
+            tx.actor.id = Some(owner_id);
+            tx.actor.kind = kind;
+            let revoked = auth::revoke_session(&mut tx, logins, &session_id, "logout").await?;
+            tx.audit(None, "auth.logout", "auth", Some(&session_id), serde_json::Value::Null);
+            tx.commit().await?;
+            return Ok(ok(LogoutResult { logged_out: revoked }));
+        }
+    }
+    Err(ApiError::Unauthorized("the refresh token is invalid".into()))
 }
 
 async fn me(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
@@ -344,15 +377,26 @@ async fn me(State(s): State<AppState>, p: Principal) -> Result<Response, ApiErro
     Ok(ok(auth_user(&s.db, &p).await?))
 }
 
-async fn verify(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
-    Ok(ok(VerifyResult { valid: true, user: auth_user(&s.db, &p).await? }))
+async fn verify(State(s): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    Ok(ok(match caller {
+        Caller::Staff(p) => VerifyResult::Staff { valid: true, user: auth_user(&s.db, &p).await? },
+        Caller::Customer(c) => {
+            VerifyResult::Customer { valid: true, customer: crate::accounts::Profile::from(&c.account) }
+        }
+    }))
 }
 
 async fn change_password(
     State(s): State<AppState>,
-    p: Principal,
+    caller: Caller,
     ApiJson(b): ApiJson<PasswordChange>,
 ) -> Result<Response, ApiError> {
+    let p = match caller {
+        Caller::Staff(p) => p,
+        Caller::Customer(c) => {
+            return crate::accounts::change_password(&s, &c, b.current_password, b.new_password).await
+        }
+    };
     let (Some(user_id), Some(session_id)) = (p.user_id(), p.session_id()) else {
         return Err(ApiError::Forbidden("API keys have no password".into()));
     };
@@ -378,7 +422,8 @@ async fn change_password(
             errors: Vec::new(),
         });
     }
-    let revoked = auth::revoke_other_sessions(&mut tx, user_id, Some(session_id), "password_changed").await?;
+    let revoked =
+        auth::revoke_other_sessions(&mut tx, Logins::Staff, user_id, Some(session_id), "password_changed").await?;
     tx.audit(
         p.tenant_id.as_deref(),
         "auth.password_change",

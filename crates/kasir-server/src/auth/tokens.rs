@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 
 pub const ISSUER: &str = "kasir";
 pub const AUDIENCE: &str = "kasir-api";
+/// The audience of customer accounts' tokens, which no staff route accepts (decision 015).
+pub const CUSTOMER_AUDIENCE: &str = "kasir-customer";
 /// Access tokens live 15 minutes.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 /// Refresh tokens live 30 days from their last use.
@@ -33,6 +35,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    customer_validation: Validation,
 }
 
 impl TokenKeys {
@@ -43,21 +46,42 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 5;
-        TokenKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        let mut customer_validation = validation.clone();
+        customer_validation.set_audience(&[CUSTOMER_AUDIENCE]);
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            customer_validation,
+        }
     }
 
-    /// Signs an access token for `user_id` in login `session_id`.
+    /// Signs a staff access token for `user_id` in login `session_id`.
     pub fn issue(&self, user_id: &str, session_id: &str) -> Result<String, jsonwebtoken::errors::Error> {
+        self.sign(user_id, session_id, AUDIENCE)
+    }
+
+    /// Signs a customer account's access token.
+    pub fn issue_customer(&self, account_id: &str, session_id: &str) -> Result<String, jsonwebtoken::errors::Error> {
+        self.sign(account_id, session_id, CUSTOMER_AUDIENCE)
+    }
+
+    fn sign(&self, sub: &str, session_id: &str, aud: &str) -> Result<String, jsonwebtoken::errors::Error> {
         let now = jiff::Timestamp::now().as_second();
         let claims = Claims {
-            sub: user_id.into(),
+            sub: sub.into(),
             sid: session_id.into(),
             iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
+            aud: aud.into(),
             iat: now,
             exp: now + ACCESS_TTL_SECS,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// Verifies a customer's access token (its audience is `kasir-customer`).
+    pub fn verify_customer(&self, token: &str) -> Option<Claims> {
+        decode::<Claims>(token, &self.decoding, &self.customer_validation).ok().map(|d| d.claims)
     }
 
     /// Verifies signature, algorithm, issuer, audience and expiry.

@@ -289,7 +289,7 @@ impl Resource for Users {
         }
         if let Some(reason) = end_logins {
             let keep = if is_self { p.session_id() } else { None };
-            auth::revoke_other_sessions(tx, &user.id, keep, reason).await?;
+            auth::revoke_other_sessions(tx, kasir_store::auth::Logins::Staff, &user.id, keep, reason).await?;
         }
         Ok(user)
     }
@@ -309,7 +309,7 @@ impl Resource for Users {
         }
         check_may_manage(p, tx, scope, &current).await?;
         let user: User = crud::soft_delete(tx, &USERS, scope, &current.id, version).await?;
-        auth::revoke_other_sessions(tx, &user.id, None, "user_deleted").await?;
+        auth::revoke_other_sessions(tx, kasir_store::auth::Logins::Staff, &user.id, None, "user_deleted").await?;
         Ok(user)
     }
 }

@@ -10,6 +10,7 @@ mod browser_till;
 mod catalog;
 mod checkout;
 mod client;
+mod customer_accounts;
 mod fault_context;
 mod feed;
 mod files;

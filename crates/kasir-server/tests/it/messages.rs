@@ -22,16 +22,16 @@ use crate::{
 const SECRET: &str = "sms-webhook-secret";
 
 /// Each request's signature header and body.
-type Received = Vec<(String, Vec<u8>)>;
+pub type Received = Vec<(String, Vec<u8>)>;
 
 /// A local SMS webhook: records what it receives; answers each request with the next status.
 #[derive(Clone, Default)]
-struct Hook {
-    got: Arc<Mutex<Received>>,
-    answers: Arc<Mutex<Vec<u16>>>,
+pub struct Hook {
+    pub got: Arc<Mutex<Received>>,
+    pub answers: Arc<Mutex<Vec<u16>>>,
 }
 
-async fn start_hook(hook: Hook) -> String {
+pub async fn start_hook(hook: Hook) -> String {
     let app = Router::new().route(
         "/sms",
         post(move |headers: HeaderMap, body: axum::body::Bytes| {
@@ -129,7 +129,7 @@ async fn sms_are_signed_retried_and_refused(b: Backend) {
 }
 
 /// A local SMTP server (aiosmtpd) writing what it receives to a maildir; stopped when dropped.
-struct Smtp(Child, u16, tempfile::TempDir);
+pub struct Smtp(Child, pub u16, pub tempfile::TempDir);
 
 impl Drop for Smtp {
     fn drop(&mut self) {
@@ -138,7 +138,7 @@ impl Drop for Smtp {
     }
 }
 
-async fn smtp() -> Smtp {
+pub async fn smtp() -> Smtp {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
     let maildir = dir.path().join("mail");

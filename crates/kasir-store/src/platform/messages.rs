@@ -63,6 +63,13 @@ pub async fn queue(db: &Db, m: &NewMessage) -> Result<String> {
     Ok(id)
 }
 
+/// Queues `m` and its delivery job in the caller's transaction: the message goes out only if
+/// what it tells of commits.
+#[tracing::instrument(skip_all, fields(channel = m.channel.as_str()))]
+pub async fn queue_in(tx: &mut crate::Tx, m: &NewMessage) -> Result<String> {
+    insert(tx, m).await
+}
+
 async fn insert(conn: &mut AnyConnection, m: &NewMessage) -> Result<String> {
     let id = kasir_domain::ids::new_id();
     let now = kasir_domain::time::now();

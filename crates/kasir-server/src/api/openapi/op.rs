@@ -219,6 +219,13 @@ impl Op {
         self
     }
 
+    /// 202: taken in, to be done later.
+    pub fn accepted<T: ToSchema>(mut self) -> Op {
+        let data = self.register::<T>();
+        self.success = Some((202, "Accepted".into(), vec![("application/json".into(), envelope(data, false))]));
+        self
+    }
+
     /// 200 with a page of `T`.
     pub fn ok_list<T: ToSchema>(mut self) -> Op {
         let data = self.register::<T>();

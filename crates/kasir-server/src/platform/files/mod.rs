@@ -11,8 +11,9 @@ mod upload;
 use kasir_domain::jobs::JobKind;
 use kasir_store::platform::files;
 
-pub use routes::{routes, FileInfo};
+pub use routes::{routes, store_file, FileInfo};
 pub use store::FileStore;
+pub(crate) use upload::receive;
 
 use super::jobs::Jobs;
 

@@ -161,9 +161,11 @@ fn stored_err(e: anyhow::Error) -> ApiError {
 }
 
 /// Stores an upload; `tenant_id` `None` for the platform's own.
-async fn store_file(
+/// Stores an uploaded file (sniffed, images re-encoded with a thumbnail) and records it;
+/// `created_by` is the user or customer account that sent it.
+pub async fn store_file(
     s: &AppState,
-    p: &Principal,
+    created_by: Option<String>,
     tenant_id: Option<String>,
     purpose: FilePurpose,
     name: String,
@@ -188,7 +190,7 @@ async fn store_file(
         size,
         storage_key: key,
         thumbnail_key,
-        created_by: p.user_id().map(str::to_string),
+        created_by,
         created_at: kasir_domain::time::now(),
     };
     files::insert(&s.db, &record).await?;
@@ -224,7 +226,7 @@ async fn upload(
     if purpose == FilePurpose::ProductImage {
         p.require(Permission::CatalogManage)?;
     }
-    let f = store_file(&s, &p, tenant_id, purpose, form.name, form.bytes).await?;
+    let f = store_file(&s, p.user_id().map(str::to_string), tenant_id, purpose, form.name, form.bytes).await?;
     Ok(created(info(&f)))
 }
 
@@ -333,7 +335,15 @@ async fn product_image(
     // The product must be this tenant's before anything is stored.
     let _: Product = crud::get(&s.db, &PRODUCTS, &scope, &id).await?;
     let form = receive(&s, mp, false).await?;
-    let f = store_file(&s, &p, Some(scope.tenant_id.clone()), FilePurpose::ProductImage, form.name, form.bytes).await?;
+    let f = store_file(
+        &s,
+        p.user_id().map(str::to_string),
+        Some(scope.tenant_id.clone()),
+        FilePurpose::ProductImage,
+        form.name,
+        form.bytes,
+    )
+    .await?;
     let mut tx = s.db.begin(p.actor()).await?;
     let url = format!("/api/v1/files/{}", f.id);
     let product: Product =

@@ -9,13 +9,13 @@ use axum::{
 use crate::{api::ApiError, state::AppState};
 
 /// The form of an upload: the file's name and bytes, and its `purpose` when the route takes one.
-pub(super) struct Form {
-    pub(super) name: String,
-    pub(super) bytes: Vec<u8>,
+pub(crate) struct Form {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
     pub(super) purpose: Option<String>,
 }
 
-pub(super) async fn receive(
+pub(crate) async fn receive(
     s: &AppState,
     mp: Result<Multipart, MultipartRejection>,
     takes_purpose: bool,
