@@ -132,6 +132,10 @@ error_codes! {
     AccountDisabled = "account_disabled", 403;
     /// A verification code or link that is wrong, used, or past its time.
     CodeInvalid = "code_invalid", 422;
+    /// A customer's wallet holds less than the payment or spend.
+    InsufficientBalance = "insufficient_balance", 422;
+    /// A customer has fewer points than they want to redeem.
+    InsufficientPoints = "insufficient_points", 422;
     RateLimited = "rate_limited", 429;
     /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
     UpgradeRequired = "upgrade_required", 426;

@@ -96,3 +96,59 @@ CREATE TABLE customer_addresses (
 CREATE INDEX ix_customer_addresses_account ON customer_addresses (account_id, deleted_at);
 -- At most one default per account, whatever calls race.
 CREATE UNIQUE INDEX ux_customer_addresses__is_default ON customer_addresses (account_id) WHERE is_default = 1 AND deleted_at IS NULL;
+
+-- The shop's loyalty settings: a completed sale earns floor(total / points_earn_per) points
+-- (0: no points); a point redeems into points_redeem_rate minor units of wallet; a completed
+-- referral gives the referrer referral_reward_points.
+ALTER TABLE tenants ADD COLUMN points_earn_per BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN points_redeem_rate BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN referral_reward_points BIGINT NOT NULL DEFAULT 0;
+
+-- Points and wallet ledgers: every change of an account's points or balance, with what caused
+-- it. The account row holds the running figures; each ledger row is written in the same
+-- transaction as the change it records.
+CREATE TABLE customer_points (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    account_id TEXT NOT NULL REFERENCES customer_accounts (id),
+    -- CREDIT or DEBIT
+    type TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    balance_after BIGINT NOT NULL,
+    description TEXT NOT NULL,
+    reference_type TEXT,
+    reference_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_customer_points_account ON customer_points (account_id, created_at);
+CREATE INDEX ix_customer_points_reference ON customer_points (reference_type, reference_id);
+
+CREATE TABLE customer_wallet (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    account_id TEXT NOT NULL REFERENCES customer_accounts (id),
+    type TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    balance_after BIGINT NOT NULL,
+    description TEXT NOT NULL,
+    reference_type TEXT,
+    reference_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_customer_wallet_account ON customer_wallet (account_id, created_at);
+
+-- A referral: made at the referee's signup, completed by the referee's first completed
+-- purchase or payment (once: the referee is unique).
+CREATE TABLE customer_referrals (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    referrer_id TEXT NOT NULL REFERENCES customer_accounts (id),
+    referee_id TEXT NOT NULL REFERENCES customer_accounts (id),
+    -- pending or completed
+    status TEXT NOT NULL,
+    reward_points BIGINT NOT NULL DEFAULT 0,
+    completed_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX ux_customer_referrals__referee ON customer_referrals (referee_id);
+CREATE INDEX ix_customer_referrals_referrer ON customer_referrals (referrer_id, created_at);

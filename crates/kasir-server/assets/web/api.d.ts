@@ -29,6 +29,7 @@ export type ApiKey = { "created_at": string; "created_by"?: string | null; "id":
 export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_type": string; "created_at": string; "details"?: Record<string, unknown> | null; "entity": string; "entity_id"?: string | null; "id": string; "ip"?: string | null; "request_id"?: string | null; "tenant_id"?: string | null };
 /** The signed-in user. */
 export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "username": string };
+export type Balance = { "balance": number; "points": number };
 export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 export type CashDirection = "in" | "out";
 /** Cash put into or taken out of a drawer during a shift. */
@@ -90,6 +91,7 @@ export type CustomerLogin = { "email"?: string | null; "password": string; "tena
 export type CustomerPair = { "access_token": string; "customer": Profile; "expires_in": number; "refresh_token": string; "token_type": string };
 export type Deactivate = { "reason": string };
 export type Deactivated = { "deactivated": boolean };
+export type Decrease = { "amount": number; "description": string };
 export type Deleted = { "deleted": boolean };
 /** A device of the tenant. */
 export type Device = { "app_version"?: string | null; "created_at": string; "id": string; "is_active": boolean; "last_push_at"?: string | null; "last_seen_at"?: string | null; "license_id"?: string | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
@@ -98,8 +100,10 @@ export type DeviceKey = { "device_id": string; "license_key": string };
 export type DiscountInput = { "type": DiscountKind; "value": number };
 export type DiscountKind = "percent" | "amount";
 export type EmailRegistered = { "registered": boolean };
+/** A ledger row (`GET /customer/points`, `GET /customer/balance/history`). */
+export type Entry = { "amount": number; "balance_after": number; "created_at": string; "description": string; "id": string; "reference_id"?: string | null; "reference_type"?: string | null; "type": string };
 /** The error envelope. */
-export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
 /** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** What an expense was for (supplies, cleaning, transport…). */
@@ -219,6 +223,11 @@ export type ReceiptLine = { "product_id": string; "quantity": number; "variant_i
 export type ReceivePurchase = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
 /** A receipt: what arrived. Without `lines`, everything still outstanding arrives. */
 export type ReceiveTransfer = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
+export type Redeem = { "points": number };
+export type Redeemed = { "balance": number; "credited": number; "points": number };
+/** A referral as its referrer sees it. */
+export type Referral = { "completed_at"?: string | null; "created_at": string; "id": string; "referee_username": string; "reward_points": number; "status": string };
+export type ReferralStats = { "completed_referrals": number; "pending_referrals": number; "referral_code": string; "total_earned_points": number; "total_referrals": number };
 export type RefreshRequest = { "refresh_token": string };
 /** A refund as the API serves it. */
 export type Refund = { "business_date": string; "cashier_id"?: string | null; "created_at": string; "discount_total": number; "gross": number; "id": string; "items": Array<RefundItem>; "outlet_id": string; "payments": Array<RefundPayment>; "reason": string; "restock": boolean; "rounding": number; "sale_id": string; "shift_id"?: string | null; "tax_total": number; "tenant_id": string; "total": number; "updated_at": string; "version": number };
@@ -298,7 +307,7 @@ export type Tax = { "created_at": string; "id": string; "inclusive": boolean; "i
 /** A temporary file: served once at `url`, deleted then or at `expires_at`. */
 export type TempInfo = { "expires_at": string; "name": string; "url": string };
 /** A tenant and its settings. */
-export type Tenant = { "allow_negative_stock": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "prices_include_tax": boolean; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
+export type Tenant = { "allow_negative_stock": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "points_earn_per": number; "points_redeem_rate": number; "prices_include_tax": boolean; "referral_reward_points": number; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
 /** A created tenant and its owner. */
 export type TenantCreated = (Tenant & { "owner": User });
 /** A token pair. */
@@ -331,7 +340,7 @@ export type UpdateSupplier = { "address"?: string | null; "contact_name"?: strin
 export type UpdateTable = { "hall_id"?: string | null; "name"?: string | null; "seats"?: number | null; "status"?: string | null; "version"?: number | null };
 export type UpdateTax = { "inclusive"?: boolean | null; "is_active"?: boolean | null; "name"?: string | null; "rate_bps"?: number | null; "version"?: number | null };
 /** Changes to a tenant's settings. `is_active` is for the platform operator only. */
-export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "prices_include_tax"?: boolean | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
+export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "points_earn_per"?: number | null; "points_redeem_rate"?: number | null; "prices_include_tax"?: boolean | null; "referral_reward_points"?: number | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
 /** Changes to a user. */
 export type UpdateUser = { "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "password"?: string | null; "role"?: string | null; "username"?: string | null; "version"?: number | null };
 export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
@@ -438,6 +447,15 @@ export declare function patchCustomerAddressesId(o: Call<{ "id": string }, {  },
 /** Make an address the default */
 export declare function postCustomerAddressesIdDefault(o: Call<{ "id": string }, {  }, never>): Promise<Address>;
 
+/** Your wallet and points */
+export declare function getCustomerBalance(o?: Call<{  }, {  }, never>): Promise<Balance>;
+
+/** Spend from your wallet */
+export declare function postCustomerBalanceDecrease(o?: Call<{  }, {  }, Decrease>): Promise<Balance>;
+
+/** Your wallet ledger, newest first */
+export declare function getCustomerBalanceHistory(o?: Call<{  }, { "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Entry>>;
+
 /** Whether an email has an account at the shop */
 export declare function postCustomerCheckEmail(o?: Call<{  }, {  }, CheckEmail>): Promise<EmailRegistered>;
 
@@ -453,6 +471,12 @@ export declare function postCustomerPasswordReset(o?: Call<{  }, {  }, ResetPass
 /** Email a password-reset link (202 whatever the email) */
 export declare function postCustomerPasswordResetRequest(o?: Call<{  }, {  }, ResetRequest>): Promise<unknown>;
 
+/** Your points ledger, newest first */
+export declare function getCustomerPoints(o?: Call<{  }, { "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Entry>>;
+
+/** Turn points into wallet balance */
+export declare function postCustomerPointsRedeem(o?: Call<{  }, {  }, Redeem>): Promise<Redeemed>;
+
 /** Your profile */
 export declare function getCustomerProfile(o?: Call<{  }, {  }, never>): Promise<Profile>;
 
@@ -461,6 +485,12 @@ export declare function patchCustomerProfile(o?: Call<{  }, {  }, ProfilePatch>)
 
 /** Upload your profile picture (multipart field `file`) */
 export declare function postCustomerProfileImage(o?: Call<{  }, {  }, never>): Promise<Profile>;
+
+/** Your referral code and how your invitations went */
+export declare function getCustomerReferral(o?: Call<{  }, {  }, never>): Promise<ReferralStats>;
+
+/** The friends you invited */
+export declare function getCustomerReferralHistory(o?: Call<{  }, {  }, never>): Promise<Array<Referral>>;
 
 /** Sign up for the shop's app (an email link or an SMS code follows) */
 export declare function postCustomerSignup(o?: Call<{  }, {  }, SignupRequest>): Promise<Verification>;

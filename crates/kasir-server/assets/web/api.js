@@ -85,6 +85,15 @@ export const patchCustomerAddressesId = (o = {}) => api(`/customer/addresses/${e
 /** Make an address the default */
 export const postCustomerAddressesIdDefault = (o = {}) => api(`/customer/addresses/${encodeURIComponent(o.path.id)}/default${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** Your wallet and points */
+export const getCustomerBalance = (o = {}) => api(`/customer/balance${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Spend from your wallet */
+export const postCustomerBalanceDecrease = (o = {}) => api(`/customer/balance/decrease${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Your wallet ledger, newest first */
+export const getCustomerBalanceHistory = (o = {}) => api(`/customer/balance/history${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** Whether an email has an account at the shop */
 export const postCustomerCheckEmail = (o = {}) => api(`/customer/check-email${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
@@ -100,6 +109,12 @@ export const postCustomerPasswordReset = (o = {}) => api(`/customer/password-res
 /** Email a password-reset link (202 whatever the email) */
 export const postCustomerPasswordResetRequest = (o = {}) => api(`/customer/password-reset/request${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** Your points ledger, newest first */
+export const getCustomerPoints = (o = {}) => api(`/customer/points${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Turn points into wallet balance */
+export const postCustomerPointsRedeem = (o = {}) => api(`/customer/points/redeem${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** Your profile */
 export const getCustomerProfile = (o = {}) => api(`/customer/profile${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -108,6 +123,12 @@ export const patchCustomerProfile = (o = {}) => api(`/customer/profile${query(o.
 
 /** Upload your profile picture (multipart field `file`) */
 export const postCustomerProfileImage = (o = {}) => api(`/customer/profile/image${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Your referral code and how your invitations went */
+export const getCustomerReferral = (o = {}) => api(`/customer/referral${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The friends you invited */
+export const getCustomerReferralHistory = (o = {}) => api(`/customer/referral/history${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
 /** Sign up for the shop's app (an email link or an SMS code follows) */
 export const postCustomerSignup = (o = {}) => api(`/customer/signup${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });

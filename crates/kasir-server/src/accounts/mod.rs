@@ -4,7 +4,9 @@
 //! staff route accepts (decision 015).
 
 mod addresses;
+pub mod effects;
 mod login;
+pub mod loyalty;
 mod profile;
 mod signup;
 
@@ -35,6 +37,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let api = signup::routes(api);
     let api = login::routes(api);
     let api = profile::routes(api);
+    let api = loyalty::routes(api);
     addresses::routes(api)
 }
 

@@ -263,6 +263,9 @@ async fn signup(
         other => other.into(),
     })?;
     let account = accounts::get_for_update(&mut tx, &customer_id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(referrer) = &account.referred_by {
+        kasir_store::accounts::loyalty::refer(&mut tx, &tenant.id, referrer, &account.id).await?;
+    }
     let sent = send_code(&s, &mut tx, &tenant.name, &account, mode).await?;
     tx.audit(
         Some(&tenant.id),

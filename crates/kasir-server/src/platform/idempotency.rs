@@ -74,7 +74,16 @@ async fn handle(state: AppState, req: Request, next: Next) -> Result<Response, A
         Err(ApiError::Unauthorized(_)) => {
             match crate::auth::guest::GuestSession::from_request_parts(&mut parts, &state).await {
                 Ok(g) => (g.session.tenant_id.clone(), format!("table-session:{}:{key}", g.session.id)),
-                Err(ApiError::Unauthorized(_)) => return Ok(next.run(Request::from_parts(parts, body)).await),
+                Err(ApiError::Unauthorized(_)) => {
+                    // A customer of the shop's app: keys are the account's own.
+                    match crate::accounts::Customer::from_request_parts(&mut parts, &state).await {
+                        Ok(c) => (c.account.tenant_id.clone(), format!("customer:{}:{key}", c.account.id)),
+                        Err(ApiError::Unauthorized(_) | ApiError::Forbidden(_)) => {
+                            return Ok(next.run(Request::from_parts(parts, body)).await)
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }

@@ -339,6 +339,9 @@ async fn write(
         }
         other => other?,
     }
+    // The customer's wallet pays its store credit, the sale earns points, a first purchase
+    // completes a referral: all in this transaction.
+    crate::accounts::effects::on_sale(&mut tx, &sale).await?;
     super::record_sale(&mut tx, scope, &sale, |e| {
         EventBody::SaleCompleted(SaleEvent {
             shift_id: Some(sale.shift_id.clone()),

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{PaymentInput, Seller};
+use crate::accounts::effects;
 use crate::api::rule;
 use crate::api::ApiError;
 
@@ -136,6 +137,8 @@ pub async fn void(seller: &Seller, rights: Rights, sale_id: &str, b: VoidSale, t
         .collect();
     stock::apply(tx, scope, true, moves).await.map_err(|e| super::sale_rows::shortage(e, &[]))?;
     let voided = sales::get_in(tx, scope, &sale.id).await?;
+    let credit = effects::store_credit(sale.payments.iter().map(|p| (p.kind.as_str(), p.amount)));
+    effects::on_return(tx, &sale, sale.total, credit, ("void", &sale.id)).await?;
     super::record_sale(tx, scope, &voided, |e| EventBody::SaleVoided(SaleEvent { reason: Some(reason.clone()), ..e }))?;
     tx.audit(Some(&scope.tenant_id), "sale.void", "sale", Some(&sale.id), serde_json::json!({ "reason": reason }));
     Ok(voided)
@@ -336,6 +339,8 @@ pub async fn refund_as(
         updated_at: refund.updated_at.clone(),
     });
     let updated = sales::get_in(tx, scope, &sale.id).await?;
+    let credit = effects::store_credit(refund.payments.iter().map(|p| (p.kind.as_str(), p.amount)));
+    effects::on_return(tx, &updated, updated.refunded_total, credit, ("refund", &refund.id)).await?;
     super::record_sale(tx, scope, &updated, |e| {
         EventBody::SaleRefunded(SaleEvent { refund_id: Some(refund.id.clone()), refund_total: Some(total), ..e })
     })?;

@@ -75,6 +75,15 @@ pub struct UpdateTenant {
     pub is_active: Option<bool>,
     /// Platform operator only: devices without a licence may not push.
     pub require_license: Option<bool>,
+    /// A completed sale to a customer with an app account earns floor(total / this) points (0: none).
+    #[schema(minimum = 0, maximum = 1000000000)]
+    pub points_earn_per: Option<i64>,
+    /// Minor units of wallet one point redeems into (0: no redeeming).
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub points_redeem_rate: Option<i64>,
+    /// Points a referrer gets when a referral completes.
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub referral_reward_points: Option<i64>,
     pub version: Option<i64>,
 }
 
@@ -282,6 +291,15 @@ impl UpdateTenant {
                 ));
             }
             values.push(("require_license", Value::from(x)));
+        }
+        for (name, value, max) in [
+            ("points_earn_per", b.points_earn_per, 1_000_000_000),
+            ("points_redeem_rate", b.points_redeem_rate, 1_000_000),
+            ("referral_reward_points", b.referral_reward_points, 1_000_000),
+        ] {
+            if let Some(x) = value {
+                values.push((name, Value::from(v.range(name, x, 0, max))));
+            }
         }
         v.finish().map_err(ApiError::Validation)?;
         Ok(values)

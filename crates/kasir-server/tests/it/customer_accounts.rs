@@ -21,6 +21,7 @@ struct Shop {
     mail: Smtp,
     sms: Hook,
     owner: String,
+    till: crate::till::Till,
 }
 
 async fn shop(b: Backend) -> Shop {
@@ -36,8 +37,8 @@ async fn shop(b: Backend) -> Shop {
         c.public_url = Some("https://kopi.example".into());
     })
     .await;
-    let t = s.tenant("kopi").await;
-    Shop { s, mail, sms, owner: t.owner }
+    let till = crate::till::Till::new(&s).await;
+    Shop { owner: till.owner.clone(), s, mail, sms, till }
 }
 
 impl Shop {
@@ -94,7 +95,7 @@ impl Shop {
         self.public(
             Method::POST,
             "/customer/signup",
-            json!({"tenant": "kopi", "username": username, "password": PASSWORD, "email": email,
+            json!({"tenant": "acme", "username": username, "password": PASSWORD, "email": email,
                    "full_name": format!("{username} Santoso"), "phone_number": phone, "mode": mode}),
         )
         .await
@@ -104,7 +105,7 @@ impl Shop {
         self.public(
             Method::POST,
             "/customer/login",
-            json!({"tenant": "kopi", "username": username, "password": password}),
+            json!({"tenant": "acme", "username": username, "password": password}),
         )
         .await
     }
@@ -130,6 +131,7 @@ crate::backend_tests!(
     a_closed_account_cannot_log_in_and_its_tokens_stop,
     profile_and_addresses_keep_exactly_one_default,
     a_customer_token_reaches_nothing_of_the_staff_api,
+    points_wallet_and_referrals_follow_the_till,
 );
 
 async fn signup_by_email_link_then_login(b: Backend) {
@@ -150,7 +152,7 @@ async fn signup_by_email_link_then_login(b: Backend) {
     let registered = |email: &'static str| {
         let shop = &shop;
         async move {
-            let r = shop.public(Method::POST, "/customer/check-email", json!({"tenant": "kopi", "email": email})).await;
+            let r = shop.public(Method::POST, "/customer/check-email", json!({"tenant": "acme", "email": email})).await;
             r.data()["registered"].clone()
         }
     };
@@ -177,7 +179,7 @@ async fn signup_by_email_link_then_login(b: Backend) {
         .public(
             Method::POST,
             "/customer/login",
-            json!({"tenant": "kopi", "email": "budi@EXAMPLE.com", "password": PASSWORD}),
+            json!({"tenant": "acme", "email": "budi@EXAMPLE.com", "password": PASSWORD}),
         )
         .await;
     assert_eq!(by_email.status, 200, "{:?}", by_email.body);
@@ -257,7 +259,7 @@ async fn a_password_reset_link_works_once_and_ends_other_logins(b: Backend) {
         .public(
             Method::POST,
             "/customer/password-reset/request",
-            json!({"tenant": "kopi", "email": "ghost@example.com"}),
+            json!({"tenant": "acme", "email": "ghost@example.com"}),
         )
         .await;
     assert_eq!(unknown.status, 202);
@@ -265,7 +267,7 @@ async fn a_password_reset_link_works_once_and_ends_other_logins(b: Backend) {
         .public(
             Method::POST,
             "/customer/password-reset/request",
-            json!({"tenant": "kopi", "email": "joko@example.com"}),
+            json!({"tenant": "acme", "email": "joko@example.com"}),
         )
         .await;
     assert_eq!((asked.status, asked.body["data"].clone()), (unknown.status, unknown.body["data"].clone()));
@@ -405,4 +407,144 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
     // And a staff token is not a customer's.
     let staff = shop.s.get("/customer/profile", &shop.owner).await;
     assert_eq!(staff.status, 403, "{:?}", staff.body);
+}
+
+async fn points_wallet_and_referrals_follow_the_till(b: Backend) {
+    let shop = shop(b).await;
+    let (s, t) = (&shop.s, &shop.till);
+    let set = s
+        .patch(
+            &format!("/tenants/{}", t.tenant_id),
+            &t.owner,
+            json!({"points_earn_per": 10000, "points_redeem_rate": 100, "referral_reward_points": 50}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    let ani = shop.customer("ani").await;
+    let code = s.get("/customer/profile", &ani).await.data()["referral_code"].as_str().unwrap().to_string();
+    let r = shop
+        .public(
+            Method::POST,
+            "/customer/signup",
+            json!({"tenant": "acme", "username": "budi", "password": PASSWORD, "email": "budi@example.com",
+                   "full_name": "Budi", "mode": "LINK", "referral_code": code.to_lowercase()}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let budi_id = r.data()["customer_id"].as_str().unwrap().to_string();
+    let token = shop.link_token("budi@example.com", "/api/v1/customer/verify", 0).await;
+    assert_eq!(s.send(Method::GET, &format!("/customer/verify?token={token}"), None, None, &[]).await.status, 200);
+    let budi = shop.login("budi", PASSWORD).await.data()["access_token"].as_str().unwrap().to_string();
+    let stats = s.get("/customer/referral", &ani).await;
+    assert_eq!(stats.data()["pending_referrals"], 1, "{:?}", stats.body);
+
+    let plate = t.product(s, "NASI", 50000, json!({"track_stock": false})).await;
+    let tea = t.product(s, "TEH", 25000, json!({"track_stock": false})).await;
+    t.open_shift(s, &t.cashier, 0).await;
+    let sell = |items: Value, payments: Value| {
+        let body = json!({"outlet_id": t.outlet, "customer_id": budi_id, "items": items, "payments": payments});
+        async move { s.post("/sales", &t.cashier, body).await }
+    };
+    let cash = |amount: i64| json!([{"payment_method_id": t.cash, "amount": amount}]);
+    let points = |token: &str| {
+        let token = token.to_string();
+        async move { s.get("/customer/balance", &token).await.data()["points"].as_i64().unwrap() }
+    };
+    // 125.000 earns 12 points, and completes the referral: Ani gets 50, once.
+    let first =
+        sell(json!([{"product_id": plate, "quantity": 2}, {"product_id": tea, "quantity": 1}]), cash(125000)).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!(points(&budi).await, 12);
+    assert_eq!(points(&ani).await, 50);
+    let second = sell(json!([{"product_id": tea, "quantity": 1}]), cash(30000)).await;
+    assert_eq!(second.status, 201, "{:?}", second.body);
+    assert_eq!((points(&budi).await, points(&ani).await), (14, 50));
+    let stats = s.get("/customer/referral", &ani).await;
+    assert_eq!(
+        stats.data().clone(),
+        json!({"referral_code": code, "total_referrals": 1, "completed_referrals": 1, "pending_referrals": 0, "total_earned_points": 50})
+    );
+    // Refunding one plate (50.000 of 125.000) takes back 4 of its 12 points; voiding the second
+    // sale takes back its 2.
+    let plate_item = first.data()["items"][0]["id"].as_str().unwrap();
+    let refund = s
+        .post(
+            &format!("/sales/{}/refunds", first.data()["id"].as_str().unwrap()),
+            &t.owner,
+            json!({"items": [{"sale_item_id": plate_item, "quantity": 1}], "reason": "cold"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{:?}", refund.body);
+    assert_eq!(points(&budi).await, 10);
+    let void = s
+        .post(&format!("/sales/{}/void", second.data()["id"].as_str().unwrap()), &t.owner, json!({"reason": "wrong"}))
+        .await;
+    assert_eq!(void.status, 200, "{:?}", void.body);
+    assert_eq!(points(&budi).await, 8);
+
+    // Points into the wallet, never more than held.
+    let too_many = s.post("/customer/points/redeem", &budi, json!({"points": 9})).await;
+    assert_eq!((too_many.status, too_many.code()), (422, "insufficient_points"));
+    let redeemed = s.post("/customer/points/redeem", &budi, json!({"points": 5})).await;
+    assert_eq!(redeemed.data().clone(), json!({"points": 5, "credited": 500, "balance": 500}), "{:?}", redeemed.body);
+
+    // Store credit at the till spends the wallet in the sale's transaction.
+    let credit = s.post("/payment-methods", &t.owner, json!({"name": "Saldo", "type": "store_credit"})).await;
+    let credit = credit.data()["id"].as_str().unwrap().to_string();
+    let short = sell(
+        json!([{"product_id": tea, "quantity": 1}]),
+        json!([{"payment_method_id": credit, "amount": 600}, {"payment_method_id": t.cash, "amount": 24400}]),
+    )
+    .await;
+    assert_eq!((short.status, short.code()), (422, "insufficient_balance"), "{:?}", short.body);
+    let paid = sell(
+        json!([{"product_id": tea, "quantity": 1}]),
+        json!([{"payment_method_id": credit, "amount": 500}, {"payment_method_id": t.cash, "amount": 24500}]),
+    )
+    .await;
+    assert_eq!(paid.status, 201, "{:?}", paid.body);
+    let after = s.get("/customer/balance", &budi).await;
+    assert_eq!(after.data().clone(), json!({"balance": 0, "points": 5}), "(24.500 paid in money earns 2)");
+    let sales = s.get(&format!("/sales?customer_id={budi_id}"), &t.owner).await;
+    assert_eq!(sales.data().as_array().unwrap().len(), 3, "the refused sale left nothing");
+
+    // A spend sent twice with its key spends once; then ten spends of 100 at once from the 400
+    // left: exactly four go through.
+    let redeemed = s.post("/customer/points/redeem", &budi, json!({"points": 5})).await;
+    assert_eq!(redeemed.data()["balance"], 500);
+    let spend = |amount: i64| json!({"amount": amount, "description": "coffee"});
+    let once =
+        crate::money_routes::twice(s, &budi, "/customer/balance/decrease", "once-1", spend(100), spend(200)).await;
+    assert_eq!(once.data().clone(), json!({"balance": 400, "points": 0}));
+    let spends = (0..10).map(|i| {
+        let (s, budi) = (s, budi.clone());
+        async move {
+            let key = format!("spend-{i}");
+            let headers = [("Idempotency-Key", key.as_str())];
+            s.send(Method::POST, "/customer/balance/decrease", Some(&budi), Some(spend(100)), &headers).await.status
+        }
+    });
+    let mut statuses = futures::future::join_all(spends).await;
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 200, 422, 422, 422, 422, 422, 422]);
+    assert_eq!(s.get("/customer/balance", &budi).await.data()["balance"], 0);
+
+    let history = s.get("/customer/points?per_page=50", &budi).await;
+    let moves: Vec<(String, i64)> = history
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| (e["type"].as_str().unwrap().to_string(), e["amount"].as_i64().unwrap()))
+        .collect();
+    let want: Vec<(String, i64)> =
+        [("CREDIT", 12), ("CREDIT", 2), ("DEBIT", 4), ("DEBIT", 2), ("DEBIT", 5), ("CREDIT", 2), ("DEBIT", 5)]
+            .into_iter()
+            .map(|(k, a)| (k.to_string(), a))
+            .collect();
+    assert_eq!(moves, want);
+    assert_eq!(history.body["pagination"]["total"], 7);
+    let wallet = s.get("/customer/balance/history", &budi).await;
+    assert_eq!(wallet.body["pagination"]["total"], 8, "{:?}", wallet.body);
 }

@@ -13,7 +13,9 @@ use crate::{
 crate::backend_tests!(every_money_moving_route_acts_once_per_key);
 
 /// The money-moving routes, as the document marks them.
+/// (`/customer/balance/decrease` is sent twice in `customer_accounts`.)
 const MONEY_ROUTES: &[&str] = &[
+    "/api/v1/customer/balance/decrease",
     "/api/v1/orders/{id}/pay",
     "/api/v1/purchases/{id}/receive",
     "/api/v1/sales",
@@ -29,7 +31,7 @@ const MONEY_ROUTES: &[&str] = &[
 
 /// Sends `body` twice with `key` (the second is the first answer replayed), then `other` with the
 /// same key (422 `idempotency_key_reused`); the first answer.
-async fn twice(s: &TestServer, token: &str, path: &str, key: &str, body: Value, other: Value) -> Resp {
+pub async fn twice(s: &TestServer, token: &str, path: &str, key: &str, body: Value, other: Value) -> Resp {
     let header = [("idempotency-key", key)];
     let first = s.send(Method::POST, path, Some(token), Some(body.clone()), &header).await;
     assert!(first.status < 300, "{path}: {:?}", first.body);

@@ -22,7 +22,7 @@ pub static TENANTS: ResourceDef = ResourceDef {
     counted: false,
 };
 
-const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, require_license, version, created_at, updated_at";
+const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, require_license, points_earn_per, points_redeem_rate, referral_reward_points, version, created_at, updated_at";
 
 /// A tenant and its settings.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -48,6 +48,12 @@ pub struct Tenant {
     #[sqlx(try_from = "i64")]
     #[schema(value_type = bool)]
     pub require_license: crate::Flag,
+    /// A completed sale to a customer with an app account earns floor(total / this) points (0: none).
+    pub points_earn_per: i64,
+    /// Minor units of wallet one point redeems into (0: points cannot be redeemed).
+    pub points_redeem_rate: i64,
+    /// Points a referrer gets when a referral completes.
+    pub referral_reward_points: i64,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
