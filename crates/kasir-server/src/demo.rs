@@ -94,8 +94,68 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     let categories = seed_catalog(&mut tx, &scope, &warehouses).await?;
     seed_selling(&mut tx, &scope).await?;
     seed_restaurant(&mut tx, &scope, &outlet_ids[0], &categories).await?;
+    seed_app_customers(&mut tx, &scope, &hash).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// Customers of the shop's app: three verified accounts (password `kasir-demo-123`) with points
+/// and wallet balances, one referred by another; points at 1 per Rp10.000, redeemed at Rp100.
+async fn seed_app_customers(tx: &mut kasir_store::Tx, scope: &Scope, hash: &str) -> anyhow::Result<()> {
+    use kasir_store::accounts::{
+        self,
+        loyalty::{self, Ledger, Reason},
+        NewAccount,
+    };
+    let settings = [
+        ("points_earn_per", Value::from(10_000i64)),
+        ("points_redeem_rate", Value::from(100i64)),
+        ("referral_reward_points", Value::from(50i64)),
+    ];
+    tenants::update(tx, &scope.tenant_id, None, &settings).await?;
+    let mut first: Option<String> = None;
+    for (username, name, phone, points, balance, code) in [
+        ("rina", "Rina Wijaya", "+628111000001", 120, 25_000, "RINA2026"),
+        ("agus", "Agus Pratama", "+628111000002", 45, 0, "AGUS2026"),
+        ("maya", "Maya Sari", "+628111000003", 300, 50_000, "MAYA2026"),
+    ] {
+        let id = kasir_domain::ids::new_id();
+        let email = format!("{username}@demo.kasir.local");
+        let values = [
+            ("name", Value::from(name)),
+            ("name_key", Value::from(name.to_lowercase())),
+            ("phone", Value::from(phone)),
+            ("email", Value::from(email.as_str())),
+        ];
+        let _: kasir_store::customers::Customer =
+            crud::create(tx, &kasir_store::customers::CUSTOMERS, scope, &id, &values).await?;
+        let account = NewAccount {
+            id: id.clone(),
+            tenant_id: scope.tenant_id.clone(),
+            customer_id: id.clone(),
+            username: username.into(),
+            username_key: username.into(),
+            email: email.clone(),
+            email_key: email,
+            full_name: name.into(),
+            phone_number: Some(phone.into()),
+            password_hash: hash.into(),
+            referral_code: code.into(),
+            referred_by: first.clone(),
+        };
+        accounts::insert(tx, &account).await?;
+        accounts::verify(tx, &id).await?;
+        if let Some(referrer) = &first {
+            loyalty::refer(tx, &scope.tenant_id, referrer, &id).await?;
+        }
+        let why = Reason { description: "Welcome to the demo", reference_type: "demo", reference_id: &id };
+        loyalty::credit(tx, Ledger::Points, &scope.tenant_id, &id, points, &why).await?;
+        if balance > 0 {
+            loyalty::credit(tx, Ledger::Wallet, &scope.tenant_id, &id, balance, &why).await?;
+        }
+        first.get_or_insert(id);
+    }
+    Ok(())
 }
 
 /// What selling needs besides Cash: card, QRIS and e-wallet methods, a few customers, expense

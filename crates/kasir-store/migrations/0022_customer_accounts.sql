@@ -152,3 +152,49 @@ CREATE TABLE customer_referrals (
 );
 CREATE UNIQUE INDEX ux_customer_referrals__referee ON customer_referrals (referee_id);
 CREATE INDEX ix_customer_referrals_referrer ON customer_referrals (referrer_id, created_at);
+
+-- A voucher may be used at most this many times by one customer account (null: no limit);
+-- each use by an account is a redemption.
+ALTER TABLE vouchers ADD COLUMN per_customer_limit BIGINT;
+CREATE TABLE voucher_redemptions (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    voucher_id TEXT NOT NULL REFERENCES vouchers (id),
+    account_id TEXT NOT NULL REFERENCES customer_accounts (id),
+    -- app (redeemed in the app or by a service) or sale (used at the till)
+    source TEXT NOT NULL,
+    reference_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_voucher_redemptions_account ON voucher_redemptions (account_id, voucher_id);
+
+-- Marketing offers shown in the app: general (no customer) or for one customer account.
+CREATE TABLE marketing_offers (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    title TEXT NOT NULL,
+    description TEXT,
+    image_file_id TEXT,
+    valid_until TEXT,
+    customer_id TEXT,
+    is_active BIGINT NOT NULL DEFAULT 1,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX ix_marketing_offers_tenant ON marketing_offers (tenant_id, deleted_at, is_active);
+
+CREATE TABLE faqs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    position BIGINT NOT NULL DEFAULT 0,
+    is_active BIGINT NOT NULL DEFAULT 1,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX ix_faqs_tenant ON faqs (tenant_id, deleted_at);

@@ -108,6 +108,7 @@ pub static VOUCHERS: ResourceDef = ResourceDef {
         Column::new("valid_until", Text).sort(),
         Column::new("usage_limit", Int),
         Column::new("usage_count", Int),
+        Column::new("per_customer_limit", Int),
         Column::new("active", Bool).filter(),
     ],
     outlet_scope: OutletScope::None,
@@ -142,6 +143,8 @@ pub struct Voucher {
     pub valid_until: Option<String>,
     pub usage_limit: Option<i64>,
     pub usage_count: i64,
+    /// Uses one customer account may make (none: no limit).
+    pub per_customer_limit: Option<i64>,
     #[sqlx(try_from = "i64")]
     #[schema(value_type = bool)]
     pub active: Flag,

@@ -51,8 +51,10 @@ export type CreateCustomer = { "address"?: string | null; "email"?: string | nul
 export type CreateDevice = { "app_version"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null };
 export type CreateExpense = { "amount": number; "category_id"?: string | null; "id"?: string | null; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null };
 export type CreateExpenseCategory = { "id"?: string | null; "name": string };
+export type CreateFaq = { "answer": string; "id"?: string | null; "is_active"?: boolean | null; "position"?: number | null; "question": string };
 export type CreateHall = { "id"?: string | null; "name": string; "outlet_id": string };
 export type CreateModifierGroup = { "id"?: string | null; "max_select"?: number | null; "min_select"?: number | null; "name": string; "options": Array<OptionInput> };
+export type CreateOffer = { "customer_id"?: string | null; "description"?: string | null; "id"?: string | null; "image_file_id"?: string | null; "is_active"?: boolean | null; "title": string; "valid_until"?: string | null };
 /** The body of `POST /orders`. */
 export type CreateOrder = { "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "table_id"?: string | null; "table_session_id"?: string | null; "type": OrderKind };
 /** A new outlet. */
@@ -80,7 +82,7 @@ export type CreateTenant = { "allow_negative_stock"?: boolean | null; "cash_roun
 export type CreateTransfer = { "from_warehouse_id": string; "id"?: string | null; "lines": Array<TransferLineInput>; "note"?: string | null; "to_warehouse_id": string };
 /** A new user. */
 export type CreateUser = { "email"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_ids"?: Array<string>; "password": string; "role": string; "username": string };
-export type CreateVoucher = { "active"?: boolean | null; "code": string; "description"?: string | null; "discount_type": DiscountKind; "discount_value": number; "id"?: string | null; "max_discount"?: number | null; "min_purchase"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null };
+export type CreateVoucher = { "active"?: boolean | null; "code": string; "description"?: string | null; "discount_type": DiscountKind; "discount_value": number; "id"?: string | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null };
 export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null };
 /** A new key. The secret is shown only here. */
 export type CreatedApiKey = { "id": string; "key_id": string; "name": string; "permissions": Array<string>; "secret": string };
@@ -108,6 +110,8 @@ export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unautho
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** What an expense was for (supplies, cleaning, transport…). */
 export type ExpenseCategory = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+/** A frequently asked question. */
+export type Faq = { "answer": string; "created_at": string; "id": string; "is_active": boolean; "position": number; "question": string; "tenant_id": string; "updated_at": string; "version": number };
 /** One field's problem. */
 export type FieldError = { "field": string; "message": string; "row"?: number | null };
 /** A stored file, as an upload answers. */
@@ -159,6 +163,8 @@ export type ModifierOption = { "id": string; "name": string; "price": number };
 export type MoveOrder = { "table_id": string };
 /** The owner created with a tenant (role `super_admin`). */
 export type NewOwner = { "email"?: string | null; "name": string; "password": string; "username": string };
+/** A marketing offer. */
+export type Offer = { "created_at": string; "customer_id"?: string | null; "description"?: string | null; "id": string; "image_file_id"?: string | null; "is_active": boolean; "tenant_id": string; "title": string; "updated_at": string; "valid_until"?: string | null; "version": number };
 export type OpenShift = { "note"?: string | null; "outlet_id": string; "start_cash": number };
 /** An option as a client sends it; a new option may omit its id. */
 export type OptionInput = { "id"?: string | null; "name": string; "price": number };
@@ -213,10 +219,14 @@ export type PushChange = { "base_version"?: number | null; "client_change_id": s
 /** Why a change was rejected, as the online endpoint's error body would say. */
 export type PushError = { "code": string; "errors": Array<FieldError>; "message": string };
 export type PushOp = "create" | "update" | "delete";
+export type PushQueued = { "customers": number; "queued": number };
 export type PushResponse = { "results": Array<PushResult> };
 export type PushResult = { "client_change_id": string; "conflict_id"?: string | null; "error"?: (null | PushError); "server_data"?: Record<string, unknown> | null; "status": PushStatus; "version"?: number | null };
+export type PushSend = { "all"?: boolean | null; "body": string; "customer_ids"?: Array<string> | null; "data"?: Record<string, unknown> | null; "title": string };
 /** What became of a change. Every status is an acknowledgement: do not send the change again. */
 export type PushStatus = "applied" | "duplicate" | "conflict" | "rejected";
+export type PushToken = { "device_type": string; "token": string };
+export type PushTokenSaved = { "registered": boolean };
 /** What arrived of one product/variant, in a receipt of a transfer or a purchase. */
 export type ReceiptLine = { "product_id": string; "quantity": number; "variant_id"?: string | null };
 /** A receipt. Without `lines`, everything still outstanding arrives. */
@@ -224,7 +234,10 @@ export type ReceivePurchase = { "lines"?: Array<ReceiptLine> | null; "version"?:
 /** A receipt: what arrived. Without `lines`, everything still outstanding arrives. */
 export type ReceiveTransfer = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
 export type Redeem = { "points": number };
+export type RedeemVoucher = { "code": string };
 export type Redeemed = { "balance": number; "credited": number; "points": number };
+/** A voucher as the customer used it. */
+export type Redemption = { "code": string; "discount_type": string; "discount_value": number; "redeemed": boolean; "redemptions": number; "remaining"?: number | null; "voucher_id": string };
 /** A referral as its referrer sees it. */
 export type Referral = { "completed_at"?: string | null; "created_at": string; "id": string; "referee_username": string; "reward_points": number; "status": string };
 export type ReferralStats = { "completed_referrals": number; "pending_referrals": number; "referral_code": string; "total_earned_points": number; "total_referrals": number };
@@ -262,6 +275,7 @@ export type SaleEvent = { "business_date"?: string | null; "cashier_id"?: string
 export type SaleItem = { "discount_total": number; "gross": number; "id": string; "modifiers": Array<SoldModifier>; "name": string; "note"?: string | null; "product_id": string; "quantity": number; "refunded_quantity": number; "sku": string; "tax_inclusive": boolean; "tax_rate_bps": number; "tax_total": number; "total": number; "unit_price": number; "variant_id"?: string | null };
 /** A payment towards a sale. */
 export type SalePayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+export type ServiceRedeem = { "code": string; "customer_id"?: string | null; "username"?: string | null };
 /** What `POST /table-sessions/validate` tells a guest's device. */
 export type SessionValidity = { "expires_at"?: string | null; "outlet_id"?: string | null; "session_id"?: string | null; "table"?: (null | GuestTable); "valid": boolean };
 export type SetStatus = { "reason"?: string | null; "status": string };
@@ -323,8 +337,10 @@ export type UpdateCustomer = { "address"?: string | null; "email"?: string | nul
 export type UpdateDevice = { "app_version"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_id"?: string | null; "platform"?: string | null; "version"?: number | null };
 export type UpdateExpense = { "amount"?: number | null; "category_id"?: string | null; "note"?: string | null; "version"?: number | null };
 export type UpdateExpenseCategory = { "name"?: string | null; "version"?: number | null };
+export type UpdateFaq = { "answer"?: string | null; "is_active"?: boolean | null; "position"?: number | null; "question"?: string | null; "version"?: number | null };
 export type UpdateHall = { "name"?: string | null; "version"?: number | null };
 export type UpdateModifierGroup = { "max_select"?: number | null; "min_select"?: number | null; "name"?: string | null; "options"?: Array<OptionInput> | null; "version"?: number | null };
+export type UpdateOffer = { "customer_id"?: string | null; "description"?: string | null; "image_file_id"?: string | null; "is_active"?: boolean | null; "title"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 /** Changes to an outlet; absent fields stay as they are, `null` clears optional ones. */
 export type UpdateOutlet = { "address"?: string | null; "code"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null; "version"?: number | null };
 export type UpdatePaymentMethod = { "is_active"?: boolean | null; "name"?: string | null; "type"?: string | null; "version"?: number | null };
@@ -343,7 +359,7 @@ export type UpdateTax = { "inclusive"?: boolean | null; "is_active"?: boolean | 
 export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "points_earn_per"?: number | null; "points_redeem_rate"?: number | null; "prices_include_tax"?: boolean | null; "referral_reward_points"?: number | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
 /** Changes to a user. */
 export type UpdateUser = { "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "password"?: string | null; "role"?: string | null; "username"?: string | null; "version"?: number | null };
-export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
+export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 export type UpdateWarehouse = { "is_active"?: boolean | null; "name"?: string | null; "version"?: number | null };
 /** A user as the API serves it: never the password hash. */
 export type User = { "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "outlet_ids": Array<string>; "role": string; "tenant_id"?: string | null; "updated_at": string; "username": string; "version": number };
@@ -363,7 +379,7 @@ export type VerifyResult = ({ "user": AuthUser; "valid": boolean } | { "customer
 /** The body of `POST /sales/{id}/void`. */
 export type VoidSale = { "reason": string };
 /** A code a customer presents for a discount. */
-export type Voucher = { "active": boolean; "code": string; "created_at": string; "description"?: string | null; "discount_type": string; "discount_value": number; "id": string; "max_discount"?: number | null; "min_purchase": number; "tenant_id": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version": number };
+export type Voucher = { "active": boolean; "code": string; "created_at": string; "description"?: string | null; "discount_type": string; "discount_value": number; "id": string; "max_discount"?: number | null; "min_purchase": number; "per_customer_limit"?: number | null; "tenant_id": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version": number };
 /** Whether a voucher would apply, and what it would take off. */
 export type VoucherCheck = { "discount": number; "final_amount": number; "message": string; "valid": boolean };
 /** A warehouse. */
@@ -462,8 +478,14 @@ export declare function postCustomerCheckEmail(o?: Call<{  }, {  }, CheckEmail>)
 /** Close your account (your logins end) */
 export declare function postCustomerDeactivate(o?: Call<{  }, {  }, Deactivate>): Promise<Deactivated>;
 
+/** The shop's questions and answers */
+export declare function getCustomerFaqs(o?: Call<{  }, {  }, never>): Promise<Array<Faq>>;
+
 /** Log in to the shop's app with username or email */
 export declare function postCustomerLogin(o?: Call<{  }, {  }, CustomerLogin>): Promise<CustomerPair>;
+
+/** The shop's current offers for you */
+export declare function getCustomerOffers(o?: Call<{  }, {  }, never>): Promise<Array<Offer>>;
 
 /** Choose a new password with the emailed link's token */
 export declare function postCustomerPasswordReset(o?: Call<{  }, {  }, ResetPassword>): Promise<PasswordReset>;
@@ -486,6 +508,12 @@ export declare function patchCustomerProfile(o?: Call<{  }, {  }, ProfilePatch>)
 /** Upload your profile picture (multipart field `file`) */
 export declare function postCustomerProfileImage(o?: Call<{  }, {  }, never>): Promise<Profile>;
 
+/** Register this device for push notifications */
+export declare function postCustomerPushTokens(o?: Call<{  }, {  }, PushToken>): Promise<PushTokenSaved>;
+
+/** Stop push notifications to this device */
+export declare function deleteCustomerPushTokensToken(o: Call<{ "token": string }, {  }, never>): Promise<PushTokenSaved>;
+
 /** Your referral code and how your invitations went */
 export declare function getCustomerReferral(o?: Call<{  }, {  }, never>): Promise<ReferralStats>;
 
@@ -503,6 +531,12 @@ export declare function postCustomerVerify(o?: Call<{  }, {  }, VerifyRequest>):
 
 /** Send a new verification link or code (once a minute) */
 export declare function postCustomerVerifyResend(o?: Call<{  }, {  }, ResendRequest>): Promise<Verification>;
+
+/** Whether you have used a voucher */
+export declare function getCustomerVouchersCheck(o?: Call<{  }, { "code": string }, never>): Promise<Redemption>;
+
+/** Use a voucher */
+export declare function postCustomerVouchersRedeem(o?: Call<{  }, {  }, RedeemVoucher>): Promise<Redemption>;
 
 /** List customers */
 export declare function getCustomers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "phone"?: string; "email"?: string }, never>): Promise<Array<Customer>>;
@@ -570,6 +604,21 @@ export declare function getExpensesId(o: Call<{ "id": string }, {  }, never>): P
 /** Change a expense */
 export declare function patchExpensesId(o: Call<{ "id": string }, {  }, UpdateExpense>): Promise<Expense>;
 
+/** List faqs */
+export declare function getFaqs(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "question" | "-question" | "position" | "-position"; "is_active"?: boolean }, never>): Promise<Array<Faq>>;
+
+/** Create a faq */
+export declare function postFaqs(o?: Call<{  }, {  }, CreateFaq>): Promise<Faq>;
+
+/** Delete a faq */
+export declare function deleteFaqsId(o: Call<{ "id": string }, {  }, never>): Promise<Faq>;
+
+/** Get a faq */
+export declare function getFaqsId(o: Call<{ "id": string }, {  }, never>): Promise<Faq>;
+
+/** Change a faq */
+export declare function patchFaqsId(o: Call<{ "id": string }, {  }, UpdateFaq>): Promise<Faq>;
+
 /** Upload a file (its type is judged from its content; images are encoded afresh) */
 export declare function postFiles(o?: Call<{  }, {  }, never>): Promise<FileInfo>;
 
@@ -635,6 +684,21 @@ export declare function getLicensesId(o: Call<{ "id": string }, {  }, never>): P
 
 /** Revoke a licence (platform operator) */
 export declare function postLicensesIdRevoke(o: Call<{ "id": string }, {  }, never>): Promise<License>;
+
+/** List marketing_offers */
+export declare function getMarketingOffers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "valid_until" | "-valid_until"; "customer_id"?: string; "is_active"?: boolean }, never>): Promise<Array<Offer>>;
+
+/** Create a marketing_offer */
+export declare function postMarketingOffers(o?: Call<{  }, {  }, CreateOffer>): Promise<Offer>;
+
+/** Delete a marketing_offer */
+export declare function deleteMarketingOffersId(o: Call<{ "id": string }, {  }, never>): Promise<Offer>;
+
+/** Get a marketing_offer */
+export declare function getMarketingOffersId(o: Call<{ "id": string }, {  }, never>): Promise<Offer>;
+
+/** Change a marketing_offer */
+export declare function patchMarketingOffersId(o: Call<{ "id": string }, {  }, UpdateOffer>): Promise<Offer>;
 
 /** List outbound messages and their delivery */
 export declare function getMessages(o?: Call<{  }, { "channel"?: string | null; "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Message>>;
@@ -795,6 +859,9 @@ export declare function postPurchasesIdOrder(o: Call<{ "id": string }, {  }, Pur
 /** Receive all or part of a draft or ordered purchase: stock arrives at unit cost */
 export declare function postPurchasesIdReceive(o: Call<{ "id": string }, {  }, ReceivePurchase>): Promise<Purchase>;
 
+/** Send a push notification to chosen customers or all (customers.manage) */
+export declare function postPushSend(o?: Call<{  }, {  }, PushSend>): Promise<PushQueued>;
+
 /** Sales grouped by day, outlet, cashier, product or category */
 export declare function getReportsSales(o?: Call<{  }, { "group_by"?: string | null; "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "format"?: string | null }, never>): Promise<Vec>;
 
@@ -935,6 +1002,9 @@ export declare function getSyncPull(o?: Call<{  }, { "cursor"?: string | null; "
 
 /** Push a device's offline changes (at most 50, applied in order) */
 export declare function postSyncPush(o?: Call<{  }, {  }, PushBody>): Promise<PushResponse>;
+
+/** Use a voucher for a customer (API key with promotions.manage) */
+export declare function postSysVouchersRedeem(o?: Call<{  }, {  }, ServiceRedeem>): Promise<Redemption>;
 
 /** List table_sessions */
 export declare function getTableSessions(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "expires_at" | "-expires_at"; "outlet_id"?: string; "table_id"?: string; "status"?: string }, never>): Promise<Array<TableSession>>;

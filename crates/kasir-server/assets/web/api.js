@@ -100,8 +100,14 @@ export const postCustomerCheckEmail = (o = {}) => api(`/customer/check-email${qu
 /** Close your account (your logins end) */
 export const postCustomerDeactivate = (o = {}) => api(`/customer/deactivate${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** The shop's questions and answers */
+export const getCustomerFaqs = (o = {}) => api(`/customer/faqs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** Log in to the shop's app with username or email */
 export const postCustomerLogin = (o = {}) => api(`/customer/login${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** The shop's current offers for you */
+export const getCustomerOffers = (o = {}) => api(`/customer/offers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
 /** Choose a new password with the emailed link's token */
 export const postCustomerPasswordReset = (o = {}) => api(`/customer/password-reset${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
@@ -124,6 +130,12 @@ export const patchCustomerProfile = (o = {}) => api(`/customer/profile${query(o.
 /** Upload your profile picture (multipart field `file`) */
 export const postCustomerProfileImage = (o = {}) => api(`/customer/profile/image${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** Register this device for push notifications */
+export const postCustomerPushTokens = (o = {}) => api(`/customer/push-tokens${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Stop push notifications to this device */
+export const deleteCustomerPushTokensToken = (o = {}) => api(`/customer/push-tokens/${encodeURIComponent(o.path.token)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
 /** Your referral code and how your invitations went */
 export const getCustomerReferral = (o = {}) => api(`/customer/referral${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -141,6 +153,12 @@ export const postCustomerVerify = (o = {}) => api(`/customer/verify${query(o.que
 
 /** Send a new verification link or code (once a minute) */
 export const postCustomerVerifyResend = (o = {}) => api(`/customer/verify/resend${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Whether you have used a voucher */
+export const getCustomerVouchersCheck = (o = {}) => api(`/customer/vouchers/check${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Use a voucher */
+export const postCustomerVouchersRedeem = (o = {}) => api(`/customer/vouchers/redeem${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** List customers */
 export const getCustomers = (o = {}) => api(`/customers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -208,6 +226,21 @@ export const getExpensesId = (o = {}) => api(`/expenses/${encodeURIComponent(o.p
 /** Change a expense */
 export const patchExpensesId = (o = {}) => api(`/expenses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
+/** List faqs */
+export const getFaqs = (o = {}) => api(`/faqs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a faq */
+export const postFaqs = (o = {}) => api(`/faqs${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a faq */
+export const deleteFaqsId = (o = {}) => api(`/faqs/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a faq */
+export const getFaqsId = (o = {}) => api(`/faqs/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a faq */
+export const patchFaqsId = (o = {}) => api(`/faqs/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
 /** Upload a file (its type is judged from its content; images are encoded afresh) */
 export const postFiles = (o = {}) => api(`/files${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
@@ -273,6 +306,21 @@ export const getLicensesId = (o = {}) => api(`/licenses/${encodeURIComponent(o.p
 
 /** Revoke a licence (platform operator) */
 export const postLicensesIdRevoke = (o = {}) => api(`/licenses/${encodeURIComponent(o.path.id)}/revoke${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List marketing_offers */
+export const getMarketingOffers = (o = {}) => api(`/marketing-offers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a marketing_offer */
+export const postMarketingOffers = (o = {}) => api(`/marketing-offers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a marketing_offer */
+export const deleteMarketingOffersId = (o = {}) => api(`/marketing-offers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a marketing_offer */
+export const getMarketingOffersId = (o = {}) => api(`/marketing-offers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a marketing_offer */
+export const patchMarketingOffersId = (o = {}) => api(`/marketing-offers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** List outbound messages and their delivery */
 export const getMessages = (o = {}) => api(`/messages${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -433,6 +481,9 @@ export const postPurchasesIdOrder = (o = {}) => api(`/purchases/${encodeURICompo
 /** Receive all or part of a draft or ordered purchase: stock arrives at unit cost */
 export const postPurchasesIdReceive = (o = {}) => api(`/purchases/${encodeURIComponent(o.path.id)}/receive${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** Send a push notification to chosen customers or all (customers.manage) */
+export const postPushSend = (o = {}) => api(`/push/send${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** Sales grouped by day, outlet, cashier, product or category */
 export const getReportsSales = (o = {}) => api(`/reports/sales${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -573,6 +624,9 @@ export const getSyncPull = (o = {}) => api(`/sync/pull${query(o.query)}`, { meth
 
 /** Push a device's offline changes (at most 50, applied in order) */
 export const postSyncPush = (o = {}) => api(`/sync/push${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Use a voucher for a customer (API key with promotions.manage) */
+export const postSysVouchersRedeem = (o = {}) => api(`/sys/vouchers/redeem${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** List table_sessions */
 export const getTableSessions = (o = {}) => api(`/table-sessions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });

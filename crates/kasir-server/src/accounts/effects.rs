@@ -55,6 +55,21 @@ pub async fn on_sale(tx: &mut Tx, sale: &Sale) -> Result<(), ApiError> {
             format!("the customer's wallet holds {}, less than {credit}", account.balance),
         ));
     }
+    // A voucher used by a customer with an account counts against its per-customer limit.
+    for d in sale.discounts.iter().filter(|d| d.source == "voucher") {
+        if let Some(voucher_id) = &d.source_id {
+            let voucher: kasir_store::promotions::Voucher = kasir_store::crud::get_in(
+                tx,
+                &kasir_store::promotions::VOUCHERS,
+                &kasir_store::Scope::tenant(&account.tenant_id),
+                voucher_id,
+            )
+            .await?;
+            check_customer_limit(tx, &voucher, &account.id).await?;
+            loyalty::record_redemption(tx, &account.tenant_id, voucher_id, &account.id, ("sale", Some(&sale.id)))
+                .await?;
+        }
+    }
     let (earn_per, _, reward) = settings(tx, &account.tenant_id).await?;
     // Points for what was paid with money, not with the wallet.
     let spent = Money::new(sale.total)?.less(Money::new(credit)?);
@@ -100,6 +115,9 @@ pub async fn on_return(
     reference: (&'static str, &str),
 ) -> Result<(), ApiError> {
     let Some(customer_id) = &sale.customer_id else { return Ok(()) };
+    if reference.0 == "void" {
+        loyalty::forget_sale_redemptions(tx, &sale.id).await?;
+    }
     let Some(account) = accounts::get_for_update(tx, customer_id).await? else {
         if store_credit_back > 0 {
             return Err(ApiError::field("payments", "store credit needs a customer with an account of the shop's app"));
@@ -130,4 +148,20 @@ pub async fn on_return(
 /// Store credit in a list of payments (`kind`, amount).
 pub fn store_credit<'a>(payments: impl Iterator<Item = (&'a str, i64)>) -> i64 {
     paid_with_credit(payments)
+}
+
+/// 422 `voucher_used_up` when the account has used the voucher as often as one customer may.
+pub async fn check_customer_limit(
+    tx: &mut Tx,
+    voucher: &kasir_store::promotions::Voucher,
+    account_id: &str,
+) -> Result<i64, ApiError> {
+    let used = loyalty::redemptions(tx, account_id, &voucher.id).await?;
+    if voucher.per_customer_limit.is_some_and(|limit| used >= limit) {
+        return Err(rule(
+            ErrorCode::VoucherUsedUp,
+            "this customer has used this voucher as often as one customer may".into(),
+        ));
+    }
+    Ok(used)
 }

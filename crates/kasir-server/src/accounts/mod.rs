@@ -4,11 +4,13 @@
 //! staff route accepts (decision 015).
 
 mod addresses;
+mod content;
 pub mod effects;
 mod login;
 pub mod loyalty;
 mod profile;
 mod signup;
+mod vouchers;
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 use kasir_store::{
@@ -38,6 +40,8 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let api = login::routes(api);
     let api = profile::routes(api);
     let api = loyalty::routes(api);
+    let api = vouchers::routes(api);
+    let api = content::routes(api);
     addresses::routes(api)
 }
 

@@ -38,6 +38,9 @@ pub struct CreateVoucher {
     pub valid_until: Option<String>,
     #[schema(minimum = 1)]
     pub usage_limit: Option<i64>,
+    /// Uses one customer account may make (none: no limit).
+    #[schema(minimum = 1)]
+    pub per_customer_limit: Option<i64>,
     pub active: Option<bool>,
 }
 
@@ -63,8 +66,15 @@ pub struct UpdateVoucher {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub usage_limit: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub per_customer_limit: Option<Option<i64>>,
     pub active: Option<bool>,
     pub version: Option<i64>,
+}
+
+fn per_customer(v: &mut Violations, limit: Option<i64>) -> Option<i64> {
+    limit.map(|l| v.range("per_customer_limit", l, 1, 1_000_000_000))
 }
 
 impl Resource for Vouchers {
@@ -95,6 +105,7 @@ impl Resource for Vouchers {
             usage_limit: b.usage_limit,
         };
         terms.check(&mut v, ["discount_value", "valid_from", "valid_until", ""]);
+        let per_customer_limit = per_customer(&mut v, b.per_customer_limit);
         v.finish().map_err(ApiError::Validation)?;
         let values = [
             ("code_key", Value::from(code.to_lowercase())),
@@ -107,6 +118,7 @@ impl Resource for Vouchers {
             ("valid_from", Value::Text(terms.from)),
             ("valid_until", Value::Text(terms.until)),
             ("usage_limit", Value::Int(terms.usage_limit)),
+            ("per_customer_limit", Value::Int(per_customer_limit)),
             ("active", Value::from(b.active.unwrap_or(true))),
         ];
         Ok(crud::create(tx, &VOUCHERS, scope, &id, &values).await?)
@@ -154,6 +166,9 @@ impl Resource for Vouchers {
         }
         if let Some(a) = b.active {
             values.push(("active", Value::from(a)));
+        }
+        if let Some(limit) = b.per_customer_limit {
+            values.push(("per_customer_limit", Value::Int(per_customer(&mut v, limit))));
         }
         v.finish().map_err(ApiError::Validation)?;
         Ok(crud::update(tx, &VOUCHERS, scope, &c.id, version, &values).await?)

@@ -198,13 +198,13 @@ async fn emails_go_out_over_smtp(b: Backend) {
 
 /// A local FCM: its token endpoint checks the signed assertion, its send endpoint the token.
 #[derive(Clone, Default)]
-struct Firebase {
-    public_pem: Arc<Mutex<Vec<u8>>>,
-    tokens_granted: Arc<Mutex<u32>>,
-    sent: Arc<Mutex<Vec<Value>>>,
+pub struct Firebase {
+    pub public_pem: Arc<Mutex<Vec<u8>>>,
+    pub tokens_granted: Arc<Mutex<u32>>,
+    pub sent: Arc<Mutex<Vec<Value>>>,
 }
 
-async fn start_firebase(fb: Firebase) -> String {
+pub async fn start_firebase(fb: Firebase) -> String {
     let token_fb = fb.clone();
     let send_fb = fb.clone();
     let app = Router::new()
@@ -251,7 +251,7 @@ async fn start_firebase(fb: Firebase) -> String {
 }
 
 /// An RSA key pair made by openssl: (private PKCS#8 PEM, public PEM).
-fn rsa_pair(dir: &std::path::Path) -> (String, Vec<u8>) {
+pub fn rsa_pair(dir: &std::path::Path) -> (String, Vec<u8>) {
     let private = dir.join("key.pem");
     let ok = Command::new("openssl")
         .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])

@@ -238,3 +238,50 @@ pub async fn referrals(db: &Db, referrer_id: &str) -> Result<Vec<Referral>> {
     .fetch_all(db.reader())
     .await?)
 }
+
+/// Uses of a voucher by one account so far.
+#[tracing::instrument(skip_all)]
+pub async fn redemptions(tx: &mut Tx, account_id: &str, voucher_id: &str) -> Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM voucher_redemptions WHERE account_id = $1 AND voucher_id = $2")
+            .bind(account_id)
+            .bind(voucher_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(n)
+}
+
+/// Records a use of a voucher by an account: `source` is `app` or `sale` (with the sale's id).
+#[tracing::instrument(skip_all)]
+pub async fn record_redemption(
+    tx: &mut Tx,
+    tenant_id: &str,
+    voucher_id: &str,
+    account_id: &str,
+    (source, reference_id): (&str, Option<&str>),
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO voucher_redemptions (id, tenant_id, voucher_id, account_id, source, reference_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(kasir_domain::ids::new_id())
+    .bind(tenant_id)
+    .bind(voucher_id)
+    .bind(account_id)
+    .bind(source)
+    .bind(reference_id)
+    .bind(kasir_domain::time::now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the voucher uses a voided sale made.
+#[tracing::instrument(skip_all)]
+pub async fn forget_sale_redemptions(tx: &mut Tx, sale_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM voucher_redemptions WHERE source = 'sale' AND reference_id = $1")
+        .bind(sale_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //! its one-time links and codes, and its addresses. Logins are in `auth` (`Logins::Customer`).
 
 pub mod addresses;
+pub mod content;
 pub mod loyalty;
 
 use serde::Serialize;
