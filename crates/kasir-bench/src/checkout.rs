@@ -28,6 +28,9 @@ pub struct Options {
     pub lines: usize,
     /// Background jobs a second for the extra runs that measure their cost (0: none).
     pub jobs_per_second: u64,
+    /// Also measure the API with every sale to a customer with an app account (points credited
+    /// in the sale's transaction), alternating with runs without one.
+    pub customer: bool,
 }
 
 pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
@@ -72,6 +75,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         }
     };
     let sale_body = Arc::new(sale_body);
+    let customer = if o.customer { Some(app_customer(&db, &tenant_id).await?) } else { None };
 
     let raw = {
         let (db, seller, body, tenant) = (db.clone(), seller.clone(), sale_body.clone(), tenant_id.clone());
@@ -88,14 +92,18 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         })
         .await
     };
-    let api_run = || {
+    let api_run_for = |customer: Option<String>| {
         let (http, base, token, body) = (http.clone(), s.base.clone(), cashier.clone(), sale_body.clone());
         load::run(o.clients, o.seconds, move || {
+            let mut body = body();
+            if let Some(c) = &customer {
+                body["customer_id"] = json!(c);
+            }
             let req = http
                 .post(format!("{base}/api/v1/sales"))
                 .bearer_auth(&token)
                 .header("idempotency-key", kasir_domain::ids::new_id())
-                .json(&body());
+                .json(&body);
             async move {
                 match req.send().await {
                     Ok(r) if r.status().as_u16() == 201 => r.bytes().await.is_ok(),
@@ -104,7 +112,31 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
             }
         })
     };
+    let api_run = || api_run_for(None);
     let api = api_run().await;
+    if let Some(customer) = &customer {
+        // Without, with, without, with: the machine's drift falls on both sides alike.
+        let (mut without, mut with) = (vec![api.per_sec], Vec::new());
+        for round in 0..3 {
+            if round % 2 == 1 {
+                without.push(api_run().await.per_sec);
+            } else {
+                with.push(api_run_for(Some(customer.clone())).await.per_sec);
+            }
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let account = kasir_store::accounts::get(&db, customer).await?.context("the bench customer")?;
+        println!(
+            "checkout-with-customer {label} clients={} api_tps_without={:.0} api_tps_with={:.0} ratio={:.2} points_credited={} (runs without: {:?}, with: {:?})",
+            o.clients,
+            mean(&without),
+            mean(&with),
+            mean(&with) / mean(&without).max(1.0),
+            account.points,
+            without.iter().map(|t| t.round()).collect::<Vec<_>>(),
+            with.iter().map(|t| t.round()).collect::<Vec<_>>(),
+        );
+    }
     if o.jobs_per_second > 0 {
         // Without, with, without, with: the machine's drift falls on both sides alike.
         let (mut without, mut with, mut ran) = (vec![api.per_sec], Vec::new(), 0u64);
@@ -147,6 +179,36 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     );
     db.close().await;
     Ok(())
+}
+
+/// A verified app customer of the tenant, with points at 1 per 1,000 spent; its id.
+async fn app_customer(db: &Db, tenant_id: &str) -> anyhow::Result<String> {
+    use kasir_store::{accounts, crud, customers, Value};
+    let id = kasir_domain::ids::new_id();
+    let scope = Scope::tenant(tenant_id);
+    let mut tx = db.begin(Actor::system()).await?;
+    let values = [("name", Value::from("Bench Customer")), ("name_key", Value::from("bench customer"))];
+    let _: customers::Customer = crud::create(&mut tx, &customers::CUSTOMERS, &scope, &id, &values).await?;
+    let account = accounts::NewAccount {
+        id: id.clone(),
+        tenant_id: tenant_id.into(),
+        customer_id: id.clone(),
+        username: "bench-customer".into(),
+        username_key: "bench-customer".into(),
+        email: "customer@bench.local".into(),
+        email_key: "customer@bench.local".into(),
+        full_name: "Bench Customer".into(),
+        phone_number: None,
+        password_hash: "unused".into(),
+        referral_code: "BENCH001".into(),
+        referred_by: None,
+    };
+    accounts::insert(&mut tx, &account).await?;
+    accounts::verify(&mut tx, &id).await?;
+    kasir_store::tenancy::tenants::update(&mut tx, tenant_id, None, &[("points_earn_per", Value::from(1000i64))])
+        .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Queues `per_second` message deliveries a second (channels the server has not configured: each

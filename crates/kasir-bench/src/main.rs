@@ -10,6 +10,7 @@
 mod backup;
 mod catalog;
 mod checkout;
+mod customers;
 mod foundation;
 mod import;
 mod jobs;
@@ -100,6 +101,23 @@ enum Bench {
         /// queued beside the sales), alternating with runs without them.
         #[arg(long, default_value_t = 0)]
         jobs_per_second: u64,
+        /// Also measure the API with every sale to a customer with an app account (points
+        /// credited in the sale's transaction), alternating with runs without one.
+        #[arg(long)]
+        customer: bool,
+    },
+    /// Customer accounts: concurrent signups by SMS code from signup to verified (beside as many
+    /// staff logins at once), and closed-loop customer logins beside staff logins and ping.
+    Customers {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 50)]
+        signups: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
     /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
     /// receipt, resident memory per connection, lost events.
@@ -188,9 +206,12 @@ fn main() -> anyhow::Result<()> {
             Bench::Ws { database, clients, rate, seconds } => {
                 ws::run(&database, &ws::Options { clients, rate, seconds }).await
             }
-            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines, jobs_per_second } => {
-                let o = checkout::Options { clients, seconds, hot_products, catalog, lines, jobs_per_second };
+            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines, jobs_per_second, customer } => {
+                let o = checkout::Options { clients, seconds, hot_products, catalog, lines, jobs_per_second, customer };
                 checkout::run(&database, &o).await
+            }
+            Bench::Customers { database, signups, clients, seconds } => {
+                customers::run(&database, &customers::Options { signups, clients, seconds }).await
             }
             Bench::Login { database, clients, seconds, burst, at_once } => {
                 login::run(&database, &login::Options { clients, seconds, burst, at_once }).await

@@ -69,6 +69,11 @@ impl Drop for Server {
 
 /// Spawns `target/release/kasir serve` and polls `/health` until it answers 200.
 pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
+    start_with_env(database_url, port, &[]).await
+}
+
+/// Like [`start`], with more environment variables for the server.
+pub async fn start_with_env(database_url: &str, port: u16, env: &[(&str, &str)]) -> anyhow::Result<Server> {
     let exe = std::env::current_exe()?.with_file_name("kasir");
     if !exe.exists() {
         bail!("{} is missing: run `cargo build --release -p kasir` first", exe.display());
@@ -85,6 +90,7 @@ pub async fn start(database_url: &str, port: u16) -> anyhow::Result<Server> {
         // The benchmark's clients all come from one address.
         .env("KASIR_RATE_LIMIT_PER_MINUTE", "0")
         .env("KASIR_RATE_LIMIT_PER_HOUR", "0")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
