@@ -3,7 +3,6 @@
 //! logout, verify and password change are the shared `/auth` routes (decision 015).
 
 use axum::{extract::State, http::StatusCode, response::IntoResponse, response::Response};
-use jiff::Timestamp;
 use kasir_domain::{
     messages::{Channel, Template},
     validation as v, ErrorCode, Violations,
@@ -35,8 +34,6 @@ use crate::{
 const RESET_TTL_SECS: i64 = 30 * 60;
 /// Failed logins before an account (or an address) waits, as for staff.
 const FAILS_BEFORE_LOCK: i64 = 5;
-/// Reset requests a client address may make in an hour.
-const RESETS_PER_HOUR: i64 = 10;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -230,10 +227,7 @@ async fn request_reset(
     headers: axum::http::HeaderMap,
     ApiJson(b): ApiJson<ResetRequest>,
 ) -> Result<Response, ApiError> {
-    let key = format!("password-reset:{}", ip.as_deref().unwrap_or("unknown"));
-    s.rate_limits
-        .check(&key, RESETS_PER_HOUR, 3600, Timestamp::now().as_second())
-        .map_err(|secs| ApiError::RateLimited { retry_after_secs: secs })?;
+    super::signup::limit_address(&s, "password-reset", ip.as_deref())?;
     let tenant = tenant_by_slug(&s, &b.tenant).await?;
     let account = accounts::find(&s.db, &tenant.id, LoginName::Email(&email_key(&b.email))).await?;
     // The same answer whether or not the email has an account.

@@ -85,6 +85,21 @@ impl FromRequestParts<AppState> for Customer {
     }
 }
 
+/// `Option<Customer>`: a customer when the request bears a customer's token (whose failures are
+/// answered: a revoked login is 401, a database fault 500), none for any other credentials.
+impl axum::extract::OptionalFromRequestParts<AppState> for Customer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match credentials(&parts.headers) {
+            Ok(Credentials::Bearer(token)) if state.tokens.verify_customer(&token).is_some() => {
+                <Customer as FromRequestParts<AppState>>::from_request_parts(parts, state).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Verifies a customer's access token and loads its account and login; a staff token is 403
 /// (the wrong kind of principal), anything else 401.
 pub async fn from_access_token(state: &AppState, token: &str) -> Result<Customer, ApiError> {

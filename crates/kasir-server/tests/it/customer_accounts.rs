@@ -326,6 +326,17 @@ async fn profile_and_addresses_keep_exactly_one_default(b: Backend) {
     );
     let bad = shop.s.patch("/customer/profile", &access, json!({"email": "not-an-email"})).await;
     assert_eq!((bad.status, bad.body["errors"][0]["field"].clone()), (400, json!("email")));
+    // A picture, through the file store; an HTML page named .png is refused.
+    let up =
+        crate::common::upload(&shop.s, &access, "/customer/profile/image", "me.png", crate::files::png(32, 32), &[])
+            .await;
+    assert_eq!(up.status, 200, "{:?}", up.body);
+    let url = up.data()["profile_image_url"].as_str().unwrap().to_string();
+    let image = shop.s.raw().get(format!("{}{url}", shop.s.base)).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(image.headers()["content-type"], "image/png");
+    let html = b"<html><body>hi</body></html>".to_vec();
+    let refused = crate::common::upload(&shop.s, &access, "/customer/profile/image", "me.png", html, &[]).await;
+    assert_eq!(refused.status, 415);
 
     let add = |label: &'static str, default: bool| {
         let (shop, access) = (&shop, access.clone());
@@ -391,8 +402,17 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
     let access = shop.customer("tono").await;
     let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", shop.s.base)).await.unwrap().json().await.unwrap();
     // What a customer may use: its own routes and the shared /auth ones.
-    // (`/ws` takes its token in the query and answers only an upgrade.)
-    let shared = ["/auth/refresh", "/auth/logout", "/auth/verify", "/auth/password", "/ws"];
+    // (`/ws` takes its token in the query and answers only an upgrade; `/files/{id}` serves a
+    // customer the files they uploaded, 404 for any other.)
+    let shared = [
+        "/auth/refresh",
+        "/auth/logout",
+        "/auth/verify",
+        "/auth/password",
+        "/ws",
+        "/files/{id}",
+        "/files/{id}/thumbnail",
+    ];
     let mut walked = 0;
     for (full, ops) in doc["paths"].as_object().unwrap() {
         let path = full.strip_prefix("/api/v1").unwrap_or(full);

@@ -231,12 +231,21 @@ async fn upload(
 }
 
 /// The file `id` if this caller may read it: public ones to anyone, others to their tenant.
-async fn readable(s: &AppState, p: Result<Principal, ApiError>, id: &str) -> Result<StoredFile, ApiError> {
+async fn readable(
+    s: &AppState,
+    p: Result<Principal, ApiError>,
+    customer: Option<crate::accounts::Customer>,
+    id: &str,
+) -> Result<StoredFile, ApiError> {
     let id = kasir_domain::ids::parse_id(id).ok_or(ApiError::NotFound)?;
     let f = files::get(&s.db, &id).await?;
     let public = f.as_ref().and_then(|f| FilePurpose::parse(&f.purpose)).is_some_and(FilePurpose::is_public);
     if public {
         return f.ok_or(ApiError::NotFound);
+    }
+    // A customer of the shop's app reads what they uploaded themselves (their picture).
+    if let Some(c) = customer {
+        return f.filter(|f| f.created_by.as_deref() == Some(c.account.id.as_str())).ok_or(ApiError::NotFound);
     }
     let p = p?;
     let f = f.ok_or(ApiError::NotFound)?;
@@ -255,9 +264,10 @@ async fn readable(s: &AppState, p: Result<Principal, ApiError>, id: &str) -> Res
 async fn read(
     State(s): State<AppState>,
     p: Result<Principal, ApiError>,
+    customer: Option<crate::accounts::Customer>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let f = readable(&s, p, &id).await?;
+    let f = readable(&s, p, customer, &id).await?;
     let bytes = s.files.get(&f.storage_key).await.map_err(stored_err)?.ok_or(ApiError::NotFound)?;
     let kind = if f.content_type.starts_with("image/") { "inline" } else { "attachment" };
     Ok(serve(bytes, &f.content_type, Some(disposition(kind, &f.name))))
@@ -266,9 +276,10 @@ async fn read(
 async fn read_thumbnail(
     State(s): State<AppState>,
     p: Result<Principal, ApiError>,
+    customer: Option<crate::accounts::Customer>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let f = readable(&s, p, &id).await?;
+    let f = readable(&s, p, customer, &id).await?;
     let key = f.thumbnail_key.ok_or(ApiError::NotFound)?;
     let bytes = s.files.get(&key).await.map_err(stored_err)?.ok_or(ApiError::NotFound)?;
     Ok(serve(bytes, &f.content_type, None))
