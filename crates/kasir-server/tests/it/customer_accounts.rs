@@ -256,6 +256,17 @@ async fn signup_by_sms_code_with_tries_and_resend_limits(b: Backend) {
     let ok = shop.public(Method::POST, "/customer/verify", json!({"verification_token": handle, "otp": code})).await;
     assert_eq!((ok.status, ok.data()["verified"].clone()), (200, json!(true)), "{:?}", ok.body);
     assert_eq!(shop.login("sari", PASSWORD).await.status, 200);
+
+    // A code past its ten minutes is refused, right as it is.
+    let phone = "+6281299990001";
+    let r = shop.signup("tari", "tari@example.com", Some(phone), "OTP").await;
+    let handle = r.data()["verification_token"].as_str().unwrap().to_string();
+    let code = shop.sms_code(phone, 0).await;
+    let lapse = "UPDATE customer_codes SET expires_at = '2020-01-01T00:00:00.000Z' WHERE used_at IS NULL";
+    assert_eq!(kasir_store::raw_execute(&shop.s.state.db, lapse).await.unwrap(), 1);
+    let late = shop.public(Method::POST, "/customer/verify", json!({"verification_token": handle, "otp": code})).await;
+    assert_eq!((late.status, late.code()), (422, "code_invalid"), "{:?}", late.body);
+    assert_eq!(shop.login("tari", PASSWORD).await.code(), "account_not_verified");
 }
 
 async fn a_password_reset_link_works_once_and_ends_other_logins(b: Backend) {
