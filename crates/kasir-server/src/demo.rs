@@ -18,8 +18,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     .iter()
     .map(|(u, r)| (u.to_string(), r.to_string()))
     .collect();
-    let (existing, _) = tenants::list(&state.db, Some("demo"), 1, 10).await?;
-    if existing.iter().any(|t| t.slug == "demo") {
+    if tenants::by_slug(&state.db, "demo").await?.is_some() {
         return Ok(logins);
     }
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;

@@ -27,13 +27,14 @@ pub async fn settings(tx: &mut Tx, tenant_id: &str) -> Result<(i64, i64, i64), A
     Ok((t.points_earn_per, t.points_redeem_rate, t.referral_reward_points))
 }
 
-fn paid_with_credit<'a>(payments: impl Iterator<Item = (&'a str, i64)>) -> i64 {
+/// What `payments` (`kind`, amount) paid with store credit.
+pub fn store_credit<'a>(payments: impl Iterator<Item = (&'a str, i64)>) -> i64 {
     payments.filter(|(kind, _)| *kind == STORE_CREDIT).map(|(_, a)| a).sum()
 }
 
 /// A completed sale's effects on its customer's account, in the sale's transaction.
 pub async fn on_sale(tx: &mut Tx, sale: &Sale) -> Result<(), ApiError> {
-    let credit = paid_with_credit(sale.payments.iter().map(|p| (p.kind.as_str(), p.amount)));
+    let credit = store_credit(sale.payments.iter().map(|p| (p.kind.as_str(), p.amount)));
     let account = match &sale.customer_id {
         Some(id) => accounts::get_for_update(tx, id).await?,
         None => None,
@@ -143,11 +144,6 @@ pub async fn on_return(
         loyalty::credit(tx, Ledger::Wallet, &account.tenant_id, &account.id, store_credit_back, &why).await?;
     }
     Ok(())
-}
-
-/// Store credit in a list of payments (`kind`, amount).
-pub fn store_credit<'a>(payments: impl Iterator<Item = (&'a str, i64)>) -> i64 {
-    paid_with_credit(payments)
 }
 
 /// 422 `voucher_used_up` when the account has used the voucher as often as one customer may.

@@ -10,12 +10,13 @@ use kasir_store::accounts::{
     loyalty::{self, Entry, Ledger, Reason, Referral},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::Customer;
+use crate::customers::PageQuery;
 use crate::{
     api::{
-        ok, ok_list,
+        fields, ok, ok_list,
         openapi::{ApiRouter, Method, Op},
         rule, ApiError, ApiJson, ApiQuery,
     },
@@ -52,14 +53,6 @@ pub struct Decrease {
     pub amount: i64,
     #[schema(min_length = 1, max_length = 200)]
     pub description: String,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    pub page: Option<i64>,
-    #[param(maximum = 200)]
-    pub per_page: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,24 +117,12 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     )
 }
 
-fn page(q: &PageQuery) -> Result<(i64, i64), ApiError> {
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(20);
-    if page < 1 {
-        return Err(ApiError::field("page", "must be at least 1"));
-    }
-    if !(1..=200).contains(&per_page) {
-        return Err(ApiError::field("per_page", "must be between 1 and 200"));
-    }
-    Ok((page, per_page))
-}
-
 async fn points(
     State(s): State<AppState>,
     c: Customer,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (page, per_page) = page(&q)?;
+    let (page, per_page) = fields::paging(q.page, q.per_page)?;
     let (rows, total) = loyalty::history(&s.db, Ledger::Points, &c.account.id, page, per_page).await?;
     Ok(ok_list(rows, page, per_page, total))
 }
@@ -151,7 +132,7 @@ async fn wallet_history(
     c: Customer,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (page, per_page) = page(&q)?;
+    let (page, per_page) = fields::paging(q.page, q.per_page)?;
     let (rows, total) = loyalty::history(&s.db, Ledger::Wallet, &c.account.id, page, per_page).await?;
     Ok(ok_list(rows, page, per_page, total))
 }

@@ -223,10 +223,9 @@ impl From<&Account> for Profile {
 /// The active tenant whose slug is `slug`; 404 (naming the field) otherwise.
 pub async fn tenant_by_slug(state: &AppState, slug: &str) -> Result<Tenant, ApiError> {
     let slug = slug.trim().to_ascii_lowercase();
-    let (found, _) = kasir_store::tenancy::tenants::list(&state.db, Some(&slug), 1, 10).await?;
-    found
-        .into_iter()
-        .find(|t| t.slug == slug && t.is_active.0)
+    kasir_store::tenancy::tenants::by_slug(&state.db, &slug)
+        .await?
+        .filter(|t| t.is_active.0)
         .ok_or_else(|| ApiError::MissingRefs(vec![kasir_domain::FieldError::new("tenant", "no such shop")]))
 }
 

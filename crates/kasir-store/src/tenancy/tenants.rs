@@ -115,6 +115,15 @@ pub async fn get(db: &Db, id: &str) -> Result<Tenant> {
         .ok_or(StoreError::NotFound)
 }
 
+/// The live tenant whose slug is `slug` (slugs are stored lower-case), if any.
+#[tracing::instrument(skip_all)]
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Tenant>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1 AND deleted_at IS NULL"))
+        .bind(slug)
+        .fetch_optional(db.reader())
+        .await?)
+}
+
 /// Reads a tenant inside a write transaction.
 #[tracing::instrument(skip_all)]
 pub async fn get_in_tx(tx: &mut Tx, id: &str) -> Result<Tenant> {
