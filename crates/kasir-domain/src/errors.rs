@@ -136,6 +136,15 @@ error_codes! {
     InsufficientBalance = "insufficient_balance", 422;
     /// A customer has fewer points than they want to redeem.
     InsufficientPoints = "insufficient_points", 422;
+    /// The payment is paid (or settled) and cannot be cancelled.
+    PaymentAlreadyPaid = "payment_already_paid", 422;
+    /// The business has no payment gateway set up (or the server has no `KASIR_SECRET_KEY` to
+    /// keep its keys).
+    GatewayNotConfigured = "gateway_not_configured", 422;
+    /// The payment gateway refused the request (its code and message are in ours).
+    GatewayRejected = "gateway_rejected", 422;
+    /// The payment gateway did not answer, or answered with a fault of its own; try again.
+    GatewayUnavailable = "gateway_unavailable", 502;
     RateLimited = "rate_limited", 429;
     /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
     UpgradeRequired = "upgrade_required", 426;

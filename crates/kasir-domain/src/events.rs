@@ -16,12 +16,13 @@ pub enum EventKind {
     StockLow,
     StockNegative,
     TableUpdated,
+    PaymentStatusChanged,
     SyncChanges,
 }
 
 impl EventKind {
     /// Every kind, in the order API.md lists them.
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::NewOrder,
         EventKind::OrderStatusChanged,
         EventKind::OrderUpdated,
@@ -34,6 +35,7 @@ impl EventKind {
         EventKind::StockLow,
         EventKind::StockNegative,
         EventKind::TableUpdated,
+        EventKind::PaymentStatusChanged,
         EventKind::SyncChanges,
     ];
 
@@ -52,6 +54,7 @@ impl EventKind {
             EventKind::StockLow => "STOCK_LOW",
             EventKind::StockNegative => "STOCK_NEGATIVE",
             EventKind::TableUpdated => "TABLE_UPDATED",
+            EventKind::PaymentStatusChanged => "PAYMENT_STATUS_CHANGED",
             EventKind::SyncChanges => "SYNC_CHANGES",
         }
     }

@@ -53,10 +53,12 @@ pub enum JobKind {
     SendAlert,
     /// Drop change-feed rows superseded (or deleted) longer ago than the retention.
     PruneFeed,
+    /// Re-read pending gateway payments and payouts; expire the lapsed ones.
+    ReconcilePayments,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::PurgeIdempotencyKeys,
         JobKind::PruneEvents,
         JobKind::PruneJobs,
@@ -64,6 +66,7 @@ impl JobKind {
         JobKind::DeleteTempFiles,
         JobKind::SendAlert,
         JobKind::PruneFeed,
+        JobKind::ReconcilePayments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl JobKind {
             JobKind::DeleteTempFiles => "delete_temp_files",
             JobKind::SendAlert => "send_alert",
             JobKind::PruneFeed => "prune_feed",
+            JobKind::ReconcilePayments => "reconcile_payments",
         }
     }
 }

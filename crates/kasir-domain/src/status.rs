@@ -42,6 +42,7 @@ macro_rules! status {
         }
     };
 }
+pub(crate) use status;
 
 status! {
     /// A sale: completed when rung up; voided once, never back.

@@ -85,7 +85,6 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         tokens: tokens::TokenKeys::new(secret.as_bytes()),
         licenses,
         metrics: Metrics::new(),
-        config,
         started: Instant::now(),
         openapi_json,
         money_routes,
@@ -94,12 +93,20 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         rate_limits: Default::default(),
         files,
         error_burst: Default::default(),
+        sealer: config.secret_key.as_deref().map(crate::platform::secrets::Sealer::new),
+        gateway_client: reqwest::Client::builder()
+            .timeout(config.gateway_timeout)
+            .connect_timeout(config.gateway_timeout.min(std::time::Duration::from_secs(5)))
+            .build()
+            .map_err(|e| anyhow::anyhow!("the payment gateway client: {e}"))?,
+        config,
     }));
     let router = with_layers(router.with_state(state.clone()), &state, body_rules)?;
     crate::platform::files::register_jobs(&state.jobs, state.files.clone());
     crate::platform::messages::register_jobs(&state.jobs, Arc::new(channels));
     crate::platform::alerts::register_jobs(&state.jobs, state.config.alert_email.clone());
     crate::sync::register_jobs(&state.jobs, state.config.feed_retention_days);
+    crate::payments::reconcile::register_jobs(&state.jobs, &state);
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

@@ -89,6 +89,11 @@ pub struct Config {
     pub fcm_credentials: Option<std::path::PathBuf>,
     /// `KASIR_FCM_URL`: where pushes are sent (default `https://fcm.googleapis.com`).
     pub fcm_url: String,
+    /// `KASIR_SECRET_KEY`: seals stored secrets (payment gateway keys) with AES-256-GCM; at least
+    /// 32 characters. Unset, no gateway can be set up.
+    pub secret_key: Option<String>,
+    /// `KASIR_GATEWAY_TIMEOUT_MS`: how long a call to a payment gateway may take (default 15000).
+    pub gateway_timeout: Duration,
     /// `KASIR_ALERT_EMAIL`: where operator alerts go (bursts of 5xx answers), at most one per
     /// kind every 10 minutes.
     pub alert_email: Option<String>,
@@ -137,6 +142,8 @@ impl Default for Config {
             sms_webhook_secret: None,
             fcm_credentials: None,
             fcm_url: "https://fcm.googleapis.com".into(),
+            secret_key: None,
+            gateway_timeout: Duration::from_secs(15),
             alert_email: None,
         }
     }
@@ -301,6 +308,17 @@ impl Config {
         if let Some(to) = get("KASIR_ALERT_EMAIL") {
             kasir_domain::validation::parse_email(&to).map_err(|m| err("KASIR_ALERT_EMAIL", m))?;
             c.alert_email = Some(to);
+        }
+        if let Some(k) = get("KASIR_SECRET_KEY") {
+            if k.chars().count() < 32 {
+                return Err(err("KASIR_SECRET_KEY", "must be at least 32 characters"));
+            }
+            c.secret_key = Some(k);
+        }
+        if let Some(n) = get("KASIR_GATEWAY_TIMEOUT_MS") {
+            c.gateway_timeout = Duration::from_millis(number(&n, 100, 120_000).ok_or_else(|| {
+                err("KASIR_GATEWAY_TIMEOUT_MS", "must be a number of milliseconds from 100 to 120000")
+            })?);
         }
         if let Some(t) = get("KASIR_METRICS_TOKEN") {
             if t.len() < 16 {

@@ -94,7 +94,8 @@ mod tests {
     }
 
     /// No sale, order or shift status is spelled out in the server or the store: they come from
-    /// `kasir_domain::status` (SQL text aside, where they appear in single quotes).
+    /// `kasir_domain::status` (SQL text aside, where they appear in single quotes). A payment
+    /// gateway's protocol (`payments/gateway/`) has words of its own, mapped to ours there.
     #[test]
     fn statuses_come_from_their_enums() {
         let files = server_and_store();
@@ -113,7 +114,7 @@ mod tests {
             "== \"open\"",
         ];
         let mut wrong = Vec::new();
-        for (file, text) in &files {
+        for (file, text) in files.iter().filter(|(f, _)| !f.starts_with("kasir-server/src/payments/gateway/")) {
             for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")) {
                 if let Some(s) = spelled.iter().find(|s| line.contains(*s)) {
                     wrong.push(format!("{file}:{}: {s}", n + 1));

@@ -32,6 +32,10 @@ pub struct Inner {
     pub files: crate::platform::files::FileStore,
     /// This process's count of 5xx answers, for the operator alert.
     pub error_burst: crate::platform::alerts::ErrorBurst,
+    /// Seals and opens stored secrets (none without `KASIR_SECRET_KEY`).
+    pub sealer: Option<crate::platform::secrets::Sealer>,
+    /// Calls payment gateways (TLS, with the configured timeout).
+    pub gateway_client: reqwest::Client,
 }
 
 impl std::ops::Deref for AppState {

@@ -23,6 +23,7 @@ pub enum EventBody {
     StockLow(StockLowEvent),
     StockNegative(StockNegativeEvent),
     TableUpdated(TableEvent),
+    PaymentStatusChanged(PaymentEvent),
     /// Sent to sockets (never stored) when the tenant's change feed has grown.
     SyncChanges(SyncChangesEvent),
 }
@@ -42,6 +43,7 @@ impl EventBody {
             EventBody::StockLow(_) => EventKind::StockLow,
             EventBody::StockNegative(_) => EventKind::StockNegative,
             EventBody::TableUpdated(_) => EventKind::TableUpdated,
+            EventBody::PaymentStatusChanged(_) => EventKind::PaymentStatusChanged,
             EventBody::SyncChanges(_) => EventKind::SyncChanges,
         }
     }
@@ -60,6 +62,7 @@ impl EventBody {
             EventBody::StockLow(p) => serde_json::to_value(p),
             EventBody::StockNegative(p) => serde_json::to_value(p),
             EventBody::TableUpdated(p) => serde_json::to_value(p),
+            EventBody::PaymentStatusChanged(p) => serde_json::to_value(p),
             EventBody::SyncChanges(p) => serde_json::to_value(p),
         }
     }
@@ -75,6 +78,7 @@ impl EventBody {
             EventKind::StockLow => "StockLowEvent",
             EventKind::StockNegative => "StockNegativeEvent",
             EventKind::TableUpdated => "TableEvent",
+            EventKind::PaymentStatusChanged => "PaymentEvent",
             EventKind::SyncChanges => "SyncChangesEvent",
         }
     }
@@ -205,4 +209,23 @@ pub struct TableEvent {
     pub table_id: String,
     pub name: String,
     pub status: String,
+}
+
+/// `PAYMENT_STATUS_CHANGED`: a gateway payment moved to `status`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentEvent {
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// `PENDING`, `PAID`, `SETTLED`, `EXPIRED` or `FAILED`.
+    pub status: String,
+    pub amount: i64,
+    pub paid_at: Option<String>,
+    /// `topup`, `order` or `charge`.
+    pub purpose: String,
+    /// `invoice`, `ewallet` or `qris`.
+    pub method: String,
+    pub order_id: Option<String>,
+    pub outlet_id: Option<String>,
+    /// The sale a paid order became.
+    pub sale_id: Option<String>,
 }

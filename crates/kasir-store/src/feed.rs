@@ -36,6 +36,9 @@ pub struct Event {
     pub(crate) kind: &'static str,
     /// The outlet it concerns: clients that cannot see the outlet do not receive it.
     pub(crate) outlet_id: Option<String>,
+    /// The customer account it is addressed to: that account's sockets receive it (staff
+    /// sockets receive it as any event of its outlet).
+    pub(crate) customer_id: Option<String>,
     pub(crate) payload: serde_json::Value,
 }
 
@@ -45,8 +48,15 @@ impl Event {
             tenant_id: tenant_id.to_string(),
             kind: body.kind().as_str(),
             outlet_id: outlet_id.map(str::to_string),
+            customer_id: None,
             payload: body.payload().map_err(|e| StoreError::Corrupt(format!("an event's payload: {e}")))?,
         })
+    }
+
+    /// The event addressed also to one customer account's sockets.
+    pub fn to_customer(mut self, customer_id: Option<&str>) -> Event {
+        self.customer_id = customer_id.map(str::to_string);
+        self
     }
 }
 
@@ -148,11 +158,12 @@ pub(crate) async fn append_all(
         }
         for e in &events {
             seq += 1;
-            sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(&tenant_id)
                 .bind(seq)
                 .bind(e.kind)
                 .bind(e.outlet_id.clone())
+                .bind(e.customer_id.clone())
                 .bind(e.payload.to_string())
                 .bind(&now)
                 .execute(&mut *conn)
@@ -213,14 +224,17 @@ async fn append_in_one_statement(
         sql.push(&format!(" RETURNING change_seq - {} AS c0, event_seq - {} AS e0)", rows.len(), events.len()));
     }
     if !events.is_empty() {
-        sql.push(", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, payload, created_at) SELECT ");
-        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.p, v.c FROM h, (VALUES ");
+        sql.push(
+            ", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, payload, created_at) SELECT ",
+        );
+        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.cu, v.p, v.c FROM h, (VALUES ");
         for (i, e) in events.iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(i as i64 + 1).push("::bigint, ").bind(e.kind).push("::text, ").bind(e.outlet_id.clone());
+            sql.push("::text, ").bind(e.customer_id.clone());
             sql.push("::text, ").bind(e.payload.to_string()).push("::text, ").bind(now.as_str()).push("::text)");
         }
-        sql.push(") AS v (n, t, o, p, c))");
+        sql.push(") AS v (n, t, o, cu, p, c))");
     }
     if !rows.is_empty() {
         sql.push(", ch AS (INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) SELECT ");

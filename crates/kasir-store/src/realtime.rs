@@ -10,6 +10,7 @@ pub struct StoredEvent {
     #[sqlx(rename = "type")]
     pub kind: String,
     pub outlet_id: Option<String>,
+    pub customer_id: Option<String>,
     pub payload: String,
     pub created_at: String,
 }
@@ -81,7 +82,7 @@ pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
 #[tracing::instrument(skip_all)]
 pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
     Ok(sqlx::query_as(
-        "SELECT seq, type, outlet_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        "SELECT seq, type, outlet_id, customer_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(tenant_id)
     .bind(after_seq)

@@ -30,6 +30,8 @@ export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_ty
 /** The signed-in user. */
 export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "username": string };
 export type Balance = { "balance": number; "points": number };
+/** A bank payouts can go to. */
+export type Bank = { "can_disburse": boolean; "code": string; "name": string };
 export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 export type CashDirection = "in" | "out";
 /** Cash put into or taken out of a drawer during a shift. */
@@ -60,6 +62,8 @@ export type CreateOrder = { "id"?: string | null; "items": Array<ItemInput>; "no
 /** A new outlet. */
 export type CreateOutlet = { "address"?: string | null; "code": string; "id"?: string | null; "is_active"?: boolean | null; "name": string; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null };
 export type CreatePaymentMethod = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "type": string };
+/** The body of `POST /payouts`. */
+export type CreatePayout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "description": string };
 /** A new product. */
 export type CreateProduct = { "barcodes"?: Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "id"?: string | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> };
 export type CreatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name": string; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type": DiscountKind; "usage_limit"?: number | null; "value": number };
@@ -88,6 +92,8 @@ export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | nu
 export type CreatedApiKey = { "id": string; "key_id": string; "name": string; "permissions": Array<string>; "secret": string };
 /** A customer of the tenant (shared by its outlets). */
 export type Customer = { "address"?: string | null; "created_at": string; "email"?: string | null; "id": string; "name": string; "notes"?: string | null; "phone"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+/** The body of `POST /payments/checkout`. */
+export type CustomerCheckout = { "amount"?: number | null; "description": string; "ewallet_type"?: (null | EwalletIn); "method": MethodIn; "order_id"?: string | null; "purpose": PurposeIn };
 export type CustomerLogin = { "email"?: string | null; "password": string; "tenant": string; "username"?: string | null };
 /** A customer's tokens. */
 export type CustomerPair = { "access_token": string; "customer": Profile; "expires_in": number; "refresh_token": string; "token_type": string };
@@ -105,7 +111,8 @@ export type EmailRegistered = { "registered": boolean };
 /** A ledger row (`GET /customer/points`, `GET /customer/balance/history`). */
 export type Entry = { "amount": number; "balance_after": number; "created_at": string; "description": string; "id": string; "reference_id"?: string | null; "reference_type"?: string | null; "type": string };
 /** The error envelope. */
-export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "payment_already_paid" | "gateway_not_configured" | "gateway_rejected" | "gateway_unavailable" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type EwalletIn = "OVO" | "DANA" | "SHOPEEPAY" | "LINKAJA";
 /** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** What an expense was for (supplies, cleaning, transport…). */
@@ -116,6 +123,8 @@ export type Faq = { "answer": string; "created_at": string; "id": string; "is_ac
 export type FieldError = { "field": string; "message": string; "row"?: number | null };
 /** A stored file, as an upload answers. */
 export type FileInfo = { "content_type": string; "id": string; "name": string; "purpose": string; "size": number; "thumbnail_url"?: string | null; "url": string };
+/** A tenant's gateway as clients see it: the keys are write-only. */
+export type GatewayView = { "base_url"?: string | null; "callback_path": string; "created_at": string; "has_callback_token": boolean; "has_secret_key": boolean; "id": string; "provider": string; "updated_at": string; "version": number };
 export type GenerateLicense = { "expires_at"?: string | null; "max_devices": number; "plan": string; "tenant_id": string };
 /** A new licence and its key, shown this once (only its hash is kept). */
 export type Generated = (License & { "license_key": string });
@@ -124,10 +133,14 @@ export type Grant = { "expires_at"?: string | null; "grace_until": string; "lice
 export type GuestItem = { "modifiers"?: Array<string> | null; "note"?: string | null; "product_id": string; "quantity": number; "variant_id"?: string | null };
 /** What a guest orders: items (no price overrides or discounts) and a note. */
 export type GuestOrder = { "items": Array<GuestItem>; "note"?: string | null };
+/** The body of `POST /guest/orders/{id}/pay-online`. */
+export type GuestPay = { "ewallet_type"?: (null | EwalletIn); "method": MethodIn };
 /** The table as a guest sees it. */
 export type GuestTable = { "id": string; "name": string; "seats": number };
 /** A room or area of an outlet (terrace, first floor). */
 export type Hall = { "created_at": string; "id": string; "name": string; "outlet_id": string; "tenant_id": string; "updated_at": string; "version": number };
+/** A status a payment went through, and what told us. */
+export type HistoryEntry = { "created_at": string; "source": string; "status": string };
 /** Sales in one outlet-local hour of the day. */
 export type HourAmount = { "hour": number; "sales_count": number; "total": number };
 /** What an import did (or, in a dry run, would do). */
@@ -154,6 +167,7 @@ export type MenuVariant = { "id": string; "name": string; "price": number };
 export type MergeOrder = { "into_order_id": string };
 /** A message as `GET /messages` lists it. */
 export type Message = { "attempts": number; "body": string; "channel": string; "created_at": string; "data"?: Record<string, unknown> | null; "id": string; "last_error"?: string | null; "recipient": string; "sent_at"?: string | null; "status": string; "subject"?: string | null; "template"?: string | null; "tenant_id"?: string | null; "updated_at": string };
+export type MethodIn = "invoice" | "ewallet" | "qris";
 /** Takings of one payment method in a shift. */
 export type MethodTotal = { "change": number; "name": string; "net": number; "payment_method_id": string; "refunds": number; "sales": number; "type": string };
 /** A set of options a customer picks from, between `min_select` and `max_select` of them. */
@@ -185,10 +199,17 @@ export type PasswordChanged = { "revoked_sessions": number };
 export type PasswordReset = { "logins_ended": number; "reset": boolean };
 /** The body of `POST /orders/{id}/pay`: a sale's payments (and its optional customer, discount, voucher and note), and what of the order it pays. */
 export type PayOrder = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "note"?: string | null; "payments": Array<PaymentInput>; "split"?: (null | Split); "voucher_code"?: string | null };
+/** A payment through a gateway. */
+export type Payment = { "amount": number; "attention"?: string | null; "checkout_url"?: string | null; "created_at": string; "customer_id"?: string | null; "description": string; "ewallet_type"?: string | null; "expires_at": string; "external_id": string; "gateway_ref"?: string | null; "id": string; "invoice_url"?: string | null; "method": string; "order_id"?: string | null; "outlet_id"?: string | null; "paid_at"?: string | null; "provider": string; "purpose": string; "qr_string"?: string | null; "sale_id"?: string | null; "status": string; "table_session_id"?: string | null; "updated_at": string; "version": number };
+/** A payment with its status history. */
+export type PaymentDetail = (Payment & { "history": Array<HistoryEntry> });
+/** `PAYMENT_STATUS_CHANGED`: a gateway payment moved to `status`. */
+export type PaymentEvent = { "amount": number; "id": string; "method": string; "order_id"?: string | null; "outlet_id"?: string | null; "paid_at"?: string | null; "purpose": string; "sale_id"?: string | null; "status": string };
 /** A payment as a client states it. */
 export type PaymentInput = { "amount": number; "payment_method_id": string; "reference"?: string | null };
 /** A way to pay (Cash, a card terminal, QRIS…). */
 export type PaymentMethod = { "created_at": string; "id": string; "is_active": boolean; "name": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
+export type Payout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "created_at": string; "created_by"?: string | null; "description": string; "external_id": string; "failure_code"?: string | null; "gateway_ref"?: string | null; "id": string; "provider": string; "status": string; "updated_at": string; "version": number };
 /** One permission string and what it allows. */
 export type PermissionInfo = { "builtin_roles": Array<string>; "description": string; "name": string };
 export type Pong = { "pong": boolean };
@@ -203,6 +224,7 @@ export type Profile = { "balance": number; "created_at": string; "email": string
 export type ProfilePatch = { "email"?: string | null; "full_name"?: string | null; "phone_number"?: string | null };
 /** A discount that applies by itself to sales that qualify. */
 export type Promotion = { "auto_apply": boolean; "category_ids": Array<string>; "created_at": string; "ends_at"?: string | null; "id": string; "is_active": boolean; "max_discount"?: number | null; "min_purchase": number; "name": string; "product_ids": Array<string>; "starts_at"?: string | null; "tenant_id": string; "type": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "value": number; "version": number };
+export type ProviderIn = "xendit";
 export type PublicKey = { "alg": string; "jwk": Record<string, unknown>; "kid": string; "public_key_pem": string };
 export type PullResult = { "changes": Array<SyncChange>; "cursor": string; "has_more": boolean };
 export type Purchase = { "created_at": string; "id": string; "lines": Array<PurchaseLine>; "note"?: string | null; "ordered_at"?: string | null; "outlet_id"?: string | null; "received_at"?: string | null; "status": string; "supplier_id": string; "tenant_id": string; "total_cost": number; "updated_at": string; "version": number; "warehouse_id": string };
@@ -212,6 +234,7 @@ export type PurchaseAct = { "version"?: number | null };
 export type PurchaseLine = { "product_id": string; "quantity": number; "received_quantity": number; "returned_quantity": number; "unit_cost": number; "variant_id"?: string | null };
 export type PurchaseLineInput = { "product_id": string; "quantity": number; "unit_cost": number; "variant_id"?: string | null };
 export type PurchaseReturn = { "created_at": string; "id": string; "lines": Array<ReturnLine>; "outlet_id"?: string | null; "purchase_id"?: string | null; "reason": string; "supplier_id": string; "tenant_id": string; "total_cost": number; "updated_at": string; "version": number; "warehouse_id": string };
+export type PurposeIn = "topup" | "order";
 /** The body of `POST /sync/push`. */
 export type PushBody = { "changes": Array<PushChange>; "device_id": string };
 /** One change a device made. */
@@ -227,12 +250,16 @@ export type PushSend = { "all"?: boolean | null; "body": string; "customer_ids"?
 export type PushStatus = "applied" | "duplicate" | "conflict" | "rejected";
 export type PushToken = { "device_type": string; "token": string };
 export type PushTokenSaved = { "registered": boolean };
+/** The body of `POST /payment-gateways`: sets (or replaces) the provider's settings. */
+export type PutGateway = { "base_url"?: string | null; "callback_token": string; "provider": ProviderIn; "secret_key": string };
 /** What arrived of one product/variant, in a receipt of a transfer or a purchase. */
 export type ReceiptLine = { "product_id": string; "quantity": number; "variant_id"?: string | null };
 /** A receipt. Without `lines`, everything still outstanding arrives. */
 export type ReceivePurchase = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
 /** A receipt: what arrived. Without `lines`, everything still outstanding arrives. */
 export type ReceiveTransfer = { "lines"?: Array<ReceiptLine> | null; "version"?: number | null };
+/** What a callback did. */
+export type Received = { "id": string; "kind": string; "received": boolean; "status": string };
 export type Redeem = { "points": number };
 export type RedeemVoucher = { "code": string };
 export type Redeemed = { "balance": number; "credited": number; "points": number };
@@ -275,6 +302,9 @@ export type SaleEvent = { "business_date"?: string | null; "cashier_id"?: string
 export type SaleItem = { "discount_total": number; "gross": number; "id": string; "modifiers": Array<SoldModifier>; "name": string; "note"?: string | null; "product_id": string; "quantity": number; "refunded_quantity": number; "sku": string; "tax_inclusive": boolean; "tax_rate_bps": number; "tax_total": number; "total": number; "unit_price": number; "variant_id"?: string | null };
 /** A payment towards a sale. */
 export type SalePayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+/** The body of `POST /sys/payments/checkout`: a payment for a customer account, named by id or username. */
+export type ServiceCheckout = { "amount": number; "customer_id"?: string | null; "description": string; "ewallet_type"?: (null | EwalletIn); "method"?: (null | MethodIn); "purpose"?: (null | ServicePurposeIn); "username"?: string | null };
+export type ServicePurposeIn = "topup" | "charge";
 export type ServiceRedeem = { "code": string; "customer_id"?: string | null; "username"?: string | null };
 /** What `POST /table-sessions/validate` tells a guest's device. */
 export type SessionValidity = { "expires_at"?: string | null; "outlet_id"?: string | null; "session_id"?: string | null; "table"?: (null | GuestTable); "valid": boolean };
@@ -365,6 +395,7 @@ export type UpdateWarehouse = { "is_active"?: boolean | null; "name"?: string | 
 export type User = { "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "outlet_ids": Array<string>; "role": string; "tenant_id"?: string | null; "updated_at": string; "username": string; "version": number };
 export type ValidateSession = { "token": string };
 export type ValidateVoucher = { "code": string; "order_amount": number; "outlet_id"?: string | null };
+export type Value = unknown;
 /** A variant of a product (a size, a colour). Price and cost fall back to the product's. */
 export type Variant = { "barcodes": Array<string>; "cost"?: number | null; "id": string; "name": string; "price"?: number | null; "sku": string };
 /** A variant as a client sends it; a new variant may omit its id. */
@@ -414,6 +445,9 @@ export declare function postAuthRefresh(o?: Call<{  }, {  }, RefreshRequest>): P
 
 /** Check an access token */
 export declare function getAuthVerify(o?: Call<{  }, {  }, never>): Promise<VerifyResult>;
+
+/** The banks payouts can go to */
+export declare function getBanks(o?: Call<{  }, {  }, never>): Promise<Array<Bank>>;
 
 /** List brands */
 export declare function getBrands(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<Brand>>;
@@ -643,6 +677,9 @@ export declare function postGuestOrders(o?: Call<{  }, {  }, GuestOrder>): Promi
 /** One order of this table session */
 export declare function getGuestOrdersId(o: Call<{ "id": string }, {  }, never>): Promise<Order>;
 
+/** Pay this table's order by QRIS, e-wallet or invoice */
+export declare function postGuestOrdersIdPayOnline(o: Call<{ "id": string }, {  }, GuestPay>): Promise<Payment>;
+
 /** List halls */
 export declare function getHalls(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "outlet_id"?: string }, never>): Promise<Array<Hall>>;
 
@@ -763,6 +800,15 @@ export declare function getOutletsId(o: Call<{ "id": string }, {  }, never>): Pr
 /** Change a outlet */
 export declare function patchOutletsId(o: Call<{ "id": string }, {  }, UpdateOutlet>): Promise<Outlet>;
 
+/** The business's payment gateways (keys are never shown) */
+export declare function getPaymentGateways(o?: Call<{  }, {  }, never>): Promise<Array<GatewayView>>;
+
+/** Set up (or replace) a payment gateway; its keys are stored sealed */
+export declare function postPaymentGateways(o?: Call<{  }, {  }, PutGateway>): Promise<GatewayView>;
+
+/** Remove a payment gateway */
+export declare function deletePaymentGatewaysId(o: Call<{ "id": string }, {  }, never>): Promise<Value>;
+
 /** List payment_methods */
 export declare function getPaymentMethods(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "type" | "-type"; "type"?: string; "is_active"?: boolean }, never>): Promise<Array<PaymentMethod>>;
 
@@ -777,6 +823,27 @@ export declare function getPaymentMethodsId(o: Call<{ "id": string }, {  }, neve
 
 /** Change a payment_method */
 export declare function patchPaymentMethodsId(o: Call<{ "id": string }, {  }, UpdatePaymentMethod>): Promise<PaymentMethod>;
+
+/** Gateway payments, newest first (a customer sees its own) */
+export declare function getPayments(o?: Call<{  }, { "status"?: string | null; "purpose"?: string | null; "order_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Payment>>;
+
+/** The gateway's callback (verified by its token, then re-read from the gateway) */
+export declare function postPaymentsCallbackXendit(o?: Call<{  }, {  }, Value>): Promise<Received>;
+
+/** Pay through the gateway: a wallet top-up or an order (customers) */
+export declare function postPaymentsCheckout(o?: Call<{  }, {  }, CustomerCheckout>): Promise<Payment>;
+
+/** A gateway payment with its status history */
+export declare function getPaymentsId(o: Call<{ "id": string }, {  }, never>): Promise<PaymentDetail>;
+
+/** Cancel a pending payment (expired at the gateway) */
+export declare function postPaymentsIdCancel(o: Call<{ "id": string }, {  }, never>): Promise<Payment>;
+
+/** Payouts, newest first */
+export declare function getPayouts(o?: Call<{  }, { "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Payout>>;
+
+/** Pay out to a bank account (an Idempotency-Key is required) */
+export declare function postPayouts(o?: Call<{  }, {  }, CreatePayout>): Promise<Payout>;
 
 /** List every permission string */
 export declare function getPermissions(o?: Call<{  }, {  }, never>): Promise<Array<PermissionInfo>>;
@@ -1002,6 +1069,9 @@ export declare function getSyncPull(o?: Call<{  }, { "cursor"?: string | null; "
 
 /** Push a device's offline changes (at most 50, applied in order) */
 export declare function postSyncPush(o?: Call<{  }, {  }, PushBody>): Promise<PushResponse>;
+
+/** Make a gateway payment for a customer account (services with an API key) */
+export declare function postSysPaymentsCheckout(o?: Call<{  }, {  }, ServiceCheckout>): Promise<Payment>;
 
 /** Use a voucher for a customer (API key with promotions.manage) */
 export declare function postSysVouchersRedeem(o?: Call<{  }, {  }, ServiceRedeem>): Promise<Redemption>;

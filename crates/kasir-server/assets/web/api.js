@@ -37,6 +37,9 @@ export const postAuthRefresh = (o = {}) => api(`/auth/refresh${query(o.query)}`,
 /** Check an access token */
 export const getAuthVerify = (o = {}) => api(`/auth/verify${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** The banks payouts can go to */
+export const getBanks = (o = {}) => api(`/banks${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** List brands */
 export const getBrands = (o = {}) => api(`/brands${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -265,6 +268,9 @@ export const postGuestOrders = (o = {}) => api(`/guest/orders${query(o.query)}`,
 /** One order of this table session */
 export const getGuestOrdersId = (o = {}) => api(`/guest/orders/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** Pay this table's order by QRIS, e-wallet or invoice */
+export const postGuestOrdersIdPayOnline = (o = {}) => api(`/guest/orders/${encodeURIComponent(o.path.id)}/pay-online${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** List halls */
 export const getHalls = (o = {}) => api(`/halls${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -385,6 +391,15 @@ export const getOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.pat
 /** Change a outlet */
 export const patchOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
+/** The business's payment gateways (keys are never shown) */
+export const getPaymentGateways = (o = {}) => api(`/payment-gateways${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Set up (or replace) a payment gateway; its keys are stored sealed */
+export const postPaymentGateways = (o = {}) => api(`/payment-gateways${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Remove a payment gateway */
+export const deletePaymentGatewaysId = (o = {}) => api(`/payment-gateways/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
 /** List payment_methods */
 export const getPaymentMethods = (o = {}) => api(`/payment-methods${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -399,6 +414,27 @@ export const getPaymentMethodsId = (o = {}) => api(`/payment-methods/${encodeURI
 
 /** Change a payment_method */
 export const patchPaymentMethodsId = (o = {}) => api(`/payment-methods/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Gateway payments, newest first (a customer sees its own) */
+export const getPayments = (o = {}) => api(`/payments${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** The gateway's callback (verified by its token, then re-read from the gateway) */
+export const postPaymentsCallbackXendit = (o = {}) => api(`/payments/callback/xendit${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Pay through the gateway: a wallet top-up or an order (customers) */
+export const postPaymentsCheckout = (o = {}) => api(`/payments/checkout${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A gateway payment with its status history */
+export const getPaymentsId = (o = {}) => api(`/payments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Cancel a pending payment (expired at the gateway) */
+export const postPaymentsIdCancel = (o = {}) => api(`/payments/${encodeURIComponent(o.path.id)}/cancel${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Payouts, newest first */
+export const getPayouts = (o = {}) => api(`/payouts${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Pay out to a bank account (an Idempotency-Key is required) */
+export const postPayouts = (o = {}) => api(`/payouts${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** List every permission string */
 export const getPermissions = (o = {}) => api(`/permissions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -624,6 +660,9 @@ export const getSyncPull = (o = {}) => api(`/sync/pull${query(o.query)}`, { meth
 
 /** Push a device's offline changes (at most 50, applied in order) */
 export const postSyncPush = (o = {}) => api(`/sync/push${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Make a gateway payment for a customer account (services with an API key) */
+export const postSysPaymentsCheckout = (o = {}) => api(`/sys/payments/checkout${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** Use a voucher for a customer (API key with promotions.manage) */
 export const postSysVouchersRedeem = (o = {}) => api(`/sys/vouchers/redeem${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });

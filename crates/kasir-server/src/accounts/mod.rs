@@ -280,3 +280,23 @@ fn new_token() -> (String, String) {
     let hash = tokens::token_hash(&token);
     (token, hash)
 }
+
+/// The account of the tenant a service names by id or by username (one of the two).
+pub async fn service_target(
+    s: &AppState,
+    tenant_id: &str,
+    customer_id: Option<&str>,
+    username: Option<&str>,
+) -> Result<accounts::Account, ApiError> {
+    match (customer_id, username) {
+        (Some(id), None) => accounts::get(&s.db, id).await?.filter(|a| a.tenant_id == tenant_id),
+        (None, Some(name)) => {
+            let key = kasir_domain::validation::username_key(name);
+            accounts::find(&s.db, tenant_id, accounts::LoginName::Username(&key)).await?
+        }
+        _ => return Err(ApiError::field("customer_id", "give either customer_id or username")),
+    }
+    .ok_or_else(|| {
+        ApiError::MissingRefs(vec![kasir_domain::FieldError::new("customer_id", "no such customer account")])
+    })
+}

@@ -175,16 +175,6 @@ async fn service_redeem(
     }
     p.require(Permission::PromotionsManage)?;
     let scope = p.scope()?;
-    let account = match (&b.customer_id, &b.username) {
-        (Some(id), None) => accounts::get(&s.db, id).await?.filter(|a| a.tenant_id == scope.tenant_id),
-        (None, Some(name)) => {
-            let key = kasir_domain::validation::username_key(name);
-            accounts::find(&s.db, &scope.tenant_id, accounts::LoginName::Username(&key)).await?
-        }
-        _ => return Err(ApiError::field("customer_id", "give either customer_id or username")),
-    }
-    .ok_or_else(|| {
-        ApiError::MissingRefs(vec![kasir_domain::FieldError::new("customer_id", "no such customer account")])
-    })?;
+    let account = super::service_target(&s, &scope.tenant_id, b.customer_id.as_deref(), b.username.as_deref()).await?;
     Ok(ok(use_voucher(&s, &account, p.actor(), &b.code).await?))
 }

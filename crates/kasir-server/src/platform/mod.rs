@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod messages;
 pub mod metrics;
 pub mod rate_limit;
+pub mod secrets;
 mod web;
 
 use axum::{

@@ -24,6 +24,8 @@ use tokio::sync::{mpsc, oneshot};
 pub struct Frame {
     pub seq: i64,
     pub outlet_id: Option<String>,
+    /// The customer account it is addressed to (customers' sockets receive only those).
+    pub customer_id: Option<String>,
     /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`.
     pub text: String,
     /// A `SYNC_CHANGES` notice: not an outbox event, so it carries the last event's `seq`.
@@ -45,7 +47,7 @@ impl Frame {
             "type": e.kind, "seq": e.seq, "outlet_id": e.outlet_id, "at": e.created_at, "payload": payload,
         })
         .to_string();
-        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), text, notice: false }
+        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), customer_id: e.customer_id.clone(), text, notice: false }
     }
 
     /// `SYNC_CHANGES`: the tenant's feed has grown to `change_seq`.
@@ -59,7 +61,7 @@ impl Frame {
             "at": kasir_domain::time::now(), "payload": payload,
         })
         .to_string();
-        Frame { seq: last_event_seq, outlet_id: None, text, notice: true }
+        Frame { seq: last_event_seq, outlet_id: None, customer_id: None, text, notice: true }
     }
 }
 

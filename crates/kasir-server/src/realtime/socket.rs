@@ -1,7 +1,9 @@
 //! `GET /api/v1/ws`: a client's WebSocket. The access token comes in the query (`?token=`) or
-//! as a subprotocol (`Sec-WebSocket-Protocol: kasir, <token>`). The client receives its tenant's
-//! events for the outlets it may see (narrowed by `SUBSCRIBE`), can replay what it missed
-//! (`RESUME`), is pinged every 30 seconds and dropped when it stops answering.
+//! as a subprotocol (`Sec-WebSocket-Protocol: kasir, <token>`). A staff client receives its
+//! tenant's events for the outlets it may see (narrowed by `SUBSCRIBE`); a customer of the shop's
+//! app (a customer token) receives only the events addressed to its account
+//! (`PAYMENT_STATUS_CHANGED`). Either can replay what it missed (`RESUME`), is pinged every 30
+//! seconds and dropped when it stops answering.
 
 use std::time::{Duration, Instant};
 
@@ -55,7 +57,8 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let kinds = kasir_domain::EventKind::ALL.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES);
     use kasir_store::events::{
-        EventBody, OrderEvent, SaleEvent, ShiftEvent, StockLowEvent, StockNegativeEvent, SyncChangesEvent, TableEvent,
+        EventBody, OrderEvent, PaymentEvent, SaleEvent, ShiftEvent, StockLowEvent, StockNegativeEvent,
+        SyncChangesEvent, TableEvent,
     };
     use utoipa::openapi::{schema::OneOfBuilder, Ref};
     let text = |t: Type| ObjectBuilder::new().schema_type(t);
@@ -101,6 +104,7 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
             .schema::<StockNegativeEvent>()
             .schema::<SyncChangesEvent>()
             .schema::<TableEvent>()
+            .schema::<PaymentEvent>()
             .ok_raw(101, "application/json", switching)
             .errors(&[400, 401]),
     )
@@ -124,15 +128,20 @@ pub async fn upgrade(
         .token
         .or(from_protocol)
         .ok_or_else(|| ApiError::Unauthorized("send the access token as ?token= or as a subprotocol".into()))?;
-    let p = from_access_token(&s, &token).await?;
-    let scope = p.scope()?;
-    let session = p.session_id().map(str::to_string);
-    let user = p.user_id().map(str::to_string);
+    let (scope, login, customer) = if s.tokens.verify_customer(&token).is_some() {
+        let c = crate::accounts::from_access_token(&s, &token).await?;
+        let scope = Scope { tenant_id: c.account.tenant_id.clone(), outlets: Some(Vec::new()) };
+        (scope, Some((c.session_id.clone(), c.account.id.clone())), Some(c.account.id))
+    } else {
+        let p = from_access_token(&s, &token).await?;
+        let login = p.session_id().map(str::to_string).zip(p.user_id().map(str::to_string));
+        (p.scope()?, login, None)
+    };
     let hub = s.hub.clone();
     let state = s.clone();
     Ok(ws.protocols(["kasir"]).read_buffer_size(4096).write_buffer_size(4096).max_message_size(64 * 1024).on_upgrade(
         move |socket| async move {
-            let client = Client { state, hub, scope, login: session.zip(user) };
+            let client = Client { state, hub, scope, login, customer };
             client.run(socket).await;
         },
     ))
@@ -142,8 +151,10 @@ struct Client {
     state: AppState,
     hub: Hub,
     scope: Scope,
-    /// `(session id, user id)` of the login behind the socket.
+    /// `(session id, user or account id)` of the login behind the socket.
     login: Option<(String, String)>,
+    /// The customer account of a customer's socket.
+    customer: Option<String>,
 }
 
 impl Client {
@@ -200,7 +211,7 @@ impl Client {
                             }
                             last_sent = f.seq;
                         }
-                        if visible(&f, &outlets) {
+                        if self.sees(&f, &outlets) {
                             if sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
                                 break None;
                             }
@@ -234,6 +245,9 @@ impl Client {
     /// The outlets to follow: those named, each one of the caller's visible outlets (all of them
     /// when none are named).
     async fn subscribe(&self, raw: Vec<String>) -> Result<Option<Vec<String>>, String> {
+        if self.customer.is_some() {
+            return Err("a customer's socket follows its own account, not outlets".into());
+        }
         if raw.is_empty() {
             return Ok(self.scope.outlets.clone());
         }
@@ -273,7 +287,7 @@ impl Client {
             for e in &events {
                 cursor = e.seq;
                 let f = Frame::of(e);
-                if visible(&f, outlets) {
+                if self.sees(&f, outlets) {
                     frames.push(f.text);
                 }
             }
@@ -289,6 +303,15 @@ impl Client {
     /// user or tenant). The access token's own expiry does not end an open socket.
     async fn still_logged_in(&self) -> bool {
         let Some((session, user)) = &self.login else { return true };
+        if self.customer.is_some() {
+            let logins = kasir_store::auth::Logins::Customer;
+            let live = kasir_store::auth::session_live(&self.state.db, logins, session, user).await;
+            let active = kasir_store::accounts::get(&self.state.db, user)
+                .await
+                .map(|a| a.is_some_and(|a| kasir_store::accounts::AccountStatus::Active.as_str() == a.status));
+            // A database hiccup does not end the socket; the next ping asks again.
+            return live.unwrap_or(true) && active.unwrap_or(true);
+        }
         match kasir_store::auth::load_session(&self.state.db, session, user).await {
             Ok(Some(row)) => {
                 row.revoked_at.is_none()
@@ -299,6 +322,17 @@ impl Client {
             Ok(None) => false,
             // A database hiccup does not end the socket; the next ping asks again.
             Err(_) => true,
+        }
+    }
+}
+
+impl Client {
+    /// A customer's socket sees the events addressed to its account; a staff socket the events
+    /// of the outlets it follows.
+    fn sees(&self, f: &Frame, outlets: &Option<Vec<String>>) -> bool {
+        match &self.customer {
+            Some(account) => f.customer_id.as_deref() == Some(account.as_str()),
+            None => visible(f, outlets),
         }
     }
 }

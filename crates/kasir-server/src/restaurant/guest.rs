@@ -127,13 +127,15 @@ pub struct GuestItem {
     pub note: Option<String>,
 }
 
+/// A guest route's description: public, with the `X-Table-Session` header.
+pub fn op(summary: &str) -> Op {
+    let session_header = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("The table session's token (from its QR code)"));
+    Op::new("guest", summary).public().header("X-Table-Session", "The table session's token", session_header)
+}
+
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
-    let session_header = || {
-        ObjectBuilder::new().schema_type(Type::String).description(Some("The table session's token (from its QR code)"))
-    };
-    let op = |summary: &str| {
-        Op::new("guest", summary).public().header("X-Table-Session", "The table session's token", session_header())
-    };
     api.route(
         Method::Get,
         "/guest/menu",

@@ -138,13 +138,22 @@ pub async fn pay(db: &Db, seller: &Seller, id: &str, b: PayOrder, key: Option<&T
         }
     }
     let order = orders::get(db, &seller.scope, id).await?;
+    let (input, part) = order_sale(&order, b)?;
+    // The order's prices were allowed when it was taken; the sale keeps them.
+    let payer = Seller { can_override_price: true, ..seller.clone() };
+    checkout_part(db, &payer, input, key, Some(&part)).await
+}
+
+/// The sale that pays (part of) `order` as `b` says, and what it pays of the order: 422 when the
+/// order is voided or paid, or the share comes to nothing.
+pub fn order_sale(order: &Order, b: PayOrder) -> Result<(CreateSale, OrderPart), ApiError> {
     if kasir_domain::OrderStatus::Voided.is(&order.status) {
         return Err(rule(kasir_domain::ErrorCode::InvalidTransition, "a voided order cannot be paid".into()));
     }
     if order.paid {
         return Err(rule(kasir_domain::ErrorCode::OrderPaid, "this order is paid already".into()));
     }
-    let (now, parts) = share(&order, b.split.as_ref())?;
+    let (now, parts) = share(order, b.split.as_ref())?;
     if now.iter().all(|q| *q == 0) {
         return Err(rule(
             kasir_domain::ErrorCode::NothingToPay,
@@ -188,11 +197,9 @@ pub async fn pay(db: &Db, seller: &Seller, id: &str, b: PayOrder, key: Option<&T
         discount: b.discount,
         voucher_code: b.voucher_code,
         payments: b.payments,
-        note: b.note.or(order.note),
+        note: b.note.or(order.note.clone()),
     };
-    // The order's prices were allowed when it was taken; the sale keeps them.
-    let payer = Seller { can_override_price: true, ..seller.clone() };
-    checkout_part(db, &payer, input, key, Some(&part)).await
+    Ok((input, part))
 }
 
 /// Records what the sale pays of its order, if the order is as it was read.

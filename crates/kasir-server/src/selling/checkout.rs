@@ -98,6 +98,9 @@ pub(super) struct Prepared {
     pub(super) business_date: String,
     pub(super) local_hour: i64,
     pub(super) offline: Option<Offline>,
+    /// Paid through the payment gateway before it is written: dated and shifted like an
+    /// offline sale (never refused for stock or used-up promotions) but not one.
+    pub(super) prepaid: bool,
 }
 
 /// Rings up a sale. With a key, a repeat of a committed request gets its response again.
@@ -227,6 +230,7 @@ async fn prepare(db: &Db, seller: &Seller, input: CreateSale, offline: Option<Of
         business_date: local.date,
         local_hour: local.hour,
         offline,
+        prepaid: false,
     })
 }
 
@@ -244,15 +248,7 @@ async fn write(
     key: Option<&TxKey>,
     part: Option<&OrderPart>,
 ) -> Result<Written, ApiError> {
-    let scope = &seller.scope;
-    let order = pricing::Order {
-        lines: p.lines.iter().map(Resolved::pricing_line).collect::<Result<_, _>>()?,
-        discount: p.order_discount,
-        promotions: p.promotions.iter().map(promotion_terms).collect::<Result<_, _>>()?,
-        voucher: p.voucher.as_ref().map(voucher_terms).transpose()?,
-        cash_rounding: p.cash_rounding,
-    };
-    let priced = pricing::price(&order)?;
+    let priced = price(p)?;
     if let Some(pricing::VoucherRefusal::BelowMinimum { min_purchase }) = priced.voucher_refused {
         return Err(rule(
             kasir_domain::ErrorCode::VoucherInvalid,
@@ -262,8 +258,27 @@ async fn write(
     let (paid, change) = check_payments(&p.payments, priced.total)?;
 
     let mut tx = db.begin(seller.actor.clone()).await?;
+    let written = write_in(&mut tx, seller, p, key, part, &priced, (paid, change)).await?;
+    if matches!(written, Written::Done(Outcome::Created { .. })) {
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+/// The writes of [`write`], in the caller's transaction (committed by the caller when the sale
+/// was made; anything else leaves nothing to commit).
+async fn write_in(
+    tx: &mut kasir_store::Tx,
+    seller: &Seller,
+    p: &Prepared,
+    key: Option<&TxKey>,
+    part: Option<&OrderPart>,
+    priced: &pricing::Priced,
+    (paid, change): (kasir_domain::Money, kasir_domain::Money),
+) -> Result<Written, ApiError> {
+    let scope = &seller.scope;
     if let Some(k) = key {
-        match idempotency::claim_in(&mut tx, &k.scope, &k.key, &k.hash).await? {
+        match idempotency::claim_in(tx, &k.scope, &k.key, &k.hash).await? {
             TxClaim::Run => {}
             TxClaim::Replay { status, body } => return Ok(Written::Done(Outcome::Replay { status, body })),
             TxClaim::Mismatch => return Err(crate::platform::idempotency::key_reused()),
@@ -271,12 +286,12 @@ async fn write(
         }
     }
     let shift = match &p.offline {
-        None => shifts::open_shift_of(&mut tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
+        None => shifts::open_shift_of(tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
             rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
         })?,
         // Locked for a change: a shift closed before the sale arrived is frozen again with it.
         Some(o) => {
-            let shift = shifts::lock(&mut tx, scope, &o.shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
+            let shift = shifts::lock(tx, scope, &o.shift_id).await.map_err(|e| missing(e, "shift_id", "shift"))?;
             if shift.outlet_id != p.outlet.id {
                 return Err(ApiError::field("shift_id", "is a shift of another outlet"));
             }
@@ -290,13 +305,11 @@ async fn write(
         let online = p.offline.is_none();
         match &a.source {
             pricing::Source::Promotion(id)
-                if !promotions::take_usage(&mut tx, UsageTable::Promotions, id).await? && online =>
+                if !promotions::take_usage(tx, UsageTable::Promotions, id).await? && online =>
             {
                 return Ok(Written::UsedUp(id.clone()));
             }
-            pricing::Source::Voucher(id)
-                if !promotions::take_usage(&mut tx, UsageTable::Vouchers, id).await? && online =>
-            {
+            pricing::Source::Voucher(id) if !promotions::take_usage(tx, UsageTable::Vouchers, id).await? && online => {
                 return Err(rule(kasir_domain::ErrorCode::VoucherUsedUp, "this voucher has no uses left".into()));
             }
             _ => {}
@@ -308,27 +321,26 @@ async fn write(
         .iter()
         .filter_map(|l| l.product.low_stock_threshold.map(|t| (l.product.id.clone(), l.product.name.clone(), t)))
         .collect();
-    let applied = match stock::apply_with(&mut tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await
-    {
+    let applied = match stock::apply_with(tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await {
         Ok(applied) => applied,
         Err(e) => return Err(shortage(e, &p.lines)),
     };
-    let mut sale = build_sale(seller, p, &shift.id, &priced, paid, change);
+    let mut sale = build_sale(seller, p, &shift.id, priced, paid, change);
     sale.stock_negative = applied.iter().any(|a| a.after < 0);
     if let Some(o) = &p.offline {
-        sale.offline = true;
+        sale.offline = !p.prepaid;
         sale.created_at = kasir_domain::time::format_ts(o.created_at);
     }
     if let Some(part) = part {
-        crate::restaurant::order_payment::record_payment(&mut tx, scope, part).await?;
+        crate::restaurant::order_payment::record_payment(tx, scope, part).await?;
         sale.order_id = Some(part.order_id.clone());
     }
     // The outlet's number counter is held from here to commit: the sale's lines and audit entry
     // are written first, the sale row (which carries the number) last.
-    sales::insert_lines(&mut tx, &sale).await?;
+    sales::insert_lines(tx, &sale).await?;
     tx.audit(Some(&scope.tenant_id), "sale.create", "sale", Some(&sale.id), serde_json::json!({ "total": sale.total }));
     tx.write_audits().await?;
-    match sales::insert_numbered(&mut tx, &mut sale, &p.outlet.code).await {
+    match sales::insert_numbered(tx, &mut sale, &p.outlet.code).await {
         // The sale's id is taken (an offline till's id sent twice without its key).
         Err(kasir_store::StoreError::Conflict { field }) if field != "number" => {
             return Err(ApiError::Conflict {
@@ -341,8 +353,8 @@ async fn write(
     }
     // The customer's wallet pays its store credit, the sale earns points, a first purchase
     // completes a referral: all in this transaction.
-    crate::accounts::effects::on_sale(&mut tx, &sale).await?;
-    super::record_sale(&mut tx, scope, &sale, |e| {
+    crate::accounts::effects::on_sale(tx, &sale).await?;
+    super::record_sale(tx, scope, &sale, |e| {
         EventBody::SaleCompleted(SaleEvent {
             shift_id: Some(sale.shift_id.clone()),
             cashier_id: Some(sale.cashier_id.clone()),
@@ -351,15 +363,65 @@ async fn write(
         })
     })?;
     if p.offline.is_some() && kasir_domain::ShiftStatus::Closed.is(&shift.status) {
-        super::till::refreeze(&mut tx, scope, &shift).await?;
+        super::till::refreeze(tx, scope, &shift).await?;
     }
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {
-        idempotency::complete_in(&mut tx, &k.scope, &k.key, 201, &body).await?;
+        idempotency::complete_in(tx, &k.scope, &k.key, 201, &body).await?;
     }
-    tx.commit().await?;
     Ok(Written::Done(Outcome::Created { sale: Box::new(sale), body }))
+}
+
+/// What a sale would come to if rung up now, priced as checkout prices it (nothing is written).
+pub async fn quote(db: &Db, seller: &Seller, input: CreateSale) -> Result<i64, ApiError> {
+    let p = prepare(db, seller, input, None).await?;
+    Ok(price(&p)?.total.get())
+}
+
+/// A sale a gateway payment makes, prepared (read and checked) before the payment's transaction.
+pub struct Prepaid(Prepared);
+
+/// Prepares the sale a gateway payment makes: at the prices given (the order's), in `shift_id`
+/// (the outlet's open shift, or its last one), dated now.
+pub async fn prepare_prepaid(
+    db: &Db,
+    seller: &Seller,
+    input: CreateSale,
+    shift_id: String,
+) -> Result<Prepaid, ApiError> {
+    let mut p = prepare(db, seller, input, Some(Offline { created_at: Timestamp::now(), shift_id })).await?;
+    p.prepaid = true;
+    Ok(Prepaid(p))
+}
+
+/// Writes a prepaid sale in the payment's transaction: the money is taken, so stock may go
+/// below zero and promotions count past their limits, as for an offline sale.
+pub async fn write_prepaid(
+    tx: &mut kasir_store::Tx,
+    seller: &Seller,
+    p: &Prepaid,
+    part: Option<&OrderPart>,
+) -> Result<Sale, ApiError> {
+    let p = &p.0;
+    let priced = price(p)?;
+    let paid = check_payments(&p.payments, priced.total)?;
+    match write_in(tx, seller, p, None, part, &priced, paid).await? {
+        Written::Done(Outcome::Created { sale, .. }) => Ok(*sale),
+        _ => Err(ApiError::Internal("a prepaid sale was not written".into())),
+    }
+}
+
+/// Prices a prepared sale.
+fn price(p: &Prepared) -> Result<pricing::Priced, ApiError> {
+    let order = pricing::Order {
+        lines: p.lines.iter().map(Resolved::pricing_line).collect::<Result<_, _>>()?,
+        discount: p.order_discount,
+        promotions: p.promotions.iter().map(promotion_terms).collect::<Result<_, _>>()?,
+        voucher: p.voucher.as_ref().map(voucher_terms).transpose()?,
+        cash_rounding: p.cash_rounding,
+    };
+    Ok(pricing::price(&order)?)
 }
 
 /// Usage rows are locked in one order: promotions, then vouchers, each by id.

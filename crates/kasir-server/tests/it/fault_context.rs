@@ -15,13 +15,19 @@ crate::backend_tests!(a_database_fault_is_a_500_whose_log_names_its_steps);
 
 /// Everything logged in this process, from the first call on.
 fn captured() -> Arc<Mutex<Vec<u8>>> {
+    captured_at(tracing::Level::INFO)
+}
+
+/// Everything logged in this process up to `level`, from the first call on (the first call's
+/// level holds: each test runs in a process of its own).
+pub fn captured_at(level: tracing::Level) -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOG.get_or_init(|| {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let writer = move || Sink(sink.clone());
         let _ = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
+            .with_max_level(level)
             .with_ansi(false)
             .with_writer(writer)
             .finish()

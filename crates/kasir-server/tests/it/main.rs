@@ -25,6 +25,7 @@ mod messages;
 mod metrics;
 mod money_routes;
 mod openapi;
+mod payments;
 mod product_io;
 mod products;
 mod purchasing;
@@ -47,3 +48,6 @@ mod tenancy;
 mod transfers;
 
 mod till;
+
+#[path = "../../../kasir-bench/src/fake_xendit.rs"]
+pub mod fake_xendit;

@@ -132,3 +132,52 @@ pub async fn cash_method(conn: &mut sqlx::AnyConnection, tenant_id: &str) -> Res
     .fetch_optional(conn)
     .await?)
 }
+
+/// The tenant's live method called `name`, made (active, of type `kind`) when there is none: the
+/// methods sales paid through the payment gateway are shown under.
+#[tracing::instrument(skip_all)]
+pub async fn ensure(
+    db: &crate::Db,
+    actor: crate::Actor,
+    tenant_id: &str,
+    name: &str,
+    kind: &str,
+) -> Result<PaymentMethod> {
+    let key = name.to_lowercase();
+    let find = || async {
+        let found: Option<PaymentMethod> = sqlx::query_as(&format!(
+            "SELECT {} FROM payment_methods WHERE tenant_id = $1 AND name_key = $2 AND deleted_at IS NULL",
+            PAYMENT_METHODS.select_list()
+        ))
+        .bind(tenant_id)
+        .bind(&key)
+        .fetch_optional(db.reader())
+        .await?;
+        Ok::<_, crate::StoreError>(found)
+    };
+    if let Some(m) = find().await? {
+        return Ok(m);
+    }
+    let scope = crate::Scope::tenant(tenant_id);
+    let values = [
+        ("name", crate::Value::from(name)),
+        ("name_key", crate::Value::from(key.as_str())),
+        ("type", crate::Value::from(kind)),
+        ("is_active", crate::Value::from(true)),
+    ];
+    let mut tx = db.begin(actor).await?;
+    let made: Result<PaymentMethod> =
+        crate::crud::create(&mut tx, &PAYMENT_METHODS, &scope, &kasir_domain::ids::new_id(), &values).await;
+    match made {
+        Ok(m) => {
+            tx.commit().await?;
+            Ok(m)
+        }
+        // Made meanwhile by another payment.
+        Err(crate::StoreError::Conflict { .. }) => {
+            drop(tx);
+            find().await?.ok_or(crate::StoreError::NotFound)
+        }
+        Err(e) => Err(e),
+    }
+}

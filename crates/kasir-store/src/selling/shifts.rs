@@ -208,3 +208,18 @@ pub async fn cash_movements(db: &Db, shift_id: &str) -> Result<Vec<CashMovement>
     .fetch_all(db.reader())
     .await?)
 }
+
+/// The shift a sale paid through the gateway goes to at an outlet: the open shift opened last,
+/// or else the shift opened last (closed; the sale reopens its figures as a late offline sale does).
+#[tracing::instrument(skip_all)]
+pub async fn for_outlet(db: &Db, tenant_id: &str, outlet_id: &str) -> Result<Option<Shift>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM shifts WHERE tenant_id = $1 AND outlet_id = $2
+         ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, opened_at DESC, id DESC LIMIT 1",
+        SHIFTS.select_list()
+    ))
+    .bind(tenant_id)
+    .bind(outlet_id)
+    .fetch_optional(db.reader())
+    .await?)
+}

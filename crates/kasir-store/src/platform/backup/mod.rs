@@ -143,6 +143,10 @@ pub(super) const TABLES: &[Table] = &[
     owned("sync_conflicts"),
     owned("licenses"),
     owned("license_activations"),
+    owned("payment_gateways"),
+    owned("gateway_payments"),
+    owned("gateway_payment_history"),
+    owned("payouts"),
 ];
 
 /// Tables that are not data: the migrations' record (the header carries the schema version) and

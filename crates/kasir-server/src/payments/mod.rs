@@ -1,0 +1,11 @@
+//! Payments through a gateway (issue 17, decision 016): gateway settings, checkout for
+//! customers, services and table guests, verified callbacks, reconciliation and payouts.
+
+pub mod callback;
+pub mod charges;
+pub mod gateway;
+pub mod payouts;
+pub mod reconcile;
+mod routes;
+
+pub use routes::routes;

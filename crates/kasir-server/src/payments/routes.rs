@@ -1,0 +1,757 @@
+//! The payments API: the tenant's gateway settings (`/payment-gateways`, keys write-only),
+//! checkout for customers (`/payments/checkout`), services (`/sys/payments/checkout`) and table
+//! guests (`/guest/orders/{id}/pay-online`), the gateway's callback, the payment lists and
+//! cancel, banks and payouts.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use kasir_domain::{
+    payments::{EwalletType, GatewayMethod, GatewayProvider, PaymentPurpose, PaymentStatus},
+    ErrorCode, Permission, Violations,
+};
+use kasir_store::{
+    payments::{self, payouts::Payout, GatewayRow, HistoryEntry, Payment},
+    restaurant::orders,
+    Scope,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    callback::{self, Received},
+    charges::{self, NewPayment},
+    gateway::{self, Bank},
+    payouts,
+};
+use crate::{
+    accounts::{Caller, Customer},
+    api::{
+        fields, ok, ok_list,
+        openapi::{ApiRouter, Method, Op},
+        rule, ApiError, ApiJson, ApiQuery, IdPath,
+    },
+    auth::{guest::GuestSession, principal::PrincipalKind, Principal},
+    state::AppState,
+};
+
+/// A tenant's gateway as clients see it: the keys are write-only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// `xendit`.
+    pub provider: String,
+    /// The gateway's API address (none: the provider's own).
+    pub base_url: Option<String>,
+    pub has_secret_key: bool,
+    pub has_callback_token: bool,
+    /// Where the gateway must send its callbacks.
+    pub callback_path: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl GatewayView {
+    fn of(g: GatewayRow) -> GatewayView {
+        GatewayView {
+            callback_path: format!("/api/v1/payments/callback/{}", g.provider),
+            id: g.id,
+            provider: g.provider,
+            base_url: g.base_url,
+            has_secret_key: !g.secret_key.is_empty(),
+            has_callback_token: !g.callback_token.is_empty(),
+            version: g.version,
+            created_at: g.created_at,
+            updated_at: g.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderIn {
+    Xendit,
+}
+
+/// The body of `POST /payment-gateways`: sets (or replaces) the provider's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutGateway {
+    pub provider: ProviderIn,
+    /// The gateway's secret API key (write-only: never returned or logged).
+    #[schema(min_length = 1, max_length = 500)]
+    pub secret_key: String,
+    /// The token the gateway sends with its callbacks (write-only).
+    #[schema(min_length = 8, max_length = 500)]
+    pub callback_token: String,
+    /// The gateway's API address, `http(s)://…` (default: the provider's own).
+    #[schema(max_length = 500)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodIn {
+    Invoice,
+    Ewallet,
+    Qris,
+}
+
+impl MethodIn {
+    fn domain(self) -> GatewayMethod {
+        match self {
+            MethodIn::Invoice => GatewayMethod::Invoice,
+            MethodIn::Ewallet => GatewayMethod::Ewallet,
+            MethodIn::Qris => GatewayMethod::Qris,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum EwalletIn {
+    Ovo,
+    Dana,
+    Shopeepay,
+    Linkaja,
+}
+
+impl EwalletIn {
+    fn domain(self) -> EwalletType {
+        match self {
+            EwalletIn::Ovo => EwalletType::Ovo,
+            EwalletIn::Dana => EwalletType::Dana,
+            EwalletIn::Shopeepay => EwalletType::Shopeepay,
+            EwalletIn::Linkaja => EwalletType::Linkaja,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PurposeIn {
+    Topup,
+    Order,
+}
+
+/// The body of `POST /payments/checkout`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerCheckout {
+    /// Minor units. Required for a top-up; for an order, what is left to pay of it (it may be
+    /// left out).
+    #[schema(minimum = 1)]
+    pub amount: Option<i64>,
+    #[schema(min_length = 1, max_length = 255)]
+    pub description: String,
+    pub purpose: PurposeIn,
+    /// The order paid (`purpose: order`).
+    #[schema(format = Uuid)]
+    pub order_id: Option<String>,
+    pub method: MethodIn,
+    /// The e-wallet (`method: ewallet`).
+    pub ewallet_type: Option<EwalletIn>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ServicePurposeIn {
+    Topup,
+    Charge,
+}
+
+/// The body of `POST /sys/payments/checkout`: a payment for a customer account, named by id or
+/// username.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceCheckout {
+    #[schema(format = Uuid)]
+    pub customer_id: Option<String>,
+    #[schema(max_length = 100)]
+    pub username: Option<String>,
+    #[schema(minimum = 1)]
+    pub amount: i64,
+    #[schema(min_length = 1, max_length = 255)]
+    pub description: String,
+    /// Default `invoice`.
+    pub method: Option<MethodIn>,
+    pub ewallet_type: Option<EwalletIn>,
+    /// `charge` (default: the service's own charge) or `topup` (credits the customer's wallet).
+    pub purpose: Option<ServicePurposeIn>,
+}
+
+/// The body of `POST /guest/orders/{id}/pay-online`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuestPay {
+    pub method: MethodIn,
+    pub ewallet_type: Option<EwalletIn>,
+}
+
+/// A payment with its status history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentDetail {
+    #[serde(flatten)]
+    pub payment: Payment,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentQuery {
+    /// `PENDING`, `PAID`, `SETTLED`, `EXPIRED` or `FAILED`.
+    #[param(inline, value_type = Option<String>, pattern = "^(PENDING|PAID|SETTLED|EXPIRED|FAILED)$")]
+    pub status: Option<String>,
+    /// `topup`, `order` or `charge`.
+    #[param(inline, value_type = Option<String>, pattern = "^(topup|order|charge)$")]
+    pub purpose: Option<String>,
+    #[param(format = Uuid)]
+    pub order_id: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
+}
+
+/// The body of `POST /payouts`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePayout {
+    #[schema(min_length = 1, max_length = 50)]
+    pub bank_code: String,
+    #[schema(min_length = 1, max_length = 50)]
+    pub account_number: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub account_holder_name: String,
+    #[schema(minimum = 1)]
+    pub amount: i64,
+    #[schema(min_length = 1, max_length = 255)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutQuery {
+    /// `PENDING`, `COMPLETED` or `FAILED`.
+    #[param(inline, value_type = Option<String>, pattern = "^(PENDING|COMPLETED|FAILED)$")]
+    pub status: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
+}
+
+pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
+    let token_header = utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some("The callback token the business set for the gateway"));
+    api.route(
+        Method::Get,
+        "/payment-gateways",
+        list_gateways,
+        Op::new("payments", "The business's payment gateways (keys are never shown)").ok_array::<GatewayView>(),
+    )
+    .route(
+        Method::Post,
+        "/payment-gateways",
+        put_gateway,
+        Op::new("payments", "Set up (or replace) a payment gateway; its keys are stored sealed")
+            .body::<PutGateway>()
+            .created::<GatewayView>()
+            .errors(&[422]),
+    )
+    .route(
+        Method::Delete,
+        "/payment-gateways/{id}",
+        delete_gateway,
+        Op::new("payments", "Remove a payment gateway").path_id("id").ok::<serde_json::Value>().errors(&[404]),
+    )
+    .route(
+        Method::Post,
+        "/payments/checkout",
+        customer_checkout,
+        Op::new("payments", "Pay through the gateway: a wallet top-up or an order (customers)")
+            .idempotency_key()
+            .body::<CustomerCheckout>()
+            .created::<Payment>()
+            .errors(&[404, 422, 502]),
+    )
+    .route(
+        Method::Post,
+        "/sys/payments/checkout",
+        service_checkout,
+        Op::new("payments", "Make a gateway payment for a customer account (services with an API key)")
+            .idempotency_key()
+            .body::<ServiceCheckout>()
+            .created::<Payment>()
+            .errors(&[404, 422, 502]),
+    )
+    .route(
+        Method::Post,
+        "/guest/orders/{id}/pay-online",
+        guest_pay,
+        crate::restaurant::guest::op("Pay this table's order by QRIS, e-wallet or invoice")
+            .path_id("id")
+            .idempotency_key()
+            .body::<GuestPay>()
+            .created::<Payment>()
+            .errors(&[401, 404, 422, 502]),
+    )
+    .route(
+        Method::Post,
+        "/payments/callback/xendit",
+        xendit_callback,
+        Op::new("payments", "The gateway's callback (verified by its token, then re-read from the gateway)")
+            .public()
+            .header("x-callback-token", "The business's callback token", token_header)
+            .body::<serde_json::Value>()
+            .ok::<Received>()
+            .errors(&[400, 401, 422, 502]),
+    )
+    .route(
+        Method::Get,
+        "/payments",
+        list,
+        Op::new("payments", "Gateway payments, newest first (a customer sees its own)")
+            .query::<PaymentQuery>()
+            .ok_list::<Payment>(),
+    )
+    .route(
+        Method::Get,
+        "/payments/{id}",
+        one,
+        Op::new("payments", "A gateway payment with its status history")
+            .path_id("id")
+            .ok::<PaymentDetail>()
+            .errors(&[404]),
+    )
+    .route(
+        Method::Post,
+        "/payments/{id}/cancel",
+        cancel,
+        Op::new("payments", "Cancel a pending payment (expired at the gateway)")
+            .path_id("id")
+            .ok::<Payment>()
+            .errors(&[404, 422, 502]),
+    )
+    .route(
+        Method::Get,
+        "/banks",
+        banks,
+        Op::new("payments", "The banks payouts can go to").ok_array::<Bank>().errors(&[422, 502]),
+    )
+    .route(
+        Method::Post,
+        "/payouts",
+        create_payout,
+        Op::new("payments", "Pay out to a bank account (an Idempotency-Key is required)")
+            .idempotency_key()
+            .body::<CreatePayout>()
+            .created::<Payout>()
+            .errors(&[422, 502]),
+    )
+    .route(
+        Method::Get,
+        "/payouts",
+        list_payouts,
+        Op::new("payments", "Payouts, newest first").query::<PayoutQuery>().ok_list::<Payout>(),
+    )
+}
+
+/// The tenant of an owner (`settings.manage`).
+fn owner_tenant(p: &Principal) -> Result<String, ApiError> {
+    p.require(Permission::SettingsManage)?;
+    Ok(p.scope()?.tenant_id)
+}
+
+async fn list_gateways(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let rows = payments::gateways(&s.db, &tenant_id).await?;
+    Ok(ok(rows.into_iter().map(GatewayView::of).collect::<Vec<_>>()))
+}
+
+async fn put_gateway(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiJson(b): ApiJson<PutGateway>,
+) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let mut v = Violations::new();
+    let secret_key = v.text("secret_key", &b.secret_key, 1, 500);
+    let callback_token = v.text("callback_token", &b.callback_token, 8, 500);
+    let base_url = b.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(|u| {
+        let ok = (u.starts_with("https://") || u.starts_with("http://"))
+            && u.len() <= 500
+            && reqwest::Url::parse(u).is_ok_and(|url| url.host_str().is_some());
+        if !ok {
+            v.add("base_url", "must be an http(s):// address");
+        }
+        u.trim_end_matches('/').to_string()
+    });
+    v.finish().map_err(ApiError::Validation)?;
+    let Some(sealer) = &s.sealer else {
+        return Err(rule(
+            ErrorCode::GatewayNotConfigured,
+            "this server has no KASIR_SECRET_KEY: gateway keys cannot be stored".into(),
+        ));
+    };
+    let provider = match b.provider {
+        ProviderIn::Xendit => GatewayProvider::Xendit,
+    };
+    let now = kasir_domain::time::now();
+    let row = GatewayRow {
+        id: kasir_domain::ids::new_id(),
+        tenant_id: tenant_id.clone(),
+        provider: provider.as_str().into(),
+        secret_key: sealer.seal(&gateway::secret_context(&tenant_id, "secret_key"), &secret_key),
+        callback_token: sealer.seal(&gateway::secret_context(&tenant_id, "callback_token"), &callback_token),
+        base_url,
+        version: 1,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    let mut tx = s.db.begin(p.actor()).await?;
+    let (saved, created) = payments::put_gateway(&mut tx, &row).await?;
+    tx.audit(
+        Some(&tenant_id),
+        if created { "payment_gateway.create" } else { "payment_gateway.update" },
+        "payment_gateway",
+        Some(&saved.id),
+        serde_json::json!({"provider": saved.provider, "base_url": saved.base_url}),
+    );
+    tx.commit().await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, ok(GatewayView::of(saved))).into_response())
+}
+
+async fn delete_gateway(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let mut tx = s.db.begin(p.actor()).await?;
+    if !payments::delete_gateway(&mut tx, &tenant_id, &id).await? {
+        return Err(ApiError::NotFound);
+    }
+    tx.audit(Some(&tenant_id), "payment_gateway.delete", "payment_gateway", Some(&id), serde_json::json!({}));
+    tx.commit().await?;
+    Ok(ok(serde_json::json!({"id": id, "deleted": true})))
+}
+
+/// The method and e-wallet of a checkout: an e-wallet charge names its wallet, others do not.
+fn method_of(v: &mut Violations, method: MethodIn, ewallet: Option<EwalletIn>) -> (GatewayMethod, Option<EwalletType>) {
+    let method = method.domain();
+    match (method, ewallet) {
+        (GatewayMethod::Ewallet, None) => v.add("ewallet_type", "is required for an e-wallet payment"),
+        (GatewayMethod::Invoice | GatewayMethod::Qris, Some(_)) => {
+            v.add("ewallet_type", "is only for an e-wallet payment")
+        }
+        _ => {}
+    }
+    (method, ewallet.map(EwalletIn::domain))
+}
+
+fn created(p: Payment) -> Response {
+    (StatusCode::CREATED, ok(p)).into_response()
+}
+
+/// An order the payer may pay online: not voided, not paid, priced at what is left.
+async fn payable_order(s: &AppState, order: &orders::Order, given: Option<i64>) -> Result<i64, ApiError> {
+    if kasir_domain::OrderStatus::Voided.is(&order.status) {
+        return Err(rule(ErrorCode::InvalidTransition, "a voided order cannot be paid".into()));
+    }
+    if order.paid {
+        return Err(rule(ErrorCode::OrderPaid, "this order is paid already".into()));
+    }
+    charges::check_outlet_sells(s, order).await?;
+    let due = charges::order_due(s, order).await?;
+    if given.is_some_and(|a| a != due) {
+        return Err(ApiError::field("amount", &format!("must be {due}, what is left to pay of the order")));
+    }
+    // A new request replaces the order's open one (the payer chose another way to pay).
+    for open in payments::pending_for_order(&s.db, &order.id).await? {
+        charges::cancel(s, &open).await?;
+    }
+    Ok(due)
+}
+
+async fn customer_checkout(
+    State(s): State<AppState>,
+    c: Customer,
+    ApiJson(b): ApiJson<CustomerCheckout>,
+) -> Result<Response, ApiError> {
+    let mut v = Violations::new();
+    let description = v.text("description", &b.description, 1, 255);
+    let (method, ewallet_type) = method_of(&mut v, b.method, b.ewallet_type);
+    if let Some(a) = b.amount {
+        v.range("amount", a, 1, kasir_domain::MAX_MONEY);
+    }
+    let order_id = match (b.purpose, &b.order_id) {
+        (PurposeIn::Topup, Some(_)) => {
+            v.add("order_id", "is only for paying an order");
+            None
+        }
+        (PurposeIn::Topup, None) => {
+            if b.amount.is_none() {
+                v.add("amount", "is required for a top-up");
+            }
+            None
+        }
+        (PurposeIn::Order, None) => {
+            v.add("order_id", "is required for paying an order");
+            None
+        }
+        (PurposeIn::Order, Some(raw)) => kasir_domain::ids::parse_id(raw).or_else(|| {
+            v.add("order_id", "must be a UUID");
+            None
+        }),
+    };
+    v.finish().map_err(ApiError::Validation)?;
+    let tenant_id = c.account.tenant_id.clone();
+    let (purpose, order, amount) = match order_id {
+        Some(id) => {
+            let order = orders::get(&s.db, &Scope::tenant(&tenant_id), &id)
+                .await
+                .map_err(|e| crate::api::missing(e, "order_id", "order"))?;
+            let due = payable_order(&s, &order, b.amount).await?;
+            (PaymentPurpose::Order, Some(order), due)
+        }
+        None => (PaymentPurpose::Topup, None, b.amount.unwrap_or_default()),
+    };
+    let p = charges::create(
+        &s,
+        NewPayment {
+            tenant_id,
+            actor: c.actor(),
+            account: Some(c.account),
+            purpose,
+            method,
+            ewallet_type,
+            amount,
+            description,
+            order,
+            table_session_id: None,
+        },
+    )
+    .await?;
+    Ok(created(p))
+}
+
+async fn service_checkout(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiJson(b): ApiJson<ServiceCheckout>,
+) -> Result<Response, ApiError> {
+    if !matches!(p.kind, PrincipalKind::ApiKey { .. }) {
+        return Err(ApiError::Forbidden("this is for services with an API key".into()));
+    }
+    p.require(Permission::CustomersManage)?;
+    let scope = p.scope()?;
+    let mut v = Violations::new();
+    let description = v.text("description", &b.description, 1, 255);
+    let amount = v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY);
+    let (method, ewallet_type) = method_of(&mut v, b.method.unwrap_or(MethodIn::Invoice), b.ewallet_type);
+    v.finish().map_err(ApiError::Validation)?;
+    let account =
+        crate::accounts::service_target(&s, &scope.tenant_id, b.customer_id.as_deref(), b.username.as_deref()).await?;
+    let purpose = match b.purpose {
+        Some(ServicePurposeIn::Topup) => PaymentPurpose::Topup,
+        Some(ServicePurposeIn::Charge) | None => PaymentPurpose::Charge,
+    };
+    let payment = charges::create(
+        &s,
+        NewPayment {
+            tenant_id: scope.tenant_id,
+            account: Some(account),
+            purpose,
+            method,
+            ewallet_type,
+            amount,
+            description,
+            order: None,
+            table_session_id: None,
+            actor: p.actor(),
+        },
+    )
+    .await?;
+    Ok(created(payment))
+}
+
+async fn guest_pay(
+    State(s): State<AppState>,
+    g: GuestSession,
+    IdPath(id): IdPath,
+    ApiJson(b): ApiJson<GuestPay>,
+) -> Result<Response, ApiError> {
+    let mut v = Violations::new();
+    let (method, ewallet_type) = method_of(&mut v, b.method, b.ewallet_type);
+    v.finish().map_err(ApiError::Validation)?;
+    let order = orders::get(&s.db, &g.scope(), &id).await?;
+    if order.table_session_id.as_deref() != Some(g.session.id.as_str()) {
+        return Err(ApiError::NotFound);
+    }
+    let amount = payable_order(&s, &order, None).await?;
+    let p = charges::create(
+        &s,
+        NewPayment {
+            tenant_id: order.tenant_id.clone(),
+            account: None,
+            purpose: PaymentPurpose::Order,
+            method,
+            ewallet_type,
+            amount,
+            description: format!("Order {}", order.number),
+            table_session_id: Some(g.session.id.clone()),
+            order: Some(order),
+            actor: g.actor.clone(),
+        },
+    )
+    .await?;
+    Ok(created(p))
+}
+
+async fn xendit_callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let token = headers.get("x-callback-token").and_then(|v| v.to_str().ok()).map(str::trim);
+    let body: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|_| ApiError::BadRequest("a callback is a JSON object".into()))?;
+    Ok(ok(callback::xendit(&s, token, &body).await?))
+}
+
+/// The payment `id` as the caller may see it: a customer its own, staff with `sales.read` those
+/// of their tenant and outlets.
+async fn visible(s: &AppState, caller: &Caller, id: &str) -> Result<Payment, ApiError> {
+    let p = match kasir_domain::ids::parse_id(id) {
+        Some(id) => payments::get(&s.db, &id).await?,
+        None => None,
+    }
+    .ok_or(ApiError::NotFound)?;
+    let sees = match caller {
+        Caller::Customer(c) => p.customer_id.as_deref() == Some(c.account.id.as_str()),
+        Caller::Staff(st) => {
+            st.require(Permission::SalesRead)?;
+            let scope = st.scope()?;
+            p.tenant_id == scope.tenant_id && p.outlet_id.as_deref().is_none_or(|o| scope.sees_outlet(o))
+        }
+    };
+    if sees {
+        Ok(p)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
+) -> Result<Response, ApiError> {
+    let mut v = Violations::new();
+    let (page, per_page) = fields::paging_in(&mut v, q.page, q.per_page);
+    let status = q.status.as_deref().and_then(|raw| {
+        v.parsed("status", PaymentStatus::parse(raw).ok_or("must be PENDING, PAID, SETTLED, EXPIRED or FAILED"))
+    });
+    let purpose = q
+        .purpose
+        .as_deref()
+        .and_then(|raw| v.parsed("purpose", PaymentPurpose::parse(raw).ok_or("must be topup, order or charge")));
+    let order_id = q
+        .order_id
+        .as_deref()
+        .and_then(|raw| v.parsed("order_id", kasir_domain::ids::parse_id(raw).ok_or("must be a UUID")));
+    v.finish().map_err(ApiError::Validation)?;
+    let mut f = payments::Filter {
+        status: status.map(|s| s.as_str().to_string()),
+        purpose: purpose.map(|p| p.as_str().to_string()),
+        order_id,
+        ..Default::default()
+    };
+    match &caller {
+        Caller::Customer(c) => {
+            f.tenant_id = c.account.tenant_id.clone();
+            f.customer_id = Some(c.account.id.clone());
+        }
+        Caller::Staff(p) => {
+            p.require(Permission::SalesRead)?;
+            let scope = p.scope()?;
+            f.tenant_id = scope.tenant_id;
+            f.outlets = scope.outlets;
+        }
+    }
+    let (items, total) = payments::list(&s.db, &f, page, per_page).await?;
+    Ok(ok_list(items, page, per_page, total))
+}
+
+async fn one(State(s): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let payment = visible(&s, &caller, &id).await?;
+    let history = payments::history(&s.db, &payment.id).await?;
+    Ok(ok(PaymentDetail { payment, history }))
+}
+
+async fn cancel(State(s): State<AppState>, caller: Caller, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    if let Caller::Staff(p) = &caller {
+        p.require(Permission::SalesCreate)?;
+    }
+    let payment = visible(&s, &caller, &id).await?;
+    Ok(ok(charges::cancel(&s, &payment).await?))
+}
+
+async fn banks(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let (gw, _) = gateway::for_tenant(&s, &tenant_id, GatewayProvider::Xendit).await?;
+    Ok(ok(gw.banks().await?))
+}
+
+async fn create_payout(
+    State(s): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<CreatePayout>,
+) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ApiError::field("Idempotency-Key", "is required: a payout is made once per key"))?
+        .to_string();
+    let mut v = Violations::new();
+    let ask = payouts::Ask {
+        bank_code: v.text("bank_code", &b.bank_code, 1, 50),
+        account_number: v.text("account_number", &b.account_number, 1, 50),
+        account_holder_name: v.text("account_holder_name", &b.account_holder_name, 1, 200),
+        amount: v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY),
+        description: v.text("description", &b.description, 1, 255),
+    };
+    if !ask.account_number.chars().all(|c| c.is_ascii_digit()) {
+        v.add("account_number", "must be digits");
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    let payout = payouts::create(&s, &tenant_id, p.actor(), &key, ask).await?;
+    Ok((StatusCode::CREATED, ok(payout)).into_response())
+}
+
+async fn list_payouts(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<PayoutQuery>,
+) -> Result<Response, ApiError> {
+    let tenant_id = owner_tenant(&p)?;
+    let mut v = Violations::new();
+    let (page, per_page) = fields::paging_in(&mut v, q.page, q.per_page);
+    let status = q.status.as_deref().and_then(|raw| {
+        v.parsed(
+            "status",
+            kasir_domain::payments::PayoutStatus::parse(raw).ok_or("must be PENDING, COMPLETED or FAILED"),
+        )
+    });
+    v.finish().map_err(ApiError::Validation)?;
+    let (items, total) =
+        kasir_store::payments::payouts::list(&s.db, &tenant_id, status.map(|s| s.as_str()), page, per_page).await?;
+    Ok(ok_list(items, page, per_page, total))
+}
