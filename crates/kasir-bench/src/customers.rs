@@ -31,12 +31,12 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
 
 /// The codes the SMS webhook received, by phone number.
 #[derive(Clone, Default)]
-struct Inbox {
+pub(crate) struct Inbox {
     codes: Arc<Mutex<HashMap<String, String>>>,
     arrived: Arc<Notify>,
 }
 
-async fn sms_webhook(inbox: Inbox) -> anyhow::Result<String> {
+pub(crate) async fn sms_webhook(inbox: Inbox) -> anyhow::Result<String> {
     let app = axum::Router::new().route(
         "/sms",
         axum::routing::post(move |body: axum::body::Bytes| {
@@ -71,7 +71,7 @@ async fn send_retrying(make: impl Fn() -> reqwest::RequestBuilder) -> anyhow::Re
     }
 }
 
-fn percentiles(mut ms: Vec<f64>) -> (f64, f64, f64) {
+pub(crate) fn percentiles(mut ms: Vec<f64>) -> (f64, f64, f64) {
     ms.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
     (at(0.5), at(0.99), *ms.last().unwrap_or(&0.0))
@@ -112,25 +112,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         let (http, base, inbox) = (http.clone(), base.clone(), inbox.clone());
         async move {
             let t = Instant::now();
-            let phone = format!("+62800{i:07}");
-            let body = json!({"tenant": "bench", "username": format!("customer{i}"), "password": "bench-password",
-                              "email": format!("customer{i}@bench.local"), "full_name": "Bench", "phone_number": phone, "mode": "OTP"});
-            let (r, retries) = send_retrying(|| http.post(format!("{base}/api/v1/customer/signup")).json(&body)).await?;
-            let r: Value = r.json().await?;
-            let handle = r["data"]["verification_token"].as_str().with_context(|| format!("signup: {r}"))?.to_string();
-            let code = loop {
-                let waiting = inbox.arrived.notified();
-                if let Some(code) = inbox.codes.lock().unwrap().get(&phone).cloned() {
-                    break code;
-                }
-                tokio::time::timeout(Duration::from_secs(60), waiting).await.context("the SMS within 60 s")?;
-            };
-            let v = http
-                .post(format!("{base}/api/v1/customer/verify"))
-                .json(&json!({"verification_token": handle, "otp": code}))
-                .send()
-                .await?;
-            anyhow::ensure!(v.status().as_u16() == 200, "verify: {}", v.status());
+            let retries = signup_verified(&http, &base, &inbox, i).await?;
             anyhow::Ok((t.elapsed().as_secs_f64() * 1000.0, retries))
         }
     });
@@ -185,4 +167,34 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     );
     drop(s);
     Ok(())
+}
+
+/// Signs up customer `i` (`customer{i}`, password `bench-password`) by SMS code and verifies it;
+/// the 503 retries it took.
+pub(crate) async fn signup_verified(
+    http: &reqwest::Client,
+    base: &str,
+    inbox: &Inbox,
+    i: usize,
+) -> anyhow::Result<u64> {
+    let phone = format!("+62800{i:07}");
+    let body = json!({"tenant": "bench", "username": format!("customer{i}"), "password": "bench-password",
+                      "email": format!("customer{i}@bench.local"), "full_name": "Bench", "phone_number": phone, "mode": "OTP"});
+    let (r, retries) = send_retrying(|| http.post(format!("{base}/api/v1/customer/signup")).json(&body)).await?;
+    let r: Value = r.json().await?;
+    let handle = r["data"]["verification_token"].as_str().with_context(|| format!("signup: {r}"))?.to_string();
+    let code = loop {
+        let waiting = inbox.arrived.notified();
+        if let Some(code) = inbox.codes.lock().unwrap().get(&phone).cloned() {
+            break code;
+        }
+        tokio::time::timeout(Duration::from_secs(60), waiting).await.context("the SMS within 60 s")?;
+    };
+    let v = http
+        .post(format!("{base}/api/v1/customer/verify"))
+        .json(&json!({"verification_token": handle, "otp": code}))
+        .send()
+        .await?;
+    anyhow::ensure!(v.status().as_u16() == 200, "verify: {}", v.status());
+    Ok(retries)
 }

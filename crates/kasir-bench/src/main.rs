@@ -6,16 +6,19 @@
 //!     cargo run --release -p kasir-bench -- catalog --database sqlite
 //!     cargo run --release -p kasir-bench -- checkout --database sqlite --clients 16 --seconds 15
 //!     cargo run --release -p kasir-bench -- login --database sqlite
+//!     cargo run --release -p kasir-bench -- payments --database sqlite
 
 mod backup;
 mod catalog;
 mod checkout;
 mod customers;
+mod fake_xendit;
 mod foundation;
 mod import;
 mod jobs;
 mod load;
 mod login;
+mod payments;
 mod server;
 mod sync;
 mod ws;
@@ -119,6 +122,20 @@ enum Bench {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Gateway payments against a local server of Xendit's protocol: callbacks handled per second
+    /// (each read again from the gateway) beside repeats and the gateway read alone, and the time
+    /// from a callback to the customer's `PAYMENT_STATUS_CHANGED` frame.
+    Payments {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 2000)]
+        payments: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 200)]
+        latency_samples: usize,
+    },
     /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
     /// receipt, resident memory per connection, lost events.
     /// `kasir backup` and `kasir restore` at scale, beside the engine's own tools.
@@ -212,6 +229,9 @@ fn main() -> anyhow::Result<()> {
             }
             Bench::Customers { database, signups, clients, seconds } => {
                 customers::run(&database, &customers::Options { signups, clients, seconds }).await
+            }
+            Bench::Payments { database, payments, clients, latency_samples } => {
+                payments::run(&database, &payments::Options { payments, clients, latency_samples }).await
             }
             Bench::Login { database, clients, seconds, burst, at_once } => {
                 login::run(&database, &login::Options { clients, seconds, burst, at_once }).await

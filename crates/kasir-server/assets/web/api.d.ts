@@ -158,7 +158,7 @@ export type LicenseDetail = (License & { "activations": Array<Activation> });
 export type LoginRequest = { "password": string; "username": string };
 export type LogoutResult = { "logged_out": boolean };
 /** `GET /guest/menu`: the table, its outlet, the categories, and a page of active products. */
-export type Menu = { "categories": Array<MenuCategory>; "currency": string; "outlet_id": string; "outlet_name": string; "page": number; "per_page": number; "products": Array<MenuItem>; "table": GuestTable; "total": number };
+export type Menu = { "categories": Array<MenuCategory>; "currency": string; "outlet_id": string; "outlet_name": string; "page": number; "pay_online": boolean; "per_page": number; "products": Array<MenuItem>; "table": GuestTable; "total": number };
 export type MenuCategory = { "id": string; "name": string; "parent_id"?: string | null };
 /** A product on the guests' menu: what they may choose, at what price (no costs, no stock). */
 export type MenuItem = { "category_id"?: string | null; "id": string; "image_url"?: string | null; "modifier_groups": Array<MenuModifierGroup>; "name": string; "price": number; "unit": string; "variants": Array<MenuVariant> };
@@ -680,6 +680,9 @@ export declare function getGuestOrdersId(o: Call<{ "id": string }, {  }, never>)
 /** Pay this table's order by QRIS, e-wallet or invoice */
 export declare function postGuestOrdersIdPayOnline(o: Call<{ "id": string }, {  }, GuestPay>): Promise<Payment>;
 
+/** The QRIS code of this table's payment, to scan with a banking or e-wallet app */
+export declare function getGuestPaymentsIdQrSvg(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
+
 /** List halls */
 export declare function getHalls(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "outlet_id"?: string }, never>): Promise<Array<Hall>>;
 
@@ -803,7 +806,7 @@ export declare function patchOutletsId(o: Call<{ "id": string }, {  }, UpdateOut
 /** The business's payment gateways (keys are never shown) */
 export declare function getPaymentGateways(o?: Call<{  }, {  }, never>): Promise<Array<GatewayView>>;
 
-/** Set up (or replace) a payment gateway; its keys are stored sealed */
+/** Set up (or replace) the business's gateway of a provider; its keys are stored sealed */
 export declare function postPaymentGateways(o?: Call<{  }, {  }, PutGateway>): Promise<GatewayView>;
 
 /** Remove a payment gateway */

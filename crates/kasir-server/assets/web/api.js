@@ -271,6 +271,9 @@ export const getGuestOrdersId = (o = {}) => api(`/guest/orders/${encodeURICompon
 /** Pay this table's order by QRIS, e-wallet or invoice */
 export const postGuestOrdersIdPayOnline = (o = {}) => api(`/guest/orders/${encodeURIComponent(o.path.id)}/pay-online${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
+/** The QRIS code of this table's payment, to scan with a banking or e-wallet app */
+export const getGuestPaymentsIdQrSvg = (o = {}) => api(`/guest/payments/${encodeURIComponent(o.path.id)}/qr.svg${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** List halls */
 export const getHalls = (o = {}) => api(`/halls${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -394,7 +397,7 @@ export const patchOutletsId = (o = {}) => api(`/outlets/${encodeURIComponent(o.p
 /** The business's payment gateways (keys are never shown) */
 export const getPaymentGateways = (o = {}) => api(`/payment-gateways${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
-/** Set up (or replace) a payment gateway; its keys are stored sealed */
+/** Set up (or replace) the business's gateway of a provider; its keys are stored sealed */
 export const postPaymentGateways = (o = {}) => api(`/payment-gateways${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** Remove a payment gateway */

@@ -2,7 +2,13 @@
 // prices, variants and modifiers, a cart, placing the order, and its status as the kitchen moves
 // it. Every call carries the table session's token, the only credential a guest has.
 
-import { getGuestMenu, getGuestOrdersId, postGuestOrders } from "./api.js";
+import {
+  getGuestMenu,
+  getGuestOrdersId,
+  getGuestPaymentsIdQrSvg,
+  postGuestOrders,
+  postGuestOrdersIdPayOnline,
+} from "./api.js";
 import { chooseOptions } from "./choose.js";
 import { addTexts, el, languageButton, money, t, uuid } from "./common.js";
 
@@ -28,6 +34,14 @@ addTexts({
   "status.READY": ["Siap diantar", "Ready"],
   "status.DONE": ["Selesai", "Served"],
   "status.VOIDED": ["Dibatalkan", "Cancelled"],
+  "pay_online": ["Bayar sekarang", "Pay now"],
+  "pay_qris": ["QRIS", "QRIS"],
+  "pay_ewallet": ["{wallet}", "{wallet}"],
+  "scan": ["Pindai kode ini dengan aplikasi bank atau e-wallet Anda.", "Scan this code with your banking or e-wallet app."],
+  "open_wallet": ["Buka {wallet} untuk membayar", "Open {wallet} to pay"],
+  "waiting": ["Menunggu pembayaran…", "Waiting for the payment…"],
+  "paid": ["Lunas — terima kasih!", "Paid — thank you!"],
+  "pay_failed": ["Pembayaran belum bisa dibuat: {message}", "The payment could not be started: {message}"],
 });
 
 const token = new URLSearchParams(location.search).get("session");
@@ -188,8 +202,52 @@ function renderOrder() {
     el("div", { class: "status", id: "status", "data-status": o.status || "" }, o.status ? t(`status.${o.status}`) : "…"),
     el("div", {}, items),
     o.total_amount !== undefined ? el("p", { class: "total" }, `${t("total")} ${money(o.total_amount)}`) : null,
-    el("button", { type: "button", id: "more", onclick: () => { state.order = null; sessionStorage.removeItem(`kasir.guest.order.${token}`); render(); } }, t("order_more")),
+    payment(o),
+    el("button", { type: "button", id: "more", onclick: () => { state.order = null; state.payment = null; sessionStorage.removeItem(`kasir.guest.order.${token}`); render(); } }, t("order_more")),
   );
+  if (state.payment && state.payment.qr_string && !state.qrShown) showQr();
+}
+
+/** Paying the order online: QRIS or an e-wallet, then "paid" once the gateway confirms it. */
+function payment(o) {
+  if (o.paid) return el("p", { class: "paid", id: "paid" }, t("paid"));
+  if (!o.number || o.status === "VOIDED" || !state.menu.pay_online) return null;
+  const p = state.payment;
+  if (p) {
+    const wallet = p.ewallet_type || "";
+    return el("div", { class: "payment", id: "payment", "data-method": p.method },
+      p.qr_string ? el("p", {}, t("scan")) : null,
+      p.qr_string ? el("img", { id: "qr", alt: "QRIS", width: "256", height: "256" }) : null,
+      p.checkout_url ? el("a", { id: "checkout", href: p.checkout_url, target: "_blank", rel: "noopener" }, t("open_wallet", { wallet })) : null,
+      el("p", { class: "muted" }, `${money(p.amount)} · ${t("waiting")}`));
+  }
+  const start = (body) => async () => {
+    try {
+      state.payment = await postGuestOrdersIdPayOnline({ path: { id: o.id }, body, headers: { ...headers, "Idempotency-Key": uuid() } });
+      state.qrShown = false;
+    } catch (e) {
+      $("main").prepend(el("p", { class: "error" }, t("pay_failed", { message: e.message })));
+      return;
+    }
+    render();
+  };
+  return el("div", { class: "pay", id: "pay" },
+    el("h3", {}, t("pay_online")),
+    el("button", { type: "button", id: "pay-qris", onclick: start({ method: "qris" }) }, t("pay_qris")),
+    ...["DANA", "OVO", "SHOPEEPAY"].map((w) => el("button", { type: "button", class: "pay-ewallet", "data-wallet": w,
+      onclick: start({ method: "ewallet", ewallet_type: w }) }, t("pay_ewallet", { wallet: w }))));
+}
+
+/** The payment's QRIS code, drawn by the server (the request carries the session's token). */
+async function showQr() {
+  state.qrShown = true;
+  try {
+    const svg = await getGuestPaymentsIdQrSvg({ path: { id: state.payment.id }, headers });
+    const img = $("qr");
+    if (img) img.src = URL.createObjectURL(svg);
+  } catch (e) {
+    state.qrShown = false;
+  }
 }
 
 /** Reads the order again every few seconds while the page shows it. */
@@ -198,10 +256,10 @@ async function follow() {
     try {
       const fresh = await getGuestOrdersId({ path: { id: state.order.id }, headers });
       if (!state.order || state.order.id !== fresh.id) return;
-      const changed = fresh.status !== state.order.status || !state.order.number;
+      const changed = fresh.status !== state.order.status || !state.order.number || fresh.paid !== state.order.paid;
       state.order = fresh;
       if (changed) render();
-      if (fresh.status === "DONE" || fresh.status === "VOIDED") return;
+      if (fresh.status === "VOIDED" || (fresh.status === "DONE" && fresh.paid)) return;
     } catch (e) {
       if (e.status === 401 || e.status === 404) return;
     }

@@ -259,9 +259,9 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
         Method::Post,
         "/payment-gateways",
         put_gateway,
-        Op::new("payments", "Set up (or replace) a payment gateway; its keys are stored sealed")
+        Op::new("payments", "Set up (or replace) the business's gateway of a provider; its keys are stored sealed")
             .body::<PutGateway>()
-            .created::<GatewayView>()
+            .ok::<GatewayView>()
             .errors(&[422]),
     )
     .route(
@@ -300,6 +300,19 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .body::<GuestPay>()
             .created::<Payment>()
             .errors(&[401, 404, 422, 502]),
+    )
+    .route(
+        Method::Get,
+        "/guest/payments/{id}/qr.svg",
+        guest_qr,
+        crate::restaurant::guest::op("The QRIS code of this table's payment, to scan with a banking or e-wallet app")
+            .path_id("id")
+            .ok_raw(
+                200,
+                "image/svg+xml",
+                utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String),
+            )
+            .errors(&[401, 404]),
     )
     .route(
         Method::Post,
@@ -424,8 +437,7 @@ async fn put_gateway(
         serde_json::json!({"provider": saved.provider, "base_url": saved.base_url}),
     );
     tx.commit().await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, ok(GatewayView::of(saved))).into_response())
+    Ok(ok(GatewayView::of(saved)))
 }
 
 async fn delete_gateway(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
@@ -609,6 +621,18 @@ async fn guest_pay(
     )
     .await?;
     Ok(created(p))
+}
+
+async fn guest_qr(State(s): State<AppState>, g: GuestSession, IdPath(id): IdPath) -> Result<Response, ApiError> {
+    let p = match kasir_domain::ids::parse_id(&id) {
+        Some(id) => payments::get(&s.db, &id).await?,
+        None => None,
+    }
+    .filter(|p| p.table_session_id.as_deref() == Some(g.session.id.as_str()))
+    .ok_or(ApiError::NotFound)?;
+    let text = p.qr_string.ok_or(ApiError::NotFound)?;
+    let svg = crate::restaurant::qr::svg(&text).map_err(|e| ApiError::internal("drawing a QR code", e))?;
+    Ok(crate::restaurant::sessions::image(svg.into_bytes(), "image/svg+xml"))
 }
 
 async fn xendit_callback(

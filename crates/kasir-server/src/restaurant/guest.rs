@@ -96,6 +96,8 @@ pub struct Menu {
     pub outlet_id: String,
     pub outlet_name: String,
     pub currency: String,
+    /// The business takes payments online (`POST /guest/orders/{id}/pay-online`).
+    pub pay_online: bool,
     pub categories: Vec<MenuCategory>,
     pub products: Vec<MenuItem>,
     pub page: i64,
@@ -243,6 +245,14 @@ async fn menu(
         table: guest_table(&s.db, &g.session).await?,
         outlet_id: outlet.id,
         outlet_name: outlet.name,
+        pay_online: s.sealer.is_some()
+            && kasir_store::payments::gateway(
+                &s.db,
+                &tenant.id,
+                kasir_domain::payments::GatewayProvider::Xendit.as_str(),
+            )
+            .await?
+            .is_some(),
         currency: tenant.currency,
         categories: categories
             .items

@@ -236,7 +236,8 @@ async fn session_link(s: &AppState, p: &Principal, id: &str) -> Result<String, A
     Ok(guest_link(&s.config.public_url(), &session.token))
 }
 
-fn image(body: Vec<u8>, content_type: &'static str) -> Response {
+/// An image answer that no cache keeps.
+pub(crate) fn image(body: Vec<u8>, content_type: &'static str) -> Response {
     let mut res = Response::new(axum::body::Body::from(body));
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

@@ -273,7 +273,45 @@ async fn the_api_docs_render_in_a_browser_from_this_server_alone() {
 crate::backend_tests!(
     a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it,
     a_new_order_reaches_the_kitchen_display_and_is_bumped_to_done,
+    a_guest_pays_by_qris_from_the_same_page,
 );
+
+async fn a_guest_pays_by_qris_from_the_same_page(backend: crate::common::Backend) {
+    let s = TestServer::start_with(backend, |c| c.secret_key = Some(crate::payments::SERVER_KEY.into())).await;
+    let r = crate::restaurant::resto(&s).await;
+    let fake = crate::payments::gateway_for(&s, &r.t.owner).await;
+    let shift = r.t.open_shift(&s, &r.t.cashier, 0).await;
+    let session = s.post("/table-sessions", &r.t.cashier, json!({"table_id": r.tables[1]})).await;
+    let token = session.data()["token"].as_str().unwrap().to_string();
+    let b = Browser::start().await;
+    b.open(&format!("{}/guest?session={token}", s.base)).await;
+    let rice = format!("[data-product='{}']", r.rice);
+    b.wait_until(&format!("document.querySelector(\"{rice} .add\") !== null"), 15).await;
+    b.eval(&format!("document.querySelector(\"{rice} .add\").click(); true")).await;
+    b.wait_until("document.getElementById('place') !== null", 5).await;
+    b.eval("document.getElementById('place').click(); true").await;
+    b.wait_until("document.getElementById('pay-qris') !== null", 15).await;
+    b.eval("document.getElementById('pay-qris').click(); true").await;
+    // The QRIS code the server drew from the gateway's string.
+    b.wait_until("document.getElementById('qr') !== null && document.getElementById('qr').naturalWidth >= 256", 15)
+        .await;
+    let payments = s.get("/payments?purpose=order", &r.t.owner).await;
+    assert_eq!(payments.body["pagination"]["total"], 1, "{:?}", payments.body);
+    let p = &payments.data()[0];
+    assert_eq!((p["method"].as_str(), p["amount"].as_i64()), (Some("qris"), Some(30000)));
+    // The guest pays in their app: the gateway calls back and the page says so.
+    let (status, _) = fake.pay(p["external_id"].as_str().unwrap(), "SUCCEEDED").await;
+    assert_eq!(status, 200);
+    b.wait_until("document.getElementById('paid') !== null", 10).await;
+    assert_eq!(b.eval("document.getElementById('paid').textContent").await, json!("Paid — thank you!"));
+    let sales = s.get(&format!("/sales?shift_id={shift}"), &r.t.owner).await;
+    assert_eq!(sales.body["pagination"]["total"], 1);
+    // (The code is shown from a blob of this page's own.)
+    let own_blob = format!("blob:{}", s.base);
+    let elsewhere: Vec<String> =
+        b.requested().into_iter().filter(|u| !u.starts_with(&s.base) && !u.starts_with(&own_blob)).collect();
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
+}
 
 async fn a_guest_orders_from_the_qr_page_and_sees_the_kitchen_move_it(backend: crate::common::Backend) {
     let s = TestServer::start(backend).await;

@@ -409,7 +409,7 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
     let shop = shop(b).await;
     let access = shop.customer("tono").await;
     let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", shop.s.base)).await.unwrap().json().await.unwrap();
-    // What a customer may use: its own routes and the shared /auth ones.
+    // What a customer may use: its own routes, its own gateway payments and the shared /auth ones.
     // (`/ws` takes its token in the query and answers only an upgrade; `/files/{id}` serves a
     // customer the files they uploaded, 404 for any other.)
     let shared = [
@@ -420,6 +420,10 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
         "/ws",
         "/files/{id}",
         "/files/{id}/thumbnail",
+        "/payments/checkout",
+        "/payments",
+        "/payments/{id}",
+        "/payments/{id}/cancel",
     ];
     let mut walked = 0;
     for (full, ops) in doc["paths"].as_object().unwrap() {
