@@ -28,7 +28,7 @@ export type ApiKey = { "created_at": string; "created_by"?: string | null; "id":
 /** An audit entry as `GET /audit-logs` serves it. */
 export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_type": string; "created_at": string; "details"?: Record<string, unknown> | null; "entity": string; "entity_id"?: string | null; "id": string; "ip"?: string | null; "request_id"?: string | null; "tenant_id"?: string | null };
 /** The signed-in user. */
-export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "username": string };
+export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "timezone"?: string | null; "username": string };
 export type Balance = { "balance": number; "points": number };
 /** A bank payouts can go to. */
 export type Bank = { "can_disburse": boolean; "code": string; "name": string };

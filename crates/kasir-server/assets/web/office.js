@@ -9,7 +9,7 @@ import {
   postProductsIdImage, postProductsImport, postRoles, postUsers,
 } from "./api.js";
 import { addTexts, el, lang, languageButton, money, t } from "./common.js";
-import { auth, logoutButton, signIn } from "./session.js";
+import { auth, logoutButton, signIn, user } from "./session.js";
 
 addTexts({
   "office": ["Kantor", "Back office"],
@@ -123,10 +123,17 @@ function route() {
   views[tab]().catch((e) => $("main").append(failed(e)));
 }
 
-/** The date `n` days ago on this computer's calendar (the shop's), `2026-11-21`. */
+/** The date `n` days ago on the shop's calendar (its time zone, which business dates follow;
+ * this computer's when the login does not say), `2026-11-21`. */
 function daysAgo(n) {
-  const d = new Date(Date.now() - n * 86400000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const at = new Date(Date.now() - n * 86400000);
+  const zone = user()?.timezone;
+  try {
+    if (zone) return new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(at);
+  } catch {
+    // An unknown zone: this computer's calendar.
+  }
+  return `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, "0")}-${String(at.getDate()).padStart(2, "0")}`;
 }
 const today = () => daysAgo(0);
 

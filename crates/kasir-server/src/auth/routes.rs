@@ -73,6 +73,8 @@ pub struct AuthUser {
     /// Outlets the user may work at (every outlet of the tenant for owners).
     pub outlet_ids: Vec<String>,
     pub permissions: Vec<String>,
+    /// The tenant's time zone (IANA), whose calendar business dates follow; none for the platform.
+    pub timezone: Option<String>,
 }
 
 /// A token pair.
@@ -178,6 +180,10 @@ pub async fn auth_user(db: &Db, p: &Principal) -> Result<AuthUser, ApiError> {
         }
         _ => p.outlet_ids.clone(),
     };
+    let timezone = match &p.tenant_id {
+        Some(t) => Some(kasir_store::tenancy::tenants::get(db, t).await?.timezone),
+        None => None,
+    };
     Ok(AuthUser {
         id: p.user_id().unwrap_or_default().to_string(),
         username: p.username.clone(),
@@ -187,6 +193,7 @@ pub async fn auth_user(db: &Db, p: &Principal) -> Result<AuthUser, ApiError> {
         tenant_id: p.tenant_id.clone(),
         outlet_ids,
         permissions: p.permissions.iter().map(|x| x.as_str().to_string()).collect(),
+        timezone,
     })
 }
 
