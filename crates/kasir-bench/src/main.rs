@@ -7,6 +7,7 @@
 //!     cargo run --release -p kasir-bench -- checkout --database sqlite --clients 16 --seconds 15
 //!     cargo run --release -p kasir-bench -- login --database sqlite
 //!     cargo run --release -p kasir-bench -- payments --database sqlite
+//!     cargo run --release -p kasir-bench -- workforce --database sqlite
 
 mod backup;
 mod catalog;
@@ -21,6 +22,7 @@ mod login;
 mod payments;
 mod server;
 mod sync;
+mod workforce;
 mod ws;
 
 use clap::{Parser, Subcommand};
@@ -136,6 +138,15 @@ enum Bench {
         #[arg(long, default_value_t = 200)]
         latency_samples: usize,
     },
+    /// The monthly attendance report for `employees` employees × 31 days (JSON, CSV, XLSX): time and
+    /// the server's peak memory, beside the report's query run directly on the database.
+    Workforce {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 500)]
+        employees: usize,
+    },
     /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
     /// receipt, resident memory per connection, lost events.
     /// `kasir backup` and `kasir restore` at scale, beside the engine's own tools.
@@ -232,6 +243,9 @@ fn main() -> anyhow::Result<()> {
             }
             Bench::Payments { database, payments, clients, latency_samples } => {
                 payments::run(&database, &payments::Options { payments, clients, latency_samples }).await
+            }
+            Bench::Workforce { database, employees } => {
+                workforce::run(&database, &workforce::Options { employees }).await
             }
             Bench::Login { database, clients, seconds, burst, at_once } => {
                 login::run(&database, &login::Options { clients, seconds, burst, at_once }).await

@@ -145,6 +145,16 @@ error_codes! {
     GatewayRejected = "gateway_rejected", 422;
     /// The payment gateway did not answer, or answered with a fault of its own; try again.
     GatewayUnavailable = "gateway_unavailable", 502;
+    /// The position is outside every attendance place's radius.
+    OutsideGeofence = "outside_geofence", 422;
+    /// The employee has an open check-in (or has checked in and out that day already).
+    AlreadyCheckedIn = "already_checked_in", 422;
+    /// A check-out without an open check-in.
+    NotCheckedIn = "not_checked_in", 422;
+    /// The leave takes more working days than are left of the year's balance.
+    InsufficientLeaveBalance = "insufficient_leave_balance", 422;
+    /// The leave overlaps a pending or approved leave of the employee.
+    OverlappingLeave = "overlapping_leave", 422;
     RateLimited = "rate_limited", 429;
     /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
     UpgradeRequired = "upgrade_required", 426;

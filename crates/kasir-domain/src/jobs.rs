@@ -55,10 +55,14 @@ pub enum JobKind {
     PruneFeed,
     /// Re-read pending gateway payments and payouts; expire the lapsed ones.
     ReconcilePayments,
+    /// Mark the rostered employees who never checked in yesterday absent (per tenant, 04:00).
+    MarkAbsent,
+    /// Reject pending leave whose first day has come (per tenant, 00:05).
+    RejectStaleLeave,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::PurgeIdempotencyKeys,
         JobKind::PruneEvents,
         JobKind::PruneJobs,
@@ -67,6 +71,8 @@ impl JobKind {
         JobKind::SendAlert,
         JobKind::PruneFeed,
         JobKind::ReconcilePayments,
+        JobKind::MarkAbsent,
+        JobKind::RejectStaleLeave,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +85,8 @@ impl JobKind {
             JobKind::SendAlert => "send_alert",
             JobKind::PruneFeed => "prune_feed",
             JobKind::ReconcilePayments => "reconcile_payments",
+            JobKind::MarkAbsent => "mark_absent",
+            JobKind::RejectStaleLeave => "reject_stale_leave",
         }
     }
 }

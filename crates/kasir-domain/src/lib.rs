@@ -18,6 +18,7 @@ pub mod status;
 pub mod time;
 pub mod transfer;
 pub mod validation;
+pub mod workforce;
 
 pub use errors::ErrorCode;
 pub use events::EventKind;

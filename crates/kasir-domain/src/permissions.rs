@@ -43,6 +43,7 @@ pub enum Permission {
     OrdersUpdateStatus,
     OrdersVoid,
     TablesManage,
+    HrManage,
 }
 
 use Permission::*;
@@ -86,6 +87,7 @@ pub const ALL: &[Permission] = &[
     OrdersUpdateStatus,
     OrdersVoid,
     TablesManage,
+    HrManage,
 ];
 
 /// Permissions that only the platform operator holds; a tenant role can never include them.
@@ -131,6 +133,7 @@ impl Permission {
             OrdersUpdateStatus => "orders.update_status",
             OrdersVoid => "orders.void",
             TablesManage => "tables.manage",
+            HrManage => "hr.manage",
         }
     }
 
@@ -178,6 +181,7 @@ impl Permission {
             OrdersUpdateStatus => "Move orders through the kitchen flow",
             OrdersVoid => "Void orders",
             TablesManage => "Manage halls, tables and kitchen stations",
+            HrManage => "Manage employees, rosters, attendance, leave and permits of everyone",
         }
     }
 }
@@ -190,15 +194,18 @@ pub enum BuiltinRole {
     Admin,
     Cashier,
     Kitchen,
+    /// Staff who use Kasir for their own attendance, leave and permits (and their reports', as managers).
+    Employee,
 }
 
 impl BuiltinRole {
-    pub const ALL: [BuiltinRole; 5] = [
+    pub const ALL: [BuiltinRole; 6] = [
         BuiltinRole::MasterAdmin,
         BuiltinRole::SuperAdmin,
         BuiltinRole::Admin,
         BuiltinRole::Cashier,
         BuiltinRole::Kitchen,
+        BuiltinRole::Employee,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -208,6 +215,7 @@ impl BuiltinRole {
             BuiltinRole::Admin => "admin",
             BuiltinRole::Cashier => "cashier",
             BuiltinRole::Kitchen => "kitchen",
+            BuiltinRole::Employee => "employee",
         }
     }
 
@@ -253,6 +261,7 @@ impl BuiltinRole {
             BuiltinRole::Kitchen => {
                 [OutletsRead, CatalogRead, OrdersRead, OrdersUpdateStatus, SyncPull].into_iter().collect()
             }
+            BuiltinRole::Employee => [OutletsRead].into_iter().collect(),
         }
     }
 }

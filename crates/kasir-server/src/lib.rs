@@ -26,6 +26,7 @@ pub mod selling;
 pub mod stock;
 pub mod sync;
 pub mod tenancy;
+pub mod workforce;
 
 pub use app::{build, prepare, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
 pub use config::{Config, ConfigError, LogFormat};

@@ -30,6 +30,7 @@ pub mod selling;
 pub mod stock;
 pub mod sync;
 pub mod tenancy;
+pub mod workforce;
 
 pub use db::{raw_execute, Backend, Db, DbOptions};
 pub use error::StoreError;

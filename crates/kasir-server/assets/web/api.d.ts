@@ -8,6 +8,7 @@ export interface Call<P = Record<string, string>, Q = Record<string, unknown>, B
   headers?: Record<string, string>;
 }
 
+export type Action = "approve" | "reject";
 export type Activate = { "device_id": string; "device_name": string; "license_key": string };
 /** A device's seat of a licence. */
 export type Activation = { "activated_at": string; "deactivated_at"?: string | null; "device_id": string; "device_name": string; "id": string; "license_id": string; "verified_at": string };
@@ -21,18 +22,26 @@ export type Adjustment = { "created_at": string; "id": string; "lines": Array<Ad
 export type AdjustmentLine = { "after": number; "before": number; "counted_quantity"?: number | null; "product_id": string; "quantity_delta": number; "variant_id"?: string | null };
 /** One line of an adjustment: either a change or a counted quantity. */
 export type AdjustmentLineInput = { "counted_quantity"?: number | null; "product_id": string; "quantity_delta"?: number | null; "variant_id"?: string | null };
+export type Advance = { "amount": number; "created_at": string; "date": string; "employee_id": string; "id": string; "note"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** What `/auth/refresh` answers: a staff pair (with `user`) or a customer's (with `customer`). */
 export type AnyPair = (TokenPair | CustomerPair);
 /** An API key as listed (never its secret). */
 export type ApiKey = { "created_at": string; "created_by"?: string | null; "id": string; "key_id": string; "name": string; "permissions": Array<string>; "tenant_id": string };
+export type ApplyLeave = { "document_file_ids"?: Array<string> | null; "employee_id"?: string | null; "end_date": string; "leave_type_id": string; "reason": string; "start_date": string };
+export type ApplyPermit = { "date": string; "employee_id"?: string | null; "end_time": string; "reason": string; "start_time": string; "type": string };
+export type Approval = { "action": Action; "notes"?: string | null };
+export type Attendance = { "check_in_at"?: string | null; "check_in_device_at"?: string | null; "check_in_latitude"?: number | null; "check_in_longitude"?: number | null; "check_out_at"?: string | null; "check_out_device_at"?: string | null; "check_out_latitude"?: number | null; "check_out_longitude"?: number | null; "created_at": string; "date": string; "distance_m"?: number | null; "employee_id": string; "id": string; "location_id"?: string | null; "photo_file_id"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "version": number; "work_shift_id"?: string | null; "worked_minutes"?: number | null };
 /** An audit entry as `GET /audit-logs` serves it. */
 export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_type": string; "created_at": string; "details"?: Record<string, unknown> | null; "entity": string; "entity_id"?: string | null; "id": string; "ip"?: string | null; "request_id"?: string | null; "tenant_id"?: string | null };
 /** The signed-in user. */
 export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "timezone"?: string | null; "username": string };
+export type BTreeMap = Record<string, { "pending": number; "remaining": number; "total": number; "used": number }>;
 export type Balance = { "balance": number; "points": number };
 /** A bank payouts can go to. */
 export type Bank = { "can_disburse": boolean; "code": string; "name": string };
 export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+export type BulkRostered = { "created": number; "rosters": Array<Roster>; "updated": number };
+export type BulkRosters = { "items": Array<CreateRoster> };
 export type CashDirection = "in" | "out";
 /** Cash put into or taken out of a drawer during a shift. */
 export type CashMovement = { "actor_id"?: string | null; "amount": number; "created_at": string; "id": string; "reason": string; "shift_id": string; "type": string };
@@ -42,19 +51,30 @@ export type CashSummary = { "cash_expenses": number; "cash_in": number; "cash_ou
 export type Category = { "created_at": string; "id": string; "is_active": boolean; "name": string; "parent_id"?: string | null; "sort_order": number; "tenant_id": string; "updated_at": string; "version": number };
 export type CheckEmail = { "email": string; "tenant": string };
 export type CloseShift = { "end_cash": number; "note"?: string | null; "shift_id": string };
+/** Collective leave: applied to, and approved for, every active employee of the tenant. Those whose balance of the type is short, or who have leave on those days, are left out and named. */
+export type Collective = { "applied": Array<LeaveRequest>; "skipped": Array<Skipped> };
+export type CollectiveLeave = { "end_date": string; "leave_type_id": string; "reason": string; "start_date": string };
 /** A pushed change that met a change made on the server since the device's `base_version`. */
 export type Conflict = { "base_version": number; "client_change_id": string; "client_data"?: Record<string, unknown> | null; "created_at": string; "device_id": string; "entity": string; "fields": Array<string>; "id": string; "op": string; "record_id": string; "resolution"?: string | null; "resolved_at"?: string | null; "resolved_by"?: string | null; "server_data": Record<string, unknown>; "status": string; "tenant_id": string; "updated_at": string; "version": number };
 export type CreateAdjustment = { "lines": Array<AdjustmentLineInput>; "note"?: string | null; "reason": string; "warehouse_id": string };
+export type CreateAdvance = { "amount": number; "date": string; "employee_id": string; "id"?: string | null; "note"?: string | null };
 export type CreateApiKey = { "name": string; "permissions": Array<string> };
 export type CreateBrand = { "id"?: string | null; "name": string };
 export type CreateCashMovement = { "amount": number; "reason": string; "type": CashDirection };
 export type CreateCategory = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "parent_id"?: string | null; "sort_order"?: number | null };
 export type CreateCustomer = { "address"?: string | null; "email"?: string | null; "id"?: string | null; "name": string; "notes"?: string | null; "phone"?: string | null };
+export type CreateDeduction = { "amount": number; "date": string; "employee_id": string; "id"?: string | null; "reason": string };
+export type CreateDepartment = { "id"?: string | null; "name": string; "parent_id"?: string | null };
 export type CreateDevice = { "app_version"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null };
+export type CreateEmployee = { "code": string; "department_id"?: string | null; "email"?: string | null; "id"?: string | null; "join_date"?: string | null; "manager_id"?: string | null; "name": string; "outlet_ids"?: Array<string> | null; "phone"?: string | null; "position_id"?: string | null; "status"?: string | null; "user_id"?: string | null };
 export type CreateExpense = { "amount": number; "category_id"?: string | null; "id"?: string | null; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null };
 export type CreateExpenseCategory = { "id"?: string | null; "name": string };
 export type CreateFaq = { "answer": string; "id"?: string | null; "is_active"?: boolean | null; "position"?: number | null; "question": string };
+export type CreateFreelancer = { "email"?: string | null; "hourly_rate"?: number | null; "id"?: string | null; "name": string; "portfolio"?: string | null; "skills"?: Array<string> | null };
 export type CreateHall = { "id"?: string | null; "name": string; "outlet_id": string };
+export type CreateHoliday = { "date": string; "id"?: string | null; "name": string };
+export type CreateLeaveType = { "days_per_year": number; "id"?: string | null; "kind": string; "name": string; "requires_document"?: boolean | null };
+export type CreateLocation = { "id"?: string | null; "latitude": number; "longitude": number; "name": string; "radius_m": number };
 export type CreateModifierGroup = { "id"?: string | null; "max_select"?: number | null; "min_select"?: number | null; "name": string; "options": Array<OptionInput> };
 export type CreateOffer = { "customer_id"?: string | null; "description"?: string | null; "id"?: string | null; "image_file_id"?: string | null; "is_active"?: boolean | null; "title": string; "valid_until"?: string | null };
 /** The body of `POST /orders`. */
@@ -64,6 +84,7 @@ export type CreateOutlet = { "address"?: string | null; "code": string; "id"?: s
 export type CreatePaymentMethod = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "type": string };
 /** The body of `POST /payouts`. */
 export type CreatePayout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "description": string };
+export type CreatePosition = { "department_id"?: string | null; "id"?: string | null; "name": string };
 /** A new product. */
 export type CreateProduct = { "barcodes"?: Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "id"?: string | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> };
 export type CreatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name": string; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type": DiscountKind; "usage_limit"?: number | null; "value": number };
@@ -74,6 +95,7 @@ export type CreateRefund = { "items": Array<RefundItemInput>; "payments"?: Array
 export type CreateReturn = { "id"?: string | null; "lines": Array<ReturnLineInput>; "purchase_id"?: string | null; "reason": string; "supplier_id"?: string | null; "warehouse_id"?: string | null };
 /** A new custom role. */
 export type CreateRole = { "description"?: string | null; "id"?: string | null; "name": string; "permissions": Array<string> };
+export type CreateRoster = { "date": string; "employee_id": string; "id"?: string | null; "work_shift_id": string };
 /** The body of `POST /sales`. */
 export type CreateSale = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "payments": Array<PaymentInput>; "voucher_code"?: string | null };
 export type CreateStation = { "category_ids": Array<string>; "id"?: string | null; "name": string; "outlet_id"?: string | null };
@@ -88,6 +110,7 @@ export type CreateTransfer = { "from_warehouse_id": string; "id"?: string | null
 export type CreateUser = { "email"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_ids"?: Array<string>; "password": string; "role": string; "username": string };
 export type CreateVoucher = { "active"?: boolean | null; "code": string; "description"?: string | null; "discount_type": DiscountKind; "discount_value": number; "id"?: string | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null };
 export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null };
+export type CreateWorkShift = { "end_time": string; "grace_minutes"?: number | null; "id"?: string | null; "name": string; "start_time": string };
 /** A new key. The secret is shown only here. */
 export type CreatedApiKey = { "id": string; "key_id": string; "name": string; "permissions": Array<string>; "secret": string };
 /** A customer of the tenant (shared by its outlets). */
@@ -100,7 +123,9 @@ export type CustomerPair = { "access_token": string; "customer": Profile; "expir
 export type Deactivate = { "reason": string };
 export type Deactivated = { "deactivated": boolean };
 export type Decrease = { "amount": number; "description": string };
+export type Deduction = { "amount": number; "created_at": string; "date": string; "employee_id": string; "id": string; "reason": string; "tenant_id": string; "updated_at": string; "version": number };
 export type Deleted = { "deleted": boolean };
+export type Department = { "created_at": string; "id": string; "name": string; "parent_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 /** A device of the tenant. */
 export type Device = { "app_version"?: string | null; "created_at": string; "id": string; "is_active": boolean; "last_push_at"?: string | null; "last_seen_at"?: string | null; "license_id"?: string | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 export type DeviceKey = { "device_id": string; "license_key": string };
@@ -108,10 +133,11 @@ export type DeviceKey = { "device_id": string; "license_key": string };
 export type DiscountInput = { "type": DiscountKind; "value": number };
 export type DiscountKind = "percent" | "amount";
 export type EmailRegistered = { "registered": boolean };
+export type Employee = { "code": string; "created_at": string; "department_id"?: string | null; "email"?: string | null; "id": string; "join_date"?: string | null; "manager_id"?: string | null; "name": string; "outlet_ids": Array<string>; "phone"?: string | null; "position_id"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "user_id"?: string | null; "version": number };
 /** A ledger row (`GET /customer/points`, `GET /customer/balance/history`). */
 export type Entry = { "amount": number; "balance_after": number; "created_at": string; "description": string; "id": string; "reference_id"?: string | null; "reference_type"?: string | null; "type": string };
 /** The error envelope. */
-export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "payment_already_paid" | "gateway_not_configured" | "gateway_rejected" | "gateway_unavailable" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "payment_already_paid" | "gateway_not_configured" | "gateway_rejected" | "gateway_unavailable" | "outside_geofence" | "already_checked_in" | "not_checked_in" | "insufficient_leave_balance" | "overlapping_leave" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
 export type EwalletIn = "OVO" | "DANA" | "SHOPEEPAY" | "LINKAJA";
 /** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
@@ -123,6 +149,7 @@ export type Faq = { "answer": string; "created_at": string; "id": string; "is_ac
 export type FieldError = { "field": string; "message": string; "row"?: number | null };
 /** A stored file, as an upload answers. */
 export type FileInfo = { "content_type": string; "id": string; "name": string; "purpose": string; "size": number; "thumbnail_url"?: string | null; "url": string };
+export type Freelancer = { "created_at": string; "email"?: string | null; "hourly_rate": number; "id": string; "name": string; "portfolio"?: string | null; "skills": Array<string>; "tenant_id": string; "updated_at": string; "version": number };
 /** A tenant's gateway as clients see it: the keys are write-only. */
 export type GatewayView = { "base_url"?: string | null; "callback_path": string; "created_at": string; "has_callback_token": boolean; "has_secret_key": boolean; "id": string; "provider": string; "updated_at": string; "version": number };
 export type GenerateLicense = { "expires_at"?: string | null; "max_devices": number; "plan": string; "tenant_id": string };
@@ -141,6 +168,7 @@ export type GuestTable = { "id": string; "name": string; "seats": number };
 export type Hall = { "created_at": string; "id": string; "name": string; "outlet_id": string; "tenant_id": string; "updated_at": string; "version": number };
 /** A status a payment went through, and what told us. */
 export type HistoryEntry = { "created_at": string; "source": string; "status": string };
+export type Holiday = { "created_at": string; "date": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 /** Sales in one outlet-local hour of the day. */
 export type HourAmount = { "hour": number; "sales_count": number; "total": number };
 /** What an import did (or, in a dry run, would do). */
@@ -151,10 +179,13 @@ export type Imported = { "rows": number; "tables": number; "tenant_id": string }
 export type ItemInput = { "discount"?: (null | DiscountInput); "modifiers"?: Array<string> | null; "note"?: string | null; "product_id": string; "quantity": number; "unit_price"?: number | null; "variant_id"?: string | null };
 /** A job as `GET /jobs` lists it. */
 export type Job = { "attempts": number; "created_at": string; "finished_at"?: string | null; "id": string; "kind": string; "last_error"?: string | null; "max_attempts": number; "payload": Record<string, unknown>; "run_at": string; "status": string; "tenant_id"?: string | null; "updated_at": string };
+export type LeaveRequest = { "created_at": string; "created_by"?: string | null; "days": number; "decided_at"?: string | null; "decided_by"?: string | null; "document_file_ids": Array<string>; "employee_id": string; "end_date": string; "id": string; "kind": string; "leave_type_id": string; "notes"?: string | null; "reason": string; "start_date": string; "status": string; "tenant_id": string; "updated_at": string; "version": number };
+export type LeaveType = { "created_at": string; "days_per_year": number; "id": string; "kind": string; "name": string; "requires_document": boolean; "tenant_id": string; "updated_at": string; "version": number };
 /** A licence as the platform operator and the tenant see it (never its key). */
 export type License = { "active_devices": number; "created_at": string; "expires_at"?: string | null; "id": string; "key_hint": string; "max_devices": number; "plan": string; "revoked_at"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "version": number };
 /** A licence with its devices. */
 export type LicenseDetail = (License & { "activations": Array<Activation> });
+export type Location = { "created_at": string; "id": string; "latitude": number; "longitude": number; "name": string; "radius_m": number; "tenant_id": string; "updated_at": string; "version": number };
 export type LoginRequest = { "password": string; "username": string };
 export type LogoutResult = { "logged_out": boolean };
 /** `GET /guest/menu`: the table, its outlet, the categories, and a page of active products. */
@@ -177,6 +208,7 @@ export type ModifierOption = { "id": string; "name": string; "price": number };
 export type MoveOrder = { "table_id": string };
 /** The owner created with a tenant (role `super_admin`). */
 export type NewOwner = { "email"?: string | null; "name": string; "password": string; "username": string };
+export type NewProject = { "budget"?: number | null; "deadline"?: string | null; "description"?: string | null; "project_name": string };
 /** A marketing offer. */
 export type Offer = { "created_at": string; "customer_id"?: string | null; "description"?: string | null; "id": string; "image_file_id"?: string | null; "is_active": boolean; "tenant_id": string; "title": string; "updated_at": string; "valid_until"?: string | null; "version": number };
 export type OpenShift = { "note"?: string | null; "outlet_id": string; "start_cash": number };
@@ -212,7 +244,9 @@ export type PaymentMethod = { "created_at": string; "id": string; "is_active": b
 export type Payout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "created_at": string; "created_by"?: string | null; "description": string; "external_id": string; "failure_code"?: string | null; "gateway_ref"?: string | null; "id": string; "provider": string; "status": string; "updated_at": string; "version": number };
 /** One permission string and what it allows. */
 export type PermissionInfo = { "builtin_roles": Array<string>; "description": string; "name": string };
+export type Permit = { "created_at": string; "created_by"?: string | null; "date": string; "decided_at"?: string | null; "decided_by"?: string | null; "employee_id": string; "end_time": string; "id": string; "notes"?: string | null; "reason": string; "start_time": string; "status": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
 export type Pong = { "pong": boolean };
+export type Position = { "created_at": string; "department_id"?: string | null; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 /** A product as the API serves it. */
 export type Product = { "barcodes": Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost": number; "created_at": string; "id": string; "image_url"?: string | null; "is_active": boolean; "low_stock_threshold"?: number | null; "modifier_group_ids": Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "tenant_id": string; "track_stock": boolean; "unit": string; "updated_at": string; "variants": Array<Variant>; "version": number };
 /** A best-selling product. */
@@ -222,11 +256,14 @@ export type ProductLookup = (Product & { "stock"?: (null | OutletStock); "varian
 /** The account as the app shows it (`GET /customer/profile`). */
 export type Profile = { "balance": number; "created_at": string; "email": string; "full_name": string; "id": string; "phone_number"?: string | null; "points": number; "profile_image_url"?: string | null; "referral_code": string; "status": string; "username": string };
 export type ProfilePatch = { "email"?: string | null; "full_name"?: string | null; "phone_number"?: string | null };
+export type Project = { "budget": number; "created_at": string; "deadline"?: string | null; "description"?: string | null; "freelancer_id": string; "id": string; "project_name": string; "status": string; "tenant_id": string; "updated_at": string; "version": number };
 /** A discount that applies by itself to sales that qualify. */
 export type Promotion = { "auto_apply": boolean; "category_ids": Array<string>; "created_at": string; "ends_at"?: string | null; "id": string; "is_active": boolean; "max_discount"?: number | null; "min_purchase": number; "name": string; "product_ids": Array<string>; "starts_at"?: string | null; "tenant_id": string; "type": string; "updated_at": string; "usage_count": number; "usage_limit"?: number | null; "value": number; "version": number };
 export type ProviderIn = "xendit";
 export type PublicKey = { "alg": string; "jwk": Record<string, unknown>; "kid": string; "public_key_pem": string };
 export type PullResult = { "changes": Array<SyncChange>; "cursor": string; "has_more": boolean };
+/** The body of `POST /attendance/check-in` and `/attendance/check-out`. */
+export type PunchBody = { "at"?: string | null; "employee_id"?: string | null; "latitude": number; "longitude": number; "photo_file_id"?: string | null };
 export type Purchase = { "created_at": string; "id": string; "lines": Array<PurchaseLine>; "note"?: string | null; "ordered_at"?: string | null; "outlet_id"?: string | null; "received_at"?: string | null; "status": string; "supplier_id": string; "tenant_id": string; "total_cost": number; "updated_at": string; "version": number; "warehouse_id": string };
 /** Order or cancel. */
 export type PurchaseAct = { "version"?: number | null };
@@ -277,6 +314,10 @@ export type RefundItem = { "discount_total": number; "gross": number; "id": stri
 export type RefundItemInput = { "quantity": number; "sale_item_id": string };
 /** Money paid back for a refund. */
 export type RefundPayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+/** The monthly report. */
+export type Report = { "from": string; "month": number; "rows": Array<ReportRow>; "to": string; "year": number };
+/** One employee's month in the report. */
+export type ReportRow = { "absent_days": number; "code": string; "department_id"?: string | null; "employee_id": string; "late_days": number; "leave_days": number; "name": string; "present_days": number; "worked_minutes": number };
 export type ResendRequest = { "verification_token": string };
 export type ResetPassword = { "new_password": string; "token": string };
 export type ResetRequest = { "email": string; "tenant": string };
@@ -292,6 +333,7 @@ export type ReturnLine = { "product_id": string; "quantity": number; "unit_cost"
 export type ReturnLineInput = { "product_id": string; "quantity": number; "unit_cost"?: number | null; "variant_id"?: string | null };
 /** A custom role. */
 export type Role = { "created_at": string; "description"?: string | null; "id": string; "name": string; "permissions": Array<string>; "tenant_id": string; "updated_at": string; "version": number };
+export type Roster = { "created_at": string; "date": string; "employee_id": string; "id": string; "tenant_id": string; "updated_at": string; "version": number; "work_shift_id": string };
 /** A sale as the API serves it. */
 export type Sale = { "business_date": string; "cashier_id": string; "change": number; "created_at": string; "customer_id"?: string | null; "discount_total": number; "discounts": Array<SaleDiscount>; "id": string; "items": Array<SaleItem>; "note"?: string | null; "number": string; "offline": boolean; "order_id"?: string | null; "outlet_id": string; "paid": number; "payments": Array<SalePayment>; "refunded_total": number; "rounding": number; "shift_id": string; "status": string; "stock_negative": boolean; "subtotal": number; "tax_total": number; "tenant_id": string; "total": number; "updated_at": string; "version": number; "void_reason"?: string | null; "voided_at"?: string | null; "voided_by"?: string | null; "voucher_code"?: string | null };
 /** An order-level discount as applied: a promotion, the order discount or a voucher. */
@@ -316,6 +358,7 @@ export type ShiftEvent = { "cash_difference"?: number | null; "expected_cash"?: 
 /** A shift's figures: `GET /shifts/{id}/report`, and frozen into the shift when it closes. */
 export type ShiftReport = { "by_payment_method": Array<MethodTotal>; "cash": CashSummary; "cash_difference"?: number | null; "discount_total": number; "end_cash"?: number | null; "expected_cash": number; "expense_total": number; "gross_sales": number; "net_sales": number; "refund_count": number; "refund_total": number; "rounding_total": number; "sales_count": number; "sales_total": number; "shift_id": string; "status": string; "tax_total": number; "void_count": number; "void_total": number };
 export type SignupRequest = { "email": string; "full_name": string; "mode": string; "password": string; "phone_number"?: string | null; "referral_code"?: string | null; "tenant": string; "username": string };
+export type Skipped = { "employee_id": string; "reason": string };
 /** A modifier option as sold with an item. */
 export type SoldModifier = { "group_id": string; "id": string; "name": string; "price": number };
 /** A split bill: this sale pays some items, or the next of `parts` equal parts. Give one of the two. */
@@ -351,7 +394,7 @@ export type Tax = { "created_at": string; "id": string; "inclusive": boolean; "i
 /** A temporary file: served once at `url`, deleted then or at `expires_at`. */
 export type TempInfo = { "expires_at": string; "name": string; "url": string };
 /** A tenant and its settings. */
-export type Tenant = { "allow_negative_stock": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "points_earn_per": number; "points_redeem_rate": number; "prices_include_tax": boolean; "referral_reward_points": number; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
+export type Tenant = { "allow_negative_stock": boolean; "attendance_photo_required": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "points_earn_per": number; "points_redeem_rate": number; "prices_include_tax": boolean; "referral_reward_points": number; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
 /** A created tenant and its owner. */
 export type TenantCreated = (Tenant & { "owner": User });
 /** A token pair. */
@@ -361,19 +404,28 @@ export type TransferAct = { "version"?: number | null };
 /** One product line of a transfer. */
 export type TransferLine = { "product_id": string; "quantity": number; "received_quantity": number; "variant_id"?: string | null };
 export type TransferLineInput = { "product_id": string; "quantity": number; "variant_id"?: string | null };
+export type UpdateAdvance = { "amount"?: number | null; "date"?: string | null; "note"?: string | null; "version"?: number | null };
 export type UpdateBrand = { "name"?: string | null; "version"?: number | null };
 export type UpdateCategory = { "is_active"?: boolean | null; "name"?: string | null; "parent_id"?: string | null; "sort_order"?: number | null; "version"?: number | null };
 export type UpdateCustomer = { "address"?: string | null; "email"?: string | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
+export type UpdateDeduction = { "amount"?: number | null; "date"?: string | null; "reason"?: string | null; "version"?: number | null };
+export type UpdateDepartment = { "name"?: string | null; "parent_id"?: string | null; "version"?: number | null };
 export type UpdateDevice = { "app_version"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_id"?: string | null; "platform"?: string | null; "version"?: number | null };
+export type UpdateEmployee = { "code"?: string | null; "department_id"?: string | null; "email"?: string | null; "join_date"?: string | null; "manager_id"?: string | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "phone"?: string | null; "position_id"?: string | null; "status"?: string | null; "user_id"?: string | null; "version"?: number | null };
 export type UpdateExpense = { "amount"?: number | null; "category_id"?: string | null; "note"?: string | null; "version"?: number | null };
 export type UpdateExpenseCategory = { "name"?: string | null; "version"?: number | null };
 export type UpdateFaq = { "answer"?: string | null; "is_active"?: boolean | null; "position"?: number | null; "question"?: string | null; "version"?: number | null };
+export type UpdateFreelancer = { "email"?: string | null; "hourly_rate"?: number | null; "name"?: string | null; "portfolio"?: string | null; "skills"?: Array<string> | null; "version"?: number | null };
 export type UpdateHall = { "name"?: string | null; "version"?: number | null };
+export type UpdateHoliday = { "date"?: string | null; "name"?: string | null; "version"?: number | null };
+export type UpdateLeaveType = { "days_per_year"?: number | null; "name"?: string | null; "requires_document"?: boolean | null; "version"?: number | null };
+export type UpdateLocation = { "latitude"?: number | null; "longitude"?: number | null; "name"?: string | null; "radius_m"?: number | null; "version"?: number | null };
 export type UpdateModifierGroup = { "max_select"?: number | null; "min_select"?: number | null; "name"?: string | null; "options"?: Array<OptionInput> | null; "version"?: number | null };
 export type UpdateOffer = { "customer_id"?: string | null; "description"?: string | null; "image_file_id"?: string | null; "is_active"?: boolean | null; "title"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 /** Changes to an outlet; absent fields stay as they are, `null` clears optional ones. */
 export type UpdateOutlet = { "address"?: string | null; "code"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null; "version"?: number | null };
 export type UpdatePaymentMethod = { "is_active"?: boolean | null; "name"?: string | null; "type"?: string | null; "version"?: number | null };
+export type UpdatePosition = { "department_id"?: string | null; "name"?: string | null; "version"?: number | null };
 /** Changes to a product. `variants`, `barcodes` and `modifier_group_ids` replace the lists. */
 export type UpdateProduct = { "barcodes"?: Array<string> | null; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string> | null; "name"?: string | null; "price"?: number | null; "sku"?: string | null; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> | null; "version"?: number | null };
 export type UpdatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name"?: string | null; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type"?: (null | DiscountKind); "usage_limit"?: number | null; "value"?: number | null; "version"?: number | null };
@@ -381,16 +433,18 @@ export type UpdatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: 
 export type UpdatePurchase = { "lines"?: Array<PurchaseLineInput> | null; "note"?: string | null; "supplier_id"?: string | null; "version"?: number | null; "warehouse_id"?: string | null };
 /** Changes to a custom role. */
 export type UpdateRole = { "description"?: string | null; "name"?: string | null; "permissions"?: Array<string> | null; "version"?: number | null };
+export type UpdateRoster = { "version"?: number | null; "work_shift_id"?: string | null };
 export type UpdateStation = { "category_ids"?: Array<string> | null; "name"?: string | null; "version"?: number | null };
 export type UpdateSupplier = { "address"?: string | null; "contact_name"?: string | null; "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
 export type UpdateTable = { "hall_id"?: string | null; "name"?: string | null; "seats"?: number | null; "status"?: string | null; "version"?: number | null };
 export type UpdateTax = { "inclusive"?: boolean | null; "is_active"?: boolean | null; "name"?: string | null; "rate_bps"?: number | null; "version"?: number | null };
 /** Changes to a tenant's settings. `is_active` is for the platform operator only. */
-export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "points_earn_per"?: number | null; "points_redeem_rate"?: number | null; "prices_include_tax"?: boolean | null; "referral_reward_points"?: number | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
+export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "attendance_photo_required"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "points_earn_per"?: number | null; "points_redeem_rate"?: number | null; "prices_include_tax"?: boolean | null; "referral_reward_points"?: number | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
 /** Changes to a user. */
 export type UpdateUser = { "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "password"?: string | null; "role"?: string | null; "username"?: string | null; "version"?: number | null };
 export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 export type UpdateWarehouse = { "is_active"?: boolean | null; "name"?: string | null; "version"?: number | null };
+export type UpdateWorkShift = { "end_time"?: string | null; "grace_minutes"?: number | null; "name"?: string | null; "start_time"?: string | null; "version"?: number | null };
 /** A user as the API serves it: never the password hash. */
 export type User = { "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "outlet_ids": Array<string>; "role": string; "tenant_id"?: string | null; "updated_at": string; "username": string; "version": number };
 export type ValidateSession = { "token": string };
@@ -415,6 +469,7 @@ export type Voucher = { "active": boolean; "code": string; "created_at": string;
 export type VoucherCheck = { "discount": number; "final_amount": number; "message": string; "valid": boolean };
 /** A warehouse. */
 export type Warehouse = { "created_at": string; "id": string; "is_active": boolean; "is_default": boolean; "name": string; "outlet_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
+export type WorkShift = { "created_at": string; "end_time": string; "grace_minutes": number; "id": string; "name": string; "start_time": string; "tenant_id": string; "updated_at": string; "version": number };
 
 /** List API keys */
 export declare function getApiKeys(o?: Call<{  }, {  }, never>): Promise<Array<ApiKey>>;
@@ -424,6 +479,33 @@ export declare function postApiKeys(o?: Call<{  }, {  }, CreateApiKey>): Promise
 
 /** Revoke an API key */
 export declare function deleteApiKeysId(o: Call<{ "id": string }, {  }, never>): Promise<Deleted>;
+
+/** Attendance, newest day first (yours and your reports'; everyone's with hr.manage) */
+export declare function getAttendance(o?: Call<{  }, { "employee_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Attendance>>;
+
+/** List attendance_locations */
+export declare function getAttendanceLocations(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<Location>>;
+
+/** Create a attendance_location */
+export declare function postAttendanceLocations(o?: Call<{  }, {  }, CreateLocation>): Promise<Location>;
+
+/** Delete a attendance_location */
+export declare function deleteAttendanceLocationsId(o: Call<{ "id": string }, {  }, never>): Promise<Location>;
+
+/** Get a attendance_location */
+export declare function getAttendanceLocationsId(o: Call<{ "id": string }, {  }, never>): Promise<Location>;
+
+/** Change a attendance_location */
+export declare function patchAttendanceLocationsId(o: Call<{ "id": string }, {  }, UpdateLocation>): Promise<Location>;
+
+/** Check in at an attendance place (the server's clock decides the day and lateness) */
+export declare function postAttendanceCheckIn(o?: Call<{  }, {  }, PunchBody>): Promise<Attendance>;
+
+/** Check out of the open check-in */
+export declare function postAttendanceCheckOut(o?: Call<{  }, {  }, PunchBody>): Promise<Attendance>;
+
+/** A month's present, late, absent and leave days and worked hours per employee */
+export declare function getAttendanceReport(o?: Call<{  }, { "month": number; "year": number; "department_id"?: string | null; "format"?: string | null }, never>): Promise<Report>;
 
 /** Read the audit log */
 export declare function getAuditLogs(o?: Call<{  }, { "actor_id"?: string | null; "entity"?: string | null; "action"?: string | null; "from"?: string | null; "to"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<AuditLog>>;
@@ -593,6 +675,21 @@ export declare function getCustomersIdSales(o: Call<{ "id": string }, { "page"?:
 /** Sales, refunds, payments, best sellers and hours for a period */
 export declare function getDashboardSummary(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null }, never>): Promise<Summary>;
 
+/** List departments */
+export declare function getDepartments(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "parent_id"?: string }, never>): Promise<Array<Department>>;
+
+/** Create a department */
+export declare function postDepartments(o?: Call<{  }, {  }, CreateDepartment>): Promise<Department>;
+
+/** Delete a department */
+export declare function deleteDepartmentsId(o: Call<{ "id": string }, {  }, never>): Promise<Department>;
+
+/** Get a department */
+export declare function getDepartmentsId(o: Call<{ "id": string }, {  }, never>): Promise<Department>;
+
+/** Change a department */
+export declare function patchDepartmentsId(o: Call<{ "id": string }, {  }, UpdateDepartment>): Promise<Department>;
+
 /** List devices */
 export declare function getDevices(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "last_seen_at" | "-last_seen_at" | "last_push_at" | "-last_push_at"; "outlet_id"?: string; "platform"?: string; "license_id"?: string; "is_active"?: boolean }, never>): Promise<Array<Device>>;
 
@@ -607,6 +704,51 @@ export declare function getDevicesId(o: Call<{ "id": string }, {  }, never>): Pr
 
 /** Change a device */
 export declare function patchDevicesId(o: Call<{ "id": string }, {  }, UpdateDevice>): Promise<Device>;
+
+/** List employee_advances */
+export declare function getEmployeeAdvances(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "amount" | "-amount" | "date" | "-date"; "employee_id"?: string; "date"?: string }, never>): Promise<Array<Advance>>;
+
+/** Create a employee_advance */
+export declare function postEmployeeAdvances(o?: Call<{  }, {  }, CreateAdvance>): Promise<Advance>;
+
+/** Delete a employee_advance */
+export declare function deleteEmployeeAdvancesId(o: Call<{ "id": string }, {  }, never>): Promise<Advance>;
+
+/** Get a employee_advance */
+export declare function getEmployeeAdvancesId(o: Call<{ "id": string }, {  }, never>): Promise<Advance>;
+
+/** Change a employee_advance */
+export declare function patchEmployeeAdvancesId(o: Call<{ "id": string }, {  }, UpdateAdvance>): Promise<Advance>;
+
+/** List employee_deductions */
+export declare function getEmployeeDeductions(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "amount" | "-amount" | "date" | "-date"; "employee_id"?: string; "date"?: string }, never>): Promise<Array<Deduction>>;
+
+/** Create a employee_deduction */
+export declare function postEmployeeDeductions(o?: Call<{  }, {  }, CreateDeduction>): Promise<Deduction>;
+
+/** Delete a employee_deduction */
+export declare function deleteEmployeeDeductionsId(o: Call<{ "id": string }, {  }, never>): Promise<Deduction>;
+
+/** Get a employee_deduction */
+export declare function getEmployeeDeductionsId(o: Call<{ "id": string }, {  }, never>): Promise<Deduction>;
+
+/** Change a employee_deduction */
+export declare function patchEmployeeDeductionsId(o: Call<{ "id": string }, {  }, UpdateDeduction>): Promise<Deduction>;
+
+/** List employees */
+export declare function getEmployees(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "code" | "-code" | "name" | "-name" | "join_date" | "-join_date" | "status" | "-status"; "user_id"?: string; "department_id"?: string; "position_id"?: string; "manager_id"?: string; "status"?: string }, never>): Promise<Array<Employee>>;
+
+/** Create a employee */
+export declare function postEmployees(o?: Call<{  }, {  }, CreateEmployee>): Promise<Employee>;
+
+/** Delete a employee */
+export declare function deleteEmployeesId(o: Call<{ "id": string }, {  }, never>): Promise<Employee>;
+
+/** Get a employee */
+export declare function getEmployeesId(o: Call<{ "id": string }, {  }, never>): Promise<Employee>;
+
+/** Change a employee */
+export declare function patchEmployeesId(o: Call<{ "id": string }, {  }, UpdateEmployee>): Promise<Employee>;
 
 /** List expense_categorys */
 export declare function getExpenseCategories(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<ExpenseCategory>>;
@@ -665,6 +807,27 @@ export declare function getFilesId(o: Call<{ "id": string }, {  }, never>): Prom
 /** An image's thumbnail */
 export declare function getFilesIdThumbnail(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
 
+/** List freelancers */
+export declare function getFreelancers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "hourly_rate" | "-hourly_rate" }, never>): Promise<Array<Freelancer>>;
+
+/** Create a freelancer */
+export declare function postFreelancers(o?: Call<{  }, {  }, CreateFreelancer>): Promise<Freelancer>;
+
+/** Delete a freelancer */
+export declare function deleteFreelancersId(o: Call<{ "id": string }, {  }, never>): Promise<Freelancer>;
+
+/** Get a freelancer */
+export declare function getFreelancersId(o: Call<{ "id": string }, {  }, never>): Promise<Freelancer>;
+
+/** Change a freelancer */
+export declare function patchFreelancersId(o: Call<{ "id": string }, {  }, UpdateFreelancer>): Promise<Freelancer>;
+
+/** A freelancer's projects */
+export declare function getFreelancersIdProjects(o: Call<{ "id": string }, {  }, never>): Promise<Array<Project>>;
+
+/** Give a freelancer a project */
+export declare function postFreelancersIdProjects(o: Call<{ "id": string }, {  }, NewProject>): Promise<Project>;
+
 /** The menu for a table session's guests */
 export declare function getGuestMenu(o?: Call<{  }, { "category_id"?: string | null; "search"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Menu>;
 
@@ -698,8 +861,59 @@ export declare function getHallsId(o: Call<{ "id": string }, {  }, never>): Prom
 /** Change a hall */
 export declare function patchHallsId(o: Call<{ "id": string }, {  }, UpdateHall>): Promise<Hall>;
 
+/** List holidays */
+export declare function getHolidays(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "date" | "-date"; "date"?: string }, never>): Promise<Array<Holiday>>;
+
+/** Create a holiday */
+export declare function postHolidays(o?: Call<{  }, {  }, CreateHoliday>): Promise<Holiday>;
+
+/** Delete a holiday */
+export declare function deleteHolidaysId(o: Call<{ "id": string }, {  }, never>): Promise<Holiday>;
+
+/** Get a holiday */
+export declare function getHolidaysId(o: Call<{ "id": string }, {  }, never>): Promise<Holiday>;
+
+/** Change a holiday */
+export declare function patchHolidaysId(o: Call<{ "id": string }, {  }, UpdateHoliday>): Promise<Holiday>;
+
 /** List background jobs */
 export declare function getJobs(o?: Call<{  }, { "status"?: string | null; "kind"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Job>>;
+
+/** Leave requests (yours and your reports'; everyone's with hr.manage) */
+export declare function getLeave(o?: Call<{  }, { "status"?: string | null; "employee_id"?: string | null; "from"?: string | null; "to"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<LeaveRequest>>;
+
+/** List leave_types */
+export declare function getLeaveTypes(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "kind"?: string }, never>): Promise<Array<LeaveType>>;
+
+/** Create a leave_type */
+export declare function postLeaveTypes(o?: Call<{  }, {  }, CreateLeaveType>): Promise<LeaveType>;
+
+/** Delete a leave_type */
+export declare function deleteLeaveTypesId(o: Call<{ "id": string }, {  }, never>): Promise<LeaveType>;
+
+/** Get a leave_type */
+export declare function getLeaveTypesId(o: Call<{ "id": string }, {  }, never>): Promise<LeaveType>;
+
+/** Change a leave_type */
+export declare function patchLeaveTypesId(o: Call<{ "id": string }, {  }, UpdateLeaveType>): Promise<LeaveType>;
+
+/** Apply for leave (working days held against the year's balance) */
+export declare function postLeaveApply(o?: Call<{  }, {  }, ApplyLeave>): Promise<LeaveRequest>;
+
+/** An employee's leave balance by kind: total, used, pending, remaining */
+export declare function getLeaveBalanceEmployeeId(o: Call<{ "employee_id": string }, { "year"?: number | null }, never>): Promise<BTreeMap>;
+
+/** Collective leave: applied to and approved for every active employee (hr.manage) */
+export declare function postLeaveCollective(o?: Call<{  }, {  }, CollectiveLeave>): Promise<Collective>;
+
+/** An employee's leave requests, latest first */
+export declare function getLeaveHistoryEmployeeId(o: Call<{ "employee_id": string }, {  }, never>): Promise<Array<LeaveRequest>>;
+
+/** Approve or reject a leave request (the employee's manager, or hr.manage) */
+export declare function postLeaveIdApproval(o: Call<{ "id": string }, {  }, Approval>): Promise<LeaveRequest>;
+
+/** Cancel a pending or approved leave (its days go back) */
+export declare function postLeaveIdCancel(o: Call<{ "id": string }, {  }, never>): Promise<LeaveRequest>;
 
 /** Licences: all (platform operator) or the tenant's */
 export declare function getLicenses(o?: Call<{  }, { "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<License>>;
@@ -851,8 +1065,35 @@ export declare function postPayouts(o?: Call<{  }, {  }, CreatePayout>): Promise
 /** List every permission string */
 export declare function getPermissions(o?: Call<{  }, {  }, never>): Promise<Array<PermissionInfo>>;
 
+/** Permits (yours and your reports'; everyone's with hr.manage) */
+export declare function getPermits(o?: Call<{  }, { "status"?: string | null; "employee_id"?: string | null; "from"?: string | null; "to"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Permit>>;
+
+/** Ask for a permit (hours within a day) */
+export declare function postPermitsApply(o?: Call<{  }, {  }, ApplyPermit>): Promise<Permit>;
+
+/** Approve or reject a permit */
+export declare function postPermitsIdApproval(o: Call<{ "id": string }, {  }, Approval>): Promise<Permit>;
+
+/** Cancel a permit */
+export declare function postPermitsIdCancel(o: Call<{ "id": string }, {  }, never>): Promise<Permit>;
+
 /** Liveness check */
 export declare function getPing(o?: Call<{  }, {  }, never>): Promise<Pong>;
+
+/** List positions */
+export declare function getPositions(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "department_id"?: string }, never>): Promise<Array<Position>>;
+
+/** Create a position */
+export declare function postPositions(o?: Call<{  }, {  }, CreatePosition>): Promise<Position>;
+
+/** Delete a position */
+export declare function deletePositionsId(o: Call<{ "id": string }, {  }, never>): Promise<Position>;
+
+/** Get a position */
+export declare function getPositionsId(o: Call<{ "id": string }, {  }, never>): Promise<Position>;
+
+/** Change a position */
+export declare function patchPositionsId(o: Call<{ "id": string }, {  }, UpdatePosition>): Promise<Position>;
 
 /** List products */
 export declare function getProducts(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "sku" | "-sku" | "name" | "-name" | "price" | "-price" | "cost" | "-cost"; "sku"?: string; "category_id"?: string; "brand_id"?: string; "tax_id"?: string; "price"?: number; "unit"?: string; "track_stock"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Product>>;
@@ -949,6 +1190,24 @@ export declare function getRolesId(o: Call<{ "id": string }, {  }, never>): Prom
 
 /** Change a role */
 export declare function patchRolesId(o: Call<{ "id": string }, {  }, UpdateRole>): Promise<Role>;
+
+/** List rosters */
+export declare function getRosters(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "date" | "-date"; "employee_id"?: string; "date"?: string; "work_shift_id"?: string }, never>): Promise<Array<Roster>>;
+
+/** Create a roster */
+export declare function postRosters(o?: Call<{  }, {  }, CreateRoster>): Promise<Roster>;
+
+/** Roster many shifts at once (a day already rostered gets the new shift) */
+export declare function postRostersBulk(o?: Call<{  }, {  }, BulkRosters>): Promise<BulkRostered>;
+
+/** Delete a roster */
+export declare function deleteRostersId(o: Call<{ "id": string }, {  }, never>): Promise<Roster>;
+
+/** Get a roster */
+export declare function getRostersId(o: Call<{ "id": string }, {  }, never>): Promise<Roster>;
+
+/** Change a roster */
+export declare function patchRostersId(o: Call<{ "id": string }, {  }, UpdateRoster>): Promise<Roster>;
 
 /** Sales, newest first */
 export declare function getSales(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "customer_id"?: string | null; "shift_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Sale>>;
@@ -1198,6 +1457,21 @@ export declare function getWarehousesId(o: Call<{ "id": string }, {  }, never>):
 
 /** Change a warehouse */
 export declare function patchWarehousesId(o: Call<{ "id": string }, {  }, UpdateWarehouse>): Promise<Warehouse>;
+
+/** List work_shifts */
+export declare function getWorkShifts(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "start_time" | "-start_time" }, never>): Promise<Array<WorkShift>>;
+
+/** Create a work_shift */
+export declare function postWorkShifts(o?: Call<{  }, {  }, CreateWorkShift>): Promise<WorkShift>;
+
+/** Delete a work_shift */
+export declare function deleteWorkShiftsId(o: Call<{ "id": string }, {  }, never>): Promise<WorkShift>;
+
+/** Get a work_shift */
+export declare function getWorkShiftsId(o: Call<{ "id": string }, {  }, never>): Promise<WorkShift>;
+
+/** Change a work_shift */
+export declare function patchWorkShiftsId(o: Call<{ "id": string }, {  }, UpdateWorkShift>): Promise<WorkShift>;
 
 /** Open the realtime WebSocket (events of the caller's tenant and outlets) */
 export declare function getWs(o?: Call<{  }, { "token"?: string | null }, never>): Promise<unknown>;

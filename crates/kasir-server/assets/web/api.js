@@ -16,6 +16,33 @@ export const postApiKeys = (o = {}) => api(`/api-keys${query(o.query)}`, { metho
 /** Revoke an API key */
 export const deleteApiKeysId = (o = {}) => api(`/api-keys/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
 
+/** Attendance, newest day first (yours and your reports'; everyone's with hr.manage) */
+export const getAttendance = (o = {}) => api(`/attendance${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List attendance_locations */
+export const getAttendanceLocations = (o = {}) => api(`/attendance-locations${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a attendance_location */
+export const postAttendanceLocations = (o = {}) => api(`/attendance-locations${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a attendance_location */
+export const deleteAttendanceLocationsId = (o = {}) => api(`/attendance-locations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a attendance_location */
+export const getAttendanceLocationsId = (o = {}) => api(`/attendance-locations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a attendance_location */
+export const patchAttendanceLocationsId = (o = {}) => api(`/attendance-locations/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Check in at an attendance place (the server's clock decides the day and lateness) */
+export const postAttendanceCheckIn = (o = {}) => api(`/attendance/check-in${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Check out of the open check-in */
+export const postAttendanceCheckOut = (o = {}) => api(`/attendance/check-out${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A month's present, late, absent and leave days and worked hours per employee */
+export const getAttendanceReport = (o = {}) => api(`/attendance/report${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** Read the audit log */
 export const getAuditLogs = (o = {}) => api(`/audit-logs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -184,6 +211,21 @@ export const getCustomersIdSales = (o = {}) => api(`/customers/${encodeURICompon
 /** Sales, refunds, payments, best sellers and hours for a period */
 export const getDashboardSummary = (o = {}) => api(`/dashboard/summary${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** List departments */
+export const getDepartments = (o = {}) => api(`/departments${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a department */
+export const postDepartments = (o = {}) => api(`/departments${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a department */
+export const deleteDepartmentsId = (o = {}) => api(`/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a department */
+export const getDepartmentsId = (o = {}) => api(`/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a department */
+export const patchDepartmentsId = (o = {}) => api(`/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
 /** List devices */
 export const getDevices = (o = {}) => api(`/devices${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -198,6 +240,51 @@ export const getDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.pat
 
 /** Change a device */
 export const patchDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List employee_advances */
+export const getEmployeeAdvances = (o = {}) => api(`/employee-advances${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a employee_advance */
+export const postEmployeeAdvances = (o = {}) => api(`/employee-advances${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a employee_advance */
+export const deleteEmployeeAdvancesId = (o = {}) => api(`/employee-advances/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a employee_advance */
+export const getEmployeeAdvancesId = (o = {}) => api(`/employee-advances/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a employee_advance */
+export const patchEmployeeAdvancesId = (o = {}) => api(`/employee-advances/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List employee_deductions */
+export const getEmployeeDeductions = (o = {}) => api(`/employee-deductions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a employee_deduction */
+export const postEmployeeDeductions = (o = {}) => api(`/employee-deductions${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a employee_deduction */
+export const deleteEmployeeDeductionsId = (o = {}) => api(`/employee-deductions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a employee_deduction */
+export const getEmployeeDeductionsId = (o = {}) => api(`/employee-deductions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a employee_deduction */
+export const patchEmployeeDeductionsId = (o = {}) => api(`/employee-deductions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List employees */
+export const getEmployees = (o = {}) => api(`/employees${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a employee */
+export const postEmployees = (o = {}) => api(`/employees${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a employee */
+export const deleteEmployeesId = (o = {}) => api(`/employees/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a employee */
+export const getEmployeesId = (o = {}) => api(`/employees/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a employee */
+export const patchEmployeesId = (o = {}) => api(`/employees/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** List expense_categorys */
 export const getExpenseCategories = (o = {}) => api(`/expense-categories${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -256,6 +343,27 @@ export const getFilesId = (o = {}) => api(`/files/${encodeURIComponent(o.path.id
 /** An image's thumbnail */
 export const getFilesIdThumbnail = (o = {}) => api(`/files/${encodeURIComponent(o.path.id)}/thumbnail${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** List freelancers */
+export const getFreelancers = (o = {}) => api(`/freelancers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a freelancer */
+export const postFreelancers = (o = {}) => api(`/freelancers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a freelancer */
+export const deleteFreelancersId = (o = {}) => api(`/freelancers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a freelancer */
+export const getFreelancersId = (o = {}) => api(`/freelancers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a freelancer */
+export const patchFreelancersId = (o = {}) => api(`/freelancers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** A freelancer's projects */
+export const getFreelancersIdProjects = (o = {}) => api(`/freelancers/${encodeURIComponent(o.path.id)}/projects${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Give a freelancer a project */
+export const postFreelancersIdProjects = (o = {}) => api(`/freelancers/${encodeURIComponent(o.path.id)}/projects${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** The menu for a table session's guests */
 export const getGuestMenu = (o = {}) => api(`/guest/menu${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -289,8 +397,59 @@ export const getHallsId = (o = {}) => api(`/halls/${encodeURIComponent(o.path.id
 /** Change a hall */
 export const patchHallsId = (o = {}) => api(`/halls/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
+/** List holidays */
+export const getHolidays = (o = {}) => api(`/holidays${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a holiday */
+export const postHolidays = (o = {}) => api(`/holidays${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a holiday */
+export const deleteHolidaysId = (o = {}) => api(`/holidays/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a holiday */
+export const getHolidaysId = (o = {}) => api(`/holidays/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a holiday */
+export const patchHolidaysId = (o = {}) => api(`/holidays/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
 /** List background jobs */
 export const getJobs = (o = {}) => api(`/jobs${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Leave requests (yours and your reports'; everyone's with hr.manage) */
+export const getLeave = (o = {}) => api(`/leave${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List leave_types */
+export const getLeaveTypes = (o = {}) => api(`/leave-types${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a leave_type */
+export const postLeaveTypes = (o = {}) => api(`/leave-types${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a leave_type */
+export const deleteLeaveTypesId = (o = {}) => api(`/leave-types/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a leave_type */
+export const getLeaveTypesId = (o = {}) => api(`/leave-types/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a leave_type */
+export const patchLeaveTypesId = (o = {}) => api(`/leave-types/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Apply for leave (working days held against the year's balance) */
+export const postLeaveApply = (o = {}) => api(`/leave/apply${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** An employee's leave balance by kind: total, used, pending, remaining */
+export const getLeaveBalanceEmployeeId = (o = {}) => api(`/leave/balance/${encodeURIComponent(o.path.employee_id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Collective leave: applied to and approved for every active employee (hr.manage) */
+export const postLeaveCollective = (o = {}) => api(`/leave/collective${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** An employee's leave requests, latest first */
+export const getLeaveHistoryEmployeeId = (o = {}) => api(`/leave/history/${encodeURIComponent(o.path.employee_id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Approve or reject a leave request (the employee's manager, or hr.manage) */
+export const postLeaveIdApproval = (o = {}) => api(`/leave/${encodeURIComponent(o.path.id)}/approval${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Cancel a pending or approved leave (its days go back) */
+export const postLeaveIdCancel = (o = {}) => api(`/leave/${encodeURIComponent(o.path.id)}/cancel${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
 
 /** Licences: all (platform operator) or the tenant's */
 export const getLicenses = (o = {}) => api(`/licenses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -442,8 +601,35 @@ export const postPayouts = (o = {}) => api(`/payouts${query(o.query)}`, { method
 /** List every permission string */
 export const getPermissions = (o = {}) => api(`/permissions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** Permits (yours and your reports'; everyone's with hr.manage) */
+export const getPermits = (o = {}) => api(`/permits${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Ask for a permit (hours within a day) */
+export const postPermitsApply = (o = {}) => api(`/permits/apply${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Approve or reject a permit */
+export const postPermitsIdApproval = (o = {}) => api(`/permits/${encodeURIComponent(o.path.id)}/approval${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Cancel a permit */
+export const postPermitsIdCancel = (o = {}) => api(`/permits/${encodeURIComponent(o.path.id)}/cancel${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** Liveness check */
 export const getPing = (o = {}) => api(`/ping${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** List positions */
+export const getPositions = (o = {}) => api(`/positions${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a position */
+export const postPositions = (o = {}) => api(`/positions${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a position */
+export const deletePositionsId = (o = {}) => api(`/positions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a position */
+export const getPositionsId = (o = {}) => api(`/positions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a position */
+export const patchPositionsId = (o = {}) => api(`/positions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** List products */
 export const getProducts = (o = {}) => api(`/products${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -540,6 +726,24 @@ export const getRolesId = (o = {}) => api(`/roles/${encodeURIComponent(o.path.id
 
 /** Change a role */
 export const patchRolesId = (o = {}) => api(`/roles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List rosters */
+export const getRosters = (o = {}) => api(`/rosters${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a roster */
+export const postRosters = (o = {}) => api(`/rosters${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Roster many shifts at once (a day already rostered gets the new shift) */
+export const postRostersBulk = (o = {}) => api(`/rosters/bulk${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a roster */
+export const deleteRostersId = (o = {}) => api(`/rosters/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a roster */
+export const getRostersId = (o = {}) => api(`/rosters/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a roster */
+export const patchRostersId = (o = {}) => api(`/rosters/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** Sales, newest first */
 export const getSales = (o = {}) => api(`/sales${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -789,6 +993,21 @@ export const getWarehousesId = (o = {}) => api(`/warehouses/${encodeURIComponent
 
 /** Change a warehouse */
 export const patchWarehousesId = (o = {}) => api(`/warehouses/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List work_shifts */
+export const getWorkShifts = (o = {}) => api(`/work-shifts${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a work_shift */
+export const postWorkShifts = (o = {}) => api(`/work-shifts${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a work_shift */
+export const deleteWorkShiftsId = (o = {}) => api(`/work-shifts/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a work_shift */
+export const getWorkShiftsId = (o = {}) => api(`/work-shifts/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a work_shift */
+export const patchWorkShiftsId = (o = {}) => api(`/work-shifts/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** Open the realtime WebSocket (events of the caller's tenant and outlets) */
 export const getWs = (o = {}) => api(`/ws${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });

@@ -6,7 +6,7 @@ use crate::{
     auth, catalog, customers, devices, expenses, payments, platform, promotions, purchasing, realtime, reports,
     restaurant, selling,
     state::AppState,
-    stock, sync, tenancy,
+    stock, sync, tenancy, workforce,
 };
 
 pub fn all() -> ApiRouter<AppState> {
@@ -40,6 +40,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = restaurant::orders::routes(v1);
     v1 = restaurant::guest::routes(v1);
     v1 = payments::routes(v1);
+    v1 = workforce::routes(v1);
     v1 = tenancy::api_keys::routes(v1);
     v1 = platform::audit::routes(v1);
     v1 = platform::jobs::routes(v1);

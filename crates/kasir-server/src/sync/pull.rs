@@ -49,6 +49,27 @@ pub const ENTITIES: &[&str] = &[
     "device",
 ];
 
+/// Workforce records: in the feed, but pulled only by callers with `hr.manage` (a till's
+/// cashier never receives employees' leave, attendance or positions).
+pub const HR_ENTITIES: &[&str] = &[
+    "department",
+    "position",
+    "employee",
+    "work_shift",
+    "roster",
+    "holiday",
+    "attendance_location",
+    "attendance",
+    "leave_type",
+    "leave_balance",
+    "leave_request",
+    "permit",
+    "employee_advance",
+    "employee_deduction",
+    "freelancer",
+    "freelancer_project",
+];
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
@@ -111,15 +132,20 @@ async fn pull(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 1000"));
     }
+    let hr = p.has(Permission::HrManage);
     let mut entities = Vec::new();
     for e in q.entities.as_deref().unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        if !ENTITIES.contains(&e) {
+        if !ENTITIES.contains(&e) && !HR_ENTITIES.contains(&e) {
             return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
+        }
+        if HR_ENTITIES.contains(&e) && !hr {
+            return Err(ApiError::Forbidden(format!("'{e}' records need the 'hr.manage' permission")));
         }
         entities.push(e.to_string());
     }
+    let excluded: &[&str] = if hr { &[] } else { HR_ENTITIES };
     let (after, floor) = after;
-    let page = kasir_store::sync::pull(&s.db, &scope, after, floor, &entities, limit).await?;
+    let page = kasir_store::sync::pull(&s.db, &scope, after, floor, &entities, excluded, limit).await?;
     let changes = page
         .changes
         .into_iter()

@@ -84,6 +84,8 @@ pub struct UpdateTenant {
     /// Points a referrer gets when a referral completes.
     #[schema(minimum = 0, maximum = 1000000)]
     pub referral_reward_points: Option<i64>,
+    /// A check-in needs a photo (`photo_file_id`).
+    pub attendance_photo_required: Option<bool>,
     pub version: Option<i64>,
 }
 
@@ -283,6 +285,9 @@ impl UpdateTenant {
                 return Err(ApiError::Forbidden("only the platform operator can suspend a tenant".into()));
             }
             values.push(("is_active", Value::from(x)));
+        }
+        if let Some(x) = b.attendance_photo_required {
+            values.push(("attendance_photo_required", Value::from(x)));
         }
         if let Some(x) = b.require_license {
             if !p.is_platform() {

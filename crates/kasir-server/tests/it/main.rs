@@ -46,6 +46,7 @@ mod sync_push;
 mod sync_simulation;
 mod tenancy;
 mod transfers;
+mod workforce;
 
 mod till;
 

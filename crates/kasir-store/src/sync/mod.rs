@@ -102,6 +102,7 @@ pub async fn pull(
     after_seq: i64,
     floor: Option<i64>,
     entities: &[String],
+    excluded: &[&str],
     limit: i64,
 ) -> Result<PullPage> {
     let mut conn = db.reader().acquire().await?;
@@ -128,6 +129,10 @@ pub async fn pull(
     sql.bind(scope.tenant_id.as_str()).push(" AND seq > ").bind(after_seq).push(" AND seq <= ").bind(head);
     if !entities.is_empty() {
         sql.push(" AND entity IN ").bind_list(entities);
+    }
+    if !excluded.is_empty() {
+        let excluded: Vec<String> = excluded.iter().map(|e| e.to_string()).collect();
+        sql.push(" AND entity NOT IN ").bind_list(&excluded);
     }
     if let Some(outlets) = &scope.outlets {
         sql.push(" AND (outlet_id IS NULL");

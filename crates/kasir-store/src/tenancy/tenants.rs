@@ -22,7 +22,7 @@ pub static TENANTS: ResourceDef = ResourceDef {
     counted: false,
 };
 
-const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, require_license, points_earn_per, points_redeem_rate, referral_reward_points, version, created_at, updated_at";
+const COLUMNS: &str = "id, name, slug, currency, timezone, prices_include_tax, allow_negative_stock, cash_rounding, is_active, require_license, points_earn_per, points_redeem_rate, referral_reward_points, attendance_photo_required, version, created_at, updated_at";
 
 /// A tenant and its settings.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -54,6 +54,10 @@ pub struct Tenant {
     pub points_redeem_rate: i64,
     /// Points a referrer gets when a referral completes.
     pub referral_reward_points: i64,
+    /// A check-in needs a photo.
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = bool)]
+    pub attendance_photo_required: crate::Flag,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,

@@ -147,6 +147,22 @@ pub(super) const TABLES: &[Table] = &[
     owned("gateway_payments"),
     owned("gateway_payment_history"),
     owned("payouts"),
+    owned("departments"),
+    owned("positions"),
+    owned("employees"),
+    owned("work_shifts"),
+    owned("rosters"),
+    owned("holidays"),
+    owned("attendance_locations"),
+    owned("attendance"),
+    owned("leave_types"),
+    owned("leave_balances"),
+    owned("leave_requests"),
+    owned("permits"),
+    owned("employee_advances"),
+    owned("employee_deductions"),
+    owned("freelancers"),
+    owned("freelancer_projects"),
 ];
 
 /// Tables that are not data: the migrations' record (the header carries the schema version) and
