@@ -4,8 +4,10 @@
 pub mod callback;
 pub mod charges;
 pub mod gateway;
+mod payout_routes;
 pub mod payouts;
 pub mod reconcile;
 mod routes;
+mod settings;
 
 pub use routes::routes;

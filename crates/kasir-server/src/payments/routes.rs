@@ -1,7 +1,7 @@
-//! The payments API: the tenant's gateway settings (`/payment-gateways`, keys write-only),
+//! The payments API (gateway settings and payouts are in `settings` and `payout_routes`):
 //! checkout for customers (`/payments/checkout`), services (`/sys/payments/checkout`) and table
 //! guests (`/guest/orders/{id}/pay-online`), the gateway's callback, the payment lists and
-//! cancel, banks and payouts.
+//! cancel.
 
 use axum::{
     extract::State,
@@ -9,11 +9,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use kasir_domain::{
-    payments::{EwalletType, GatewayMethod, GatewayProvider, PaymentPurpose, PaymentStatus},
+    payments::{EwalletType, GatewayMethod, PaymentPurpose, PaymentStatus},
     ErrorCode, Permission, Violations,
 };
 use kasir_store::{
-    payments::{self, payouts::Payout, GatewayRow, HistoryEntry, Payment},
+    payments::{self, HistoryEntry, Payment},
     restaurant::orders,
     Scope,
 };
@@ -23,8 +23,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     callback::{self, Received},
     charges::{self, NewPayment},
-    gateway::{self, Bank},
-    payouts,
 };
 use crate::{
     accounts::{Caller, Customer},
@@ -36,62 +34,6 @@ use crate::{
     auth::{guest::GuestSession, principal::PrincipalKind, Principal},
     state::AppState,
 };
-
-/// A tenant's gateway as clients see it: the keys are write-only.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GatewayView {
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// `xendit`.
-    pub provider: String,
-    /// The gateway's API address (none: the provider's own).
-    pub base_url: Option<String>,
-    pub has_secret_key: bool,
-    pub has_callback_token: bool,
-    /// Where the gateway must send its callbacks.
-    pub callback_path: String,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-impl GatewayView {
-    fn of(g: GatewayRow) -> GatewayView {
-        GatewayView {
-            callback_path: format!("/api/v1/payments/callback/{}", g.provider),
-            id: g.id,
-            provider: g.provider,
-            base_url: g.base_url,
-            has_secret_key: !g.secret_key.is_empty(),
-            has_callback_token: !g.callback_token.is_empty(),
-            version: g.version,
-            created_at: g.created_at,
-            updated_at: g.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderIn {
-    Xendit,
-}
-
-/// The body of `POST /payment-gateways`: sets (or replaces) the provider's settings.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PutGateway {
-    pub provider: ProviderIn,
-    /// The gateway's secret API key (write-only: never returned or logged).
-    #[schema(min_length = 1, max_length = 500)]
-    pub secret_key: String,
-    /// The token the gateway sends with its callbacks (write-only).
-    #[schema(min_length = 8, max_length = 500)]
-    pub callback_token: String,
-    /// The gateway's API address, `http(s)://…` (default: the provider's own).
-    #[schema(max_length = 500)]
-    pub base_url: Option<String>,
-}
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -217,60 +159,12 @@ pub struct PaymentQuery {
     pub per_page: Option<i64>,
 }
 
-/// The body of `POST /payouts`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreatePayout {
-    #[schema(min_length = 1, max_length = 50)]
-    pub bank_code: String,
-    #[schema(min_length = 1, max_length = 50)]
-    pub account_number: String,
-    #[schema(min_length = 1, max_length = 200)]
-    pub account_holder_name: String,
-    #[schema(minimum = 1)]
-    pub amount: i64,
-    #[schema(min_length = 1, max_length = 255)]
-    pub description: String,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PayoutQuery {
-    /// `PENDING`, `COMPLETED` or `FAILED`.
-    #[param(inline, value_type = Option<String>, pattern = "^(PENDING|COMPLETED|FAILED)$")]
-    pub status: Option<String>,
-    #[param(minimum = 1, maximum = 1_000_000)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 200)]
-    pub per_page: Option<i64>,
-}
-
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let token_header = utoipa::openapi::schema::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
         .description(Some("The callback token the business set for the gateway"));
+    let api = super::settings::routes(super::payout_routes::routes(api));
     api.route(
-        Method::Get,
-        "/payment-gateways",
-        list_gateways,
-        Op::new("payments", "The business's payment gateways (keys are never shown)").ok_array::<GatewayView>(),
-    )
-    .route(
-        Method::Post,
-        "/payment-gateways",
-        put_gateway,
-        Op::new("payments", "Set up (or replace) the business's gateway of a provider; its keys are stored sealed")
-            .body::<PutGateway>()
-            .ok::<GatewayView>()
-            .errors(&[422]),
-    )
-    .route(
-        Method::Delete,
-        "/payment-gateways/{id}",
-        delete_gateway,
-        Op::new("payments", "Remove a payment gateway").path_id("id").ok::<serde_json::Value>().errors(&[404]),
-    )
-    .route(
         Method::Post,
         "/payments/checkout",
         customer_checkout,
@@ -351,104 +245,6 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .ok::<Payment>()
             .errors(&[404, 422, 502]),
     )
-    .route(
-        Method::Get,
-        "/banks",
-        banks,
-        Op::new("payments", "The banks payouts can go to").ok_array::<Bank>().errors(&[422, 502]),
-    )
-    .route(
-        Method::Post,
-        "/payouts",
-        create_payout,
-        Op::new("payments", "Pay out to a bank account (an Idempotency-Key is required)")
-            .idempotency_key()
-            .body::<CreatePayout>()
-            .created::<Payout>()
-            .errors(&[422, 502]),
-    )
-    .route(
-        Method::Get,
-        "/payouts",
-        list_payouts,
-        Op::new("payments", "Payouts, newest first").query::<PayoutQuery>().ok_list::<Payout>(),
-    )
-}
-
-/// The tenant of an owner (`settings.manage`).
-fn owner_tenant(p: &Principal) -> Result<String, ApiError> {
-    p.require(Permission::SettingsManage)?;
-    Ok(p.scope()?.tenant_id)
-}
-
-async fn list_gateways(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let rows = payments::gateways(&s.db, &tenant_id).await?;
-    Ok(ok(rows.into_iter().map(GatewayView::of).collect::<Vec<_>>()))
-}
-
-async fn put_gateway(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiJson(b): ApiJson<PutGateway>,
-) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let mut v = Violations::new();
-    let secret_key = v.text("secret_key", &b.secret_key, 1, 500);
-    let callback_token = v.text("callback_token", &b.callback_token, 8, 500);
-    let base_url = b.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(|u| {
-        let ok = (u.starts_with("https://") || u.starts_with("http://"))
-            && u.len() <= 500
-            && reqwest::Url::parse(u).is_ok_and(|url| url.host_str().is_some());
-        if !ok {
-            v.add("base_url", "must be an http(s):// address");
-        }
-        u.trim_end_matches('/').to_string()
-    });
-    v.finish().map_err(ApiError::Validation)?;
-    let Some(sealer) = &s.sealer else {
-        return Err(rule(
-            ErrorCode::GatewayNotConfigured,
-            "this server has no KASIR_SECRET_KEY: gateway keys cannot be stored".into(),
-        ));
-    };
-    let provider = match b.provider {
-        ProviderIn::Xendit => GatewayProvider::Xendit,
-    };
-    let now = kasir_domain::time::now();
-    let row = GatewayRow {
-        id: kasir_domain::ids::new_id(),
-        tenant_id: tenant_id.clone(),
-        provider: provider.as_str().into(),
-        secret_key: sealer.seal(&gateway::secret_context(&tenant_id, "secret_key"), &secret_key),
-        callback_token: sealer.seal(&gateway::secret_context(&tenant_id, "callback_token"), &callback_token),
-        base_url,
-        version: 1,
-        created_at: now.clone(),
-        updated_at: now,
-    };
-    let mut tx = s.db.begin(p.actor()).await?;
-    let (saved, created) = payments::put_gateway(&mut tx, &row).await?;
-    tx.audit(
-        Some(&tenant_id),
-        if created { "payment_gateway.create" } else { "payment_gateway.update" },
-        "payment_gateway",
-        Some(&saved.id),
-        serde_json::json!({"provider": saved.provider, "base_url": saved.base_url}),
-    );
-    tx.commit().await?;
-    Ok(ok(GatewayView::of(saved)))
-}
-
-async fn delete_gateway(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let mut tx = s.db.begin(p.actor()).await?;
-    if !payments::delete_gateway(&mut tx, &tenant_id, &id).await? {
-        return Err(ApiError::NotFound);
-    }
-    tx.audit(Some(&tenant_id), "payment_gateway.delete", "payment_gateway", Some(&id), serde_json::json!({}));
-    tx.commit().await?;
-    Ok(ok(serde_json::json!({"id": id, "deleted": true})))
 }
 
 /// The method and e-wallet of a checkout: an e-wallet charge names its wallet, others do not.
@@ -722,60 +518,4 @@ async fn cancel(State(s): State<AppState>, caller: Caller, IdPath(id): IdPath) -
     }
     let payment = visible(&s, &caller, &id).await?;
     Ok(ok(charges::cancel(&s, &payment).await?))
-}
-
-async fn banks(State(s): State<AppState>, p: Principal) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let (gw, _) = gateway::for_tenant(&s, &tenant_id, GatewayProvider::Xendit).await?;
-    Ok(ok(gw.banks().await?))
-}
-
-async fn create_payout(
-    State(s): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<CreatePayout>,
-) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| ApiError::field("Idempotency-Key", "is required: a payout is made once per key"))?
-        .to_string();
-    let mut v = Violations::new();
-    let ask = payouts::Ask {
-        bank_code: v.text("bank_code", &b.bank_code, 1, 50),
-        account_number: v.text("account_number", &b.account_number, 1, 50),
-        account_holder_name: v.text("account_holder_name", &b.account_holder_name, 1, 200),
-        amount: v.range("amount", b.amount, 1, kasir_domain::MAX_MONEY),
-        description: v.text("description", &b.description, 1, 255),
-    };
-    if !ask.account_number.chars().all(|c| c.is_ascii_digit()) {
-        v.add("account_number", "must be digits");
-    }
-    v.finish().map_err(ApiError::Validation)?;
-    let payout = payouts::create(&s, &tenant_id, p.actor(), &key, ask).await?;
-    Ok((StatusCode::CREATED, ok(payout)).into_response())
-}
-
-async fn list_payouts(
-    State(s): State<AppState>,
-    p: Principal,
-    ApiQuery(q): ApiQuery<PayoutQuery>,
-) -> Result<Response, ApiError> {
-    let tenant_id = owner_tenant(&p)?;
-    let mut v = Violations::new();
-    let (page, per_page) = fields::paging_in(&mut v, q.page, q.per_page);
-    let status = q.status.as_deref().and_then(|raw| {
-        v.parsed(
-            "status",
-            kasir_domain::payments::PayoutStatus::parse(raw).ok_or("must be PENDING, COMPLETED or FAILED"),
-        )
-    });
-    v.finish().map_err(ApiError::Validation)?;
-    let (items, total) =
-        kasir_store::payments::payouts::list(&s.db, &tenant_id, status.map(|s| s.as_str()), page, per_page).await?;
-    Ok(ok_list(items, page, per_page, total))
 }

@@ -5,6 +5,7 @@
 
 pub mod attendance;
 pub mod clock;
+pub mod demo;
 pub mod leave;
 pub mod leaving;
 pub mod people;
