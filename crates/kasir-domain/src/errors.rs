@@ -155,6 +155,12 @@ error_codes! {
     InsufficientLeaveBalance = "insufficient_leave_balance", 422;
     /// The leave overlaps a pending or approved leave of the employee.
     OverlappingLeave = "overlapping_leave", 422;
+    /// The asset has a custodian already: return it first.
+    AssetAlreadyAssigned = "asset_already_assigned", 422;
+    /// A return of an asset nobody holds, or an assignment of a retired one.
+    AssetNotAssignable = "asset_not_assignable", 422;
+    /// The meeting room is booked for part of that time.
+    RoomUnavailable = "room_unavailable", 409;
     RateLimited = "rate_limited", 429;
     /// The client speaks a version of the sync protocol (`X-Sync-Protocol`) this server does not.
     UpgradeRequired = "upgrade_required", 426;

@@ -18,11 +18,15 @@ pub enum EventKind {
     TableUpdated,
     PaymentStatusChanged,
     SyncChanges,
+    TicketCreated,
+    TicketUpdated,
+    TicketCommented,
+    ApprovalUpdated,
 }
 
 impl EventKind {
     /// Every kind, in the order API.md lists them.
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::NewOrder,
         EventKind::OrderStatusChanged,
         EventKind::OrderUpdated,
@@ -37,6 +41,10 @@ impl EventKind {
         EventKind::TableUpdated,
         EventKind::PaymentStatusChanged,
         EventKind::SyncChanges,
+        EventKind::TicketCreated,
+        EventKind::TicketUpdated,
+        EventKind::TicketCommented,
+        EventKind::ApprovalUpdated,
     ];
 
     /// The `type` clients see.
@@ -56,8 +64,20 @@ impl EventKind {
             EventKind::TableUpdated => "TABLE_UPDATED",
             EventKind::PaymentStatusChanged => "PAYMENT_STATUS_CHANGED",
             EventKind::SyncChanges => "SYNC_CHANGES",
+            EventKind::TicketCreated => "TICKET_CREATED",
+            EventKind::TicketUpdated => "TICKET_UPDATED",
+            EventKind::TicketCommented => "TICKET_COMMENTED",
+            EventKind::ApprovalUpdated => "APPROVAL_UPDATED",
         }
     }
+}
+
+impl EventKind {
+    /// The kinds `/ws/tickets` carries.
+    pub const TICKETS: [EventKind; 3] =
+        [EventKind::TicketCreated, EventKind::TicketUpdated, EventKind::TicketCommented];
+    /// The kinds `/ws/branding-approval` carries.
+    pub const BRANDING: [EventKind; 1] = [EventKind::ApprovalUpdated];
 }
 
 /// Frames the socket itself sends, beside events: a client must reload (`RESYNC_REQUIRED`), or

@@ -59,10 +59,12 @@ pub enum JobKind {
     MarkAbsent,
     /// Reject pending leave whose first day has come (per tenant, 00:05).
     RejectStaleLeave,
+    /// Delete drivers' location pings older than 90 days (per tenant, 03:30).
+    PruneDriverLocations,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         JobKind::PurgeIdempotencyKeys,
         JobKind::PruneEvents,
         JobKind::PruneJobs,
@@ -73,6 +75,7 @@ impl JobKind {
         JobKind::ReconcilePayments,
         JobKind::MarkAbsent,
         JobKind::RejectStaleLeave,
+        JobKind::PruneDriverLocations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +90,7 @@ impl JobKind {
             JobKind::ReconcilePayments => "reconcile_payments",
             JobKind::MarkAbsent => "mark_absent",
             JobKind::RejectStaleLeave => "reject_stale_leave",
+            JobKind::PruneDriverLocations => "prune_driver_locations",
         }
     }
 }

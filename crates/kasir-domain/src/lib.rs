@@ -8,6 +8,7 @@ pub mod ids;
 pub mod jobs;
 pub mod messages;
 pub mod money;
+pub mod operations;
 pub mod payments;
 pub mod permissions;
 pub mod pricing;

@@ -44,6 +44,12 @@ pub enum Permission {
     OrdersVoid,
     TablesManage,
     HrManage,
+    AssetsManage,
+    FleetManage,
+    TicketsManage,
+    RoomsManage,
+    BrandingManage,
+    CmsManage,
 }
 
 use Permission::*;
@@ -88,6 +94,12 @@ pub const ALL: &[Permission] = &[
     OrdersVoid,
     TablesManage,
     HrManage,
+    AssetsManage,
+    FleetManage,
+    TicketsManage,
+    RoomsManage,
+    BrandingManage,
+    CmsManage,
 ];
 
 /// Permissions that only the platform operator holds; a tenant role can never include them.
@@ -134,6 +146,12 @@ impl Permission {
             OrdersVoid => "orders.void",
             TablesManage => "tables.manage",
             HrManage => "hr.manage",
+            AssetsManage => "assets.manage",
+            FleetManage => "fleet.manage",
+            TicketsManage => "tickets.manage",
+            RoomsManage => "rooms.manage",
+            BrandingManage => "branding.manage",
+            CmsManage => "cms.manage",
         }
     }
 
@@ -182,6 +200,12 @@ impl Permission {
             OrdersVoid => "Void orders",
             TablesManage => "Manage halls, tables and kitchen stations",
             HrManage => "Manage employees, rosters, attendance, leave and permits of everyone",
+            AssetsManage => "Manage assets, their categories and custodians",
+            FleetManage => "Manage vehicles and drivers and see where drivers are",
+            TicketsManage => "See, assign and handle every ticket, with internal notes",
+            RoomsManage => "Manage meeting rooms and cancel anyone's booking",
+            BrandingManage => "See every branding approval request",
+            CmsManage => "Write and publish the website's content",
         }
     }
 }
@@ -196,16 +220,19 @@ pub enum BuiltinRole {
     Kitchen,
     /// Staff who use Kasir for their own attendance, leave and permits (and their reports', as managers).
     Employee,
+    /// A driver of the fleet, who reports their own location.
+    Driver,
 }
 
 impl BuiltinRole {
-    pub const ALL: [BuiltinRole; 6] = [
+    pub const ALL: [BuiltinRole; 7] = [
         BuiltinRole::MasterAdmin,
         BuiltinRole::SuperAdmin,
         BuiltinRole::Admin,
         BuiltinRole::Cashier,
         BuiltinRole::Kitchen,
         BuiltinRole::Employee,
+        BuiltinRole::Driver,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -216,6 +243,7 @@ impl BuiltinRole {
             BuiltinRole::Cashier => "cashier",
             BuiltinRole::Kitchen => "kitchen",
             BuiltinRole::Employee => "employee",
+            BuiltinRole::Driver => "driver",
         }
     }
 
@@ -261,7 +289,7 @@ impl BuiltinRole {
             BuiltinRole::Kitchen => {
                 [OutletsRead, CatalogRead, OrdersRead, OrdersUpdateStatus, SyncPull].into_iter().collect()
             }
-            BuiltinRole::Employee => [OutletsRead].into_iter().collect(),
+            BuiltinRole::Employee | BuiltinRole::Driver => [OutletsRead].into_iter().collect(),
         }
     }
 }

@@ -108,6 +108,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     crate::sync::register_jobs(&state.jobs, state.config.feed_retention_days);
     crate::payments::reconcile::register_jobs(&state.jobs, &state);
     crate::workforce::register_jobs(&state.jobs, &state);
+    crate::operations::register_jobs(&state.jobs, &state);
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
     Ok(App { state, router })

@@ -14,6 +14,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
         ("demo-admin", "admin"),
         ("demo-cashier", "cashier"),
         ("demo-kitchen", "kitchen"),
+        ("demo-driver", "driver"),
     ]
     .iter()
     .map(|(u, r)| (u.to_string(), r.to_string()))
@@ -24,6 +25,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     let hash = passwords::hash(DEMO_PASSWORD.into()).await?;
     let tenant_id = kasir_domain::ids::new_id();
     let mut tx = state.db.begin(Actor::system()).await?;
+    let owner_id = kasir_domain::ids::new_id();
     let new = tenants::NewTenant {
         id: tenant_id.clone(),
         name: "Kopi Kasir (demo)".into(),
@@ -34,7 +36,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
         allow_negative_stock: false,
         cash_rounding: 100,
         owner: NewUser {
-            id: kasir_domain::ids::new_id(),
+            id: owner_id.clone(),
             tenant_id: Some(tenant_id.clone()),
             username: "demo-owner".into(),
             password_hash: hash.clone(),
@@ -96,7 +98,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Vec<(String, String)>> {
     seed_selling(&mut tx, &scope).await?;
     seed_restaurant(&mut tx, &scope, &outlet_ids[0], &categories).await?;
     seed_app_customers(&mut tx, &scope, &hash).await?;
-    crate::workforce::demo::seed(&mut tx, &scope, &staff, &outlet_ids[0]).await?;
+    let employees = crate::workforce::demo::seed(&mut tx, &scope, &staff, &outlet_ids[0]).await?;
+    staff.insert(0, owner_id);
+    crate::operations::demo::seed(&mut tx, &scope, &staff, &employees, &hash).await?;
     tx.commit().await?;
     Ok(logins)
 }

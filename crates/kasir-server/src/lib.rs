@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod customers;
 pub mod devices;
 pub mod expenses;
+pub mod operations;
 pub mod payments;
 pub mod promotions;
 pub mod purchasing;

@@ -26,6 +26,10 @@ pub enum EventBody {
     PaymentStatusChanged(PaymentEvent),
     /// Sent to sockets (never stored) when the tenant's change feed has grown.
     SyncChanges(SyncChangesEvent),
+    TicketCreated(TicketEvent),
+    TicketUpdated(TicketEvent),
+    TicketCommented(TicketEvent),
+    ApprovalUpdated(ApprovalEvent),
 }
 
 impl EventBody {
@@ -45,6 +49,10 @@ impl EventBody {
             EventBody::TableUpdated(_) => EventKind::TableUpdated,
             EventBody::PaymentStatusChanged(_) => EventKind::PaymentStatusChanged,
             EventBody::SyncChanges(_) => EventKind::SyncChanges,
+            EventBody::TicketCreated(_) => EventKind::TicketCreated,
+            EventBody::TicketUpdated(_) => EventKind::TicketUpdated,
+            EventBody::TicketCommented(_) => EventKind::TicketCommented,
+            EventBody::ApprovalUpdated(_) => EventKind::ApprovalUpdated,
         }
     }
 
@@ -64,6 +72,10 @@ impl EventBody {
             EventBody::TableUpdated(p) => serde_json::to_value(p),
             EventBody::PaymentStatusChanged(p) => serde_json::to_value(p),
             EventBody::SyncChanges(p) => serde_json::to_value(p),
+            EventBody::TicketCreated(p) | EventBody::TicketUpdated(p) | EventBody::TicketCommented(p) => {
+                serde_json::to_value(p)
+            }
+            EventBody::ApprovalUpdated(p) => serde_json::to_value(p),
         }
     }
 
@@ -80,6 +92,8 @@ impl EventBody {
             EventKind::TableUpdated => "TableEvent",
             EventKind::PaymentStatusChanged => "PaymentEvent",
             EventKind::SyncChanges => "SyncChangesEvent",
+            EventKind::TicketCreated | EventKind::TicketUpdated | EventKind::TicketCommented => "TicketEvent",
+            EventKind::ApprovalUpdated => "ApprovalEvent",
         }
     }
 }
@@ -228,4 +242,37 @@ pub struct PaymentEvent {
     pub outlet_id: Option<String>,
     /// The sale a paid order became.
     pub sale_id: Option<String>,
+}
+
+/// `TICKET_CREATED`, `TICKET_UPDATED`, `TICKET_COMMENTED`: the ticket as `GET /tickets/{id}`
+/// shows it, and the comment just added.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TicketEvent {
+    #[serde(flatten)]
+    pub ticket: crate::operations::tickets::Ticket,
+    /// `TICKET_UPDATED`: the status before, when it changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `TICKET_COMMENTED`: the comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<crate::operations::tickets::Comment>,
+}
+
+/// `APPROVAL_UPDATED`: a branding request's status after a review, a revision or its creation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalEvent {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub title: String,
+    /// `pending`, `approved`, `rejected` or `revision`.
+    pub status: String,
+    pub round: i64,
+    /// The approver whose review this was (none for a creation or revision).
+    #[schema(format = Uuid)]
+    pub approver: Option<String>,
+    /// That approver's decision.
+    pub decision: Option<String>,
+    #[schema(format = Uuid)]
+    pub requester_id: String,
+    pub at: String,
 }

@@ -39,7 +39,17 @@ pub struct Event {
     /// The customer account it is addressed to: that account's sockets receive it (staff
     /// sockets receive it as any event of its outlet).
     pub(crate) customer_id: Option<String>,
+    /// The staff it is limited to (see [`Audience`]); none for every staff client of the outlet.
+    pub(crate) audience: Option<String>,
     pub(crate) payload: serde_json::Value,
+}
+
+/// Staff an event is limited to: those holding `permission`, and the users named. Kept as JSON
+/// in the outbox so that a resume filters the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Audience {
+    pub permission: Option<String>,
+    pub user_ids: Vec<String>,
 }
 
 impl Event {
@@ -49,6 +59,7 @@ impl Event {
             kind: body.kind().as_str(),
             outlet_id: outlet_id.map(str::to_string),
             customer_id: None,
+            audience: None,
             payload: body.payload().map_err(|e| StoreError::Corrupt(format!("an event's payload: {e}")))?,
         })
     }
@@ -57,6 +68,14 @@ impl Event {
     pub fn to_customer(mut self, customer_id: Option<&str>) -> Event {
         self.customer_id = customer_id.map(str::to_string);
         self
+    }
+
+    /// The event limited to some staff (customers' sockets never receive it).
+    pub fn to_audience(mut self, audience: &Audience) -> Result<Event> {
+        let text =
+            serde_json::to_string(audience).map_err(|e| StoreError::Corrupt(format!("an event's audience: {e}")))?;
+        self.audience = Some(text);
+        Ok(self)
     }
 }
 
@@ -158,12 +177,13 @@ pub(crate) async fn append_all(
         }
         for e in &events {
             seq += 1;
-            sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            sqlx::query("INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .bind(&tenant_id)
                 .bind(seq)
                 .bind(e.kind)
                 .bind(e.outlet_id.clone())
                 .bind(e.customer_id.clone())
+                .bind(e.audience.clone())
                 .bind(e.payload.to_string())
                 .bind(&now)
                 .execute(&mut *conn)
@@ -225,16 +245,16 @@ async fn append_in_one_statement(
     }
     if !events.is_empty() {
         sql.push(
-            ", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, payload, created_at) SELECT ",
+            ", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at) SELECT ",
         );
-        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.cu, v.p, v.c FROM h, (VALUES ");
+        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.cu, v.au, v.p, v.c FROM h, (VALUES ");
         for (i, e) in events.iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(i as i64 + 1).push("::bigint, ").bind(e.kind).push("::text, ").bind(e.outlet_id.clone());
-            sql.push("::text, ").bind(e.customer_id.clone());
+            sql.push("::text, ").bind(e.customer_id.clone()).push("::text, ").bind(e.audience.clone());
             sql.push("::text, ").bind(e.payload.to_string()).push("::text, ").bind(now.as_str()).push("::text)");
         }
-        sql.push(") AS v (n, t, o, cu, p, c))");
+        sql.push(") AS v (n, t, o, cu, au, p, c))");
     }
     if !rows.is_empty() {
         sql.push(", ch AS (INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) SELECT ");

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (22, "customer_accounts", include_str!("../migrations/0022_customer_accounts.sql")),
     (23, "payments", include_str!("../migrations/0023_payments.sql")),
     (24, "workforce", include_str!("../migrations/0024_workforce.sql")),
+    (25, "operations", include_str!("../migrations/0025_operations.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

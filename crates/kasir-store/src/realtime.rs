@@ -11,6 +11,8 @@ pub struct StoredEvent {
     pub kind: String,
     pub outlet_id: Option<String>,
     pub customer_id: Option<String>,
+    /// The staff it is limited to, as [`crate::feed::Audience`] JSON.
+    pub audience: Option<String>,
     pub payload: String,
     pub created_at: String,
 }
@@ -82,7 +84,7 @@ pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
 #[tracing::instrument(skip_all)]
 pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
     Ok(sqlx::query_as(
-        "SELECT seq, type, outlet_id, customer_id, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        "SELECT seq, type, outlet_id, customer_id, audience, payload, created_at FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(tenant_id)
     .bind(after_seq)

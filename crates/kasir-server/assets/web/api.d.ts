@@ -12,6 +12,7 @@ export type Action = "approve" | "reject";
 export type Activate = { "device_id": string; "device_name": string; "license_key": string };
 /** A device's seat of a licence. */
 export type Activation = { "activated_at": string; "deactivated_at"?: string | null; "device_id": string; "device_name": string; "id": string; "license_id": string; "verified_at": string };
+export type Ad = { "active": boolean; "created_at": string; "end_date": string; "id": string; "image_file_id"?: string | null; "link"?: string | null; "placement": string; "start_date": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
 export type AddItems = { "items": Array<ItemInput> };
 /** An address as the API shows it (coordinates in degrees). */
 export type Address = { "address": string; "created_at": string; "id": string; "is_default": boolean; "label": string; "latitude"?: number | null; "longitude"?: number | null; "phone_number": string; "recipient_name": string; "updated_at": string; "version": number };
@@ -30,15 +31,26 @@ export type ApiKey = { "created_at": string; "created_by"?: string | null; "id":
 export type ApplyLeave = { "document_file_ids"?: Array<string> | null; "employee_id"?: string | null; "end_date": string; "leave_type_id": string; "reason": string; "start_date": string };
 export type ApplyPermit = { "date": string; "employee_id"?: string | null; "end_time": string; "reason": string; "start_time": string; "type": string };
 export type Approval = { "action": Action; "notes"?: string | null };
+/** `APPROVAL_UPDATED`: a branding request's status after a review, a revision or its creation. */
+export type ApprovalEvent = { "approver"?: string | null; "at": string; "decision"?: string | null; "id": string; "requester_id": string; "round": number; "status": string; "title": string };
+/** A request and its approvers' reviews of the current round. */
+export type ApprovalView = (Approval & { "reviews": Array<Review> });
+export type Asset = { "asset_code": string; "assigned_since"?: string | null; "assigned_to"?: string | null; "category_id"?: string | null; "created_at": string; "id": string; "location"?: string | null; "name": string; "purchase_date"?: string | null; "serial_number"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "value": number; "version": number };
+export type AssetCategory = { "created_at": string; "description"?: string | null; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+export type Assign = { "assign_date"?: string | null; "employee_id": string; "notes"?: string | null };
+/** One custody of an asset: from its assignment to its return. */
+export type Assignment = { "asset_id": string; "assign_date": string; "created_at": string; "employee_id": string; "id": string; "notes"?: string | null; "return_condition"?: string | null; "return_date"?: string | null; "return_notes"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 export type Attendance = { "check_in_at"?: string | null; "check_in_device_at"?: string | null; "check_in_latitude"?: number | null; "check_in_longitude"?: number | null; "check_out_at"?: string | null; "check_out_device_at"?: string | null; "check_out_latitude"?: number | null; "check_out_longitude"?: number | null; "created_at": string; "date": string; "distance_m"?: number | null; "employee_id": string; "id": string; "location_id"?: string | null; "photo_file_id"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "version": number; "work_shift_id"?: string | null; "worked_minutes"?: number | null };
 /** An audit entry as `GET /audit-logs` serves it. */
 export type AuditLog = { "action": string; "actor_id"?: string | null; "actor_type": string; "created_at": string; "details"?: Record<string, unknown> | null; "entity": string; "entity_id"?: string | null; "id": string; "ip"?: string | null; "request_id"?: string | null; "tenant_id"?: string | null };
 /** The signed-in user. */
 export type AuthUser = { "email"?: string | null; "id": string; "name": string; "outlet_ids": Array<string>; "permissions": Array<string>; "role": string; "tenant_id"?: string | null; "timezone"?: string | null; "username": string };
+export type Availability = { "booked": Array<Period>; "date": string; "free": Array<Period>; "room_id": string; "timezone": string };
 export type BTreeMap = Record<string, { "pending": number; "remaining": number; "total": number; "used": number }>;
 export type Balance = { "balance": number; "points": number };
 /** A bank payouts can go to. */
 export type Bank = { "can_disburse": boolean; "code": string; "name": string };
+export type Booking = { "attendee_ids": Array<string>; "booked_by": string; "cancelled_at"?: string | null; "created_at": string; "date": string; "description"?: string | null; "end_time": string; "id": string; "room_id": string; "start_time": string; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
 export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 export type BulkRostered = { "created": number; "rosters": Array<Roster>; "updated": number };
 export type BulkRosters = { "items": Array<CreateRoster> };
@@ -50,15 +62,19 @@ export type CashSummary = { "cash_expenses": number; "cash_in": number; "cash_ou
 /** A category; `parent_id` makes them a tree. */
 export type Category = { "created_at": string; "id": string; "is_active": boolean; "name": string; "parent_id"?: string | null; "sort_order": number; "tenant_id": string; "updated_at": string; "version": number };
 export type CheckEmail = { "email": string; "tenant": string };
+export type Close = { "resolution": string; "satisfaction": number };
 export type CloseShift = { "end_cash": number; "note"?: string | null; "shift_id": string };
 /** Collective leave: applied to, and approved for, every active employee of the tenant. Those whose balance of the type is short, or who have leave on those days, are left out and named. */
 export type Collective = { "applied": Array<LeaveRequest>; "skipped": Array<Skipped> };
 export type CollectiveLeave = { "end_date": string; "leave_type_id": string; "reason": string; "start_date": string };
+export type Comment = { "author_id": string; "comment": string; "created_at": string; "id": string; "internal": boolean; "tenant_id": string; "ticket_id": string; "updated_at": string; "version": number };
 /** A pushed change that met a change made on the server since the device's `base_version`. */
 export type Conflict = { "base_version": number; "client_change_id": string; "client_data"?: Record<string, unknown> | null; "created_at": string; "device_id": string; "entity": string; "fields": Array<string>; "id": string; "op": string; "record_id": string; "resolution"?: string | null; "resolved_at"?: string | null; "resolved_by"?: string | null; "server_data": Record<string, unknown>; "status": string; "tenant_id": string; "updated_at": string; "version": number };
+export type CreateAd = { "active"?: boolean | null; "end_date": string; "id"?: string | null; "image_file_id"?: string | null; "link"?: string | null; "placement": string; "start_date": string; "title": string };
 export type CreateAdjustment = { "lines": Array<AdjustmentLineInput>; "note"?: string | null; "reason": string; "warehouse_id": string };
 export type CreateAdvance = { "amount": number; "date": string; "employee_id": string; "id"?: string | null; "note"?: string | null };
 export type CreateApiKey = { "name": string; "permissions": Array<string> };
+export type CreateAsset = { "asset_code": string; "category_id"?: string | null; "id"?: string | null; "location"?: string | null; "name": string; "purchase_date"?: string | null; "serial_number"?: string | null; "status"?: string | null; "value"?: number | null };
 export type CreateBrand = { "id"?: string | null; "name": string };
 export type CreateCashMovement = { "amount": number; "reason": string; "type": CashDirection };
 export type CreateCategory = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "parent_id"?: string | null; "sort_order"?: number | null };
@@ -66,6 +82,8 @@ export type CreateCustomer = { "address"?: string | null; "email"?: string | nul
 export type CreateDeduction = { "amount": number; "date": string; "employee_id": string; "id"?: string | null; "reason": string };
 export type CreateDepartment = { "id"?: string | null; "name": string; "parent_id"?: string | null };
 export type CreateDevice = { "app_version"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null; "platform"?: string | null };
+export type CreateDriver = { "id"?: string | null; "license_expiry"?: string | null; "license_number": string; "name": string; "password": string; "phone"?: string | null; "status"?: string | null; "username": string; "vehicle_id"?: string | null; "vehicle_type"?: string | null };
+export type CreateDropPoint = { "active"?: boolean | null; "address": string; "id"?: string | null; "latitude": number; "longitude": number; "name": string; "opening_hours"?: string | null };
 export type CreateEmployee = { "code": string; "department_id"?: string | null; "email"?: string | null; "id"?: string | null; "join_date"?: string | null; "manager_id"?: string | null; "name": string; "outlet_ids"?: Array<string> | null; "phone"?: string | null; "position_id"?: string | null; "status"?: string | null; "user_id"?: string | null };
 export type CreateExpense = { "amount": number; "category_id"?: string | null; "id"?: string | null; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null };
 export type CreateExpenseCategory = { "id"?: string | null; "name": string };
@@ -81,10 +99,12 @@ export type CreateOffer = { "customer_id"?: string | null; "description"?: strin
 export type CreateOrder = { "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "table_id"?: string | null; "table_session_id"?: string | null; "type": OrderKind };
 /** A new outlet. */
 export type CreateOutlet = { "address"?: string | null; "code": string; "id"?: string | null; "is_active"?: boolean | null; "name": string; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null };
+export type CreatePage = { "content": string; "excerpt"?: string | null; "featured_file_id"?: string | null; "id"?: string | null; "slug"?: string | null; "status"?: string | null; "title": string };
 export type CreatePaymentMethod = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "type": string };
 /** The body of `POST /payouts`. */
 export type CreatePayout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "description": string };
 export type CreatePosition = { "department_id"?: string | null; "id"?: string | null; "name": string };
+export type CreatePost = { "categories"?: Array<string> | null; "content": string; "excerpt"?: string | null; "featured_file_id"?: string | null; "id"?: string | null; "slug"?: string | null; "status"?: string | null; "tags"?: Array<string> | null; "title": string };
 /** A new product. */
 export type CreateProduct = { "barcodes"?: Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "id"?: string | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> };
 export type CreatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name": string; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type": DiscountKind; "usage_limit"?: number | null; "value": number };
@@ -95,6 +115,7 @@ export type CreateRefund = { "items": Array<RefundItemInput>; "payments"?: Array
 export type CreateReturn = { "id"?: string | null; "lines": Array<ReturnLineInput>; "purchase_id"?: string | null; "reason": string; "supplier_id"?: string | null; "warehouse_id"?: string | null };
 /** A new custom role. */
 export type CreateRole = { "description"?: string | null; "id"?: string | null; "name": string; "permissions": Array<string> };
+export type CreateRoom = { "capacity": number; "facilities"?: Array<string> | null; "floor"?: string | null; "id"?: string | null; "name": string; "timezone"?: string | null };
 export type CreateRoster = { "date": string; "employee_id": string; "id"?: string | null; "work_shift_id": string };
 /** The body of `POST /sales`. */
 export type CreateSale = { "customer_id"?: string | null; "discount"?: (null | DiscountInput); "id"?: string | null; "items": Array<ItemInput>; "note"?: string | null; "outlet_id": string; "payments": Array<PaymentInput>; "voucher_code"?: string | null };
@@ -108,6 +129,8 @@ export type CreateTenant = { "allow_negative_stock"?: boolean | null; "cash_roun
 export type CreateTransfer = { "from_warehouse_id": string; "id"?: string | null; "lines": Array<TransferLineInput>; "note"?: string | null; "to_warehouse_id": string };
 /** A new user. */
 export type CreateUser = { "email"?: string | null; "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_ids"?: Array<string>; "password": string; "role": string; "username": string };
+export type CreateVacancy = { "closing_date"?: string | null; "department"?: string | null; "description": string; "id"?: string | null; "location"?: string | null; "requirements"?: string | null; "salary"?: number | null; "slug"?: string | null; "status"?: string | null; "title": string; "type"?: string | null };
+export type CreateVehicle = { "capacity"?: number | null; "id"?: string | null; "plate": string; "status"?: string | null; "type": string };
 export type CreateVoucher = { "active"?: boolean | null; "code": string; "description"?: string | null; "discount_type": DiscountKind; "discount_value": number; "id"?: string | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null };
 export type CreateWarehouse = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "outlet_id"?: string | null };
 export type CreateWorkShift = { "end_time": string; "grace_minutes"?: number | null; "id"?: string | null; "name": string; "start_time": string };
@@ -132,12 +155,14 @@ export type DeviceKey = { "device_id": string; "license_key": string };
 /** A discount as a client states it. */
 export type DiscountInput = { "type": DiscountKind; "value": number };
 export type DiscountKind = "percent" | "amount";
+export type Driver = { "created_at": string; "id": string; "last_latitude"?: number | null; "last_location_at"?: string | null; "last_longitude"?: number | null; "license_expiry"?: string | null; "license_number": string; "name": string; "phone"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "user_id": string; "vehicle_id"?: string | null; "vehicle_type"?: string | null; "version": number };
+export type DropPoint = { "active": boolean; "address": string; "created_at": string; "id": string; "latitude": number; "longitude": number; "name": string; "opening_hours"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
 export type EmailRegistered = { "registered": boolean };
 export type Employee = { "code": string; "created_at": string; "department_id"?: string | null; "email"?: string | null; "id": string; "join_date"?: string | null; "manager_id"?: string | null; "name": string; "outlet_ids": Array<string>; "phone"?: string | null; "position_id"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "user_id"?: string | null; "version": number };
 /** A ledger row (`GET /customer/points`, `GET /customer/balance/history`). */
 export type Entry = { "amount": number; "balance_after": number; "created_at": string; "description": string; "id": string; "reference_id"?: string | null; "reference_type"?: string | null; "type": string };
 /** The error envelope. */
-export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "payment_already_paid" | "gateway_not_configured" | "gateway_rejected" | "gateway_unavailable" | "outside_geofence" | "already_checked_in" | "not_checked_in" | "insufficient_leave_balance" | "overlapping_leave" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
+export type ErrorBody = { "code": "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "version_conflict" | "idempotency_in_progress" | "resync_required" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "amount_too_large" | "invalid_transition" | "shift_not_open" | "shift_already_open" | "shift_closed" | "insufficient_stock" | "payment_insufficient" | "payment_exceeds_total" | "refund_payment_mismatch" | "refund_exceeds_sale" | "voucher_invalid" | "voucher_used_up" | "no_cash_method" | "no_warehouse" | "default_warehouse" | "receive_exceeds_transfer" | "receive_exceeds_purchase" | "return_exceeds_purchase" | "category_cycle" | "category_has_children" | "role_in_use" | "cannot_delete_self" | "order_paid" | "split_mismatch" | "nothing_to_pay" | "table_session_closed" | "table_session_open" | "invalid_backup" | "license_device_limit" | "license_expired" | "license_revoked" | "license_required" | "account_not_verified" | "account_disabled" | "code_invalid" | "insufficient_balance" | "insufficient_points" | "payment_already_paid" | "gateway_not_configured" | "gateway_rejected" | "gateway_unavailable" | "outside_geofence" | "already_checked_in" | "not_checked_in" | "insufficient_leave_balance" | "overlapping_leave" | "asset_already_assigned" | "asset_not_assignable" | "room_unavailable" | "rate_limited" | "upgrade_required" | "internal" | "unavailable"; "errors"?: Array<FieldError>; "message": string; "success": boolean };
 export type EwalletIn = "OVO" | "DANA" | "SHOPEEPAY" | "LINKAJA";
 /** Money spent at an outlet; with a shift, paid from that shift's cash drawer. */
 export type Expense = { "amount": number; "business_date": string; "category_id"?: string | null; "created_at": string; "id": string; "note"?: string | null; "outlet_id": string; "shift_id"?: string | null; "tenant_id": string; "updated_at": string; "version": number };
@@ -206,9 +231,15 @@ export type ModifierGroup = { "created_at": string; "id": string; "max_select": 
 /** One choice in a modifier group (extra shot, oat milk). */
 export type ModifierOption = { "id": string; "name": string; "price": number };
 export type MoveOrder = { "table_id": string };
+export type NewApproval = { "approver_ids": Array<string>; "category": string; "description"?: string | null; "file_ids": Array<string>; "id"?: string | null; "title": string };
+export type NewBooking = { "attendee_ids"?: Array<string> | null; "date": string; "description"?: string | null; "end_time": string; "id"?: string | null; "room_id": string; "start_time": string; "title": string };
+export type NewComment = { "comment": string; "internal"?: boolean };
 /** The owner created with a tenant (role `super_admin`). */
 export type NewOwner = { "email"?: string | null; "name": string; "password": string; "username": string };
+export type NewPing = { "at"?: string | null; "latitude": number; "longitude": number };
 export type NewProject = { "budget"?: number | null; "deadline"?: string | null; "description"?: string | null; "project_name": string };
+export type NewReview = { "action": string; "feedback"?: string | null; "revision_notes"?: string | null };
+export type NewTicket = { "assigned_to"?: string | null; "attachment_file_ids"?: Array<string> | null; "category"?: string | null; "description": string; "id"?: string | null; "priority"?: string | null; "title": string };
 /** A marketing offer. */
 export type Offer = { "created_at": string; "customer_id"?: string | null; "description"?: string | null; "id": string; "image_file_id"?: string | null; "is_active": boolean; "tenant_id": string; "title": string; "updated_at": string; "valid_until"?: string | null; "version": number };
 export type OpenShift = { "note"?: string | null; "outlet_id": string; "start_cash": number };
@@ -225,6 +256,8 @@ export type OrderKind = "dine_in" | "takeaway" | "delivery";
 export type Outlet = { "address"?: string | null; "code": string; "created_at": string; "id": string; "is_active": boolean; "name": string; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "tenant_id": string; "timezone": string; "updated_at": string; "version": number };
 /** Stock at one outlet's default warehouse. */
 export type OutletStock = { "outlet_id": string; "quantity": number; "warehouse_id": string };
+/** A training, careers or departments page. */
+export type Page = { "content": string; "created_at": string; "excerpt"?: string | null; "featured_file_id"?: string | null; "id": string; "kind": string; "published_at"?: string | null; "slug": string; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
 export type Pagination = { "page": number; "per_page": number; "total": number; "total_exact"?: boolean | null; "total_pages": number };
 export type PasswordChange = { "current_password": string; "new_password": string };
 export type PasswordChanged = { "revoked_sessions": number };
@@ -242,11 +275,16 @@ export type PaymentInput = { "amount": number; "payment_method_id": string; "ref
 /** A way to pay (Cash, a card terminal, QRIS…). */
 export type PaymentMethod = { "created_at": string; "id": string; "is_active": boolean; "name": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
 export type Payout = { "account_holder_name": string; "account_number": string; "amount": number; "bank_code": string; "created_at": string; "created_by"?: string | null; "description": string; "external_id": string; "failure_code"?: string | null; "gateway_ref"?: string | null; "id": string; "provider": string; "status": string; "updated_at": string; "version": number };
+/** A period of a room's day. */
+export type Period = { "booked_by"?: string | null; "booking_id"?: string | null; "end_time": string; "start_time": string; "title"?: string | null };
 /** One permission string and what it allows. */
 export type PermissionInfo = { "builtin_roles": Array<string>; "description": string; "name": string };
 export type Permit = { "created_at": string; "created_by"?: string | null; "date": string; "decided_at"?: string | null; "decided_by"?: string | null; "employee_id": string; "end_time": string; "id": string; "notes"?: string | null; "reason": string; "start_time": string; "status": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
+/** One position a driver's device reported. */
+export type Ping = { "at": string; "driver_id": string; "id": string; "latitude": number; "longitude": number; "received_at": string };
 export type Pong = { "pong": boolean };
 export type Position = { "created_at": string; "department_id"?: string | null; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+export type Post = { "categories": Array<string>; "content": string; "created_at": string; "excerpt"?: string | null; "featured_file_id"?: string | null; "id": string; "published_at"?: string | null; "slug": string; "status": string; "tags": Array<string>; "tenant_id": string; "title": string; "updated_at": string; "version": number };
 /** A product as the API serves it. */
 export type Product = { "barcodes": Array<string>; "brand_id"?: string | null; "category_id"?: string | null; "cost": number; "created_at": string; "id": string; "image_url"?: string | null; "is_active": boolean; "low_stock_threshold"?: number | null; "modifier_group_ids": Array<string>; "name": string; "price": number; "sku": string; "tax_id"?: string | null; "tenant_id": string; "track_stock": boolean; "unit": string; "updated_at": string; "variants": Array<Variant>; "version": number };
 /** A best-selling product. */
@@ -314,6 +352,7 @@ export type RefundItem = { "discount_total": number; "gross": number; "id": stri
 export type RefundItemInput = { "quantity": number; "sale_item_id": string };
 /** Money paid back for a refund. */
 export type RefundPayment = { "amount": number; "id": string; "name": string; "payment_method_id": string; "reference"?: string | null; "type": string };
+export type Reopen = { "reason"?: string | null };
 /** The monthly report. */
 export type Report = { "from": string; "month": number; "rows": Array<ReportRow>; "to": string; "year": number };
 /** One employee's month in the report. */
@@ -328,11 +367,15 @@ export type Resolution = "server" | "client" | "merge";
 export type Resolve = { "data"?: Record<string, unknown> | null; "resolution": Resolution };
 /** A conflict after its resolution, with the record as written. */
 export type Resolved = (Conflict & { "record"?: Record<string, unknown> | null });
+export type Return = { "condition"?: string | null; "date"?: string | null; "notes"?: string | null };
 /** One line of a purchase return. */
 export type ReturnLine = { "product_id": string; "quantity": number; "unit_cost": number; "variant_id"?: string | null };
 export type ReturnLineInput = { "product_id": string; "quantity": number; "unit_cost"?: number | null; "variant_id"?: string | null };
+export type Review = { "approval_id": string; "approver_id": string; "created_at": string; "decision": string; "feedback"?: string | null; "id": string; "reviewed_at"?: string | null; "revision_notes"?: string | null; "round": number; "tenant_id": string; "updated_at": string; "version": number };
+export type Revision = { "file_ids": Array<string>; "notes"?: string | null };
 /** A custom role. */
 export type Role = { "created_at": string; "description"?: string | null; "id": string; "name": string; "permissions": Array<string>; "tenant_id": string; "updated_at": string; "version": number };
+export type Room = { "capacity": number; "created_at": string; "facilities": Array<string>; "floor"?: string | null; "id": string; "name": string; "tenant_id": string; "timezone": string; "updated_at": string; "version": number };
 export type Roster = { "created_at": string; "date": string; "employee_id": string; "id": string; "tenant_id": string; "updated_at": string; "version": number; "work_shift_id": string };
 /** A sale as the API serves it. */
 export type Sale = { "business_date": string; "cashier_id": string; "change": number; "created_at": string; "customer_id"?: string | null; "discount_total": number; "discounts": Array<SaleDiscount>; "id": string; "items": Array<SaleItem>; "note"?: string | null; "number": string; "offline": boolean; "order_id"?: string | null; "outlet_id": string; "paid": number; "payments": Array<SalePayment>; "refunded_total": number; "rounding": number; "shift_id": string; "status": string; "stock_negative": boolean; "subtotal": number; "tax_total": number; "tenant_id": string; "total": number; "updated_at": string; "version": number; "void_reason"?: string | null; "voided_at"?: string | null; "voided_by"?: string | null; "voucher_code"?: string | null };
@@ -397,6 +440,10 @@ export type TempInfo = { "expires_at": string; "name": string; "url": string };
 export type Tenant = { "allow_negative_stock": boolean; "attendance_photo_required": boolean; "cash_rounding": number; "created_at": string; "currency": string; "id": string; "is_active": boolean; "name": string; "points_earn_per": number; "points_redeem_rate": number; "prices_include_tax": boolean; "referral_reward_points": number; "require_license": boolean; "slug": string; "timezone": string; "updated_at": string; "version": number };
 /** A created tenant and its owner. */
 export type TenantCreated = (Tenant & { "owner": User });
+export type Ticket = { "assigned_to"?: string | null; "attachment_file_ids": Array<string>; "category"?: string | null; "closed_at"?: string | null; "created_at": string; "description": string; "id": string; "priority": string; "reporter_id": string; "resolution"?: string | null; "resolved_at"?: string | null; "satisfaction"?: number | null; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
+export type TicketChange = { "assigned_to"?: string | null; "attachment_file_ids"?: Array<string> | null; "category"?: string | null; "description"?: string | null; "priority"?: string | null; "status"?: string | null; "title"?: string | null; "version"?: number | null };
+/** `TICKET_CREATED`, `TICKET_UPDATED`, `TICKET_COMMENTED`: the ticket as `GET /tickets/{id}` shows it, and the comment just added. */
+export type TicketEvent = (Ticket & { "comment"?: (null | Comment); "from"?: string | null });
 /** A token pair. */
 export type TokenPair = { "access_token": string; "expires_in": number; "refresh_token": string; "token_type": string; "user": AuthUser };
 /** Send or cancel. */
@@ -404,13 +451,17 @@ export type TransferAct = { "version"?: number | null };
 /** One product line of a transfer. */
 export type TransferLine = { "product_id": string; "quantity": number; "received_quantity": number; "variant_id"?: string | null };
 export type TransferLineInput = { "product_id": string; "quantity": number; "variant_id"?: string | null };
+export type UpdateAd = { "active"?: boolean | null; "end_date"?: string | null; "image_file_id"?: string | null; "link"?: string | null; "placement"?: string | null; "start_date"?: string | null; "title"?: string | null; "version"?: number | null };
 export type UpdateAdvance = { "amount"?: number | null; "date"?: string | null; "note"?: string | null; "version"?: number | null };
+export type UpdateAsset = { "asset_code"?: string | null; "category_id"?: string | null; "location"?: string | null; "name"?: string | null; "purchase_date"?: string | null; "serial_number"?: string | null; "status"?: string | null; "value"?: number | null; "version"?: number | null };
 export type UpdateBrand = { "name"?: string | null; "version"?: number | null };
 export type UpdateCategory = { "is_active"?: boolean | null; "name"?: string | null; "parent_id"?: string | null; "sort_order"?: number | null; "version"?: number | null };
 export type UpdateCustomer = { "address"?: string | null; "email"?: string | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
 export type UpdateDeduction = { "amount"?: number | null; "date"?: string | null; "reason"?: string | null; "version"?: number | null };
 export type UpdateDepartment = { "name"?: string | null; "parent_id"?: string | null; "version"?: number | null };
 export type UpdateDevice = { "app_version"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_id"?: string | null; "platform"?: string | null; "version"?: number | null };
+export type UpdateDriver = { "license_expiry"?: string | null; "license_number"?: string | null; "name"?: string | null; "password"?: string | null; "phone"?: string | null; "status"?: string | null; "vehicle_id"?: string | null; "vehicle_type"?: string | null; "version"?: number | null };
+export type UpdateDropPoint = { "active"?: boolean | null; "address"?: string | null; "latitude"?: number | null; "longitude"?: number | null; "name"?: string | null; "opening_hours"?: string | null; "version"?: number | null };
 export type UpdateEmployee = { "code"?: string | null; "department_id"?: string | null; "email"?: string | null; "join_date"?: string | null; "manager_id"?: string | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "phone"?: string | null; "position_id"?: string | null; "status"?: string | null; "user_id"?: string | null; "version"?: number | null };
 export type UpdateExpense = { "amount"?: number | null; "category_id"?: string | null; "note"?: string | null; "version"?: number | null };
 export type UpdateExpenseCategory = { "name"?: string | null; "version"?: number | null };
@@ -424,8 +475,10 @@ export type UpdateModifierGroup = { "max_select"?: number | null; "min_select"?:
 export type UpdateOffer = { "customer_id"?: string | null; "description"?: string | null; "image_file_id"?: string | null; "is_active"?: boolean | null; "title"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 /** Changes to an outlet; absent fields stay as they are, `null` clears optional ones. */
 export type UpdateOutlet = { "address"?: string | null; "code"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "phone"?: string | null; "receipt_footer"?: string | null; "receipt_header"?: string | null; "timezone"?: string | null; "version"?: number | null };
+export type UpdatePage = { "content"?: string | null; "excerpt"?: string | null; "featured_file_id"?: string | null; "slug"?: string | null; "status"?: string | null; "title"?: string | null; "version"?: number | null };
 export type UpdatePaymentMethod = { "is_active"?: boolean | null; "name"?: string | null; "type"?: string | null; "version"?: number | null };
 export type UpdatePosition = { "department_id"?: string | null; "name"?: string | null; "version"?: number | null };
+export type UpdatePost = { "categories"?: Array<string> | null; "content"?: string | null; "excerpt"?: string | null; "featured_file_id"?: string | null; "slug"?: string | null; "status"?: string | null; "tags"?: Array<string> | null; "title"?: string | null; "version"?: number | null };
 /** Changes to a product. `variants`, `barcodes` and `modifier_group_ids` replace the lists. */
 export type UpdateProduct = { "barcodes"?: Array<string> | null; "brand_id"?: string | null; "category_id"?: string | null; "cost"?: number | null; "is_active"?: boolean | null; "low_stock_threshold"?: number | null; "modifier_group_ids"?: Array<string> | null; "name"?: string | null; "price"?: number | null; "sku"?: string | null; "tax_id"?: string | null; "track_stock"?: boolean | null; "unit"?: string | null; "variants"?: Array<VariantInput> | null; "version"?: number | null };
 export type UpdatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: Array<string> | null; "ends_at"?: string | null; "is_active"?: boolean | null; "max_discount"?: number | null; "min_purchase"?: number | null; "name"?: string | null; "product_ids"?: Array<string> | null; "starts_at"?: string | null; "type"?: (null | DiscountKind); "usage_limit"?: number | null; "value"?: number | null; "version"?: number | null };
@@ -433,6 +486,7 @@ export type UpdatePromotion = { "auto_apply"?: boolean | null; "category_ids"?: 
 export type UpdatePurchase = { "lines"?: Array<PurchaseLineInput> | null; "note"?: string | null; "supplier_id"?: string | null; "version"?: number | null; "warehouse_id"?: string | null };
 /** Changes to a custom role. */
 export type UpdateRole = { "description"?: string | null; "name"?: string | null; "permissions"?: Array<string> | null; "version"?: number | null };
+export type UpdateRoom = { "capacity"?: number | null; "facilities"?: Array<string> | null; "floor"?: string | null; "name"?: string | null; "timezone"?: string | null; "version"?: number | null };
 export type UpdateRoster = { "version"?: number | null; "work_shift_id"?: string | null };
 export type UpdateStation = { "category_ids"?: Array<string> | null; "name"?: string | null; "version"?: number | null };
 export type UpdateSupplier = { "address"?: string | null; "contact_name"?: string | null; "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
@@ -442,11 +496,14 @@ export type UpdateTax = { "inclusive"?: boolean | null; "is_active"?: boolean | 
 export type UpdateTenant = { "allow_negative_stock"?: boolean | null; "attendance_photo_required"?: boolean | null; "cash_rounding"?: number | null; "currency"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "points_earn_per"?: number | null; "points_redeem_rate"?: number | null; "prices_include_tax"?: boolean | null; "referral_reward_points"?: number | null; "require_license"?: boolean | null; "timezone"?: string | null; "version"?: number | null };
 /** Changes to a user. */
 export type UpdateUser = { "email"?: string | null; "is_active"?: boolean | null; "name"?: string | null; "outlet_ids"?: Array<string> | null; "password"?: string | null; "role"?: string | null; "username"?: string | null; "version"?: number | null };
+export type UpdateVacancy = { "closing_date"?: string | null; "department"?: string | null; "description"?: string | null; "location"?: string | null; "requirements"?: string | null; "salary"?: number | null; "slug"?: string | null; "status"?: string | null; "title"?: string | null; "type"?: string | null; "version"?: number | null };
+export type UpdateVehicle = { "capacity"?: number | null; "plate"?: string | null; "status"?: string | null; "type"?: string | null; "version"?: number | null };
 export type UpdateVoucher = { "active"?: boolean | null; "description"?: string | null; "discount_type"?: (null | DiscountKind); "discount_value"?: number | null; "max_discount"?: number | null; "min_purchase"?: number | null; "per_customer_limit"?: number | null; "usage_limit"?: number | null; "valid_from"?: string | null; "valid_until"?: string | null; "version"?: number | null };
 export type UpdateWarehouse = { "is_active"?: boolean | null; "name"?: string | null; "version"?: number | null };
 export type UpdateWorkShift = { "end_time"?: string | null; "grace_minutes"?: number | null; "name"?: string | null; "start_time"?: string | null; "version"?: number | null };
 /** A user as the API serves it: never the password hash. */
 export type User = { "created_at": string; "email"?: string | null; "id": string; "is_active": boolean; "name": string; "outlet_ids": Array<string>; "role": string; "tenant_id"?: string | null; "updated_at": string; "username": string; "version": number };
+export type Vacancy = { "closing_date"?: string | null; "created_at": string; "department"?: string | null; "description": string; "id": string; "location"?: string | null; "requirements"?: string | null; "salary"?: number | null; "slug": string; "status": string; "tenant_id": string; "title": string; "type": string; "updated_at": string; "version": number };
 export type ValidateSession = { "token": string };
 export type ValidateVoucher = { "code": string; "order_amount": number; "outlet_id"?: string | null };
 export type Value = unknown;
@@ -455,6 +512,7 @@ export type Variant = { "barcodes": Array<string>; "cost"?: number | null; "id":
 /** A variant as a client sends it; a new variant may omit its id. */
 export type VariantInput = { "barcodes"?: Array<string>; "cost"?: number | null; "id"?: string | null; "name": string; "price"?: number | null; "sku": string };
 export type Vec = Array<{ "discount_total": number; "gross_sales": number; "key"?: string | null; "label": string; "net_sales": number; "quantity"?: number | null; "refund_total": number; "sales_count": number; "tax_total": number; "total": number }>;
+export type Vehicle = { "capacity": number; "created_at": string; "id": string; "plate": string; "status": string; "tenant_id": string; "type": string; "updated_at": string; "version": number };
 /** How the new account is to be verified. */
 export type Verification = { "customer_id": string; "verification": string; "verification_token": string };
 export type Verified = { "verified": boolean };
@@ -479,6 +537,45 @@ export declare function postApiKeys(o?: Call<{  }, {  }, CreateApiKey>): Promise
 
 /** Revoke an API key */
 export declare function deleteApiKeysId(o: Call<{ "id": string }, {  }, never>): Promise<Deleted>;
+
+/** List asset_categorys */
+export declare function getAssetCategories(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<AssetCategory>>;
+
+/** Create a asset_category */
+export declare function postAssetCategories(o?: Call<{  }, {  }, CreateCategory>): Promise<AssetCategory>;
+
+/** Delete a asset_category */
+export declare function deleteAssetCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<AssetCategory>;
+
+/** Get a asset_category */
+export declare function getAssetCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<AssetCategory>;
+
+/** Change a asset_category */
+export declare function patchAssetCategoriesId(o: Call<{ "id": string }, {  }, UpdateCategory>): Promise<AssetCategory>;
+
+/** List assets */
+export declare function getAssets(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "asset_code" | "-asset_code" | "name" | "-name" | "purchase_date" | "-purchase_date" | "value" | "-value" | "status" | "-status"; "category_id"?: string; "status"?: string; "location"?: string; "assigned_to"?: string }, never>): Promise<Array<Asset>>;
+
+/** Create a asset */
+export declare function postAssets(o?: Call<{  }, {  }, CreateAsset>): Promise<Asset>;
+
+/** Delete a asset */
+export declare function deleteAssetsId(o: Call<{ "id": string }, {  }, never>): Promise<Asset>;
+
+/** Get a asset */
+export declare function getAssetsId(o: Call<{ "id": string }, {  }, never>): Promise<Asset>;
+
+/** Change a asset */
+export declare function patchAssetsId(o: Call<{ "id": string }, {  }, UpdateAsset>): Promise<Asset>;
+
+/** Give an asset to an employee (422 asset_already_assigned when someone holds it) */
+export declare function postAssetsIdAssign(o: Call<{ "id": string }, {  }, Assign>): Promise<Asset>;
+
+/** Who held an asset when, newest first */
+export declare function getAssetsIdHistory(o: Call<{ "id": string }, {  }, never>): Promise<Array<Assignment>>;
+
+/** Take an asset back from its custodian */
+export declare function postAssetsIdReturn(o: Call<{ "id": string }, {  }, Return>): Promise<Asset>;
 
 /** Attendance, newest day first (yours and your reports'; everyone's with hr.manage) */
 export declare function getAttendance(o?: Call<{  }, { "employee_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Attendance>>;
@@ -531,6 +628,21 @@ export declare function getAuthVerify(o?: Call<{  }, {  }, never>): Promise<Veri
 /** The banks payouts can go to */
 export declare function getBanks(o?: Call<{  }, {  }, never>): Promise<Array<Bank>>;
 
+/** List branding requests (yours to ask or review, or all with branding.manage) */
+export declare function getBrandingApprovals(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "status" | "-status"; "category"?: string; "requester_id"?: string; "status"?: string }, never>): Promise<Array<Approval>>;
+
+/** Ask approvers to approve designs */
+export declare function postBrandingApprovals(o?: Call<{  }, {  }, NewApproval>): Promise<ApprovalView>;
+
+/** Get a branding request with its reviews */
+export declare function getBrandingApprovalsId(o: Call<{ "id": string }, {  }, never>): Promise<ApprovalView>;
+
+/** Approve, reject or ask for a revision (the request's approvers only) */
+export declare function postBrandingApprovalsIdReview(o: Call<{ "id": string }, {  }, NewReview>): Promise<ApprovalView>;
+
+/** Send revised designs (the requester, after a request for revision); the reviews start again */
+export declare function postBrandingApprovalsIdRevise(o: Call<{ "id": string }, {  }, Revision>): Promise<ApprovalView>;
+
 /** List brands */
 export declare function getBrands(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<Brand>>;
 
@@ -560,6 +672,111 @@ export declare function getCategoriesId(o: Call<{ "id": string }, {  }, never>):
 
 /** Change a category */
 export declare function patchCategoriesId(o: Call<{ "id": string }, {  }, UpdateCategory>): Promise<Category>;
+
+/** List cms_ads */
+export declare function getCmsAds(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "placement" | "-placement" | "start_date" | "-start_date" | "end_date" | "-end_date"; "placement"?: string; "active"?: boolean }, never>): Promise<Array<Ad>>;
+
+/** Create a cms_ad */
+export declare function postCmsAds(o?: Call<{  }, {  }, CreateAd>): Promise<Ad>;
+
+/** Delete a cms_ad */
+export declare function deleteCmsAdsId(o: Call<{ "id": string }, {  }, never>): Promise<Ad>;
+
+/** Get a cms_ad */
+export declare function getCmsAdsId(o: Call<{ "id": string }, {  }, never>): Promise<Ad>;
+
+/** Change a cms_ad */
+export declare function patchCmsAdsId(o: Call<{ "id": string }, {  }, UpdateAd>): Promise<Ad>;
+
+/** List cms_posts */
+export declare function getCmsBlog(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "slug" | "-slug" | "status" | "-status" | "published_at" | "-published_at"; "slug"?: string; "status"?: string }, never>): Promise<Array<Post>>;
+
+/** Create a cms_post */
+export declare function postCmsBlog(o?: Call<{  }, {  }, CreatePost>): Promise<Post>;
+
+/** Delete a cms_post */
+export declare function deleteCmsBlogId(o: Call<{ "id": string }, {  }, never>): Promise<Post>;
+
+/** Get a cms_post */
+export declare function getCmsBlogId(o: Call<{ "id": string }, {  }, never>): Promise<Post>;
+
+/** Change a cms_post */
+export declare function patchCmsBlogId(o: Call<{ "id": string }, {  }, UpdatePost>): Promise<Post>;
+
+/** List cms_careers */
+export declare function getCmsCareers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "slug" | "-slug" | "status" | "-status" | "published_at" | "-published_at"; "slug"?: string; "status"?: string }, never>): Promise<Array<Page>>;
+
+/** Create a cms_career */
+export declare function postCmsCareers(o?: Call<{  }, {  }, CreatePage>): Promise<Page>;
+
+/** Delete a cms_career */
+export declare function deleteCmsCareersId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Get a cms_career */
+export declare function getCmsCareersId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Change a cms_career */
+export declare function patchCmsCareersId(o: Call<{ "id": string }, {  }, UpdatePage>): Promise<Page>;
+
+/** List cms_departments */
+export declare function getCmsDepartments(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "slug" | "-slug" | "status" | "-status" | "published_at" | "-published_at"; "slug"?: string; "status"?: string }, never>): Promise<Array<Page>>;
+
+/** Create a cms_department */
+export declare function postCmsDepartments(o?: Call<{  }, {  }, CreatePage>): Promise<Page>;
+
+/** Delete a cms_department */
+export declare function deleteCmsDepartmentsId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Get a cms_department */
+export declare function getCmsDepartmentsId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Change a cms_department */
+export declare function patchCmsDepartmentsId(o: Call<{ "id": string }, {  }, UpdatePage>): Promise<Page>;
+
+/** List cms_drop_points */
+export declare function getCmsDropPoints(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name"; "active"?: boolean }, never>): Promise<Array<DropPoint>>;
+
+/** Create a cms_drop_point */
+export declare function postCmsDropPoints(o?: Call<{  }, {  }, CreateDropPoint>): Promise<DropPoint>;
+
+/** Delete a cms_drop_point */
+export declare function deleteCmsDropPointsId(o: Call<{ "id": string }, {  }, never>): Promise<DropPoint>;
+
+/** Get a cms_drop_point */
+export declare function getCmsDropPointsId(o: Call<{ "id": string }, {  }, never>): Promise<DropPoint>;
+
+/** Change a cms_drop_point */
+export declare function patchCmsDropPointsId(o: Call<{ "id": string }, {  }, UpdateDropPoint>): Promise<DropPoint>;
+
+/** List cms_trainings */
+export declare function getCmsTraining(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "slug" | "-slug" | "status" | "-status" | "published_at" | "-published_at"; "slug"?: string; "status"?: string }, never>): Promise<Array<Page>>;
+
+/** Create a cms_training */
+export declare function postCmsTraining(o?: Call<{  }, {  }, CreatePage>): Promise<Page>;
+
+/** Delete a cms_training */
+export declare function deleteCmsTrainingId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Get a cms_training */
+export declare function getCmsTrainingId(o: Call<{ "id": string }, {  }, never>): Promise<Page>;
+
+/** Change a cms_training */
+export declare function patchCmsTrainingId(o: Call<{ "id": string }, {  }, UpdatePage>): Promise<Page>;
+
+/** List cms_vacancys */
+export declare function getCmsVacancies(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "closing_date" | "-closing_date" | "status" | "-status"; "slug"?: string; "department"?: string; "location"?: string; "type"?: string; "status"?: string }, never>): Promise<Array<Vacancy>>;
+
+/** Create a cms_vacancy */
+export declare function postCmsVacancies(o?: Call<{  }, {  }, CreateVacancy>): Promise<Vacancy>;
+
+/** Delete a cms_vacancy */
+export declare function deleteCmsVacanciesId(o: Call<{ "id": string }, {  }, never>): Promise<Vacancy>;
+
+/** Get a cms_vacancy */
+export declare function getCmsVacanciesId(o: Call<{ "id": string }, {  }, never>): Promise<Vacancy>;
+
+/** Change a cms_vacancy */
+export declare function patchCmsVacanciesId(o: Call<{ "id": string }, {  }, UpdateVacancy>): Promise<Vacancy>;
 
 /** Your addresses, the default first */
 export declare function getCustomerAddresses(o?: Call<{  }, {  }, never>): Promise<Array<Address>>;
@@ -704,6 +921,27 @@ export declare function getDevicesId(o: Call<{ "id": string }, {  }, never>): Pr
 
 /** Change a device */
 export declare function patchDevicesId(o: Call<{ "id": string }, {  }, UpdateDevice>): Promise<Device>;
+
+/** List drivers */
+export declare function getDrivers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "license_expiry" | "-license_expiry" | "status" | "-status" | "last_location_at" | "-last_location_at"; "user_id"?: string; "vehicle_type"?: string; "vehicle_id"?: string; "status"?: string }, never>): Promise<Array<Driver>>;
+
+/** Create a driver */
+export declare function postDrivers(o?: Call<{  }, {  }, CreateDriver>): Promise<Driver>;
+
+/** Delete a driver */
+export declare function deleteDriversId(o: Call<{ "id": string }, {  }, never>): Promise<Driver>;
+
+/** Get a driver */
+export declare function getDriversId(o: Call<{ "id": string }, {  }, never>): Promise<Driver>;
+
+/** Change a driver */
+export declare function patchDriversId(o: Call<{ "id": string }, {  }, UpdateDriver>): Promise<Driver>;
+
+/** Report the driver's own position (the driver's login only; rate limited) */
+export declare function postDriversIdLocation(o: Call<{ "id": string }, {  }, NewPing>): Promise<Ping>;
+
+/** A driver's positions in a time range, oldest first (at most 5,000) */
+export declare function getDriversIdLocations(o: Call<{ "id": string }, { "from"?: string; "to"?: string }, never>): Promise<Array<Ping>>;
 
 /** List employee_advances */
 export declare function getEmployeeAdvances(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "amount" | "-amount" | "date" | "-date"; "employee_id"?: string; "date"?: string }, never>): Promise<Array<Advance>>;
@@ -954,6 +1192,36 @@ export declare function getMarketingOffersId(o: Call<{ "id": string }, {  }, nev
 /** Change a marketing_offer */
 export declare function patchMarketingOffersId(o: Call<{ "id": string }, {  }, UpdateOffer>): Promise<Offer>;
 
+/** List meeting_rooms */
+export declare function getMeetingRooms(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "capacity" | "-capacity" | "floor" | "-floor"; "capacity"?: number; "floor"?: string; "facilities"?: string }, never>): Promise<Array<Room>>;
+
+/** Create a meeting_room */
+export declare function postMeetingRooms(o?: Call<{  }, {  }, CreateRoom>): Promise<Room>;
+
+/** List meeting-room bookings */
+export declare function getMeetingRoomsBookings(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "date" | "-date" | "start_time" | "-start_time"; "room_id"?: string; "date"?: string; "booked_by"?: string; "status"?: string }, never>): Promise<Array<Booking>>;
+
+/** Book a meeting room (409 room_unavailable when the time overlaps a booking) */
+export declare function postMeetingRoomsBookings(o?: Call<{  }, {  }, NewBooking>): Promise<Booking>;
+
+/** Cancel a booking (its booker, or rooms.manage) */
+export declare function deleteMeetingRoomsBookingsId(o: Call<{ "id": string }, {  }, never>): Promise<Booking>;
+
+/** Get a booking */
+export declare function getMeetingRoomsBookingsId(o: Call<{ "id": string }, {  }, never>): Promise<Booking>;
+
+/** Delete a meeting_room */
+export declare function deleteMeetingRoomsId(o: Call<{ "id": string }, {  }, never>): Promise<Room>;
+
+/** Get a meeting_room */
+export declare function getMeetingRoomsId(o: Call<{ "id": string }, {  }, never>): Promise<Room>;
+
+/** Change a meeting_room */
+export declare function patchMeetingRoomsId(o: Call<{ "id": string }, {  }, UpdateRoom>): Promise<Room>;
+
+/** The free and booked periods of a room's day, in its time zone */
+export declare function getMeetingRoomsIdAvailability(o: Call<{ "id": string }, { "date"?: string }, never>): Promise<Availability>;
+
 /** List outbound messages and their delivery */
 export declare function getMessages(o?: Call<{  }, { "channel"?: string | null; "status"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Message>>;
 
@@ -1136,6 +1404,42 @@ export declare function getPromotionsId(o: Call<{ "id": string }, {  }, never>):
 
 /** Change a promotion */
 export declare function patchPromotionsId(o: Call<{ "id": string }, {  }, UpdatePromotion>): Promise<Promotion>;
+
+/** Published ads showing today (no login) */
+export declare function getPublicTenantSlugCmsAds(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "placement"?: string }, never>): Promise<Array<Ad>>;
+
+/** Published blog posts, newest first (no login) */
+export declare function getPublicTenantSlugCmsBlog(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string; "category"?: string; "tag"?: string }, never>): Promise<Array<Post>>;
+
+/** One published blog post by its slug (no login) */
+export declare function getPublicTenantSlugCmsBlogSlug(o: Call<{ "tenant_slug": string; "slug": string }, {  }, never>): Promise<Post>;
+
+/** Published careers pages (no login) */
+export declare function getPublicTenantSlugCmsCareers(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string }, never>): Promise<Array<Page>>;
+
+/** One published careers page by its slug (no login) */
+export declare function getPublicTenantSlugCmsCareersSlug(o: Call<{ "tenant_slug": string; "slug": string }, {  }, never>): Promise<Page>;
+
+/** Published department pages (no login) */
+export declare function getPublicTenantSlugCmsDepartments(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string }, never>): Promise<Array<Page>>;
+
+/** One published department page by its slug (no login) */
+export declare function getPublicTenantSlugCmsDepartmentsSlug(o: Call<{ "tenant_slug": string; "slug": string }, {  }, never>): Promise<Page>;
+
+/** Published drop points (no login) */
+export declare function getPublicTenantSlugCmsDropPoints(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string }, never>): Promise<Array<DropPoint>>;
+
+/** Published training pages (no login) */
+export declare function getPublicTenantSlugCmsTraining(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string }, never>): Promise<Array<Page>>;
+
+/** One published training page by its slug (no login) */
+export declare function getPublicTenantSlugCmsTrainingSlug(o: Call<{ "tenant_slug": string; "slug": string }, {  }, never>): Promise<Page>;
+
+/** Published open vacancies (no login) */
+export declare function getPublicTenantSlugCmsVacancies(o: Call<{ "tenant_slug": string }, { "page"?: number; "per_page"?: number; "search"?: string }, never>): Promise<Array<Vacancy>>;
+
+/** One published open vacancy by its slug (no login) */
+export declare function getPublicTenantSlugCmsVacanciesSlug(o: Call<{ "tenant_slug": string; "slug": string }, {  }, never>): Promise<Vacancy>;
 
 /** List purchase_returns */
 export declare function getPurchaseReturns(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "total_cost" | "-total_cost"; "purchase_id"?: string; "supplier_id"?: string; "warehouse_id"?: string; "outlet_id"?: string }, never>): Promise<Array<PurchaseReturn>>;
@@ -1410,6 +1714,30 @@ export declare function patchTenantsId(o: Call<{ "id": string }, {  }, UpdateTen
 /** Export a tenant's data in the backup format (tenant owner) */
 export declare function getTenantsIdExport(o: Call<{ "id": string }, {  }, never>): Promise<unknown>;
 
+/** List tickets (those you reported, or all with tickets.manage) */
+export declare function getTickets(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "priority" | "-priority" | "status" | "-status"; "priority"?: string; "category"?: string; "status"?: string; "reporter_id"?: string; "assigned_to"?: string }, never>): Promise<Array<Ticket>>;
+
+/** Open a ticket */
+export declare function postTickets(o?: Call<{  }, {  }, NewTicket>): Promise<Ticket>;
+
+/** Get a ticket */
+export declare function getTicketsId(o: Call<{ "id": string }, {  }, never>): Promise<Ticket>;
+
+/** Change a ticket: its text (the reporter), or its priority, assignee and status (tickets.manage) */
+export declare function patchTicketsId(o: Call<{ "id": string }, {  }, TicketChange>): Promise<Ticket>;
+
+/** Close a ticket with its resolution and the reporter's rating */
+export declare function postTicketsIdClose(o: Call<{ "id": string }, {  }, Close>): Promise<Ticket>;
+
+/** A ticket's comments, oldest first (internal notes only for tickets.manage) */
+export declare function getTicketsIdComments(o: Call<{ "id": string }, {  }, never>): Promise<Array<Comment>>;
+
+/** Comment on a ticket (internal notes need tickets.manage) */
+export declare function postTicketsIdComments(o: Call<{ "id": string }, {  }, NewComment>): Promise<Comment>;
+
+/** Reopen a resolved or closed ticket */
+export declare function postTicketsIdReopen(o: Call<{ "id": string }, {  }, Reopen>): Promise<Ticket>;
+
 /** List users */
 export declare function getUsers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "username" | "-username" | "name" | "-name" | "role" | "-role" | "is_active" | "-is_active"; "username"?: string; "email"?: string; "role"?: string; "is_active"?: boolean }, never>): Promise<Array<User>>;
 
@@ -1424,6 +1752,21 @@ export declare function getUsersId(o: Call<{ "id": string }, {  }, never>): Prom
 
 /** Change a user */
 export declare function patchUsersId(o: Call<{ "id": string }, {  }, UpdateUser>): Promise<User>;
+
+/** List vehicles */
+export declare function getVehicles(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "plate" | "-plate" | "type" | "-type" | "capacity" | "-capacity" | "status" | "-status"; "type"?: string; "status"?: string }, never>): Promise<Array<Vehicle>>;
+
+/** Create a vehicle */
+export declare function postVehicles(o?: Call<{  }, {  }, CreateVehicle>): Promise<Vehicle>;
+
+/** Delete a vehicle */
+export declare function deleteVehiclesId(o: Call<{ "id": string }, {  }, never>): Promise<Vehicle>;
+
+/** Get a vehicle */
+export declare function getVehiclesId(o: Call<{ "id": string }, {  }, never>): Promise<Vehicle>;
+
+/** Change a vehicle */
+export declare function patchVehiclesId(o: Call<{ "id": string }, {  }, UpdateVehicle>): Promise<Vehicle>;
 
 /** List vouchers */
 export declare function getVouchers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "code" | "-code" | "valid_from" | "-valid_from" | "valid_until" | "-valid_until"; "discount_type"?: string; "active"?: boolean }, never>): Promise<Array<Voucher>>;
@@ -1475,3 +1818,9 @@ export declare function patchWorkShiftsId(o: Call<{ "id": string }, {  }, Update
 
 /** Open the realtime WebSocket (events of the caller's tenant and outlets) */
 export declare function getWs(o?: Call<{  }, { "token"?: string | null }, never>): Promise<unknown>;
+
+/** Open a WebSocket of branding approval events only */
+export declare function getWsBrandingApproval(o?: Call<{  }, { "token"?: string | null }, never>): Promise<unknown>;
+
+/** Open a WebSocket of ticket events only */
+export declare function getWsTickets(o?: Call<{  }, { "token"?: string | null }, never>): Promise<unknown>;

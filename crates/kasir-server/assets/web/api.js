@@ -16,6 +16,45 @@ export const postApiKeys = (o = {}) => api(`/api-keys${query(o.query)}`, { metho
 /** Revoke an API key */
 export const deleteApiKeysId = (o = {}) => api(`/api-keys/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
 
+/** List asset_categorys */
+export const getAssetCategories = (o = {}) => api(`/asset-categories${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a asset_category */
+export const postAssetCategories = (o = {}) => api(`/asset-categories${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a asset_category */
+export const deleteAssetCategoriesId = (o = {}) => api(`/asset-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a asset_category */
+export const getAssetCategoriesId = (o = {}) => api(`/asset-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a asset_category */
+export const patchAssetCategoriesId = (o = {}) => api(`/asset-categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List assets */
+export const getAssets = (o = {}) => api(`/assets${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a asset */
+export const postAssets = (o = {}) => api(`/assets${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a asset */
+export const deleteAssetsId = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a asset */
+export const getAssetsId = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a asset */
+export const patchAssetsId = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Give an asset to an employee (422 asset_already_assigned when someone holds it) */
+export const postAssetsIdAssign = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}/assign${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Who held an asset when, newest first */
+export const getAssetsIdHistory = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}/history${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Take an asset back from its custodian */
+export const postAssetsIdReturn = (o = {}) => api(`/assets/${encodeURIComponent(o.path.id)}/return${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** Attendance, newest day first (yours and your reports'; everyone's with hr.manage) */
 export const getAttendance = (o = {}) => api(`/attendance${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -67,6 +106,21 @@ export const getAuthVerify = (o = {}) => api(`/auth/verify${query(o.query)}`, { 
 /** The banks payouts can go to */
 export const getBanks = (o = {}) => api(`/banks${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** List branding requests (yours to ask or review, or all with branding.manage) */
+export const getBrandingApprovals = (o = {}) => api(`/branding-approvals${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Ask approvers to approve designs */
+export const postBrandingApprovals = (o = {}) => api(`/branding-approvals${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a branding request with its reviews */
+export const getBrandingApprovalsId = (o = {}) => api(`/branding-approvals/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Approve, reject or ask for a revision (the request's approvers only) */
+export const postBrandingApprovalsIdReview = (o = {}) => api(`/branding-approvals/${encodeURIComponent(o.path.id)}/review${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Send revised designs (the requester, after a request for revision); the reviews start again */
+export const postBrandingApprovalsIdRevise = (o = {}) => api(`/branding-approvals/${encodeURIComponent(o.path.id)}/revise${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** List brands */
 export const getBrands = (o = {}) => api(`/brands${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -96,6 +150,111 @@ export const getCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent
 
 /** Change a category */
 export const patchCategoriesId = (o = {}) => api(`/categories/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_ads */
+export const getCmsAds = (o = {}) => api(`/cms/ads${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_ad */
+export const postCmsAds = (o = {}) => api(`/cms/ads${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_ad */
+export const deleteCmsAdsId = (o = {}) => api(`/cms/ads/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_ad */
+export const getCmsAdsId = (o = {}) => api(`/cms/ads/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_ad */
+export const patchCmsAdsId = (o = {}) => api(`/cms/ads/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_posts */
+export const getCmsBlog = (o = {}) => api(`/cms/blog${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_post */
+export const postCmsBlog = (o = {}) => api(`/cms/blog${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_post */
+export const deleteCmsBlogId = (o = {}) => api(`/cms/blog/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_post */
+export const getCmsBlogId = (o = {}) => api(`/cms/blog/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_post */
+export const patchCmsBlogId = (o = {}) => api(`/cms/blog/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_careers */
+export const getCmsCareers = (o = {}) => api(`/cms/careers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_career */
+export const postCmsCareers = (o = {}) => api(`/cms/careers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_career */
+export const deleteCmsCareersId = (o = {}) => api(`/cms/careers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_career */
+export const getCmsCareersId = (o = {}) => api(`/cms/careers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_career */
+export const patchCmsCareersId = (o = {}) => api(`/cms/careers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_departments */
+export const getCmsDepartments = (o = {}) => api(`/cms/departments${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_department */
+export const postCmsDepartments = (o = {}) => api(`/cms/departments${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_department */
+export const deleteCmsDepartmentsId = (o = {}) => api(`/cms/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_department */
+export const getCmsDepartmentsId = (o = {}) => api(`/cms/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_department */
+export const patchCmsDepartmentsId = (o = {}) => api(`/cms/departments/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_drop_points */
+export const getCmsDropPoints = (o = {}) => api(`/cms/drop-points${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_drop_point */
+export const postCmsDropPoints = (o = {}) => api(`/cms/drop-points${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_drop_point */
+export const deleteCmsDropPointsId = (o = {}) => api(`/cms/drop-points/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_drop_point */
+export const getCmsDropPointsId = (o = {}) => api(`/cms/drop-points/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_drop_point */
+export const patchCmsDropPointsId = (o = {}) => api(`/cms/drop-points/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_trainings */
+export const getCmsTraining = (o = {}) => api(`/cms/training${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_training */
+export const postCmsTraining = (o = {}) => api(`/cms/training${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_training */
+export const deleteCmsTrainingId = (o = {}) => api(`/cms/training/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_training */
+export const getCmsTrainingId = (o = {}) => api(`/cms/training/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_training */
+export const patchCmsTrainingId = (o = {}) => api(`/cms/training/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List cms_vacancys */
+export const getCmsVacancies = (o = {}) => api(`/cms/vacancies${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a cms_vacancy */
+export const postCmsVacancies = (o = {}) => api(`/cms/vacancies${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a cms_vacancy */
+export const deleteCmsVacanciesId = (o = {}) => api(`/cms/vacancies/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a cms_vacancy */
+export const getCmsVacanciesId = (o = {}) => api(`/cms/vacancies/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a cms_vacancy */
+export const patchCmsVacanciesId = (o = {}) => api(`/cms/vacancies/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** Your addresses, the default first */
 export const getCustomerAddresses = (o = {}) => api(`/customer/addresses${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -240,6 +399,27 @@ export const getDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.pat
 
 /** Change a device */
 export const patchDevicesId = (o = {}) => api(`/devices/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List drivers */
+export const getDrivers = (o = {}) => api(`/drivers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a driver */
+export const postDrivers = (o = {}) => api(`/drivers${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a driver */
+export const deleteDriversId = (o = {}) => api(`/drivers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a driver */
+export const getDriversId = (o = {}) => api(`/drivers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a driver */
+export const patchDriversId = (o = {}) => api(`/drivers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Report the driver's own position (the driver's login only; rate limited) */
+export const postDriversIdLocation = (o = {}) => api(`/drivers/${encodeURIComponent(o.path.id)}/location${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A driver's positions in a time range, oldest first (at most 5,000) */
+export const getDriversIdLocations = (o = {}) => api(`/drivers/${encodeURIComponent(o.path.id)}/locations${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
 /** List employee_advances */
 export const getEmployeeAdvances = (o = {}) => api(`/employee-advances${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -490,6 +670,36 @@ export const getMarketingOffersId = (o = {}) => api(`/marketing-offers/${encodeU
 /** Change a marketing_offer */
 export const patchMarketingOffersId = (o = {}) => api(`/marketing-offers/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
+/** List meeting_rooms */
+export const getMeetingRooms = (o = {}) => api(`/meeting-rooms${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a meeting_room */
+export const postMeetingRooms = (o = {}) => api(`/meeting-rooms${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** List meeting-room bookings */
+export const getMeetingRoomsBookings = (o = {}) => api(`/meeting-rooms/bookings${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Book a meeting room (409 room_unavailable when the time overlaps a booking) */
+export const postMeetingRoomsBookings = (o = {}) => api(`/meeting-rooms/bookings${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Cancel a booking (its booker, or rooms.manage) */
+export const deleteMeetingRoomsBookingsId = (o = {}) => api(`/meeting-rooms/bookings/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a booking */
+export const getMeetingRoomsBookingsId = (o = {}) => api(`/meeting-rooms/bookings/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Delete a meeting_room */
+export const deleteMeetingRoomsId = (o = {}) => api(`/meeting-rooms/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a meeting_room */
+export const getMeetingRoomsId = (o = {}) => api(`/meeting-rooms/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a meeting_room */
+export const patchMeetingRoomsId = (o = {}) => api(`/meeting-rooms/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** The free and booked periods of a room's day, in its time zone */
+export const getMeetingRoomsIdAvailability = (o = {}) => api(`/meeting-rooms/${encodeURIComponent(o.path.id)}/availability${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
 /** List outbound messages and their delivery */
 export const getMessages = (o = {}) => api(`/messages${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -672,6 +882,42 @@ export const getPromotionsId = (o = {}) => api(`/promotions/${encodeURIComponent
 
 /** Change a promotion */
 export const patchPromotionsId = (o = {}) => api(`/promotions/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Published ads showing today (no login) */
+export const getPublicTenantSlugCmsAds = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/ads${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published blog posts, newest first (no login) */
+export const getPublicTenantSlugCmsBlog = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/blog${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One published blog post by its slug (no login) */
+export const getPublicTenantSlugCmsBlogSlug = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/blog/${encodeURIComponent(o.path.slug)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published careers pages (no login) */
+export const getPublicTenantSlugCmsCareers = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/careers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One published careers page by its slug (no login) */
+export const getPublicTenantSlugCmsCareersSlug = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/careers/${encodeURIComponent(o.path.slug)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published department pages (no login) */
+export const getPublicTenantSlugCmsDepartments = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/departments${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One published department page by its slug (no login) */
+export const getPublicTenantSlugCmsDepartmentsSlug = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/departments/${encodeURIComponent(o.path.slug)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published drop points (no login) */
+export const getPublicTenantSlugCmsDropPoints = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/drop-points${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published training pages (no login) */
+export const getPublicTenantSlugCmsTraining = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/training${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One published training page by its slug (no login) */
+export const getPublicTenantSlugCmsTrainingSlug = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/training/${encodeURIComponent(o.path.slug)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Published open vacancies (no login) */
+export const getPublicTenantSlugCmsVacancies = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/vacancies${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** One published open vacancy by its slug (no login) */
+export const getPublicTenantSlugCmsVacanciesSlug = (o = {}) => api(`/public/${encodeURIComponent(o.path.tenant_slug)}/cms/vacancies/${encodeURIComponent(o.path.slug)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
 /** List purchase_returns */
 export const getPurchaseReturns = (o = {}) => api(`/purchase-returns${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -946,6 +1192,30 @@ export const patchTenantsId = (o = {}) => api(`/tenants/${encodeURIComponent(o.p
 /** Export a tenant's data in the backup format (tenant owner) */
 export const getTenantsIdExport = (o = {}) => api(`/tenants/${encodeURIComponent(o.path.id)}/export${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
+/** List tickets (those you reported, or all with tickets.manage) */
+export const getTickets = (o = {}) => api(`/tickets${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Open a ticket */
+export const postTickets = (o = {}) => api(`/tickets${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Get a ticket */
+export const getTicketsId = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a ticket: its text (the reporter), or its priority, assignee and status (tickets.manage) */
+export const patchTicketsId = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** Close a ticket with its resolution and the reporter's rating */
+export const postTicketsIdClose = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}/close${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** A ticket's comments, oldest first (internal notes only for tickets.manage) */
+export const getTicketsIdComments = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}/comments${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Comment on a ticket (internal notes need tickets.manage) */
+export const postTicketsIdComments = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}/comments${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Reopen a resolved or closed ticket */
+export const postTicketsIdReopen = (o = {}) => api(`/tickets/${encodeURIComponent(o.path.id)}/reopen${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
 /** List users */
 export const getUsers = (o = {}) => api(`/users${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
 
@@ -960,6 +1230,21 @@ export const getUsersId = (o = {}) => api(`/users/${encodeURIComponent(o.path.id
 
 /** Change a user */
 export const patchUsersId = (o = {}) => api(`/users/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
+
+/** List vehicles */
+export const getVehicles = (o = {}) => api(`/vehicles${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Create a vehicle */
+export const postVehicles = (o = {}) => api(`/vehicles${query(o.query)}`, { method: "POST", body: o.body, headers: o.headers });
+
+/** Delete a vehicle */
+export const deleteVehiclesId = (o = {}) => api(`/vehicles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "DELETE", body: o.body, headers: o.headers });
+
+/** Get a vehicle */
+export const getVehiclesId = (o = {}) => api(`/vehicles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Change a vehicle */
+export const patchVehiclesId = (o = {}) => api(`/vehicles/${encodeURIComponent(o.path.id)}${query(o.query)}`, { method: "PATCH", body: o.body, headers: o.headers });
 
 /** List vouchers */
 export const getVouchers = (o = {}) => api(`/vouchers${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
@@ -1011,3 +1296,9 @@ export const patchWorkShiftsId = (o = {}) => api(`/work-shifts/${encodeURICompon
 
 /** Open the realtime WebSocket (events of the caller's tenant and outlets) */
 export const getWs = (o = {}) => api(`/ws${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Open a WebSocket of branding approval events only */
+export const getWsBrandingApproval = (o = {}) => api(`/ws/branding-approval${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });
+
+/** Open a WebSocket of ticket events only */
+export const getWsTickets = (o = {}) => api(`/ws/tickets${query(o.query)}`, { method: "GET", body: o.body, headers: o.headers });

@@ -50,6 +50,18 @@ pub trait Resource: Send + Sync + 'static {
     /// Whether `PATCH` and `DELETE` are served; documents that change only through actions
     /// (a transfer is sent, received or cancelled) turn them off.
     const EDITABLE: bool = true;
+    /// Whether every staff login of the tenant may list and read the records (meeting rooms),
+    /// instead of those holding `READ`.
+    const READ_BY_STAFF: bool = false;
+
+    /// 403 unless the caller may list and read the records.
+    fn check_read(p: &Principal) -> Result<(), ApiError> {
+        if Self::READ_BY_STAFF {
+            p.staff_user().map(|_| ())
+        } else {
+            p.require(Self::READ)
+        }
+    }
 
     /// Slow work done before the write transaction begins (password hashing), so that SQLite's
     /// single writer connection is not held while it runs. Nothing by default.
@@ -105,35 +117,7 @@ pub trait Resource: Send + Sync + 'static {
 pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> {
     let item = format!("{}/{{id}}", R::PATH);
     let entity = R::DEF.entity;
-    let sortable = ["created_at", "updated_at"]
-        .into_iter()
-        .chain(R::DEF.columns.iter().filter(|c| c.sort).map(|c| c.name))
-        .flat_map(|name| [name.to_string(), format!("-{name}")]);
-    let mut list_op = Op::new(R::TAG, format!("List {entity}s"))
-        .query_param(
-            "page",
-            "Page number, from 1",
-            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(1_000_000)),
-        )
-        .query_param(
-            "per_page",
-            "Records per page (at most 200)",
-            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)),
-        )
-        .query_param("search", "Case-insensitive text search", ObjectBuilder::new().schema_type(Type::String))
-        .query_param(
-            "sort",
-            "Field to sort by; prefix with - for descending",
-            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(sortable)),
-        );
-    for col in R::DEF.columns.iter().filter(|c| c.filter) {
-        let ty = match col.ty {
-            ColType::Int => Type::Integer,
-            ColType::Bool => Type::Boolean,
-            _ => Type::String,
-        };
-        list_op = list_op.query_param(col.name, "Filter: equal to", ObjectBuilder::new().schema_type(ty));
-    }
+    let list_op = list_op(R::DEF, R::TAG, format!("List {entity}s"));
     api = api
         .route(Method::Get, R::PATH, list::<R>, list_op.ok_list::<R::Record>())
         .route(
@@ -171,12 +155,46 @@ pub fn routes<R: Resource>(mut api: ApiRouter<AppState>) -> ApiRouter<AppState> 
     api
 }
 
+/// The documentation of a list of `def`'s records: paging, search, sort and its filters.
+pub fn list_op(def: &'static ResourceDef, tag: &'static str, summary: String) -> Op {
+    let sortable = ["created_at", "updated_at"]
+        .into_iter()
+        .chain(def.columns.iter().filter(|c| c.sort).map(|c| c.name))
+        .flat_map(|name| [name.to_string(), format!("-{name}")]);
+    let mut op = Op::new(tag, summary)
+        .query_param(
+            "page",
+            "Page number, from 1",
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(1_000_000)),
+        )
+        .query_param(
+            "per_page",
+            "Records per page (at most 200)",
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)),
+        )
+        .query_param("search", "Case-insensitive text search", ObjectBuilder::new().schema_type(Type::String))
+        .query_param(
+            "sort",
+            "Field to sort by; prefix with - for descending",
+            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(sortable)),
+        );
+    for col in def.columns.iter().filter(|c| c.filter) {
+        let ty = match col.ty {
+            ColType::Int => Type::Integer,
+            ColType::Bool => Type::Boolean,
+            _ => Type::String,
+        };
+        op = op.query_param(col.name, "Filter: equal to", ObjectBuilder::new().schema_type(ty));
+    }
+    op
+}
+
 async fn list<R: Resource>(
     State(s): State<AppState>,
     p: Principal,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    p.require(R::READ)?;
+    R::check_read(&p)?;
     let scope = p.scope()?;
     let mut q = parse_list_query(R::DEF, raw.as_deref().unwrap_or(""))?;
     q.count_cap = s.config.search_count_cap;
@@ -186,7 +204,7 @@ async fn list<R: Resource>(
 }
 
 async fn get<R: Resource>(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
-    p.require(R::READ)?;
+    R::check_read(&p)?;
     let scope = p.scope()?;
     Ok(ok(crud::get::<R::Record>(&s.db, R::DEF, &scope, &id).await?))
 }

@@ -3,8 +3,8 @@
 use crate::{
     accounts,
     api::{openapi::ApiRouter, resource},
-    auth, catalog, customers, devices, expenses, payments, platform, promotions, purchasing, realtime, reports,
-    restaurant, selling,
+    auth, catalog, customers, devices, expenses, operations, payments, platform, promotions, purchasing, realtime,
+    reports, restaurant, selling,
     state::AppState,
     stock, sync, tenancy, workforce,
 };
@@ -41,6 +41,7 @@ pub fn all() -> ApiRouter<AppState> {
     v1 = restaurant::guest::routes(v1);
     v1 = payments::routes(v1);
     v1 = workforce::routes(v1);
+    v1 = operations::routes(v1);
     v1 = tenancy::api_keys::routes(v1);
     v1 = platform::audit::routes(v1);
     v1 = platform::jobs::routes(v1);

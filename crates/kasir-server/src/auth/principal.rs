@@ -54,6 +54,11 @@ impl Principal {
         self.permissions.contains(&p)
     }
 
+    /// The caller's user id; 403 for an API key (what it does is done by a person).
+    pub fn staff_user(&self) -> Result<&str, ApiError> {
+        self.user_id().ok_or_else(|| ApiError::Forbidden("this needs a staff login, not an API key".into()))
+    }
+
     /// Whose records a log or queue read shows this caller: its tenant's; for a platform
     /// operator every tenant's (`None`), or the one named by `X-Tenant-Id`.
     pub fn reading_tenant(&self) -> Result<Option<String>, ApiError> {

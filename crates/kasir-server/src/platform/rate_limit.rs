@@ -74,10 +74,16 @@ impl RateLimits {
         if pending.is_empty() || db.backend() != Backend::Postgres {
             return Ok(());
         }
-        let totals = kasir_store::platform::rate_limits::add(db, &pending).await?;
+        let totals: HashMap<(String, i64), i64> = kasir_store::platform::rate_limits::add(db, &pending)
+            .await?
+            .into_iter()
+            .map(|(key, window, total)| ((key, window), total))
+            .collect();
         let mut counts = self.0.lock().expect("rate counters");
-        for ((key, window, sent), (_, _, total)) in pending.into_iter().zip(totals) {
-            if let Some(c) = counts.get_mut(&(key, window)) {
+        // Matched by key, not by position: RETURNING promises no order.
+        for (key, window, sent) in pending {
+            let total = totals.get(&(key.clone(), window)).copied();
+            if let (Some(c), Some(total)) = (counts.get_mut(&(key, window)), total) {
                 c.local -= sent;
                 c.shared = total;
             }

@@ -26,6 +26,10 @@ pub struct Frame {
     pub outlet_id: Option<String>,
     /// The customer account it is addressed to (customers' sockets receive only those).
     pub customer_id: Option<String>,
+    /// The staff it is limited to (tickets, approvals); none for every staff client of the outlet.
+    pub audience: Option<kasir_store::feed::Audience>,
+    /// Its `type`, for sockets limited to some kinds.
+    pub kind: Option<kasir_domain::EventKind>,
     /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`.
     pub text: String,
     /// A `SYNC_CHANGES` notice: not an outbox event, so it carries the last event's `seq`.
@@ -47,7 +51,23 @@ impl Frame {
             "type": e.kind, "seq": e.seq, "outlet_id": e.outlet_id, "at": e.created_at, "payload": payload,
         })
         .to_string();
-        Frame { seq: e.seq, outlet_id: e.outlet_id.clone(), customer_id: e.customer_id.clone(), text, notice: false }
+        let audience = e.audience.as_deref().map(|a| {
+            serde_json::from_str(a).unwrap_or_else(|err| {
+                // Written by the server; one that does not parse reaches only those who handle everything.
+                tracing::error!(seq = e.seq, error = %err, "an event's audience is not JSON");
+                kasir_store::feed::Audience { permission: Some(String::new()), user_ids: Vec::new() }
+            })
+        });
+        let kind = kasir_domain::EventKind::ALL.into_iter().find(|k| k.as_str() == e.kind);
+        Frame {
+            seq: e.seq,
+            outlet_id: e.outlet_id.clone(),
+            customer_id: e.customer_id.clone(),
+            audience,
+            kind,
+            text,
+            notice: false,
+        }
     }
 
     /// `SYNC_CHANGES`: the tenant's feed has grown to `change_seq`.
@@ -61,7 +81,15 @@ impl Frame {
             "at": kasir_domain::time::now(), "payload": payload,
         })
         .to_string();
-        Frame { seq: last_event_seq, outlet_id: None, customer_id: None, text, notice: true }
+        Frame {
+            seq: last_event_seq,
+            outlet_id: None,
+            customer_id: None,
+            audience: None,
+            kind: Some(kasir_domain::EventKind::SyncChanges),
+            text,
+            notice: true,
+        }
     }
 }
 

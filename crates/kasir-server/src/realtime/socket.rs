@@ -2,7 +2,9 @@
 //! as a subprotocol (`Sec-WebSocket-Protocol: kasir, <token>`). A staff client receives its
 //! tenant's events for the outlets it may see (narrowed by `SUBSCRIBE`); a customer of the shop's
 //! app (a customer token) receives only the events addressed to its account
-//! (`PAYMENT_STATUS_CHANGED`). Either can replay what it missed (`RESUME`), is pinged every 30
+//! (`PAYMENT_STATUS_CHANGED`). Events limited to some staff (tickets, branding approvals) reach
+//! only them. `/ws/tickets` and `/ws/branding-approval` are the same socket limited to those
+//! events. Either can replay what it missed (`RESUME`), is pinged every 30
 //! seconds and dropped when it stops answering.
 
 use std::time::{Duration, Instant};
@@ -57,8 +59,8 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let kinds = kasir_domain::EventKind::ALL.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES);
     use kasir_store::events::{
-        EventBody, OrderEvent, PaymentEvent, SaleEvent, ShiftEvent, StockLowEvent, StockNegativeEvent,
-        SyncChangesEvent, TableEvent,
+        ApprovalEvent, EventBody, OrderEvent, PaymentEvent, SaleEvent, ShiftEvent, StockLowEvent, StockNegativeEvent,
+        SyncChangesEvent, TableEvent, TicketEvent,
     };
     use utoipa::openapi::{schema::OneOfBuilder, Ref};
     let text = |t: Type| ObjectBuilder::new().schema_type(t);
@@ -91,7 +93,32 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
                 .add("x-event-payloads", serde_json::Value::Object(payloads))
                 .build(),
         ));
+    let limited = |summary: &str, kinds: &[kasir_domain::EventKind]| {
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).chain(kasir_domain::events::CONTROL_FRAMES).collect();
+        let frame = ObjectBuilder::new()
+            .description(Some("Switching to the WebSocket protocol; the server then sends only these events' frames."))
+            .property("type", text(Type::String).enum_values(Some(names)))
+            .required("type")
+            .property("seq", text(Type::Integer))
+            .property("outlet_id", text(Type::String))
+            .property("at", text(Type::String))
+            .property("payload", ObjectBuilder::new())
+            .property("message", text(Type::String));
+        Op::new("realtime", summary).query::<WsQuery>().ok_raw(101, "application/json", frame).errors(&[400, 401])
+    };
     api.route(
+        Method::Get,
+        "/ws/tickets",
+        upgrade_tickets,
+        limited("Open a WebSocket of ticket events only", &kasir_domain::EventKind::TICKETS),
+    )
+    .route(
+        Method::Get,
+        "/ws/branding-approval",
+        upgrade_branding,
+        limited("Open a WebSocket of branding approval events only", &kasir_domain::EventKind::BRANDING),
+    )
+    .route(
         Method::Get,
         "/ws",
         upgrade,
@@ -105,15 +132,33 @@ pub fn routes(api: crate::api::openapi::ApiRouter<AppState>) -> crate::api::open
             .schema::<SyncChangesEvent>()
             .schema::<TableEvent>()
             .schema::<PaymentEvent>()
+            .schema::<TicketEvent>()
+            .schema::<ApprovalEvent>()
             .ok_raw(101, "application/json", switching)
             .errors(&[400, 401]),
     )
 }
 
-pub async fn upgrade(
+type Upgrade = Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>;
+
+pub async fn upgrade(s: State<AppState>, q: ApiQuery<WsQuery>, ws: Upgrade) -> Result<Response, ApiError> {
+    open(s, q, ws, None).await
+}
+
+async fn upgrade_tickets(s: State<AppState>, q: ApiQuery<WsQuery>, ws: Upgrade) -> Result<Response, ApiError> {
+    open(s, q, ws, Some(&kasir_domain::EventKind::TICKETS)).await
+}
+
+async fn upgrade_branding(s: State<AppState>, q: ApiQuery<WsQuery>, ws: Upgrade) -> Result<Response, ApiError> {
+    open(s, q, ws, Some(&kasir_domain::EventKind::BRANDING)).await
+}
+
+/// Opens a socket, limited to `kinds` when given.
+async fn open(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<WsQuery>,
-    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    ws: Upgrade,
+    kinds: Option<&'static [kasir_domain::EventKind]>,
 ) -> Result<Response, ApiError> {
     // A plain GET (no upgrade) gets the error envelope like every other mistake.
     let ws = ws.map_err(|e| ApiError::BadRequest(format!("this endpoint needs a WebSocket upgrade: {e}")))?;
@@ -128,20 +173,20 @@ pub async fn upgrade(
         .token
         .or(from_protocol)
         .ok_or_else(|| ApiError::Unauthorized("send the access token as ?token= or as a subprotocol".into()))?;
-    let (scope, login, customer) = if s.tokens.verify_customer(&token).is_some() {
+    let (scope, login, customer, staff) = if s.tokens.verify_customer(&token).is_some() {
         let c = crate::accounts::from_access_token(&s, &token).await?;
         let scope = Scope { tenant_id: c.account.tenant_id.clone(), outlets: Some(Vec::new()) };
-        (scope, Some((c.session_id.clone(), c.account.id.clone())), Some(c.account.id))
+        (scope, Some((c.session_id.clone(), c.account.id.clone())), Some(c.account.id), None)
     } else {
         let p = from_access_token(&s, &token).await?;
         let login = p.session_id().map(str::to_string).zip(p.user_id().map(str::to_string));
-        (p.scope()?, login, None)
+        (p.scope()?, login, None, Some(p))
     };
     let hub = s.hub.clone();
     let state = s.clone();
     Ok(ws.protocols(["kasir"]).read_buffer_size(4096).write_buffer_size(4096).max_message_size(64 * 1024).on_upgrade(
         move |socket| async move {
-            let client = Client { state, hub, scope, login, customer };
+            let client = Client { state, hub, scope, login, customer, staff, kinds };
             client.run(socket).await;
         },
     ))
@@ -155,6 +200,10 @@ struct Client {
     login: Option<(String, String)>,
     /// The customer account of a customer's socket.
     customer: Option<String>,
+    /// The staff login of a staff socket (for events limited to some staff).
+    staff: Option<crate::auth::Principal>,
+    /// The only kinds of event this socket carries, if limited.
+    kinds: Option<&'static [kasir_domain::EventKind]>,
 }
 
 impl Client {
@@ -330,11 +379,24 @@ impl Client {
     /// A customer's socket sees the events addressed to its account; a staff socket the events
     /// of the outlets it follows.
     fn sees(&self, f: &Frame, outlets: &Option<Vec<String>>) -> bool {
-        match &self.customer {
-            Some(account) => f.customer_id.as_deref() == Some(account.as_str()),
-            None => visible(f, outlets),
+        if let Some(kinds) = self.kinds {
+            if !f.kind.is_some_and(|k| kinds.contains(&k)) {
+                return false;
+            }
+        }
+        match (&self.customer, &f.audience) {
+            (Some(account), _) => f.customer_id.as_deref() == Some(account.as_str()),
+            (None, Some(audience)) => self.staff.as_ref().is_some_and(|p| in_audience(p, audience)),
+            (None, None) => visible(f, outlets),
         }
     }
+}
+
+/// Whether a staff login is among those an event is limited to.
+fn in_audience(p: &crate::auth::Principal, a: &kasir_store::feed::Audience) -> bool {
+    let by_permission =
+        a.permission.as_deref().and_then(kasir_domain::Permission::parse).is_some_and(|perm| p.has(perm));
+    by_permission || p.user_id().is_some_and(|u| a.user_ids.iter().any(|x| x == u))
 }
 
 /// Events of no outlet go to every client of the tenant; others to clients following the outlet.

@@ -70,6 +70,15 @@ pub const HR_ENTITIES: &[&str] = &[
     "freelancer_project",
 ];
 
+/// The permission an entity's records need to be pulled, beside `sync.pull`: workforce records
+/// `hr.manage`, operations records their area's (none for the entities every device pulls).
+fn gate(entity: &str) -> Option<Permission> {
+    if HR_ENTITIES.contains(&entity) {
+        return Some(Permission::HrManage);
+    }
+    crate::operations::PULLED.iter().find(|(e, _)| *e == entity).map(|(_, p)| *p)
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
@@ -132,20 +141,26 @@ async fn pull(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 1000"));
     }
-    let hr = p.has(Permission::HrManage);
     let mut entities = Vec::new();
     for e in q.entities.as_deref().unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        if !ENTITIES.contains(&e) && !HR_ENTITIES.contains(&e) {
-            return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
+        match gate(e) {
+            None if !ENTITIES.contains(&e) => {
+                return Err(ApiError::field("entities", &format!("unknown entity '{e}'")));
+            }
+            Some(needed) if !p.has(needed) => {
+                return Err(ApiError::Forbidden(format!("'{e}' records need the '{}' permission", needed.as_str())));
+            }
+            _ => entities.push(e.to_string()),
         }
-        if HR_ENTITIES.contains(&e) && !hr {
-            return Err(ApiError::Forbidden(format!("'{e}' records need the 'hr.manage' permission")));
-        }
-        entities.push(e.to_string());
     }
-    let excluded: &[&str] = if hr { &[] } else { HR_ENTITIES };
+    let excluded: Vec<&str> = HR_ENTITIES
+        .iter()
+        .copied()
+        .chain(crate::operations::PULLED.iter().map(|(e, _)| *e))
+        .filter(|e| gate(e).is_some_and(|needed| !p.has(needed)))
+        .collect();
     let (after, floor) = after;
-    let page = kasir_store::sync::pull(&s.db, &scope, after, floor, &entities, excluded, limit).await?;
+    let page = kasir_store::sync::pull(&s.db, &scope, after, floor, &entities, &excluded, limit).await?;
     let changes = page
         .changes
         .into_iter()

@@ -5,8 +5,13 @@ use kasir_store::{crud, Scope, Value};
 /// A small staff: Budi (the manager, `demo-admin`) with Sari (`demo-cashier`) and Joko
 /// (`demo-kitchen`) reporting to him, on morning and evening shifts rostered for this week and
 /// next, the outlet's attendance place, the last three days' attendance, and leave: Joko's
-/// approved for next week, Sari's waiting for Budi.
-pub async fn seed(tx: &mut kasir_store::Tx, scope: &Scope, users: &[String], outlet_id: &str) -> anyhow::Result<()> {
+/// approved for next week, Sari's waiting for Budi. Returns the employees' ids.
+pub async fn seed(
+    tx: &mut kasir_store::Tx,
+    scope: &Scope,
+    users: &[String],
+    outlet_id: &str,
+) -> anyhow::Result<Vec<String>> {
     use kasir_domain::workforce::{AttendanceStatus, RequestStatus};
     use kasir_store::workforce::{self as wf, attendance::ATTENDANCE, leave};
     let today: jiff::civil::Date =
@@ -212,5 +217,5 @@ pub async fn seed(tx: &mut kasir_store::Tx, scope: &Scope, users: &[String], out
             }
         }
     }
-    Ok(())
+    Ok(employees)
 }

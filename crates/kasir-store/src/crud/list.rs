@@ -85,13 +85,14 @@ fn push_filters(def: &ResourceDef, scope: &Scope, q: &ListQuery, sql: &mut Sql) 
         }
     }
     for (name, values) in &q.in_filters {
-        let Some(col) = def.column(name) else {
+        // Besides the definition's columns, a list may be limited to some records by `id`.
+        let Some(col) = (if name == "id" { Some("id") } else { def.column(name).map(|c| c.name) }) else {
             return Err(StoreError::Corrupt(format!("filter on {name} was not checked")));
         };
         if values.is_empty() {
             sql.push(" AND 1 = 0");
         } else {
-            sql.push(" AND ").push(def.table).push(".").push(col.name).push(" IN ").bind_list(values);
+            sql.push(" AND ").push(def.table).push(".").push(col).push(" IN ").bind_list(values);
         }
     }
     Ok(())

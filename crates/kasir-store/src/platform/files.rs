@@ -101,3 +101,14 @@ pub async fn take_expired_temp(db: &Db, now: &str) -> Result<Vec<String>> {
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Which of `ids` are files of the tenant, read in the transaction.
+#[tracing::instrument(skip_all)]
+pub async fn of_tenant(tx: &mut crate::Tx, tenant_id: &str, ids: &[String]) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::sql::Sql::new("SELECT id FROM files WHERE tenant_id = ");
+    sql.bind(tenant_id).push(" AND id IN ").bind_list(ids);
+    Ok(sql.query_as::<(String,)>().fetch_all(&mut **tx).await?.into_iter().map(|(id,)| id).collect())
+}

@@ -23,18 +23,18 @@ use crate::{
     auth::Principal,
 };
 
-pub(super) fn finish(v: Violations) -> Result<(), ApiError> {
+pub(crate) fn finish(v: Violations) -> Result<(), ApiError> {
     v.finish().map_err(ApiError::Validation)
 }
 
-pub(super) fn date(v: &mut Violations, field: &str, raw: &str) -> String {
+pub(crate) fn date(v: &mut Violations, field: &str, raw: &str) -> String {
     kasir_domain::time::parse_date(raw).unwrap_or_else(|| {
         v.add(field, "must be a date, YYYY-MM-DD");
         String::new()
     })
 }
 
-pub(super) fn time(v: &mut Violations, field: &str, raw: &str) -> String {
+pub(crate) fn time(v: &mut Violations, field: &str, raw: &str) -> String {
     match parse_time(raw) {
         Some(t) => t.strftime("%H:%M").to_string(),
         None => {

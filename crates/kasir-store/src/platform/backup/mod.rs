@@ -163,6 +163,23 @@ pub(super) const TABLES: &[Table] = &[
     owned("employee_deductions"),
     owned("freelancers"),
     owned("freelancer_projects"),
+    owned("asset_categories"),
+    owned("assets"),
+    owned("asset_assignments"),
+    owned("vehicles"),
+    owned("drivers"),
+    owned("driver_locations"),
+    owned("tickets"),
+    owned("ticket_comments"),
+    owned("meeting_rooms"),
+    owned("meeting_bookings"),
+    owned("branding_approvals"),
+    owned("branding_reviews"),
+    owned("cms_posts"),
+    owned("cms_pages"),
+    owned("cms_ads"),
+    owned("cms_vacancies"),
+    owned("cms_drop_points"),
 ];
 
 /// Tables that are not data: the migrations' record (the header carries the schema version) and
