@@ -8,6 +8,7 @@
 //!     cargo run --release -p kasir-bench -- login --database sqlite
 //!     cargo run --release -p kasir-bench -- payments --database sqlite
 //!     cargo run --release -p kasir-bench -- workforce --database sqlite
+//!     cargo run --release -p kasir-bench -- operations --database sqlite
 
 mod backup;
 mod catalog;
@@ -19,6 +20,7 @@ mod import;
 mod jobs;
 mod load;
 mod login;
+mod operations;
 mod payments;
 mod server;
 mod sync;
@@ -147,6 +149,21 @@ enum Bench {
         #[arg(long, default_value_t = 500)]
         employees: usize,
     },
+    /// Meeting-room bookings of `rooms` rooms from `clients` clients (bookings a second, zero
+    /// overlaps) beside the same transaction on the database; public CMS reads beside `ping`.
+    Operations {
+        /// `sqlite` (a fresh temporary file) or a PostgreSQL admin URL (a fresh database is created).
+        #[arg(long, default_value = "sqlite")]
+        database: String,
+        #[arg(long, default_value_t = 20)]
+        rooms: usize,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 200)]
+        posts: usize,
+    },
     /// WebSocket clients on one node while sales commit at a steady rate: latency from commit to
     /// receipt, resident memory per connection, lost events.
     /// `kasir backup` and `kasir restore` at scale, beside the engine's own tools.
@@ -243,6 +260,9 @@ fn main() -> anyhow::Result<()> {
             }
             Bench::Payments { database, payments, clients, latency_samples } => {
                 payments::run(&database, &payments::Options { payments, clients, latency_samples }).await
+            }
+            Bench::Operations { database, rooms, clients, seconds, posts } => {
+                operations::run(&database, &operations::Options { rooms, clients, seconds, posts }).await
             }
             Bench::Workforce { database, employees } => {
                 workforce::run(&database, &workforce::Options { employees }).await

@@ -190,7 +190,7 @@ async fn get(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Res
     if !involved(&p, &a) {
         return Err(ApiError::NotFound);
     }
-    let reviews = store::reviews(&s.db, &a.id).await?;
+    let reviews = store::reviews(s.db.reader(), &a.id).await?;
     Ok(ok(ApprovalView { approval: a, reviews }))
 }
 
@@ -274,7 +274,7 @@ async fn review(
     finish(v)?;
     let mut tx = s.db.begin(p.actor()).await?;
     let a = visible(&mut tx, &p, &scope, &id).await?;
-    let mut reviews = store::reviews_in(&mut tx, &a.id).await?;
+    let mut reviews = store::reviews(&mut *tx, &a.id).await?;
     let Some(mine) = reviews.iter().position(|r| r.approver_id == me) else {
         return Err(ApiError::Forbidden("only the request's approvers review it".into()));
     };
@@ -342,7 +342,7 @@ async fn revise(
     ];
     let a: Approval = crud::update(&mut tx, &APPROVALS, &scope, &a.id, None, &values).await?;
     let mut reviews = Vec::new();
-    for r in store::reviews_in(&mut tx, &a.id).await? {
+    for r in store::reviews(&mut *tx, &a.id).await? {
         let values = [
             ("round", Value::from(round)),
             ("decision", Value::from(ReviewDecision::Pending.as_str())),

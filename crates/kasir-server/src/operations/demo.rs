@@ -16,7 +16,12 @@ use kasir_store::{
 };
 
 /// Writes one record of `def` and returns its id.
-async fn put<R>(tx: &mut Tx, def: &'static ResourceDef, scope: &Scope, values: &[(&str, Value)]) -> anyhow::Result<String>
+async fn put<R>(
+    tx: &mut Tx,
+    def: &'static ResourceDef,
+    scope: &Scope,
+    values: &[(&str, Value)],
+) -> anyhow::Result<String>
 where
     R: for<'r> kasir_store::FromRow<'r, kasir_store::AnyRow> + crud::Record + Send + Unpin,
 {
@@ -26,9 +31,16 @@ where
 }
 
 /// `users`: Dewi (owner), Budi, Sari, Joko; `employees`: Budi, Sari, Joko.
-pub async fn seed(tx: &mut Tx, scope: &Scope, users: &[String], employees: &[String], hash: &str) -> anyhow::Result<()> {
+pub async fn seed(
+    tx: &mut Tx,
+    scope: &Scope,
+    users: &[String],
+    employees: &[String],
+    hash: &str,
+) -> anyhow::Result<()> {
     let (dewi, budi, sari) = (&users[0], &users[1], &users[2]);
-    let today: jiff::civil::Date = kasir_domain::time::outlet_clock(jiff::Timestamp::now(), "Asia/Jakarta").date.parse()?;
+    let today: jiff::civil::Date =
+        kasir_domain::time::outlet_clock(jiff::Timestamp::now(), "Asia/Jakarta").date.parse()?;
     let day = |n: i64| -> anyhow::Result<String> { Ok(today.checked_add(jiff::Span::new().days(n))?.to_string()) };
 
     // Assets: a laptop with Budi since last month, a receipt printer, an air conditioner in service.
@@ -36,7 +48,11 @@ pub async fn seed(tx: &mut Tx, scope: &Scope, users: &[String], employees: &[Str
         tx,
         &assets::ASSET_CATEGORIES,
         scope,
-        &[("name", Value::from("Elektronik")), ("name_key", Value::from("elektronik")), ("description", Value::Text(None))],
+        &[
+            ("name", Value::from("Elektronik")),
+            ("name_key", Value::from("elektronik")),
+            ("description", Value::Text(None)),
+        ],
     )
     .await?;
     let mut laptop = String::new();

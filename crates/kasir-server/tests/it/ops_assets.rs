@@ -53,22 +53,43 @@ async fn assets_change_hands_one_custodian_at_a_time(b: Backend) {
     assert_eq!(codes(s.get(&format!("/assets?category_id={laptops}&sort=asset_code"), &t.owner).await).len(), 3);
 
     // Assign, refuse a second custodian, return, assign again.
-    let given = s.post(&format!("/assets/{a1}/assign"), &t.owner, json!({"employee_id": sari, "assign_date": "2026-02-01", "notes": "new starter"})).await;
+    let given = s
+        .post(
+            &format!("/assets/{a1}/assign"),
+            &t.owner,
+            json!({"employee_id": sari, "assign_date": "2026-02-01", "notes": "new starter"}),
+        )
+        .await;
     let given = data(&given, 200);
-    assert_eq!((given["assigned_to"].as_str(), given["assigned_since"].as_str()), (Some(sari.as_str()), Some("2026-02-01")));
+    assert_eq!(
+        (given["assigned_to"].as_str(), given["assigned_since"].as_str()),
+        (Some(sari.as_str()), Some("2026-02-01"))
+    );
     assert_eq!(codes(s.get(&format!("/assets?assigned_to={sari}"), &t.owner).await), vec!["LT-001"]);
-    let again = s.post(&format!("/assets/{a1}/assign"), &t.owner, json!({"employee_id": joko, "assign_date": "2026-02-02"})).await;
+    let again = s
+        .post(&format!("/assets/{a1}/assign"), &t.owner, json!({"employee_id": joko, "assign_date": "2026-02-02"}))
+        .await;
     assert_eq!((again.status, again.code()), (422, "asset_already_assigned"));
     let retire = s.patch(&format!("/assets/{a1}"), &t.owner, json!({"status": "retired"})).await;
     assert_eq!((retire.status, retire.code()), (422, "asset_already_assigned"));
     let early = s.post(&format!("/assets/{a1}/return"), &t.owner, json!({"date": "2026-01-31"})).await;
     assert_eq!((early.status, early.fields()), (400, vec!["date".to_string()]));
-    let back = s.post(&format!("/assets/{a1}/return"), &t.owner, json!({"date": "2026-03-01", "condition": "good", "notes": "scratched lid"})).await;
+    let back = s
+        .post(
+            &format!("/assets/{a1}/return"),
+            &t.owner,
+            json!({"date": "2026-03-01", "condition": "good", "notes": "scratched lid"}),
+        )
+        .await;
     let back = data(&back, 200);
     assert!(back["assigned_to"].is_null() && back["assigned_since"].is_null(), "{back}");
     let twice = s.post(&format!("/assets/{a1}/return"), &t.owner, json!({"date": "2026-03-02"})).await;
     assert_eq!((twice.status, twice.code()), (422, "asset_not_assignable"));
-    data(&s.post(&format!("/assets/{a1}/assign"), &t.owner, json!({"employee_id": joko, "assign_date": "2026-03-05"})).await, 200);
+    data(
+        &s.post(&format!("/assets/{a1}/assign"), &t.owner, json!({"employee_id": joko, "assign_date": "2026-03-05"}))
+            .await,
+        200,
+    );
     let retired = s.post(&format!("/assets/{a3}/assign"), &t.owner, json!({"employee_id": joko})).await;
     assert_eq!((retired.status, retired.code()), (422, "asset_not_assignable"));
     let nobody = s.post(&format!("/assets/{a2}/assign"), &t.owner, json!({"employee_id": laptops})).await;
@@ -90,7 +111,10 @@ async fn assets_change_hands_one_custodian_at_a_time(b: Backend) {
         .collect();
     assert_eq!(
         rows,
-        vec![(joko.as_str(), "2026-03-05", None, None), (sari.as_str(), "2026-02-01", Some("2026-03-01"), Some("good"))]
+        vec![
+            (joko.as_str(), "2026-03-05", None, None),
+            (sari.as_str(), "2026-02-01", Some("2026-03-01"), Some("good"))
+        ]
     );
 
     // Only assets.manage; other tenants see nothing.
@@ -107,7 +131,8 @@ async fn assets_change_hands_one_custodian_at_a_time(b: Backend) {
 async fn drivers_log_in_and_report_where_they_are(b: Backend) {
     let s = TestServer::start_with(b, |c| c.jobs.poll = Duration::from_millis(20)).await;
     let t = s.tenant("acme").await;
-    let van = data(&s.post("/vehicles", &t.owner, json!({"plate": "B 1234 KSR", "type": "van", "capacity": 800})).await, 201);
+    let van =
+        data(&s.post("/vehicles", &t.owner, json!({"plate": "B 1234 KSR", "type": "van", "capacity": 800})).await, 201);
     assert_eq!((van["type"].as_str(), van["status"].as_str()), (Some("van"), Some("active")));
     let same = s.post("/vehicles", &t.owner, json!({"plate": "b-1234-ksr", "type": "van"})).await;
     assert_eq!((same.status, same.fields()), (409, vec!["plate".to_string()]));
@@ -142,9 +167,16 @@ async fn drivers_log_in_and_report_where_they_are(b: Backend) {
     data(&s.post(&format!("/drivers/{andi_id}/location"), &andi_token, ping(-6.3, 106.9, at(20))).await, 201);
     assert_eq!(s.post(&format!("/drivers/{andi_id}/location"), &budi_token, ping(0.0, 0.0, at(1))).await.status, 403);
     assert_eq!(s.post(&format!("/drivers/{andi_id}/location"), &t.owner, ping(0.0, 0.0, at(1))).await.status, 403);
-    let future = s.post(&format!("/drivers/{andi_id}/location"), &andi_token, ping(0.0, 0.0, (now + jiff::SignedDuration::from_hours(1)).to_string())).await;
+    let future = s
+        .post(
+            &format!("/drivers/{andi_id}/location"),
+            &andi_token,
+            ping(0.0, 0.0, (now + jiff::SignedDuration::from_hours(1)).to_string()),
+        )
+        .await;
     assert_eq!((future.status, future.fields()), (400, vec!["at".to_string()]));
-    let far = s.post(&format!("/drivers/{andi_id}/location"), &andi_token, json!({"latitude": 91.0, "longitude": 0.0})).await;
+    let far =
+        s.post(&format!("/drivers/{andi_id}/location"), &andi_token, json!({"latitude": 91.0, "longitude": 0.0})).await;
     assert_eq!((far.status, far.fields()), (400, vec!["latitude".to_string()]));
 
     // The list shows the last known position (by the device's time) and filters.
@@ -160,14 +192,19 @@ async fn drivers_log_in_and_report_where_they_are(b: Backend) {
     let track = data(&s.get(&path.replace('+', "%2B"), &t.owner).await, 200);
     let lats: Vec<f64> = track.as_array().unwrap().iter().map(|p| p["latitude"].as_f64().unwrap()).collect();
     assert_eq!(lats, vec![-6.3, -6.21]);
-    assert_eq!(data(&s.get(&format!("/drivers/{andi_id}/locations"), &andi_token).await, 200).as_array().unwrap().len(), 3);
+    assert_eq!(
+        data(&s.get(&format!("/drivers/{andi_id}/locations"), &andi_token).await, 200).as_array().unwrap().len(),
+        3
+    );
     assert_eq!(s.get(&format!("/drivers/{andi_id}/locations"), &budi_token).await.status, 403);
     assert_eq!(s.get("/drivers", &andi_token).await.status, 403);
 
     // Rate limited: 12 a minute; the 429 says when to retry.
     let mut limited = None;
     for _ in 0..12 {
-        let r = s.post(&format!("/drivers/{andi_id}/location"), &andi_token, json!({"latitude": -6.2, "longitude": 106.8})).await;
+        let r = s
+            .post(&format!("/drivers/{andi_id}/location"), &andi_token, json!({"latitude": -6.2, "longitude": 106.8}))
+            .await;
         if r.status == 429 {
             limited = Some(r);
             break;
@@ -222,7 +259,9 @@ async fn operations_records_are_in_the_feed_and_the_audit_log(b: Backend) {
         .iter()
         .map(|c| (c["entity"].as_str().unwrap().to_string(), c["id"].as_str().unwrap().to_string()))
         .collect();
-    for (entity, rid) in [("asset_category", &cat), ("vehicle", &van), ("meeting_room", &room), ("cms_post", &post), ("ticket", &ticket)] {
+    for (entity, rid) in
+        [("asset_category", &cat), ("vehicle", &van), ("meeting_room", &room), ("cms_post", &post), ("ticket", &ticket)]
+    {
         assert!(seen.contains(&(entity.to_string(), rid.clone())), "{entity} {rid} missing from the feed");
     }
     let audit = data(&s.get("/audit-logs?per_page=200", &t.owner).await, 200);
@@ -235,7 +274,11 @@ async fn operations_records_are_in_the_feed_and_the_audit_log(b: Backend) {
     s.user(&t.owner, "kasir1", "cashier", &[&outlet]).await;
     let cashier = s.token("kasir1", PASSWORD).await;
     let theirs = data(&s.get("/sync/pull?limit=1000", &cashier).await, 200);
-    let entities: Vec<&str> = theirs["changes"].as_array().unwrap().iter().map(|c| c["entity"].as_str().unwrap()).collect();
-    assert!(!entities.iter().any(|e| ["asset_category", "vehicle", "meeting_room", "cms_post", "ticket"].contains(e)), "{entities:?}");
+    let entities: Vec<&str> =
+        theirs["changes"].as_array().unwrap().iter().map(|c| c["entity"].as_str().unwrap()).collect();
+    assert!(
+        !entities.iter().any(|e| ["asset_category", "vehicle", "meeting_room", "cms_post", "ticket"].contains(e)),
+        "{entities:?}"
+    );
     assert_eq!(s.get("/sync/pull?entities=ticket", &cashier).await.status, 403);
 }

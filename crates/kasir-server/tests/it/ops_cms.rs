@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 use crate::{
     common::{Backend, Resp, TestServer, PASSWORD},
     ops_assets::data,
-    till::id,
 };
 
 crate::backend_tests!(published_content_is_public_and_drafts_never, the_demo_has_a_few_of_everything,);
@@ -17,23 +16,32 @@ async fn public(s: &TestServer, path: &str) -> Resp {
 }
 
 fn titles(r: &Resp) -> Vec<String> {
-    data(r, 200).as_array().unwrap().iter().map(|p| p["title"].as_str().or(p["name"].as_str()).unwrap().to_string()).collect()
+    data(r, 200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().or(p["name"].as_str()).unwrap().to_string())
+        .collect()
 }
 
 async fn published_content_is_public_and_drafts_never(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
-    let post = |title: &str, status: &str, cats: &[&str], tags: &[&str]| {
-        json!({"title": title, "content": format!("All about {title}"), "excerpt": "x", "categories": cats, "tags": tags, "status": status})
-    };
-    let first = data(&s.post("/cms/blog", &t.owner, post("Grand Opening!", "published", &["News"], &["opening"])).await, 201);
+    let post = |title: &str, status: &str, cats: &[&str], tags: &[&str]| json!({"title": title, "content": format!("All about {title}"), "excerpt": "x", "categories": cats, "tags": tags, "status": status});
+    let first =
+        data(&s.post("/cms/blog", &t.owner, post("Grand Opening!", "published", &["News"], &["opening"])).await, 201);
     assert_eq!((first["slug"].as_str(), first["status"].as_str()), (Some("grand-opening"), Some("published")));
     assert!(first["published_at"].is_string());
     let dup = s.post("/cms/blog", &t.owner, post("Grand opening", "draft", &[], &[])).await;
     assert_eq!((dup.status, dup.fields()), (409, vec!["slug".to_string()]));
-    let bad = s.post("/cms/blog", &t.owner, json!({"title": "T", "slug": "Not A Slug", "content": "c", "status": "live"})).await;
+    let bad = s
+        .post("/cms/blog", &t.owner, json!({"title": "T", "slug": "Not A Slug", "content": "c", "status": "live"}))
+        .await;
     assert_eq!((bad.status, bad.fields()), (400, vec!["slug".to_string(), "status".to_string()]));
-    data(&s.post("/cms/blog", &t.owner, post("New Menu", "published", &["news", "Food"], &["menu", "coffee"])).await, 201);
+    data(
+        &s.post("/cms/blog", &t.owner, post("New Menu", "published", &["news", "Food"], &["menu", "coffee"])).await,
+        201,
+    );
     let draft = data(&s.post("/cms/blog", &t.owner, post("Secret Plans", "draft", &["News"], &["menu"])).await, 201);
     let draft_id = draft["id"].as_str().unwrap().to_string();
 
@@ -47,7 +55,10 @@ async fn published_content_is_public_and_drafts_never(b: Backend) {
     assert_eq!(public(&s, "acme/cms/blog/secret-plans").await.status, 404);
     assert_eq!(public(&s, "nobody/cms/blog").await.status, 404);
     let page = public(&s, "acme/cms/blog?per_page=1&page=2").await;
-    assert_eq!((titles(&page), page.body["pagination"]["total"].as_i64()), (vec!["Grand Opening!".to_string()], Some(2)));
+    assert_eq!(
+        (titles(&page), page.body["pagination"]["total"].as_i64()),
+        (vec!["Grand Opening!".to_string()], Some(2))
+    );
     assert_eq!(public(&s, "acme/cms/blog?per_page=500").await.status, 400);
 
     // Publishing the draft makes it public (and stamps it once).
@@ -62,9 +73,7 @@ async fn published_content_is_public_and_drafts_never(b: Backend) {
     // Ads show inside their window (the business's calendar), active ones only, by placement.
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
     let d = |days: i64| (today + jiff::ToSpan::days(days)).to_string();
-    let ad = |title: &str, placement: &str, from: String, to: String, active: bool| {
-        json!({"title": title, "link": "https://acme.example/promo", "placement": placement, "start_date": from, "end_date": to, "active": active})
-    };
+    let ad = |title: &str, placement: &str, from: String, to: String, active: bool| json!({"title": title, "link": "https://acme.example/promo", "placement": placement, "start_date": from, "end_date": to, "active": active});
     s.post("/cms/ads", &t.owner, ad("Now", "home_banner", d(-1), d(1), true)).await;
     s.post("/cms/ads", &t.owner, ad("Today only", "sidebar", d(0), d(0), true)).await;
     s.post("/cms/ads", &t.owner, ad("Ended", "home_banner", d(-5), d(-1), true)).await;
@@ -80,9 +89,7 @@ async fn published_content_is_public_and_drafts_never(b: Backend) {
     assert_eq!(titles(&public(&s, "acme/cms/ads?placement=home_banner").await), vec!["Now"]);
 
     // Vacancies: open ones until their closing date.
-    let vacancy = |title: &str, status: &str, closing: String| {
-        json!({"title": title, "department": "Kitchen", "location": "Jakarta", "type": "full_time", "description": "Cook", "salary": 5_000_000, "closing_date": closing, "status": status})
-    };
+    let vacancy = |title: &str, status: &str, closing: String| json!({"title": title, "department": "Kitchen", "location": "Jakarta", "type": "full_time", "description": "Cook", "salary": 5_000_000, "closing_date": closing, "status": status});
     s.post("/cms/vacancies", &t.owner, vacancy("Head Cook", "open", d(10))).await;
     s.post("/cms/vacancies", &t.owner, vacancy("Barista", "open", d(-1))).await;
     s.post("/cms/vacancies", &t.owner, vacancy("Manager", "draft", d(10))).await;
@@ -104,7 +111,11 @@ async fn published_content_is_public_and_drafts_never(b: Backend) {
     assert_eq!(data(&public(&s, "acme/cms/departments/kitchen").await, 200)["id"], dept["id"]);
     assert_eq!(public(&s, "acme/cms/training/draft-course").await.status, 404);
     let did = dept["id"].as_str().unwrap();
-    assert_eq!(s.get(&format!("/cms/training/{did}"), &t.owner).await.status, 404, "a department page is not a training page");
+    assert_eq!(
+        s.get(&format!("/cms/training/{did}"), &t.owner).await.status,
+        404,
+        "a department page is not a training page"
+    );
     let point = |name: &str, active: bool| json!({"name": name, "address": "Jl. Sudirman 1", "latitude": -6.2, "longitude": 106.8166, "opening_hours": "08-20", "active": active});
     s.post("/cms/drop-points", &t.owner, point("Sudirman", true)).await;
     s.post("/cms/drop-points", &t.owner, point("Closed one", false)).await;

@@ -33,7 +33,9 @@ async fn rooms_are_found_by_what_they_offer(b: Backend) {
     assert_eq!(s.post("/meeting-rooms", &rina, room("Mine", 2, "1", &[])).await.status, 403);
 
     // Every staff login finds rooms; capacity means at least, facilities all of them.
-    let names = |v: Value| -> Vec<String> { v.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect() };
+    let names = |v: Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+    };
     let find = |q: &'static str| {
         let s = &s;
         let rina = rina.clone();
@@ -49,11 +51,28 @@ async fn rooms_are_found_by_what_they_offer(b: Backend) {
     assert_eq!((r.status, r.fields()), (400, vec!["capacity".to_string()]));
 
     // A room's day is its own: "today" where the room is.
-    let far_east = data(&s.post("/meeting-rooms", &t.owner, json!({"name": "Kiritimati", "capacity": 4, "timezone": "Pacific/Kiritimati"})).await, 201);
-    let far_west = data(&s.post("/meeting-rooms", &t.owner, json!({"name": "Pago Pago", "capacity": 4, "timezone": "Pacific/Pago_Pago"})).await, 201);
+    let far_east = data(
+        &s.post(
+            "/meeting-rooms",
+            &t.owner,
+            json!({"name": "Kiritimati", "capacity": 4, "timezone": "Pacific/Kiritimati"}),
+        )
+        .await,
+        201,
+    );
+    let far_west = data(
+        &s.post(
+            "/meeting-rooms",
+            &t.owner,
+            json!({"name": "Pago Pago", "capacity": 4, "timezone": "Pacific/Pago_Pago"}),
+        )
+        .await,
+        201,
+    );
     for (room, zone) in [(&far_east, "Pacific/Kiritimati"), (&far_west, "Pacific/Pago_Pago")] {
         let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get(zone).unwrap()).date().to_string();
-        let day = data(&s.get(&format!("/meeting-rooms/{}/availability", room["id"].as_str().unwrap()), &rina).await, 200);
+        let day =
+            data(&s.get(&format!("/meeting-rooms/{}/availability", room["id"].as_str().unwrap()), &rina).await, 200);
         assert_eq!((day["date"].as_str(), day["timezone"].as_str()), (Some(today.as_str()), Some(zone)));
         assert_eq!(day["free"], json!([{"start_time": "00:00", "end_time": "24:00"}]));
     }
@@ -79,9 +98,7 @@ async fn bookings_never_overlap_even_all_at_once(b: Backend) {
     let dedi_id = s.user(&t.owner, "dedi", "cashier", &[&outlet]).await;
     let (rina, dedi) = (s.token("rina", PASSWORD).await, s.token("dedi", PASSWORD).await);
     let room = id(&s.post("/meeting-rooms", &t.owner, json!({"name": "Melati", "capacity": 6})).await);
-    let book = |title: &str, start: &str, end: &str| {
-        json!({"room_id": room, "title": title, "date": DAY, "start_time": start, "end_time": end, "attendee_ids": [dedi_id]})
-    };
+    let book = |title: &str, start: &str, end: &str| json!({"room_id": room, "title": title, "date": DAY, "start_time": start, "end_time": end, "attendee_ids": [dedi_id]});
     let first = data(&s.post("/meeting-rooms/bookings", &rina, book("Standup", "09:00", "10:00")).await, 201);
     assert_eq!((first["status"].as_str(), first["booked_by"].as_str()), (Some("booked"), Some(rina_id.as_str())));
     assert_eq!(first["attendee_ids"], json!([dedi_id]));
@@ -102,7 +119,8 @@ async fn bookings_never_overlap_even_all_at_once(b: Backend) {
 
     // 20 requests for one slot at once: exactly one wins.
     let tries = (0..20).map(|i| {
-        let (s, token, body) = (&s, if i % 2 == 0 { &rina } else { &dedi }, book(&format!("Race {i}"), "13:00", "14:00"));
+        let (s, token, body) =
+            (&s, if i % 2 == 0 { &rina } else { &dedi }, book(&format!("Race {i}"), "13:00", "14:00"));
         async move { s.post("/meeting-rooms/bookings", token, body).await }
     });
     let answers = futures::future::join_all(tries).await;
@@ -120,8 +138,13 @@ async fn bookings_never_overlap_even_all_at_once(b: Backend) {
             .map(|p| (p["start_time"].as_str().unwrap().to_string(), p["end_time"].as_str().unwrap().to_string()))
             .collect()
     };
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> { v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect() };
-    assert_eq!(periods("booked"), pairs(&[("08:00", "09:00"), ("09:00", "10:00"), ("10:00", "11:00"), ("13:00", "14:00"), ("22:00", "24:00")]));
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    };
+    assert_eq!(
+        periods("booked"),
+        pairs(&[("08:00", "09:00"), ("09:00", "10:00"), ("10:00", "11:00"), ("13:00", "14:00"), ("22:00", "24:00")])
+    );
     assert_eq!(periods("free"), pairs(&[("00:00", "08:00"), ("11:00", "13:00"), ("14:00", "22:00")]));
     assert_eq!(day["booked"][1]["title"], "Standup");
 
@@ -133,7 +156,10 @@ async fn bookings_never_overlap_even_all_at_once(b: Backend) {
     let twice = s.delete(&format!("/meeting-rooms/bookings/{standup}"), &t.owner).await;
     assert_eq!((twice.status, twice.code()), (422, "invalid_transition"));
     data(&s.post("/meeting-rooms/bookings", &dedi, book("Standup moved", "09:00", "10:00")).await, 201);
-    let listed = data(&s.get(&format!("/meeting-rooms/bookings?room_id={room}&date={DAY}&status=booked&per_page=50"), &rina).await, 200);
+    let listed = data(
+        &s.get(&format!("/meeting-rooms/bookings?room_id={room}&date={DAY}&status=booked&per_page=50"), &rina).await,
+        200,
+    );
     assert_eq!(listed.as_array().unwrap().len(), 5);
     let other = s.tenant("other").await;
     assert_eq!(s.get(&format!("/meeting-rooms/{room}/availability"), &other.owner).await.status, 404);

@@ -12,10 +12,7 @@ use crate::{
     till::id,
 };
 
-crate::backend_tests!(
-    tickets_flow_with_private_notes_and_live_events,
-    branding_requests_need_every_approver,
-);
+crate::backend_tests!(tickets_flow_with_private_notes_and_live_events, branding_requests_need_every_approver,);
 
 /// A socket on one of the limited paths (`/ws/tickets`, `/ws/branding-approval`).
 async fn limited(s: &TestServer, path: &str, token: &str) -> Ws {
@@ -35,7 +32,7 @@ async fn tickets_flow_with_private_notes_and_live_events(b: Backend) {
     let t = s.tenant("acme").await;
     let outlet = s.outlet(&t.owner, "K01").await;
     let rina_id = s.user(&t.owner, "rina", "cashier", &[&outlet]).await;
-    let dedi_id = s.user(&t.owner, "dedi", "cashier", &[&outlet]).await;
+    s.user(&t.owner, "dedi", "cashier", &[&outlet]).await;
     let it_id = s.user(&t.owner, "it-support", "admin", &[&outlet]).await;
     let (rina, dedi, it) =
         (s.token("rina", PASSWORD).await, s.token("dedi", PASSWORD).await, s.token("it-support", PASSWORD).await);
@@ -49,11 +46,13 @@ async fn tickets_flow_with_private_notes_and_live_events(b: Backend) {
     // A cashier opens a ticket with a screenshot; she may not assign it.
     let shot = upload(&s, &rina, "/files", "error.png", png(40, 30), &[("purpose", "ticket_attachment")]).await;
     let shot = shot.data()["id"].as_str().unwrap().to_string();
-    let assigned = s.post("/tickets", &rina, json!({"title": "Till frozen", "description": "x", "assigned_to": it_id})).await;
+    let assigned =
+        s.post("/tickets", &rina, json!({"title": "Till frozen", "description": "x", "assigned_to": it_id})).await;
     assert_eq!(assigned.status, 403);
     let bad = s.post("/tickets", &rina, json!({"title": "", "description": "x", "priority": "asap"})).await;
     assert_eq!((bad.status, bad.fields()), (400, vec!["title".to_string(), "priority".to_string()]));
-    let strange = s.post("/tickets", &rina, json!({"title": "T", "description": "x", "attachment_file_ids": [outlet]})).await;
+    let strange =
+        s.post("/tickets", &rina, json!({"title": "T", "description": "x", "attachment_file_ids": [outlet]})).await;
     assert_eq!((strange.status, strange.fields()), (404, vec!["attachment_file_ids[0]".to_string()]));
     let opened = s
         .post(
@@ -87,9 +86,15 @@ async fn tickets_flow_with_private_notes_and_live_events(b: Backend) {
     assert_eq!(r.status, 403);
     let r = s.patch(&format!("/tickets/{tid}"), &it, json!({"assigned_to": it_id, "status": "in_progress"})).await;
     let working = data(&r, 200);
-    assert_eq!((working["status"].as_str(), working["assigned_to"].as_str()), (Some("in_progress"), Some(it_id.as_str())));
+    assert_eq!(
+        (working["status"].as_str(), working["assigned_to"].as_str()),
+        (Some("in_progress"), Some(it_id.as_str()))
+    );
     let (kind, payload) = frame(&mut rina_ws).await;
-    assert_eq!((kind.as_str(), payload["status"].as_str(), payload["from"].as_str()), ("TICKET_UPDATED", Some("in_progress"), Some("open")));
+    assert_eq!(
+        (kind.as_str(), payload["status"].as_str(), payload["from"].as_str()),
+        ("TICKET_UPDATED", Some("in_progress"), Some("open"))
+    );
     assert_eq!(frame(&mut it_ws).await.0, "TICKET_UPDATED");
     let r = s.patch(&format!("/tickets/{tid}"), &it, json!({"status": "closed"})).await;
     assert_eq!((r.status, r.fields()), (400, vec!["status".to_string()]));
@@ -97,13 +102,27 @@ async fn tickets_flow_with_private_notes_and_live_events(b: Backend) {
     // An internal note reaches support only; a reply reaches the reporter too.
     let note = s.post(&format!("/tickets/{tid}/comments"), &rina, json!({"comment": "psst", "internal": true})).await;
     assert_eq!(note.status, 403);
-    data(&s.post(&format!("/tickets/{tid}/comments"), &it, json!({"comment": "Board is faulty; RMA opened", "internal": true})).await, 201);
-    data(&s.post(&format!("/tickets/{tid}/comments"), &it, json!({"comment": "Replacing the board tomorrow"})).await, 201);
+    data(
+        &s.post(
+            &format!("/tickets/{tid}/comments"),
+            &it,
+            json!({"comment": "Board is faulty; RMA opened", "internal": true}),
+        )
+        .await,
+        201,
+    );
+    data(
+        &s.post(&format!("/tickets/{tid}/comments"), &it, json!({"comment": "Replacing the board tomorrow"})).await,
+        201,
+    );
     let (kind, payload) = frame(&mut it_ws).await;
     assert_eq!((kind.as_str(), payload["comment"]["internal"].as_bool()), ("TICKET_COMMENTED", Some(true)));
     assert_eq!(frame(&mut it_ws).await.1["comment"]["comment"], "Replacing the board tomorrow");
     let (kind, payload) = frame(&mut rina_ws).await;
-    assert_eq!((kind.as_str(), payload["comment"]["comment"].as_str()), ("TICKET_COMMENTED", Some("Replacing the board tomorrow")));
+    assert_eq!(
+        (kind.as_str(), payload["comment"]["comment"].as_str()),
+        ("TICKET_COMMENTED", Some("Replacing the board tomorrow"))
+    );
     let theirs: Vec<String> = data(&s.get(&format!("/tickets/{tid}/comments"), &rina).await, 200)
         .as_array()
         .unwrap()
@@ -117,7 +136,11 @@ async fn tickets_flow_with_private_notes_and_live_events(b: Backend) {
     data(&s.patch(&format!("/tickets/{tid}"), &it, json!({"status": "resolved"})).await, 200);
     let low = s.post(&format!("/tickets/{tid}/close"), &rina, json!({"resolution": "ok", "satisfaction": 6})).await;
     assert_eq!((low.status, low.fields()), (400, vec!["satisfaction".to_string()]));
-    let closed = data(&s.post(&format!("/tickets/{tid}/close"), &rina, json!({"resolution": "Board replaced", "satisfaction": 5})).await, 200);
+    let closed = data(
+        &s.post(&format!("/tickets/{tid}/close"), &rina, json!({"resolution": "Board replaced", "satisfaction": 5}))
+            .await,
+        200,
+    );
     assert_eq!((closed["status"].as_str(), closed["satisfaction"].as_i64()), (Some("closed"), Some(5)));
     assert!(closed["closed_at"].is_string() && closed["resolved_at"].is_string());
     let again = s.post(&format!("/tickets/{tid}/close"), &rina, json!({"resolution": "x", "satisfaction": 1})).await;
@@ -188,9 +211,21 @@ async fn branding_requests_need_every_approver(b: Backend) {
     let logo = upload(&s, &mia, "/files", "logo.png", png(64, 64), &[("purpose", "branding")]).await;
     let logo = logo.data()["id"].as_str().unwrap().to_string();
 
-    let own = s.post("/branding-approvals", &mia, json!({"title": "Logo", "category": "logo", "file_ids": [logo], "approver_ids": [mia_id]})).await;
+    let own = s
+        .post(
+            "/branding-approvals",
+            &mia,
+            json!({"title": "Logo", "category": "logo", "file_ids": [logo], "approver_ids": [mia_id]}),
+        )
+        .await;
     assert_eq!((own.status, own.fields()), (400, vec!["approver_ids".to_string()]));
-    let bad = s.post("/branding-approvals", &mia, json!({"title": "Logo", "category": "tv", "file_ids": [], "approver_ids": [ani_id]})).await;
+    let bad = s
+        .post(
+            "/branding-approvals",
+            &mia,
+            json!({"title": "Logo", "category": "tv", "file_ids": [], "approver_ids": [ani_id]}),
+        )
+        .await;
     assert_eq!((bad.status, bad.fields()), (400, vec!["category".to_string(), "file_ids".to_string()]));
     let made = s
         .post(
@@ -212,14 +247,27 @@ async fn branding_requests_need_every_approver(b: Backend) {
     assert_eq!(decisions(&made), vec![(ani_id.clone(), "pending".into()), (edo_id.clone(), "pending".into())]);
     let aid = made["id"].as_str().unwrap().to_string();
     let (kind, payload) = frame(&mut mia_ws).await;
-    assert_eq!((kind.as_str(), payload["status"].as_str(), payload["id"].as_str()), ("APPROVAL_UPDATED", Some("pending"), Some(aid.as_str())));
+    assert_eq!(
+        (kind.as_str(), payload["status"].as_str(), payload["id"].as_str()),
+        ("APPROVAL_UPDATED", Some("pending"), Some(aid.as_str()))
+    );
 
     // Only approvers review; a revision needs notes; one approval is not enough.
-    assert_eq!(s.post(&format!("/branding-approvals/{aid}/review"), &zed, json!({"action": "approve"})).await.status, 404);
-    assert_eq!(s.post(&format!("/branding-approvals/{aid}/review"), &mia, json!({"action": "approve"})).await.status, 403);
+    assert_eq!(
+        s.post(&format!("/branding-approvals/{aid}/review"), &zed, json!({"action": "approve"})).await.status,
+        404
+    );
+    assert_eq!(
+        s.post(&format!("/branding-approvals/{aid}/review"), &mia, json!({"action": "approve"})).await.status,
+        403
+    );
     let notes = s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "request_revision"})).await;
     assert_eq!((notes.status, notes.fields()), (400, vec!["revision_notes".to_string()]));
-    let one = data(&s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "approve", "feedback": "Nice"})).await, 200);
+    let one = data(
+        &s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "approve", "feedback": "Nice"}))
+            .await,
+        200,
+    );
     assert_eq!(one["status"], "pending");
     let twice = s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "reject"})).await;
     assert_eq!((twice.status, twice.code()), (422, "invalid_transition"));
@@ -228,16 +276,25 @@ async fn branding_requests_need_every_approver(b: Backend) {
 
     // Edo asks for a revision: the request waits on Mia; revising resets both reviews.
     let sent_back = s
-        .post(&format!("/branding-approvals/{aid}/review"), &edo, json!({"action": "request_revision", "revision_notes": "Darker blue"}))
+        .post(
+            &format!("/branding-approvals/{aid}/review"),
+            &edo,
+            json!({"action": "request_revision", "revision_notes": "Darker blue"}),
+        )
         .await;
     assert_eq!(data(&sent_back, 200)["status"], "revision");
     assert_eq!(frame(&mut mia_ws).await.1["status"], "revision");
     let late = s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "approve"})).await;
     assert_eq!((late.status, late.code()), (422, "invalid_transition"));
-    assert_eq!(s.post(&format!("/branding-approvals/{aid}/revise"), &ani, json!({"file_ids": [logo]})).await.status, 403);
+    assert_eq!(
+        s.post(&format!("/branding-approvals/{aid}/revise"), &ani, json!({"file_ids": [logo]})).await.status,
+        403
+    );
     let logo2 = upload(&s, &mia, "/files", "logo2.png", png(64, 64), &[("purpose", "branding")]).await;
     let logo2 = logo2.data()["id"].as_str().unwrap().to_string();
-    let revised = s.post(&format!("/branding-approvals/{aid}/revise"), &mia, json!({"file_ids": [logo2], "notes": "Darker"})).await;
+    let revised = s
+        .post(&format!("/branding-approvals/{aid}/revise"), &mia, json!({"file_ids": [logo2], "notes": "Darker"}))
+        .await;
     let revised = data(&revised, 200);
     assert_eq!((revised["status"].as_str(), revised["round"].as_i64()), (Some("pending"), Some(2)));
     assert_eq!(revised["file_ids"], json!([logo2]));
@@ -246,14 +303,28 @@ async fn branding_requests_need_every_approver(b: Backend) {
 
     // Both approve: approved. Another request is rejected by one approver.
     data(&s.post(&format!("/branding-approvals/{aid}/review"), &ani, json!({"action": "approve"})).await, 200);
-    let done = data(&s.post(&format!("/branding-approvals/{aid}/review"), &edo, json!({"action": "approve"})).await, 200);
+    let done =
+        data(&s.post(&format!("/branding-approvals/{aid}/review"), &edo, json!({"action": "approve"})).await, 200);
     assert_eq!(done["status"], "approved");
     let second = id(&s
-        .post("/branding-approvals", &mia, json!({"title": "Poster", "category": "marketing", "file_ids": [logo], "approver_ids": [ani_id, edo_id]}))
+        .post(
+            "/branding-approvals",
+            &mia,
+            json!({"title": "Poster", "category": "marketing", "file_ids": [logo], "approver_ids": [ani_id, edo_id]}),
+        )
         .await);
-    let no = data(&s.post(&format!("/branding-approvals/{second}/review"), &edo, json!({"action": "reject", "feedback": "Off brand"})).await, 200);
+    let no = data(
+        &s.post(
+            &format!("/branding-approvals/{second}/review"),
+            &edo,
+            json!({"action": "reject", "feedback": "Off brand"}),
+        )
+        .await,
+        200,
+    );
     assert_eq!(no["status"], "rejected");
-    let revise_rejected = s.post(&format!("/branding-approvals/{second}/revise"), &mia, json!({"file_ids": [logo]})).await;
+    let revise_rejected =
+        s.post(&format!("/branding-approvals/{second}/revise"), &mia, json!({"file_ids": [logo]})).await;
     assert_eq!((revise_rejected.status, revise_rejected.code()), (422, "invalid_transition"));
 
     // Who sees what: the requester and approvers; an outsider neither the list nor the events.
@@ -264,7 +335,17 @@ async fn branding_requests_need_every_approver(b: Backend) {
     assert_eq!(titles(s.get("/branding-approvals?status=approved", &t.owner).await), vec!["New logo"]);
     assert!(titles(s.get("/branding-approvals", &zed).await).is_empty());
     assert_eq!(s.get(&format!("/branding-approvals/{aid}"), &zed).await.status, 404);
-    let mine = id(&s.post("/branding-approvals", &zed, json!({"title": "Zed's", "category": "social_media", "file_ids": [logo], "approver_ids": [ani_id]})).await);
+    let mine = id(&s
+        .post(
+            "/branding-approvals",
+            &zed,
+            json!({"title": "Zed's", "category": "social_media", "file_ids": [logo], "approver_ids": [ani_id]}),
+        )
+        .await);
     let f = next(&mut zed_ws, 15).await;
-    assert_eq!((f["type"].as_str(), f["payload"]["id"].as_str()), (Some("APPROVAL_UPDATED"), Some(mine.as_str())), "zed heard only his own");
+    assert_eq!(
+        (f["type"].as_str(), f["payload"]["id"].as_str()),
+        (Some("APPROVAL_UPDATED"), Some(mine.as_str())),
+        "zed heard only his own"
+    );
 }

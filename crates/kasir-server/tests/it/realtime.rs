@@ -165,6 +165,8 @@ async fn the_token_may_come_as_a_subprotocol(b: Backend) {
     req.headers_mut().insert("sec-websocket-protocol", format!("kasir, {}", t.owner).parse().unwrap());
     let (mut ws, res) = tokio_tungstenite::connect_async(req).await.expect("the socket opens");
     assert_eq!(res.headers()["sec-websocket-protocol"], "kasir");
+    // Subscribed before the shift opens (an event committed earlier is not this socket's).
+    registered(&mut ws).await;
     t.open_shift(&s, &t.cashier, 0).await;
     assert_eq!(next(&mut ws, 5).await["type"], "SHIFT_OPENED");
     let refused = tokio_tungstenite::connect_async(format!("{url}?token=not-a-token")).await;

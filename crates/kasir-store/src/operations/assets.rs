@@ -120,12 +120,8 @@ pub struct Assignment {
 crate::impl_record!(Assignment);
 
 /// Locks the asset's row until the transaction ends (PostgreSQL; SQLite has one writer).
-#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
-    if tx.backend() == crate::Backend::Postgres {
-        sqlx::query("SELECT id FROM assets WHERE id = $1 FOR UPDATE").bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
+    super::lock_row(tx, "assets", id).await
 }
 
 /// The asset's open custody, if someone holds it.

@@ -96,35 +96,19 @@ pub struct Review {
 crate::impl_record!(Review);
 
 /// Locks the request's row until the transaction ends (PostgreSQL; SQLite has one writer).
-#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
-    if tx.backend() == crate::Backend::Postgres {
-        sqlx::query("SELECT id FROM branding_approvals WHERE id = $1 FOR UPDATE").bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
+    super::lock_row(tx, "branding_approvals", id).await
 }
 
-/// The reviews of a request, in the order its approvers were named.
+/// The reviews of a request, in the order its approvers were named (in a transaction or not).
 #[tracing::instrument(skip_all)]
-pub async fn reviews_in(tx: &mut Tx, approval_id: &str) -> Result<Vec<Review>> {
+pub async fn reviews<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(e: E, approval_id: &str) -> Result<Vec<Review>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM branding_reviews WHERE approval_id = $1 AND deleted_at IS NULL ORDER BY created_at, id",
         REVIEWS.select_list()
     ))
     .bind(approval_id)
-    .fetch_all(&mut **tx)
-    .await?)
-}
-
-/// Like [`reviews_in`], outside a transaction.
-#[tracing::instrument(skip_all)]
-pub async fn reviews(db: &crate::Db, approval_id: &str) -> Result<Vec<Review>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {} FROM branding_reviews WHERE approval_id = $1 AND deleted_at IS NULL ORDER BY created_at, id",
-        REVIEWS.select_list()
-    ))
-    .bind(approval_id)
-    .fetch_all(db.reader())
+    .fetch_all(e)
     .await?)
 }
 

@@ -23,3 +23,13 @@ const fn def(entity: &'static str, table: &'static str, columns: &'static [Colum
         counted: false,
     }
 }
+
+/// Locks a row of one of these tables until the transaction ends, so that checks made after it
+/// (an overlap, a custodian, a review) hold until the commit (PostgreSQL; SQLite has one writer).
+#[tracing::instrument(skip_all)]
+pub(crate) async fn lock_row(tx: &mut crate::Tx, table: &'static str, id: &str) -> crate::Result<()> {
+    if tx.backend() == crate::Backend::Postgres {
+        sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE")).bind(id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

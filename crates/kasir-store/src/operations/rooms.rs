@@ -97,12 +97,8 @@ crate::impl_record!(Booking);
 
 /// Locks the room's row until the transaction ends, so that two bookings of it are checked one
 /// after the other (PostgreSQL; SQLite has one writer).
-#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
-    if tx.backend() == crate::Backend::Postgres {
-        sqlx::query("SELECT id FROM meeting_rooms WHERE id = $1 FOR UPDATE").bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
+    super::lock_row(tx, "meeting_rooms", id).await
 }
 
 /// The room's live bookings of `date` that overlap `[start, end)`.

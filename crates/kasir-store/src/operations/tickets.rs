@@ -95,12 +95,8 @@ pub struct Comment {
 crate::impl_record!(Comment);
 
 /// Locks the ticket's row until the transaction ends (PostgreSQL; SQLite has one writer).
-#[tracing::instrument(skip_all)]
 pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
-    if tx.backend() == crate::Backend::Postgres {
-        sqlx::query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE").bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
+    super::lock_row(tx, "tickets", id).await
 }
 
 /// A ticket's comments, oldest first; internal notes only when `internal` is true.
