@@ -15,7 +15,7 @@ use anyhow::Context;
 use kasir_store::{Backend, Db, DbOptions};
 use serde_json::{json, Value};
 
-use crate::{load, server};
+use crate::{catalog::Pick, load, server};
 
 pub struct Options {
     pub rooms: usize,
@@ -28,24 +28,18 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
     server::on_fresh_database(spec, |url, label| async move { measure(&url, label, o).await }).await
 }
 
-/// A cheap shared pseudo-random sequence (splitmix64 over a counter).
-#[derive(Clone, Default)]
-struct Dice(Arc<AtomicU64>);
+/// Shared random picks.
+type Dice = Arc<Pick>;
 
-impl Dice {
-    fn roll(&self, below: u64) -> u64 {
-        let mut z = self.0.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % below
-    }
+fn roll(d: &Pick, below: u64) -> u64 {
+    d.next(below as usize) as u64
 }
 
 /// A random slot: a day of the 30 from 2027-01-01, a start on the half hour, 30 or 60 minutes.
-fn slot(d: &Dice) -> (String, String, String) {
-    let day = format!("2027-01-{:02}", 1 + d.roll(30));
-    let start = d.roll(47);
-    let len = 1 + d.roll(2);
+fn slot(d: &Pick) -> (String, String, String) {
+    let day = format!("2027-01-{:02}", 1 + roll(d, 30));
+    let start = roll(d, 47);
+    let len = 1 + roll(d, 2);
     let hm = |half: u64| format!("{:02}:{:02}", half / 2, (half % 2) * 30);
     (day, hm(start), hm((start + len).min(48)))
 }
@@ -77,7 +71,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     let (m, r, rs, h, d) = (made.clone(), refused.clone(), rooms.clone(), http.clone(), dice.clone());
     let api = load::run(o.clients, o.seconds, move || {
         let (m, r, h, d) = (m.clone(), r.clone(), h.clone(), d.clone());
-        let room = rs[d.roll(rs.len() as u64) as usize].clone();
+        let room = rs[roll(&d, rs.len() as u64) as usize].clone();
         let (base, token) = (base.clone(), token.clone());
         async move {
             let (date, start, end) = slot(&d);
@@ -119,7 +113,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
         (made.clone(), refused.clone(), direct_rooms.clone(), dice.clone(), db.clone(), tenant_id.clone());
     let direct = load::run(o.clients, o.seconds, move || {
         let (m, r, d, pool, tenant) = (m.clone(), r.clone(), d.clone(), pool.clone(), tenant.clone());
-        let room = rs[d.roll(rs.len() as u64) as usize].clone();
+        let room = rs[roll(&d, rs.len() as u64) as usize].clone();
         async move {
             match book_directly(&pool, &tenant, &room, slot(&d)).await {
                 Ok(true) => m.fetch_add(1, Ordering::Relaxed),
@@ -155,7 +149,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     let reads = load::run(o.clients, o.seconds, move || {
         let (h, base, d) = (h.clone(), base.clone(), d.clone());
         async move {
-            let n = d.roll(published as u64) as usize;
+            let n = roll(&d, published as u64) as usize;
             let url = if n.is_multiple_of(2) {
                 format!("{base}/api/v1/public/bench/cms/blog?page={}&per_page=10", 1 + n % (published / 10).max(1))
             } else {

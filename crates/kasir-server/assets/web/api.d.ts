@@ -34,7 +34,7 @@ export type Approval = { "action": Action; "notes"?: string | null };
 /** `APPROVAL_UPDATED`: a branding request's status after a review, a revision or its creation. */
 export type ApprovalEvent = { "approver"?: string | null; "at": string; "decision"?: string | null; "id": string; "requester_id": string; "round": number; "status": string; "title": string };
 /** A request and its approvers' reviews of the current round. */
-export type ApprovalView = (Approval & { "reviews": Array<Review> });
+export type ApprovalView = (BrandingApproval & { "reviews": Array<BrandingReview> });
 export type Asset = { "asset_code": string; "assigned_since"?: string | null; "assigned_to"?: string | null; "category_id"?: string | null; "created_at": string; "id": string; "location"?: string | null; "name": string; "purchase_date"?: string | null; "serial_number"?: string | null; "status": string; "tenant_id": string; "updated_at": string; "value": number; "version": number };
 export type AssetCategory = { "created_at": string; "description"?: string | null; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
 export type Assign = { "assign_date"?: string | null; "employee_id": string; "notes"?: string | null };
@@ -52,6 +52,8 @@ export type Balance = { "balance": number; "points": number };
 export type Bank = { "can_disburse": boolean; "code": string; "name": string };
 export type Booking = { "attendee_ids": Array<string>; "booked_by": string; "cancelled_at"?: string | null; "created_at": string; "date": string; "description"?: string | null; "end_time": string; "id": string; "room_id": string; "start_time": string; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
 export type Brand = { "created_at": string; "id": string; "name": string; "tenant_id": string; "updated_at": string; "version": number };
+export type BrandingApproval = { "approver_ids": Array<string>; "category": string; "created_at": string; "description"?: string | null; "file_ids": Array<string>; "id": string; "requester_id": string; "revision_notes"?: string | null; "round": number; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
+export type BrandingReview = { "approval_id": string; "approver_id": string; "created_at": string; "decision": string; "feedback"?: string | null; "id": string; "reviewed_at"?: string | null; "revision_notes"?: string | null; "round": number; "tenant_id": string; "updated_at": string; "version": number };
 export type BulkRostered = { "created": number; "rosters": Array<Roster>; "updated": number };
 export type BulkRosters = { "items": Array<CreateRoster> };
 export type CashDirection = "in" | "out";
@@ -75,6 +77,7 @@ export type CreateAdjustment = { "lines": Array<AdjustmentLineInput>; "note"?: s
 export type CreateAdvance = { "amount": number; "date": string; "employee_id": string; "id"?: string | null; "note"?: string | null };
 export type CreateApiKey = { "name": string; "permissions": Array<string> };
 export type CreateAsset = { "asset_code": string; "category_id"?: string | null; "id"?: string | null; "location"?: string | null; "name": string; "purchase_date"?: string | null; "serial_number"?: string | null; "status"?: string | null; "value"?: number | null };
+export type CreateAssetCategory = { "description"?: string | null; "id"?: string | null; "name": string };
 export type CreateBrand = { "id"?: string | null; "name": string };
 export type CreateCashMovement = { "amount": number; "reason": string; "type": CashDirection };
 export type CreateCategory = { "id"?: string | null; "is_active"?: boolean | null; "name": string; "parent_id"?: string | null; "sort_order"?: number | null };
@@ -371,7 +374,6 @@ export type Return = { "condition"?: string | null; "date"?: string | null; "not
 /** One line of a purchase return. */
 export type ReturnLine = { "product_id": string; "quantity": number; "unit_cost": number; "variant_id"?: string | null };
 export type ReturnLineInput = { "product_id": string; "quantity": number; "unit_cost"?: number | null; "variant_id"?: string | null };
-export type Review = { "approval_id": string; "approver_id": string; "created_at": string; "decision": string; "feedback"?: string | null; "id": string; "reviewed_at"?: string | null; "revision_notes"?: string | null; "round": number; "tenant_id": string; "updated_at": string; "version": number };
 export type Revision = { "file_ids": Array<string>; "notes"?: string | null };
 /** A custom role. */
 export type Role = { "created_at": string; "description"?: string | null; "id": string; "name": string; "permissions": Array<string>; "tenant_id": string; "updated_at": string; "version": number };
@@ -454,6 +456,7 @@ export type TransferLineInput = { "product_id": string; "quantity": number; "var
 export type UpdateAd = { "active"?: boolean | null; "end_date"?: string | null; "image_file_id"?: string | null; "link"?: string | null; "placement"?: string | null; "start_date"?: string | null; "title"?: string | null; "version"?: number | null };
 export type UpdateAdvance = { "amount"?: number | null; "date"?: string | null; "note"?: string | null; "version"?: number | null };
 export type UpdateAsset = { "asset_code"?: string | null; "category_id"?: string | null; "location"?: string | null; "name"?: string | null; "purchase_date"?: string | null; "serial_number"?: string | null; "status"?: string | null; "value"?: number | null; "version"?: number | null };
+export type UpdateAssetCategory = { "description"?: string | null; "name"?: string | null; "version"?: number | null };
 export type UpdateBrand = { "name"?: string | null; "version"?: number | null };
 export type UpdateCategory = { "is_active"?: boolean | null; "name"?: string | null; "parent_id"?: string | null; "sort_order"?: number | null; "version"?: number | null };
 export type UpdateCustomer = { "address"?: string | null; "email"?: string | null; "name"?: string | null; "notes"?: string | null; "phone"?: string | null; "version"?: number | null };
@@ -542,7 +545,7 @@ export declare function deleteApiKeysId(o: Call<{ "id": string }, {  }, never>):
 export declare function getAssetCategories(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" }, never>): Promise<Array<AssetCategory>>;
 
 /** Create a asset_category */
-export declare function postAssetCategories(o?: Call<{  }, {  }, CreateCategory>): Promise<AssetCategory>;
+export declare function postAssetCategories(o?: Call<{  }, {  }, CreateAssetCategory>): Promise<AssetCategory>;
 
 /** Delete a asset_category */
 export declare function deleteAssetCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<AssetCategory>;
@@ -551,7 +554,7 @@ export declare function deleteAssetCategoriesId(o: Call<{ "id": string }, {  }, 
 export declare function getAssetCategoriesId(o: Call<{ "id": string }, {  }, never>): Promise<AssetCategory>;
 
 /** Change a asset_category */
-export declare function patchAssetCategoriesId(o: Call<{ "id": string }, {  }, UpdateCategory>): Promise<AssetCategory>;
+export declare function patchAssetCategoriesId(o: Call<{ "id": string }, {  }, UpdateAssetCategory>): Promise<AssetCategory>;
 
 /** List assets */
 export declare function getAssets(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "asset_code" | "-asset_code" | "name" | "-name" | "purchase_date" | "-purchase_date" | "value" | "-value" | "status" | "-status"; "category_id"?: string; "status"?: string; "location"?: string; "assigned_to"?: string }, never>): Promise<Array<Asset>>;
@@ -629,7 +632,7 @@ export declare function getAuthVerify(o?: Call<{  }, {  }, never>): Promise<Veri
 export declare function getBanks(o?: Call<{  }, {  }, never>): Promise<Array<Bank>>;
 
 /** List branding requests (yours to ask or review, or all with branding.manage) */
-export declare function getBrandingApprovals(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "status" | "-status"; "category"?: string; "requester_id"?: string; "status"?: string }, never>): Promise<Array<Approval>>;
+export declare function getBrandingApprovals(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title" | "status" | "-status"; "category"?: string; "requester_id"?: string; "status"?: string }, never>): Promise<Array<BrandingApproval>>;
 
 /** Ask approvers to approve designs */
 export declare function postBrandingApprovals(o?: Call<{  }, {  }, NewApproval>): Promise<ApprovalView>;

@@ -62,7 +62,7 @@ pub struct Categories;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateCategory {
+pub struct CreateAssetCategory {
     #[schema(format = Uuid)]
     pub id: Option<String>,
     #[schema(min_length = 1, max_length = 100)]
@@ -73,7 +73,7 @@ pub struct CreateCategory {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateCategory {
+pub struct UpdateAssetCategory {
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -84,15 +84,20 @@ pub struct UpdateCategory {
 
 impl Resource for Categories {
     type Record = AssetCategory;
-    type Create = CreateCategory;
-    type Update = UpdateCategory;
+    type Create = CreateAssetCategory;
+    type Update = UpdateAssetCategory;
     const DEF: &'static crud::ResourceDef = &ASSET_CATEGORIES;
     const PATH: &'static str = "/asset-categories";
     const TAG: &'static str = "operations";
     const READ: Permission = Permission::AssetsManage;
     const WRITE: Permission = Permission::AssetsManage;
 
-    async fn create(_p: &Principal, tx: &mut Tx, scope: &Scope, b: CreateCategory) -> Result<AssetCategory, ApiError> {
+    async fn create(
+        _p: &Principal,
+        tx: &mut Tx,
+        scope: &Scope,
+        b: CreateAssetCategory,
+    ) -> Result<AssetCategory, ApiError> {
         let id = new_record_id(b.id.as_deref())?;
         let mut v = Violations::new();
         let name = v.text("name", &b.name, 1, 100);
@@ -112,7 +117,7 @@ impl Resource for Categories {
         scope: &Scope,
         current: AssetCategory,
         version: Option<i64>,
-        b: UpdateCategory,
+        b: UpdateAssetCategory,
     ) -> Result<AssetCategory, ApiError> {
         let version = expected_version(version, b.version)?;
         let mut v = Violations::new();

@@ -44,7 +44,7 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             "operations",
             "List branding requests (yours to ask or review, or all with branding.manage)".into(),
         )
-        .ok_list::<Approval>(),
+        .ok_list::<BrandingApproval>(),
     )
     .route(
         Method::Post,
@@ -131,11 +131,11 @@ pub struct Revision {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApprovalView {
     #[serde(flatten)]
-    pub approval: Approval,
-    pub reviews: Vec<Review>,
+    pub approval: BrandingApproval,
+    pub reviews: Vec<BrandingReview>,
 }
 
-fn announce(tx: &mut Tx, a: &Approval, by: Option<&Review>) -> Result<(), ApiError> {
+fn announce(tx: &mut Tx, a: &BrandingApproval, by: Option<&BrandingReview>) -> Result<(), ApiError> {
     let body = EventBody::ApprovalUpdated(ApprovalEvent {
         id: a.id.clone(),
         title: a.title.clone(),
@@ -153,15 +153,15 @@ fn announce(tx: &mut Tx, a: &Approval, by: Option<&Review>) -> Result<(), ApiErr
     Ok(())
 }
 
-fn involved(p: &Principal, a: &Approval) -> bool {
+fn involved(p: &Principal, a: &BrandingApproval) -> bool {
     p.has(Permission::BrandingManage)
         || p.user_id().is_some_and(|u| u == a.requester_id || a.approver_ids.0.iter().any(|x| x == u))
 }
 
 /// The request for `p`, locked: 404 unless they asked for it, review it or hold `branding.manage`.
-async fn visible(tx: &mut Tx, p: &Principal, scope: &Scope, id: &str) -> Result<Approval, ApiError> {
+async fn visible(tx: &mut Tx, p: &Principal, scope: &Scope, id: &str) -> Result<BrandingApproval, ApiError> {
     store::lock(tx, id).await?;
-    let a: Approval = crud::get_in(tx, &APPROVALS, scope, id).await?;
+    let a: BrandingApproval = crud::get_in(tx, &APPROVALS, scope, id).await?;
     if involved(p, &a) {
         Ok(a)
     } else {
@@ -179,14 +179,14 @@ async fn list(State(s): State<AppState>, p: Principal, RawQuery(raw): RawQuery) 
     if q.sort.is_none() {
         q.sort = Some(("created_at".into(), true));
     }
-    let page = crud::list::<Approval>(&s.db, &APPROVALS, &scope, &q).await?;
+    let page = crud::list::<BrandingApproval>(&s.db, &APPROVALS, &scope, &q).await?;
     Ok(ok_page(page, q.page, q.per_page))
 }
 
 async fn get(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {
     p.staff_user()?;
     let scope = p.scope()?;
-    let a: Approval = crud::get(&s.db, &APPROVALS, &scope, &id).await?;
+    let a: BrandingApproval = crud::get(&s.db, &APPROVALS, &scope, &id).await?;
     if !involved(&p, &a) {
         return Err(ApiError::NotFound);
     }
@@ -232,7 +232,7 @@ async fn submit(
         ("status", Value::from(ApprovalStatus::Pending.as_str())),
         ("round", Value::from(1i64)),
     ];
-    let a: Approval = crud::create(&mut tx, &APPROVALS, &scope, &id, &values).await?;
+    let a: BrandingApproval = crud::create(&mut tx, &APPROVALS, &scope, &id, &values).await?;
     let mut reviews = Vec::new();
     for approver in &approvers {
         let values = [
@@ -296,11 +296,11 @@ async fn review(
         ("revision_notes", Value::Text(notes)),
         ("reviewed_at", Value::from(kasir_domain::time::now())),
     ];
-    let updated: Review = crud::update(&mut tx, &REVIEWS, &scope, &reviews[mine].id, None, &values).await?;
+    let updated: BrandingReview = crud::update(&mut tx, &REVIEWS, &scope, &reviews[mine].id, None, &values).await?;
     reviews[mine] = updated;
     let decisions: Vec<ReviewDecision> = reviews.iter().filter_map(|r| ReviewDecision::parse(&r.decision)).collect();
     let status = ApprovalStatus::of(&decisions);
-    let a: Approval =
+    let a: BrandingApproval =
         crud::update(&mut tx, &APPROVALS, &scope, &a.id, None, &[("status", Value::from(status.as_str()))]).await?;
     announce(&mut tx, &a, Some(&reviews[mine]))?;
     tx.commit().await?;
@@ -340,7 +340,7 @@ async fn revise(
         ("status", Value::from(ApprovalStatus::Pending.as_str())),
         ("round", Value::from(round)),
     ];
-    let a: Approval = crud::update(&mut tx, &APPROVALS, &scope, &a.id, None, &values).await?;
+    let a: BrandingApproval = crud::update(&mut tx, &APPROVALS, &scope, &a.id, None, &values).await?;
     let mut reviews = Vec::new();
     for r in store::reviews(&mut *tx, &a.id).await? {
         let values = [

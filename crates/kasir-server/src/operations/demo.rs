@@ -239,7 +239,7 @@ pub async fn seed(
     .await?;
 
     // A branding request from Budi waiting for Dewi.
-    let approval = put::<branding::Approval>(
+    let approval = put::<branding::BrandingApproval>(
         tx,
         &branding::APPROVALS,
         scope,
@@ -255,7 +255,7 @@ pub async fn seed(
         ],
     )
     .await?;
-    put::<branding::Review>(
+    put::<branding::BrandingReview>(
         tx,
         &branding::REVIEWS,
         scope,

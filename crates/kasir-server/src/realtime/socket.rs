@@ -174,6 +174,9 @@ async fn open(
         .or(from_protocol)
         .ok_or_else(|| ApiError::Unauthorized("send the access token as ?token= or as a subprotocol".into()))?;
     let (scope, login, customer, staff) = if s.tokens.verify_customer(&token).is_some() {
+        if kinds.is_some() {
+            return Err(ApiError::Forbidden("this socket is for staff".into()));
+        }
         let c = crate::accounts::from_access_token(&s, &token).await?;
         let scope = Scope { tenant_id: c.account.tenant_id.clone(), outlets: Some(Vec::new()) };
         (scope, Some((c.session_id.clone(), c.account.id.clone())), Some(c.account.id), None)

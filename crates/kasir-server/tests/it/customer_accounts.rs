@@ -410,7 +410,7 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
     let access = shop.customer("tono").await;
     let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", shop.s.base)).await.unwrap().json().await.unwrap();
     // What a customer may use: its own routes, its own gateway payments and the shared /auth ones.
-    // (`/ws` takes its token in the query and answers only an upgrade; `/files/{id}` serves a
+    // (`/ws` and its limited forms take the token in the query and answer only an upgrade; `/files/{id}` serves a
     // customer the files they uploaded, 404 for any other.)
     let shared = [
         "/auth/refresh",
@@ -418,6 +418,8 @@ async fn a_customer_token_reaches_nothing_of_the_staff_api(b: Backend) {
         "/auth/verify",
         "/auth/password",
         "/ws",
+        "/ws/tickets",
+        "/ws/branding-approval",
         "/files/{id}",
         "/files/{id}/thumbnail",
         "/payments/checkout",

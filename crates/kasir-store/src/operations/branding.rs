@@ -27,7 +27,7 @@ pub static APPROVALS: ResourceDef = def(
 );
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct Approval {
+pub struct BrandingApproval {
     #[schema(format = Uuid)]
     pub id: String,
     #[schema(format = Uuid)]
@@ -55,7 +55,7 @@ pub struct Approval {
     /// What the requester said of the last revision.
     pub revision_notes: Option<String>,
 }
-crate::impl_record!(Approval);
+crate::impl_record!(BrandingApproval);
 
 pub static REVIEWS: ResourceDef = def(
     "branding_review",
@@ -72,7 +72,7 @@ pub static REVIEWS: ResourceDef = def(
 );
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct Review {
+pub struct BrandingReview {
     #[schema(format = Uuid)]
     pub id: String,
     #[schema(format = Uuid)]
@@ -93,7 +93,7 @@ pub struct Review {
     pub revision_notes: Option<String>,
     pub reviewed_at: Option<String>,
 }
-crate::impl_record!(Review);
+crate::impl_record!(BrandingReview);
 
 /// Locks the request's row until the transaction ends (PostgreSQL; SQLite has one writer).
 pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
@@ -102,7 +102,10 @@ pub async fn lock(tx: &mut Tx, id: &str) -> Result<()> {
 
 /// The reviews of a request, in the order its approvers were named (in a transaction or not).
 #[tracing::instrument(skip_all)]
-pub async fn reviews<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(e: E, approval_id: &str) -> Result<Vec<Review>> {
+pub async fn reviews<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    e: E,
+    approval_id: &str,
+) -> Result<Vec<BrandingReview>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {} FROM branding_reviews WHERE approval_id = $1 AND deleted_at IS NULL ORDER BY created_at, id",
         REVIEWS.select_list()
