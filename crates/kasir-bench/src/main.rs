@@ -15,6 +15,7 @@ mod catalog;
 mod checkout;
 mod customers;
 mod fake_xendit;
+mod floor;
 mod foundation;
 mod import;
 mod jobs;
@@ -112,6 +113,16 @@ enum Bench {
         /// credited in the sale's transaction), alternating with runs without one.
         #[arg(long)]
         customer: bool,
+        /// Spread the tills over this many outlets of the one tenant.
+        #[arg(long, default_value_t = 1)]
+        outlets: usize,
+        /// Spread the tills over this many tenants, an outlet each.
+        #[arg(long, default_value_t = 1)]
+        tenants: usize,
+        /// `KEY=VALUE` for the server's environment (repeatable), such as
+        /// `KASIR_SQLITE_GROUP_COMMIT=off`.
+        #[arg(long = "env", value_parser = parse_env)]
+        env: Vec<(String, String)>,
     },
     /// Customer accounts: concurrent signups by SMS code from signup to verified (beside as many
     /// staff logins at once), and closed-loop customer logins beside staff logins and ping.
@@ -230,6 +241,11 @@ enum Bench {
     },
 }
 
+/// `KEY=VALUE`.
+fn parse_env(raw: &str) -> Result<(String, String), String> {
+    raw.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| format!("{raw}: expected KEY=VALUE"))
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -251,8 +267,31 @@ fn main() -> anyhow::Result<()> {
             Bench::Ws { database, clients, rate, seconds } => {
                 ws::run(&database, &ws::Options { clients, rate, seconds }).await
             }
-            Bench::Checkout { database, clients, seconds, hot_products, catalog, lines, jobs_per_second, customer } => {
-                let o = checkout::Options { clients, seconds, hot_products, catalog, lines, jobs_per_second, customer };
+            Bench::Checkout {
+                database,
+                clients,
+                seconds,
+                hot_products,
+                catalog,
+                lines,
+                jobs_per_second,
+                customer,
+                outlets,
+                tenants,
+                env,
+            } => {
+                let o = checkout::Options {
+                    clients,
+                    seconds,
+                    hot_products,
+                    catalog,
+                    lines,
+                    jobs_per_second,
+                    customer,
+                    outlets,
+                    tenants,
+                    env,
+                };
                 checkout::run(&database, &o).await
             }
             Bench::Customers { database, signups, clients, seconds } => {

@@ -137,17 +137,23 @@ fn status_mib(pid: u32, field: &str) -> anyhow::Result<f64> {
 /// Creates the tenant `bench` (owner `bench-owner`) as the platform admin; returns the tenant's id
 /// and the owner's access token.
 pub async fn bench_tenant(http: &reqwest::Client, base: &str) -> anyhow::Result<(String, String)> {
+    named_tenant(http, base, "bench").await
+}
+
+/// Like [`bench_tenant`], for the tenant `slug` (its owner is `<slug>-owner`).
+pub async fn named_tenant(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
     let admin = crate::foundation::login(http, base, "admin", ADMIN_PASSWORD).await?;
+    let owner_name = format!("{slug}-owner");
     let created: serde_json::Value = http
         .post(format!("{base}/api/v1/tenants"))
         .bearer_auth(&admin)
-        .json(&serde_json::json!({"name": "Bench", "slug": "bench", "owner": {"username": "bench-owner", "password": "bench-password", "name": "B"}}))
+        .json(&serde_json::json!({"name": format!("Bench {slug}"), "slug": slug, "owner": {"username": owner_name, "password": "bench-password", "name": "B"}}))
         .send()
         .await?
         .json()
         .await?;
     let tenant_id = created["data"]["id"].as_str().with_context(|| format!("tenant created: {created}"))?.to_string();
-    let owner = crate::foundation::login(http, base, "bench-owner", "bench-password").await?;
+    let owner = crate::foundation::login(http, base, &owner_name, "bench-password").await?;
     Ok((tenant_id, owner))
 }
 

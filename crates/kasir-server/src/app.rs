@@ -58,6 +58,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let opts = DbOptions {
         max_connections: config.db_max_connections,
         max_writers: config.db_max_writers,
+        group_commit: config.sqlite_group_commit,
         ..Default::default()
     };
     let db = Db::connect(&config.database_url, &opts)

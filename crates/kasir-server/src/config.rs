@@ -35,6 +35,9 @@ pub struct Config {
     /// `KASIR_DB_MAX_WRITERS`: write transactions run at once per process (default 4); the
     /// others wait their turn.
     pub db_max_writers: usize,
+    /// `KASIR_SQLITE_GROUP_COMMIT`: SQLite commits queued write transactions together (default
+    /// `on`; `off` commits each on its own, as before issue 20).
+    pub sqlite_group_commit: bool,
     /// `KASIR_LICENSE_KEY_FILE`: the Ed25519 key (PKCS#8 PEM) licence tokens are signed with;
     /// by default one is generated on first start and kept in the database.
     pub license_key_file: Option<std::path::PathBuf>,
@@ -123,6 +126,7 @@ impl Default for Config {
             feed_retention_days: 30,
             license_key_file: None,
             db_max_writers: 4,
+            sqlite_group_commit: true,
             ws_queue: 1024,
             public_url: None,
             guest_orders_per_minute: 6,
@@ -234,6 +238,13 @@ impl Config {
         if let Some(n) = get("KASIR_DB_MAX_WRITERS") {
             c.db_max_writers =
                 number(&n, 1, 1000).ok_or_else(|| err("KASIR_DB_MAX_WRITERS", "must be a number from 1 to 1000"))?;
+        }
+        if let Some(v) = get("KASIR_SQLITE_GROUP_COMMIT") {
+            c.sqlite_group_commit = match v.as_str() {
+                "on" | "true" | "1" => true,
+                "off" | "false" | "0" => false,
+                _ => return Err(err("KASIR_SQLITE_GROUP_COMMIT", "must be on or off")),
+            };
         }
         if let Some(f) = get("KASIR_LICENSE_KEY_FILE") {
             c.license_key_file = Some(f.into());

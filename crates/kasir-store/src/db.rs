@@ -45,11 +45,13 @@ pub struct DbOptions {
     pub acquire_timeout: Duration,
     /// Write transactions this process runs at once; the others queue, first come first served.
     pub max_writers: usize,
+    /// SQLite: commit queued write transactions together (see [`crate::group`]).
+    pub group_commit: bool,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10), max_writers: 4 }
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10), max_writers: 4, group_commit: true }
     }
 }
 
@@ -72,6 +74,8 @@ pub struct Db {
     /// Tenants whose events a transaction of this process just committed (the realtime hub's
     /// wake-up on this node; other nodes hear of them through PostgreSQL's NOTIFY).
     committed: tokio::sync::broadcast::Sender<String>,
+    /// SQLite: the writer's group commit (none on PostgreSQL).
+    group: Option<crate::group::Group>,
 }
 
 impl Db {
@@ -129,8 +133,14 @@ impl Db {
                 Ok(Db {
                     backend,
                     read,
+                    group: opts.group_commit.then(|| crate::group::Group::new(write.clone())),
                     write,
-                    writers: Arc::new(Semaphore::new(opts.max_writers.max(1))),
+                    // The group commit queues writers itself: admission would only cap its batches.
+                    writers: Arc::new(Semaphore::new(if opts.group_commit {
+                        Semaphore::MAX_PERMITS
+                    } else {
+                        opts.max_writers.max(1)
+                    })),
                     committed: tokio::sync::broadcast::channel(1024).0,
                 })
             }
@@ -147,6 +157,7 @@ impl Db {
                     write: pool,
                     writers: Arc::new(Semaphore::new(opts.max_writers.max(1))),
                     committed: tokio::sync::broadcast::channel(1024).0,
+                    group: None,
                 })
             }
         }
@@ -170,7 +181,21 @@ impl Db {
     /// recorded in its audit entries.
     pub async fn begin(&self, actor: crate::Actor) -> Result<Tx> {
         let permit = self.writers.clone().acquire_owned().await.map_err(|_| crate::StoreError::Busy)?;
-        Ok(Tx::new(self.write.begin().await?, actor, permit, self.committed.clone()))
+        let inner = match &self.group {
+            Some(group) => crate::tx::Inner::Grouped(group.begin().await?),
+            None => crate::tx::Inner::Own(self.write.begin().await?),
+        };
+        Ok(Tx::new(inner, actor, permit, self.committed.clone()))
+    }
+
+    /// Waits until every write transaction that has committed so far is readable outside a
+    /// transaction. With SQLite's group commit a transaction's writes are seen by the writers
+    /// after it at once, by readers only when its batch commits; code that reads again after
+    /// losing a race to another writer (the same change pushed twice at once) settles first.
+    pub async fn settled(&self) {
+        if let Some(group) = &self.group {
+            group.settle_now().await;
+        }
     }
 
     /// The ids of tenants as this process commits events for them (lagging receivers miss some:

@@ -8,6 +8,7 @@ mod db;
 mod error;
 pub mod events;
 pub mod feed;
+mod group;
 mod migrate;
 pub mod platform;
 mod sql;

@@ -51,11 +51,46 @@ impl Actor {
     }
 }
 
+/// Where a transaction runs: a PostgreSQL transaction of its own, or a turn in SQLite's group
+/// commit (see [`crate::group`]).
+pub(crate) enum Inner {
+    Own(Transaction<'static, Any>),
+    Grouped(crate::group::Writing),
+}
+
+impl Deref for Inner {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Inner::Own(t) => t,
+            Inner::Grouped(w) => w,
+        }
+    }
+}
+
+impl DerefMut for Inner {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Inner::Own(t) => t,
+            Inner::Grouped(w) => w,
+        }
+    }
+}
+
+impl Inner {
+    async fn commit(self) -> Result<()> {
+        match self {
+            Inner::Own(t) => Ok(t.commit().await?),
+            Inner::Grouped(w) => w.commit().await,
+        }
+    }
+}
+
 /// A write transaction. Change-feed rows and audit entries are collected as the transaction runs
 /// and written at [`Tx::commit`], so the per-tenant feed lock is taken last and held only for the
 /// commit itself (no lock-order cycles with row locks taken earlier).
 pub struct Tx {
-    inner: Transaction<'static, Any>,
+    inner: Inner,
     pub actor: Actor,
     changes: Vec<Change>,
     events: Vec<Event>,
@@ -72,7 +107,7 @@ pub struct Tx {
 
 impl Tx {
     pub(crate) fn new(
-        inner: Transaction<'static, Any>,
+        inner: Inner,
         actor: Actor,
         permit: tokio::sync::OwnedSemaphorePermit,
         committed: tokio::sync::broadcast::Sender<String>,

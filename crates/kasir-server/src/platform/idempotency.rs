@@ -188,6 +188,9 @@ pub async fn run_keyed<T: Serialize>(
 ) -> Result<Response, ApiError> {
     let mut tx = db.begin(actor).await?;
     if let Some(replayed) = claim_in_tx(&mut tx, key).await? {
+        // Committing nothing waits until the first request's answer is durable (SQLite's group
+        // commit may still hold it) before it is given again.
+        tx.commit().await?;
         return Ok(replayed);
     }
     let data = op(&mut tx).await?;

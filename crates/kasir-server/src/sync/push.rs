@@ -228,7 +228,9 @@ async fn apply(cx: &Cx<'_>, ch: PushChange) -> Result<PushResult, ApiError> {
             Ok(done) => return Ok(result_of(done, ccid)),
             Err(e) => e,
         };
-        // The same change sent twice at once: the other attempt applied it.
+        // The same change sent twice at once: the other attempt applied it (read once its
+        // commit is readable).
+        cx.s.db.settled().await;
         if let Some(entry) = ledger::find(&cx.s.db, &cx.scope.tenant_id, &cx.device_id, &ccid).await? {
             return Ok(duplicate(ccid, entry));
         }
