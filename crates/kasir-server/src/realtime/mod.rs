@@ -30,8 +30,9 @@ pub struct Frame {
     pub audience: Option<kasir_store::feed::Audience>,
     /// Its `type`, for sockets limited to some kinds.
     pub kind: Option<kasir_domain::EventKind>,
-    /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`.
-    pub text: String,
+    /// `{"type": …, "seq": …, "outlet_id": …, "at": …, "payload": {…}}`, serialized once and
+    /// shared by every socket that sends it (a clone is a reference count, not a copy).
+    pub text: axum::extract::ws::Utf8Bytes,
     /// A `SYNC_CHANGES` notice: not an outbox event, so it carries the last event's `seq`.
     pub notice: bool,
 }
@@ -65,7 +66,7 @@ impl Frame {
             customer_id: e.customer_id.clone(),
             audience,
             kind,
-            text,
+            text: text.into(),
             notice: false,
         }
     }
@@ -87,7 +88,7 @@ impl Frame {
             customer_id: None,
             audience: None,
             kind: Some(kasir_domain::EventKind::SyncChanges),
-            text,
+            text: text.into(),
             notice: true,
         }
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::{
     extract::{
-        ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
         State,
     },
     response::Response,
@@ -264,7 +264,7 @@ impl Client {
                             last_sent = f.seq;
                         }
                         if self.sees(&f, &outlets) {
-                            if sink.send(Message::Text(Utf8Bytes::from(f.text.clone()))).await.is_err() {
+                            if sink.send(Message::Text(f.text.clone())).await.is_err() {
                                 break None;
                             }
                             if !f.notice {
@@ -340,7 +340,7 @@ impl Client {
                 cursor = e.seq;
                 let f = Frame::of(e);
                 if self.sees(&f, outlets) {
-                    frames.push(f.text);
+                    frames.push(f.text.to_string());
                 }
             }
             if events.len() < 500 {
