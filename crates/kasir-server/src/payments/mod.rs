@@ -6,6 +6,7 @@ pub mod charges;
 pub mod gateway;
 mod payout_routes;
 pub mod payouts;
+mod reading;
 pub mod reconcile;
 mod routes;
 mod settings;

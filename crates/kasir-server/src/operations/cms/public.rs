@@ -33,40 +33,43 @@ pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
             .path_text("tenant_slug", "The business's slug")
             .path_text("slug", "The record's slug")
     };
+    let mut api = api
+        .route(
+            Method::Get,
+            "/public/{tenant_slug}/cms/blog",
+            blog,
+            list("blog posts, newest first").query::<BlogQuery>().ok_list::<Post>(),
+        )
+        .route(Method::Get, "/public/{tenant_slug}/cms/blog/{slug}", post, one("blog post").ok::<Post>());
+    // The three kinds of page, each a list and one by slug.
+    for (kind, def, what) in [
+        ("training", &TRAINING, "training"),
+        ("careers", &CAREERS, "careers"),
+        ("departments", &DEPARTMENTS, "department"),
+    ] {
+        let list_them = move |State(s): State<AppState>,
+                              ApiPath(t): ApiPath<TenantPath>,
+                              ApiQuery(p): ApiQuery<PageQuery>| async move {
+            pages(&s, def, &t.tenant_slug, p).await
+        };
+        let one_of_them = move |State(s): State<AppState>, ApiPath(p): ApiPath<ItemPath>| async move {
+            by_slug::<Page>(&s, def, &p, PublishStatus::Published.as_str()).await
+        };
+        api = api
+            .route(
+                Method::Get,
+                &format!("/public/{{tenant_slug}}/cms/{kind}"),
+                list_them,
+                list(&format!("{what} pages")).query::<PageQuery>().ok_list::<Page>(),
+            )
+            .route(
+                Method::Get,
+                &format!("/public/{{tenant_slug}}/cms/{kind}/{{slug}}"),
+                one_of_them,
+                one(&format!("{what} page")).ok::<Page>(),
+            );
+    }
     api.route(
-        Method::Get,
-        "/public/{tenant_slug}/cms/blog",
-        blog,
-        list("blog posts, newest first").query::<BlogQuery>().ok_list::<Post>(),
-    )
-    .route(Method::Get, "/public/{tenant_slug}/cms/blog/{slug}", post, one("blog post").ok::<Post>())
-    .route(
-        Method::Get,
-        "/public/{tenant_slug}/cms/training",
-        training,
-        list("training pages").query::<PageQuery>().ok_list::<Page>(),
-    )
-    .route(Method::Get, "/public/{tenant_slug}/cms/training/{slug}", training_page, one("training page").ok::<Page>())
-    .route(
-        Method::Get,
-        "/public/{tenant_slug}/cms/careers",
-        careers,
-        list("careers pages").query::<PageQuery>().ok_list::<Page>(),
-    )
-    .route(Method::Get, "/public/{tenant_slug}/cms/careers/{slug}", careers_page, one("careers page").ok::<Page>())
-    .route(
-        Method::Get,
-        "/public/{tenant_slug}/cms/departments",
-        departments,
-        list("department pages").query::<PageQuery>().ok_list::<Page>(),
-    )
-    .route(
-        Method::Get,
-        "/public/{tenant_slug}/cms/departments/{slug}",
-        departments_page,
-        one("department page").ok::<Page>(),
-    )
-    .route(
         Method::Get,
         "/public/{tenant_slug}/cms/ads",
         ads,
@@ -224,42 +227,6 @@ async fn pages(s: &AppState, def: &'static ResourceDef, slug: &str, p: PageQuery
     q.filters.push(published());
     q.sort = Some(("title".into(), false));
     page_of::<Page>(s, def, &tenant, q).await
-}
-
-async fn training(
-    State(s): State<AppState>,
-    ApiPath(t): ApiPath<TenantPath>,
-    ApiQuery(p): ApiQuery<PageQuery>,
-) -> Result<Response, ApiError> {
-    pages(&s, &TRAINING, &t.tenant_slug, p).await
-}
-
-async fn careers(
-    State(s): State<AppState>,
-    ApiPath(t): ApiPath<TenantPath>,
-    ApiQuery(p): ApiQuery<PageQuery>,
-) -> Result<Response, ApiError> {
-    pages(&s, &CAREERS, &t.tenant_slug, p).await
-}
-
-async fn departments(
-    State(s): State<AppState>,
-    ApiPath(t): ApiPath<TenantPath>,
-    ApiQuery(p): ApiQuery<PageQuery>,
-) -> Result<Response, ApiError> {
-    pages(&s, &DEPARTMENTS, &t.tenant_slug, p).await
-}
-
-async fn training_page(State(s): State<AppState>, ApiPath(p): ApiPath<ItemPath>) -> Result<Response, ApiError> {
-    by_slug::<Page>(&s, &TRAINING, &p, PublishStatus::Published.as_str()).await
-}
-
-async fn careers_page(State(s): State<AppState>, ApiPath(p): ApiPath<ItemPath>) -> Result<Response, ApiError> {
-    by_slug::<Page>(&s, &CAREERS, &p, PublishStatus::Published.as_str()).await
-}
-
-async fn departments_page(State(s): State<AppState>, ApiPath(p): ApiPath<ItemPath>) -> Result<Response, ApiError> {
-    by_slug::<Page>(&s, &DEPARTMENTS, &p, PublishStatus::Published.as_str()).await
 }
 
 async fn ads(
