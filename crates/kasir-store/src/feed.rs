@@ -1,9 +1,17 @@
-//! The per-tenant change feed that offline devices pull (DESIGN invariant 7).
+//! The per-tenant change feed that offline devices pull (DESIGN invariant 7), and the realtime
+//! outbox beside it. Readers follow both by a number, `seq`, and must never skip a row that
+//! commits after they have read past its number. How the rows are numbered depends on the engine
+//! (decision 020):
 //!
-//! Appends take the tenant's `feed_heads` row lock, number their rows from it and commit while
-//! holding it, so within a tenant a higher `seq` always commits after a lower one, on PostgreSQL as
-//! on SQLite (whose single writer already orders commits). A reader that has seen the head value
-//! `h` committed can therefore read every row up to `h` and never skip one that commits later.
+//! - **SQLite** has one writer, so commits are already in order: appends number their rows from
+//!   the tenant's `feed_heads` counters, and a reader reads up to the committed head.
+//! - **PostgreSQL** numbers a row from its writer's transaction id, `seq = (xid + offset) << SHIFT
+//!   | n`, without any shared row, so a tenant's writers never queue behind one another. Readers
+//!   take a bound below which every transaction has finished ([`pg_bound`]: the oldest transaction
+//!   of this database still in progress) and read only rows numbered below it: a transaction that
+//!   commits later has an id at or above the bound, so its rows are numbered above anything read.
+//!   `offset` (per tenant, `feed_heads.*_xid_offset`) lifts the numbers of a restored or imported
+//!   tenant above the rows it brought.
 
 use std::collections::BTreeMap;
 
@@ -86,7 +94,22 @@ pub const EVENTS_CHANNEL: &str = "kasir_events";
 /// Writes queued changes without events (migration data steps).
 #[tracing::instrument(skip_all)]
 pub(crate) async fn append(conn: &mut AnyConnection, changes: Vec<Change>) -> Result<()> {
-    append_all(conn, changes, Vec::new(), None).await
+    // Before migration 26 PostgreSQL numbered from the heads too, and that migration lifts the
+    // new numbers above whatever the heads gave.
+    let by_xid = is_postgres(conn) && {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'feed_heads' AND column_name = 'change_xid_offset'",
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        found.is_some()
+    };
+    append_rows(conn, changes, Vec::new(), None, by_xid, false).await
+}
+
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().to_ascii_lowercase().starts_with("postgres")
 }
 
 /// Changes a transaction has already written to `change_staging`: its token and the count per tenant.
@@ -118,14 +141,37 @@ pub(crate) async fn stage(
     Ok(())
 }
 
-/// Writes queued changes and events, numbering each from its tenant's head in one locked update.
-/// Called by [`crate::Tx::commit`].
+/// PostgreSQL: the bits of a change's `seq` below its transaction's id (rows one transaction
+/// may add to one tenant's feed).
+pub const CHANGE_SHIFT: u32 = 20;
+/// PostgreSQL: the bits of an event's `seq` below its transaction's id. Fewer than changes': an
+/// event's number reaches clients as a JSON number, which JavaScript reads exactly only below
+/// 2^53, so ids up to 2^37 fit.
+pub const EVENT_SHIFT: u32 = 16;
+
+/// Writes queued changes and events, numbered as the module comment says. Called once per
+/// transaction by [`crate::Tx::commit`].
 #[tracing::instrument(skip_all)]
 pub(crate) async fn append_all(
     conn: &mut AnyConnection,
     changes: Vec<Change>,
     events: Vec<Event>,
     staged: Staged<'_>,
+) -> Result<()> {
+    let by_xid = is_postgres(conn);
+    append_rows(conn, changes, events, staged, by_xid, true).await
+}
+
+/// `by_xid`: number from the transaction id (PostgreSQL), else from the heads. `fresh`: the
+/// transaction has added no feed rows before (numbered from 1 after its base; otherwise after
+/// the rows it already added).
+async fn append_rows(
+    conn: &mut AnyConnection,
+    changes: Vec<Change>,
+    events: Vec<Event>,
+    staged: Staged<'_>,
+    by_xid: bool,
+    fresh: bool,
 ) -> Result<()> {
     let mut by_tenant: BTreeMap<String, (Vec<Change>, Vec<Event>)> = BTreeMap::new();
     if let Some((_, counts)) = staged {
@@ -139,17 +185,27 @@ pub(crate) async fn append_all(
     for e in events {
         by_tenant.entry(e.tenant_id.clone()).or_default().1.push(e);
     }
-    let postgres = conn.backend_name().to_ascii_lowercase().starts_with("postgres");
+    let postgres = is_postgres(conn);
     for (tenant_id, (rows, events)) in by_tenant {
         let staged_here = staged.and_then(|(_, counts)| counts.get(&tenant_id)).copied().unwrap_or(0);
-        if postgres && staged_here == 0 && rows.len() + events.len() <= 32 {
-            append_in_one_statement(conn, &tenant_id, &rows, &events).await?;
-            continue;
-        }
         let count = rows.len() as i64 + staged_here;
-        // Without events only change_seq is touched: migration data steps append changes on schemas
-        // that predate event_seq.
-        let (last, last_event): (i64, i64) = if events.is_empty() {
+        // The number before the first change and before the first event this call writes.
+        let (first, first_event) = if by_xid {
+            if count >= 1 << CHANGE_SHIFT || events.len() as i64 >= 1 << EVENT_SHIFT {
+                return Err(StoreError::Corrupt(format!(
+                    "one transaction may add at most {} changes and {} events to a tenant's feed",
+                    (1 << CHANGE_SHIFT) - 1,
+                    (1 << EVENT_SHIFT) - 1
+                )));
+            }
+            if fresh && staged_here == 0 && rows.len() + events.len() <= 32 {
+                append_in_one_statement(conn, &tenant_id, &rows, &events).await?;
+                continue;
+            }
+            pg_bases(conn, &tenant_id).await?
+        } else if events.is_empty() {
+            // Without events only change_seq is touched: migration data steps append changes on
+            // schemas that predate event_seq.
             let (last,): (i64,) = sqlx::query_as(
                 "UPDATE feed_heads SET change_seq = change_seq + $1 WHERE tenant_id = $2 RETURNING change_seq",
             )
@@ -157,9 +213,9 @@ pub(crate) async fn append_all(
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
             .await?;
-            (last, 0)
+            (last - count, 0)
         } else {
-            sqlx::query_as(
+            let (last, last_event): (i64, i64) = sqlx::query_as(
                 "UPDATE feed_heads SET change_seq = change_seq + $1, event_seq = event_seq + $2 WHERE tenant_id = $3
                  RETURNING change_seq, event_seq",
             )
@@ -167,9 +223,10 @@ pub(crate) async fn append_all(
             .bind(events.len() as i64)
             .bind(&tenant_id)
             .fetch_one(&mut *conn)
-            .await?
+            .await?;
+            (last - count, last_event - events.len() as i64)
         };
-        let mut seq = last_event - events.len() as i64;
+        let mut seq = first_event;
         let now = kasir_domain::time::now();
         if postgres && !events.is_empty() {
             // Delivered to every node's listener when (and only if) the transaction commits.
@@ -189,7 +246,7 @@ pub(crate) async fn append_all(
                 .execute(&mut *conn)
                 .await?;
         }
-        let mut seq = last - count;
+        let mut seq = first;
         if let Some((token, _)) = staged.filter(|_| staged_here > 0) {
             let mut sql = Sql::new(
                 "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at)
@@ -223,9 +280,32 @@ pub(crate) async fn append_all(
     Ok(())
 }
 
-/// PostgreSQL: the head update and the rows it numbers in one statement (data-modifying CTEs),
-/// so the tenant's head row is held for one round trip and the commit. Same rows as the general
-/// path of [`append_all`].
+/// `(x + offset) << shift` of this transaction's id `x`, for changes (`c0`) and events (`e0`),
+/// as SQL over a row `h` of `feed_heads` and a row `x` holding the id.
+fn pg_bases_sql() -> String {
+    format!(
+        "(x.x + h.change_xid_offset) << {CHANGE_SHIFT} AS c0, (x.x + h.event_xid_offset) << {EVENT_SHIFT} AS e0 \
+         FROM feed_heads h, (SELECT pg_current_xact_id()::text::bigint AS x) x"
+    )
+}
+
+/// PostgreSQL: where this transaction's rows of the tenant begin: after its base, or after the
+/// rows it already added (a migration that appends twice).
+async fn pg_bases(conn: &mut AnyConnection, tenant_id: &str) -> Result<(i64, i64)> {
+    let sql = format!(
+        "SELECT COALESCE((SELECT MAX(seq) FROM changes WHERE tenant_id = $1 AND seq >= b.c0 AND seq < b.c0 + {}), b.c0),
+                COALESCE((SELECT MAX(seq) FROM events WHERE tenant_id = $1 AND seq >= b.e0 AND seq < b.e0 + {}), b.e0)
+         FROM (SELECT {} WHERE h.tenant_id = $1) b",
+        1i64 << CHANGE_SHIFT,
+        1i64 << EVENT_SHIFT,
+        pg_bases_sql()
+    );
+    let bases: Option<(i64, i64)> = sqlx::query_as(&sql).bind(tenant_id).fetch_optional(&mut *conn).await?;
+    bases.ok_or_else(|| StoreError::Corrupt(format!("tenant {tenant_id} has no feed head")))
+}
+
+/// PostgreSQL, a transaction's first few rows of a tenant: their numbers and the rows in one
+/// statement (data-modifying CTEs). Same rows as the general path of [`append_rows`].
 async fn append_in_one_statement(
     conn: &mut AnyConnection,
     tenant_id: &str,
@@ -233,21 +313,13 @@ async fn append_in_one_statement(
     events: &[Event],
 ) -> Result<()> {
     let now = kasir_domain::time::now();
-    let mut sql = Sql::new("WITH h AS (UPDATE feed_heads SET change_seq = change_seq + ");
-    sql.bind(rows.len() as i64);
-    // Without events only change_seq is touched (migration data steps predate event_seq).
-    if events.is_empty() {
-        sql.push(" WHERE tenant_id = ").bind(tenant_id);
-        sql.push(&format!(" RETURNING change_seq - {} AS c0)", rows.len()));
-    } else {
-        sql.push(", event_seq = event_seq + ").bind(events.len() as i64).push(" WHERE tenant_id = ").bind(tenant_id);
-        sql.push(&format!(" RETURNING change_seq - {} AS c0, event_seq - {} AS e0)", rows.len(), events.len()));
-    }
+    let mut sql = Sql::new(format!("WITH b AS (SELECT {} WHERE h.tenant_id = ", pg_bases_sql()));
+    sql.bind(tenant_id).push(")");
     if !events.is_empty() {
         sql.push(
             ", ev AS (INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at) SELECT ",
         );
-        sql.bind(tenant_id).push("::text, h.e0 + v.n, v.t, v.o, v.cu, v.au, v.p, v.c FROM h, (VALUES ");
+        sql.bind(tenant_id).push("::text, b.e0 + v.n, v.t, v.o, v.cu, v.au, v.p, v.c FROM b, (VALUES ");
         for (i, e) in events.iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(i as i64 + 1).push("::bigint, ").bind(e.kind).push("::text, ").bind(e.outlet_id.clone());
@@ -258,7 +330,7 @@ async fn append_in_one_statement(
     }
     if !rows.is_empty() {
         sql.push(", ch AS (INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) SELECT ");
-        sql.bind(tenant_id).push("::text, h.c0 + v.n, v.en, v.id, v.op, v.ver, v.o, v.d, v.u FROM h, (VALUES ");
+        sql.bind(tenant_id).push("::text, b.c0 + v.n, v.en, v.id, v.op, v.ver, v.o, v.d, v.u FROM b, (VALUES ");
         for (i, c) in rows.iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind(i as i64 + 1).push("::bigint, ").bind(c.entity).push("::text, ");
@@ -269,16 +341,101 @@ async fn append_in_one_statement(
         sql.push(") AS v (n, en, id, op, ver, o, d, u))");
     }
     if events.is_empty() {
-        sql.push(" SELECT c0 FROM h");
+        sql.push(" SELECT c0 FROM b");
     } else {
         // Delivered to every node's listener when (and only if) the transaction commits.
-        sql.push(" SELECT h.c0 FROM h CROSS JOIN (SELECT pg_notify(").bind(EVENTS_CHANNEL).push(", ");
+        sql.push(" SELECT b.c0 FROM b CROSS JOIN (SELECT pg_notify(").bind(EVENTS_CHANNEL).push(", ");
         sql.bind(tenant_id).push(")) AS n");
     }
-    let head: Option<(i64,)> = sql.query_as().fetch_optional(&mut *conn).await?;
-    if head.is_none() {
+    let base: Option<(i64,)> = sql.query_as().fetch_optional(&mut *conn).await?;
+    if base.is_none() {
         return Err(StoreError::Corrupt(format!("tenant {tenant_id} has no feed head")));
     }
+    Ok(())
+}
+
+/// The bound of PostgreSQL readers, in transaction ids: every transaction of this database with a
+/// lower id has finished, so a read that starts after this statement sees all the rows numbered
+/// below it that will ever be. It is the oldest transaction id of this database still in
+/// progress (autovacuum's aside; transactions of other databases never write here), or the
+/// snapshot's horizon when there is none. The snapshot is the statement's, taken before the list
+/// of sessions is read: a transaction missing from the list had finished by then.
+const PG_BOUND: &str = "SELECT COALESCE(
+       (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+         WHERE xid(x) IN (SELECT backend_xid FROM pg_stat_activity
+                          WHERE datname = current_database() AND backend_xid IS NOT NULL
+                            AND backend_type IS DISTINCT FROM 'autovacuum worker'
+                          UNION ALL SELECT transaction FROM pg_prepared_xacts WHERE database = current_database())),
+       pg_snapshot_xmax(pg_current_snapshot())::text::bigint)";
+
+/// A tenant's read bounds on PostgreSQL: `(changes, events)`, each the first `seq` not yet
+/// readable (see [`PG_BOUND`]).
+pub(crate) async fn pg_bound(conn: &mut AnyConnection, tenant_id: &str) -> Result<(i64, i64)> {
+    let sql = format!(
+        "SELECT (b.x + h.change_xid_offset) << {CHANGE_SHIFT}, (b.x + h.event_xid_offset) << {EVENT_SHIFT}
+         FROM feed_heads h, ({PG_BOUND} AS x) b WHERE h.tenant_id = $1"
+    );
+    let bound: Option<(i64, i64)> = sqlx::query_as(&sql).bind(tenant_id).fetch_optional(&mut *conn).await?;
+    bound.ok_or(StoreError::NotFound)
+}
+
+/// A table that readers follow by `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Followed {
+    Changes,
+    Events,
+}
+
+/// PostgreSQL: the first `seq` of the tenant's `table` not yet readable (see [`pg_bound`]), and
+/// whether rows already committed wait at or above it (their writers' elders are still running).
+/// With `wait`, first waits a little (up to 2 s) for those rows to become readable, so that a read
+/// right after a write sees it; without, the caller comes back later.
+pub(crate) async fn pg_readable(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    table: Followed,
+    wait: bool,
+) -> Result<(i64, bool)> {
+    let name = match table {
+        Followed::Changes => "changes",
+        Followed::Events => "events",
+    };
+    let (newest,): (Option<i64>,) = sqlx::query_as(&format!("SELECT MAX(seq) FROM {name} WHERE tenant_id = $1"))
+        .bind(tenant_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut pause = std::time::Duration::from_millis(1);
+    loop {
+        let (changes, events) = pg_bound(conn, tenant_id).await?;
+        let bound = if table == Followed::Changes { changes } else { events };
+        let waiting = newest.is_some_and(|n| n >= bound);
+        if !waiting || !wait || std::time::Instant::now() >= deadline {
+            return Ok((bound, waiting));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(20));
+    }
+}
+
+/// After a load brought feed rows with their numbers: numbers written from now on come after them
+/// (the SQLite heads, the PostgreSQL offsets). `tenant`: the one tenant imported; none: every
+/// tenant, for a restore into an empty database. Never for a tenant with writers (PostgreSQL's
+/// offset must not change under a transaction that has read it).
+pub(crate) async fn rebase_heads(conn: &mut AnyConnection, tenant: Option<&str>) -> Result<()> {
+    let mut sql = Sql::new(format!(
+        "UPDATE feed_heads SET
+           change_seq = COALESCE((SELECT MAX(seq) FROM changes c WHERE c.tenant_id = feed_heads.tenant_id AND c.seq > feed_heads.change_seq), change_seq),
+           event_seq = COALESCE((SELECT MAX(seq) FROM events e WHERE e.tenant_id = feed_heads.tenant_id AND e.seq > feed_heads.event_seq), event_seq),
+           change_xid_offset = COALESCE((SELECT MAX(seq) FROM changes c WHERE c.tenant_id = feed_heads.tenant_id), 0) / {} + 1,
+           event_xid_offset = COALESCE((SELECT MAX(seq) FROM events e WHERE e.tenant_id = feed_heads.tenant_id), 0) / {} + 1",
+        1i64 << CHANGE_SHIFT,
+        1i64 << EVENT_SHIFT
+    ));
+    if let Some(tenant) = tenant {
+        sql.push(" WHERE tenant_id = ").bind(tenant);
+    }
+    sql.query().execute(conn).await?;
     Ok(())
 }
 

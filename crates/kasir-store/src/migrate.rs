@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "payments", include_str!("../migrations/0023_payments.sql")),
     (24, "workforce", include_str!("../migrations/0024_workforce.sql")),
     (25, "operations", include_str!("../migrations/0025_operations.sql")),
+    (26, "feed_without_head_lock", include_str!("../migrations/0026_feed_without_head_lock.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

@@ -103,9 +103,18 @@ pub struct Subscription {
 }
 
 enum Command {
-    Subscribe { tenant_id: String, reply: oneshot::Sender<Subscription> },
-    Unsubscribe { tenant_id: String, id: u64 },
+    Subscribe {
+        tenant_id: String,
+        reply: oneshot::Sender<Subscription>,
+    },
+    Unsubscribe {
+        tenant_id: String,
+        id: u64,
+    },
     Wake(String),
+    /// A wake-up the hub asked for itself, because committed events or changes were not yet
+    /// readable (see `kasir_store::feed`).
+    Retry(String),
 }
 
 /// The process's hub: cheap to clone.
@@ -126,7 +135,7 @@ impl Hub {
     pub fn start(db: Db, database_url: Option<String>, queue: usize) -> Hub {
         let (commands, rx) = mpsc::unbounded_channel();
         let hub = Hub { commands };
-        tokio::spawn(run(db.clone(), rx, queue.max(1)));
+        tokio::spawn(run(db.clone(), rx, hub.commands.clone(), queue.max(1)));
         let wake = hub.clone();
         let mut local = db.committed_events();
         tokio::spawn(async move {
@@ -161,8 +170,10 @@ impl Hub {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
+async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::UnboundedSender<Command>, queue: usize) {
     let mut tenants: HashMap<String, TenantFeed> = HashMap::new();
+    // Tenants with a retry on its way.
+    let mut retrying: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut next_id: u64 = 0;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -209,6 +220,10 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
                             }
                         }
                         Command::Wake(tenant_id) => woken.push(tenant_id),
+                        Command::Retry(tenant_id) => {
+                            retrying.remove(&tenant_id);
+                            woken.push(tenant_id);
+                        }
                     }
                 }
             }
@@ -218,34 +233,46 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, queue: usize) {
         woken.dedup();
         for tenant_id in woken {
             let Some(feed) = tenants.get_mut(&tenant_id) else { continue };
-            if let Err(e) = deliver(&db, &tenant_id, feed).await {
-                tracing::warn!(error = %e, tenant_id, "reading events for realtime clients");
+            match deliver(&db, &tenant_id, feed).await {
+                Ok(false) => {}
+                Ok(true) => {
+                    if retrying.insert(tenant_id.clone()) {
+                        let commands = commands.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(Duration::from_millis(2)).await;
+                            let _ = commands.send(Command::Retry(tenant_id));
+                        });
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, tenant_id, "reading events for realtime clients"),
             }
         }
     }
 }
 
 /// Reads the tenant's events after the last delivered and queues them for its clients, dropping
-/// (and so disconnecting) a client whose queue is full.
-async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<()> {
-    loop {
-        let events = kasir_store::realtime::events_after(db, tenant_id, feed.last_seq, 500).await?;
+/// (and so disconnecting) a client whose queue is full. True when committed events or changes
+/// are not readable yet (PostgreSQL, behind older transactions): the hub comes back shortly.
+async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<bool> {
+    let mut behind = loop {
+        let (events, waiting) = kasir_store::realtime::readable_events_after(db, tenant_id, feed.last_seq, 500).await?;
         for e in &events {
             let frame = Arc::new(Frame::of(e));
             feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
             feed.last_seq = e.seq;
         }
         if events.len() < 500 {
-            break;
+            break waiting;
         }
-    }
-    let head = kasir_store::realtime::last_change_seq(db, tenant_id).await?;
+    };
+    let (head, waiting) = kasir_store::realtime::change_head(db, tenant_id).await?;
+    behind |= waiting;
     if head > feed.last_change_seq {
         feed.last_change_seq = head;
         let frame = Arc::new(Frame::sync_changes(feed.last_seq, head));
         feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
     }
-    Ok(())
+    Ok(behind)
 }
 
 /// Listens to PostgreSQL's notifications of committed events and wakes the hub, reconnecting

@@ -4,7 +4,11 @@ use serde_json::{json, Value};
 
 use crate::common::{Backend, TestServer, PASSWORD};
 
-crate::backend_tests!(pull_pages_with_a_cursor_and_filters, pull_never_misses_a_change_under_concurrent_writers);
+crate::backend_tests!(
+    pull_pages_with_a_cursor_and_filters,
+    pull_never_misses_a_change_under_concurrent_writers,
+    pull_never_misses_a_sale_of_32_tills_across_8_outlets,
+);
 
 /// Every change the token receives from the start (`query` adds filters), and the cursor.
 pub async fn pull_all(s: &TestServer, token: &str, query: &str) -> (Vec<Value>, String) {
@@ -76,38 +80,7 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
     let s = TestServer::start(b).await;
     let t = s.tenant("acme").await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let puller = {
-        let (base, token, done) = (s.base.clone(), t.owner.clone(), done.clone());
-        tokio::spawn(async move {
-            let client = reqwest::Client::new();
-            let mut cursor = String::new();
-            let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
-            let mut finished_after_done = false;
-            loop {
-                let writers_done = done.load(std::sync::atomic::Ordering::SeqCst);
-                let r: Value = client
-                    .get(format!("{base}/api/v1/sync/pull?limit=300&entities=outlet&cursor={cursor}"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                for c in r["data"]["changes"].as_array().unwrap() {
-                    seen.insert((c["id"].as_str().unwrap().to_string(), c["version"].as_i64().unwrap()));
-                }
-                cursor = r["data"]["cursor"].as_str().unwrap().to_string();
-                if !r["data"]["has_more"].as_bool().unwrap() {
-                    if finished_after_done {
-                        return seen;
-                    }
-                    // One more full pass after the writers have stopped.
-                    finished_after_done = writers_done;
-                }
-            }
-        })
-    };
+    let puller = follow(&s, &t.owner, "outlet", 300, done.clone());
     let mut writers = Vec::new();
     for w in 0..WRITERS {
         let (base, token) = (s.base.clone(), t.owner.clone());
@@ -168,4 +141,125 @@ async fn pull_never_misses_a_change_under_concurrent_writers(b: Backend) {
         expected.difference(&seen).count(),
         expected.len()
     );
+}
+
+/// Issue 20: 32 tills on 8 outlets (4 each) sell at once while a puller follows the cursor. No
+/// tenant-wide lock orders their commits any more; every sale must still be pulled, and each
+/// outlet's numbers must run 1, 2, 3, … for the day without a gap.
+async fn pull_never_misses_a_sale_of_32_tills_across_8_outlets(b: Backend) {
+    const OUTLETS: usize = 8;
+    const TILLS_PER_OUTLET: usize = 4;
+    const SALES_PER_TILL: usize = 15;
+    let s = TestServer::start(b).await;
+    let t = crate::till::Till::new(&s).await;
+    let cake = t.product(&s, "CAKE", 10000, json!({})).await;
+    let mut outlets = vec![t.outlet.clone()];
+    for i in 1..OUTLETS {
+        outlets.push(s.outlet(&t.owner, &format!("K{:02}", i + 1)).await);
+    }
+    // A till is a cashier with a shift of their own at one outlet.
+    let mut tills = Vec::new();
+    for (o, outlet) in outlets.iter().enumerate() {
+        let wh = s.get(&format!("/warehouses?outlet_id={outlet}"), &t.owner).await;
+        let line = json!({"product_id": cake, "quantity_delta": 1000});
+        let body = json!({"warehouse_id": wh.data()[0]["id"], "reason": "delivery", "lines": [line]});
+        assert_eq!(s.post("/stock/adjustments", &t.owner, body).await.status, 201);
+        for k in 0..TILLS_PER_OUTLET {
+            let name = format!("till{o}x{k}");
+            s.user(&t.owner, &name, "cashier", &[outlet]).await;
+            let token = s.token(&name, PASSWORD).await;
+            let r = s.post("/shifts/open", &token, json!({"outlet_id": outlet, "start_cash": 0})).await;
+            assert_eq!(r.status, 201, "{:?}", r.body);
+            tills.push((outlet.clone(), token));
+        }
+    }
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let puller = follow(&s, &t.owner, "sale", 100, done.clone());
+    let mut writers = Vec::new();
+    for (outlet, token) in tills {
+        let (base, cash, cake) = (s.base.clone(), t.cash.clone(), cake.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut sold = Vec::new();
+            for _ in 0..SALES_PER_TILL {
+                let body = json!({"outlet_id": outlet, "items": [{"product_id": cake, "quantity": 1}],
+                                  "payments": [{"payment_method_id": cash, "amount": 10000}]});
+                let r: Value = client
+                    .post(format!("{base}/api/v1/sales"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let id = r["data"]["id"].as_str().unwrap_or_else(|| panic!("sale failed: {r}")).to_string();
+                sold.push((outlet.clone(), id, r["data"]["number"].as_str().unwrap().to_string()));
+            }
+            sold
+        }));
+    }
+    let mut sold = Vec::new();
+    for w in writers {
+        sold.extend(w.await.unwrap());
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen: BTreeSet<String> = puller.await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(sold.len(), OUTLETS * TILLS_PER_OUTLET * SALES_PER_TILL);
+    let missed: Vec<_> = sold.iter().filter(|(_, id, _)| !seen.contains(id)).take(5).collect();
+    assert!(missed.is_empty(), "the puller missed committed sales, e.g. {missed:?}");
+    assert_eq!(seen.len(), sold.len());
+    // Per outlet: the numbers' counters are 1..=60, each once.
+    for outlet in &outlets {
+        let mut counters: Vec<u64> = sold
+            .iter()
+            .filter(|(o, _, _)| o == outlet)
+            .map(|(_, _, number)| number.rsplit('-').next().unwrap().parse().unwrap())
+            .collect();
+        counters.sort_unstable();
+        let expected: Vec<u64> = (1..=(TILLS_PER_OUTLET * SALES_PER_TILL) as u64).collect();
+        assert_eq!(counters, expected, "outlet {outlet}");
+    }
+}
+
+/// Follows the feed of `entity` with the cursor, `limit` a page, until one full pass after `done`
+/// is set: every (record, version) pulled.
+fn follow(
+    s: &TestServer,
+    token: &str,
+    entity: &str,
+    limit: usize,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<BTreeSet<(String, i64)>> {
+    let (base, token, entity) = (s.base.clone(), token.to_string(), entity.to_string());
+    tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let mut cursor = String::new();
+        let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
+        let mut finished_after_done = false;
+        loop {
+            let writers_done = done.load(std::sync::atomic::Ordering::SeqCst);
+            let r: Value = client
+                .get(format!("{base}/api/v1/sync/pull?limit={limit}&entities={entity}&cursor={cursor}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for c in r["data"]["changes"].as_array().unwrap() {
+                seen.insert((c["id"].as_str().unwrap().to_string(), c["version"].as_i64().unwrap()));
+            }
+            cursor = r["data"]["cursor"].as_str().unwrap().to_string();
+            if !r["data"]["has_more"].as_bool().unwrap() {
+                if finished_after_done {
+                    return seen;
+                }
+                // One more full pass after the writers have stopped.
+                finished_after_done = writers_done;
+            }
+        }
+    })
 }

@@ -128,15 +128,25 @@ async fn resume_replays_exactly_the_missed_events_once(b: Backend) {
     send(&mut ws, json!({"type": "RESUME", "after_seq": seen})).await;
     let replayed: Vec<Value> = vec![next(&mut ws, 5).await, next(&mut ws, 5).await, next(&mut ws, 5).await];
     let seqs: Vec<i64> = replayed.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, vec![seen + 1, seen + 2, seen + 3], "in order, none skipped");
+    if b == Backend::Sqlite {
+        assert_eq!(seqs, vec![seen + 1, seen + 2, seen + 3], "in order, none skipped");
+    } else {
+        // PostgreSQL numbers events from their transactions' ids: in order, with gaps.
+        assert!(seen < seqs[0] && seqs[0] < seqs[1] && seqs[1] < seqs[2], "in order: {seqs:?} after {seen}");
+    }
     let kinds: Vec<&str> = replayed.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["SHIFT_CLOSED", "SHIFT_OPENED", "SHIFT_OPENED"]);
     // Live again: the next event comes once, right after the replay.
     s.post("/shifts/close", &t.cashier, json!({"shift_id": again, "end_cash": 0})).await;
     let live = next(&mut ws, 5).await;
-    assert_eq!(live["seq"].as_i64().unwrap(), seen + 4, "the live event follows the replay exactly once");
+    let live_seq = live["seq"].as_i64().unwrap();
+    assert_eq!(live["type"], "SHIFT_CLOSED", "the live event follows the replay exactly once: {live}");
+    assert!(live_seq > seqs[2]);
+    if b == Backend::Sqlite {
+        assert_eq!(live_seq, seen + 4);
+    }
     // Resuming from the latest replays nothing; a bad message is answered, not fatal.
-    send(&mut ws, json!({"type": "RESUME", "after_seq": seen + 4})).await;
+    send(&mut ws, json!({"type": "RESUME", "after_seq": live_seq})).await;
     send(&mut ws, json!({"type": "DANCE"})).await;
     assert_eq!(next(&mut ws, 5).await["type"], "ERROR");
 }

@@ -106,13 +106,18 @@ pub async fn pull(
     limit: i64,
 ) -> Result<PullPage> {
     let mut conn = db.reader().acquire().await?;
-    // The committed head first: every row up to it is committed (see the module comment).
+    // The readable head first: no row up to it commits later (see `crate::feed`).
     let head: Option<(i64, i64)> =
         sqlx::query_as("SELECT change_seq, retained_from FROM feed_heads WHERE tenant_id = $1")
             .bind(&scope.tenant_id)
             .fetch_optional(&mut *conn)
             .await?;
-    let (head, retained_from) = head.ok_or(StoreError::NotFound)?;
+    let (mut head, retained_from) = head.ok_or(StoreError::NotFound)?;
+    if db.backend() == crate::Backend::Postgres {
+        let (bound, _) =
+            crate::feed::pg_readable(&mut conn, &scope.tenant_id, crate::feed::Followed::Changes, true).await?;
+        head = bound - 1;
+    }
     // 0 is the start: what the feed retains is every live record's newest change. A cursor
     // before the pruned rows expires, unless its pull began after the pruning (it never held
     // what was pruned, and the newer rows are all still there).
@@ -144,7 +149,14 @@ pub async fn pull(
     sql.push(" ORDER BY seq LIMIT ").bind(limit);
     let rows: Vec<Row> = sql.query_as().fetch_all(&mut *conn).await?;
     let full = rows.len() as i64 == limit;
-    let until_seq = if full { rows.last().map_or(head, |r| r.seq) } else { head };
+    // On PostgreSQL the head moves with every commit of the database: the cursor stays at the
+    // last row read, so a page with nothing new keeps it.
+    let until_seq = match (rows.last(), db.backend()) {
+        (Some(last), _) if full => last.seq,
+        (Some(last), crate::Backend::Postgres) => last.seq,
+        (None, crate::Backend::Postgres) => after_seq.max(0),
+        _ => head,
+    };
     let changes = rows
         .into_iter()
         .map(|r| {
@@ -164,5 +176,5 @@ pub async fn pull(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(PullPage { changes, until_seq, has_more: until_seq < head, retained_from })
+    Ok(PullPage { changes, until_seq, has_more: full && until_seq < head, retained_from })
 }

@@ -178,6 +178,11 @@ async fn load_into(
         if next(&mut rx).await?.is_some() {
             return Err(invalid("the file goes on after its closing line"));
         }
+        // The feed's numbers continue after the rows loaded (before schema 26 its migration does).
+        if header.schema >= 26 {
+            let tenant = if mode == Mode::Import { header.tenant_id.as_deref() } else { None };
+            crate::feed::rebase_heads(&mut tx, tenant).await?;
+        }
         if mode == Mode::Import {
             let id = header.tenant_id.as_deref();
             let details =
