@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (24, "workforce", include_str!("../migrations/0024_workforce.sql")),
     (25, "operations", include_str!("../migrations/0025_operations.sql")),
     (26, "feed_without_head_lock", include_str!("../migrations/0026_feed_without_head_lock.sql")),
+    (27, "keyset_indexes", include_str!("../migrations/0027_keyset_indexes.sql")),
 ];
 
 /// DDL that the engines spell differently, run after the portable part of migration `version`.

@@ -73,6 +73,44 @@ pub(crate) fn rows_per_statement(params_per_row: usize) -> usize {
     (MAX_PARAMS / params_per_row.max(1)).max(1)
 }
 
+/// Where a keyset page begins (`?cursor=`): after the row whose sort value is `value` and id
+/// `id`, in the order the cursor was made for. The server hands it to clients as an opaque token.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Keyset {
+    #[serde(rename = "s")]
+    pub sort: String,
+    #[serde(rename = "d")]
+    pub desc: bool,
+    #[serde(rename = "v")]
+    pub value: KeyValue,
+    #[serde(rename = "i")]
+    pub id: String,
+}
+
+impl Keyset {
+    /// After the row created at `created_at` with id `id`, newest first.
+    pub fn newest(created_at: &str, id: &str) -> Keyset {
+        Keyset { sort: "created_at".into(), desc: true, value: KeyValue::Text(created_at.into()), id: id.into() }
+    }
+}
+
+/// A sort value in a [`Keyset`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum KeyValue {
+    Int(i64),
+    Text(String),
+}
+
+impl From<KeyValue> for Value {
+    fn from(v: KeyValue) -> Value {
+        match v {
+            KeyValue::Int(n) => Value::Int(Some(n)),
+            KeyValue::Text(t) => Value::Text(Some(t)),
+        }
+    }
+}
+
 /// A query under construction: SQL text plus its arguments, numbered as they are pushed.
 #[derive(Debug, Default)]
 pub(crate) struct Sql {
@@ -145,6 +183,35 @@ impl Sql {
             };
         }
         q.persistent(!self.one_off)
+    }
+
+    /// A keyset page, newest first: `per_page` rows of `SELECT columns` + this (a `FROM … WHERE
+    /// …`) ordered by `created` (a creation instant) and `id` descending, after the row of
+    /// `after` (`(created, id)`), and whether more follow. No count and no offset: every page
+    /// costs the same however deep.
+    pub async fn newest_after<T>(
+        mut self,
+        db: &crate::Db,
+        columns: &str,
+        (created, id): (&str, &str),
+        after: Option<&Keyset>,
+        per_page: i64,
+    ) -> crate::Result<(Vec<T>, bool)>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        if let Some(k) = after {
+            self.push(&format!(" AND ({created}, {id}) < (")).bind(k.value.clone()).push(", ");
+            self.bind(k.id.as_str()).push(")");
+        }
+        let mut rows = Sql::new(format!("SELECT {columns}"));
+        rows.push(&self.text);
+        rows.args = self.args;
+        rows.push(&format!(" ORDER BY {created} DESC, {id} DESC LIMIT ")).bind(per_page + 1);
+        let mut found: Vec<T> = rows.query_as().fetch_all(db.reader()).await?;
+        let more = found.len() as i64 > per_page;
+        found.truncate(per_page as usize);
+        Ok((found, more))
     }
 
     /// A page of `SELECT columns` + this (a `FROM … WHERE …`) + ` ORDER BY order`, and how many

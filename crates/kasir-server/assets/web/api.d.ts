@@ -261,7 +261,8 @@ export type Outlet = { "address"?: string | null; "code": string; "created_at": 
 export type OutletStock = { "outlet_id": string; "quantity": number; "warehouse_id": string };
 /** A training, careers or departments page. */
 export type Page = { "content": string; "created_at": string; "excerpt"?: string | null; "featured_file_id"?: string | null; "id": string; "kind": string; "published_at"?: string | null; "slug": string; "status": string; "tenant_id": string; "title": string; "updated_at": string; "version": number };
-export type Pagination = { "page": number; "per_page": number; "total": number; "total_exact"?: boolean | null; "total_pages": number };
+/** Where a list page is. Numbered pages (`?page=`) give `page`, `total` and `total_pages`; keyset pages (`?cursor=`) give `next_cursor` and `has_more` instead. */
+export type Pagination = { "has_more"?: boolean | null; "next_cursor"?: string | null; "page"?: number | null; "per_page": number; "total"?: number | null; "total_exact"?: boolean | null; "total_pages"?: number | null };
 export type PasswordChange = { "current_password": string; "new_password": string };
 export type PasswordChanged = { "revoked_sessions": number };
 export type PasswordReset = { "logins_ended": number; "reset": boolean };
@@ -1367,7 +1368,7 @@ export declare function getPositionsId(o: Call<{ "id": string }, {  }, never>): 
 export declare function patchPositionsId(o: Call<{ "id": string }, {  }, UpdatePosition>): Promise<Position>;
 
 /** List products */
-export declare function getProducts(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "sku" | "-sku" | "name" | "-name" | "price" | "-price" | "cost" | "-cost"; "sku"?: string; "category_id"?: string; "brand_id"?: string; "tax_id"?: string; "price"?: number; "unit"?: string; "track_stock"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Product>>;
+export declare function getProducts(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "sku" | "-sku" | "name" | "-name" | "price" | "-price" | "cost" | "-cost"; "cursor"?: string; "sku"?: string; "category_id"?: string; "brand_id"?: string; "tax_id"?: string; "price"?: number; "unit"?: string; "track_stock"?: boolean; "is_active"?: boolean }, never>): Promise<Array<Product>>;
 
 /** Create a product */
 export declare function postProducts(o?: Call<{  }, {  }, CreateProduct>): Promise<Product>;
@@ -1517,7 +1518,7 @@ export declare function getRostersId(o: Call<{ "id": string }, {  }, never>): Pr
 export declare function patchRostersId(o: Call<{ "id": string }, {  }, UpdateRoster>): Promise<Roster>;
 
 /** Sales, newest first */
-export declare function getSales(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "customer_id"?: string | null; "shift_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<Sale>>;
+export declare function getSales(o?: Call<{  }, { "outlet_id"?: string | null; "from"?: string | null; "to"?: string | null; "status"?: string | null; "customer_id"?: string | null; "shift_id"?: string | null; "page"?: number | null; "per_page"?: number | null; "cursor"?: string | null }, never>): Promise<Array<Sale>>;
 
 /** Ring up a sale (checkout) */
 export declare function postSales(o?: Call<{  }, {  }, CreateSale>): Promise<Sale>;
@@ -1589,7 +1590,7 @@ export declare function postStockAdjustments(o?: Call<{  }, {  }, CreateAdjustme
 export declare function getStockExport(o?: Call<{  }, { "format"?: string | null; "warehouse_id"?: string | null; "low_only"?: boolean | null }, never>): Promise<unknown>;
 
 /** The stock ledger, newest first */
-export declare function getStockMovements(o?: Call<{  }, { "warehouse_id"?: string | null; "product_id"?: string | null; "page"?: number | null; "per_page"?: number | null }, never>): Promise<Array<StockMovement>>;
+export declare function getStockMovements(o?: Call<{  }, { "warehouse_id"?: string | null; "product_id"?: string | null; "page"?: number | null; "per_page"?: number | null; "cursor"?: string | null }, never>): Promise<Array<StockMovement>>;
 
 /** List stock_transfers */
 export declare function getStockTransfers(o?: Call<{  }, { "page"?: number; "per_page"?: number; "search"?: string; "sort"?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "status" | "-status" | "sent_at" | "-sent_at" | "received_at" | "-received_at"; "from_warehouse_id"?: string; "to_warehouse_id"?: string; "from_outlet_id"?: string; "to_outlet_id"?: string; "status"?: string }, never>): Promise<Array<StockTransfer>>;

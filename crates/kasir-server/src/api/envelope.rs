@@ -19,22 +19,54 @@ pub struct ListEnvelope<T> {
     pub pagination: Pagination,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+/// Where a list page is. Numbered pages (`?page=`) give `page`, `total` and `total_pages`;
+/// keyset pages (`?cursor=`) give `next_cursor` and `has_more` instead.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Pagination {
-    pub page: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
     pub per_page: i64,
-    pub total: i64,
-    pub total_pages: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<i64>,
     /// Present, and false, when a search matched so many records that `total` (and
     /// `total_pages`) is only a lower bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_exact: Option<bool>,
+    /// Keyset pages: pass it as `cursor` for the next page (absent on the last page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Keyset pages: whether a next page exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
 }
 
 impl Pagination {
     pub fn new(page: i64, per_page: i64, count: i64) -> Self {
         let pages = if count == 0 { 0 } else { (count + per_page - 1) / per_page };
-        Pagination { page, per_page, total: count, total_pages: pages, total_exact: None }
+        Pagination {
+            page: Some(page),
+            per_page,
+            total: Some(count),
+            total_pages: Some(pages),
+            total_exact: None,
+            next_cursor: None,
+            has_more: None,
+        }
+    }
+
+    /// A keyset page, followed by the page after `next` (none: the last page).
+    pub fn keyset(per_page: i64, next: Option<&kasir_store::Keyset>) -> Self {
+        Pagination {
+            page: None,
+            per_page,
+            total: None,
+            total_pages: None,
+            total_exact: None,
+            next_cursor: next.map(super::fields::encode_cursor),
+            has_more: Some(next.is_some()),
+        }
     }
 }
 
@@ -45,6 +77,15 @@ pub fn ok_page<T: Serialize>(p: kasir_store::crud::Page<T>, page: i64, per_page:
         pagination.total_exact = Some(false);
     }
     Json(ListEnvelope { success: true, data: p.items, pagination }).into_response()
+}
+
+/// 200 with a keyset page (`?cursor=`) and the cursor of the next.
+pub fn ok_keyset<T: Serialize>(
+    items: Vec<T>,
+    per_page: i64,
+    next: Option<&kasir_store::Keyset>,
+) -> axum::response::Response {
+    Json(ListEnvelope { success: true, data: items, pagination: Pagination::keyset(per_page, next) }).into_response()
 }
 
 /// A response whose JSON body is already serialized (and stored for idempotent repeats).

@@ -1,7 +1,8 @@
 //! Small request helpers every area uses: the paging parameters and a record's display name.
 
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use kasir_domain::Violations;
-use kasir_store::Value;
+use kasir_store::{Keyset, Value};
 
 use super::ApiError;
 
@@ -16,6 +17,54 @@ pub fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), Ap
 /// [`paging`], its faults added to `v` beside the other fields'.
 pub fn paging_in(v: &mut Violations, page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
     (v.range("page", page.unwrap_or(1), 1, 1_000_000), v.range("per_page", per_page.unwrap_or(50), 1, 200))
+}
+
+/// How a list is paged: numbered pages, or keyset pages (`?cursor=`, empty for the first).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paging {
+    Page { page: i64, per_page: i64 },
+    Cursor { after: Option<Keyset>, per_page: i64 },
+}
+
+/// [`paging`], or keyset paging when `cursor` is given (with `page` a 400): lists newest first,
+/// whose cursors hold a creation instant and an id.
+pub fn paging_newest(page: Option<i64>, per_page: Option<i64>, cursor: Option<&str>) -> Result<Paging, ApiError> {
+    let mut v = Violations::new();
+    let (number, per_page) = paging_in(&mut v, page, per_page);
+    let after = cursor.and_then(|raw| {
+        if page.is_some() {
+            v.add("cursor", "cannot be combined with page");
+        }
+        match raw.trim() {
+            "" => None,
+            raw => {
+                let after = decode_cursor(raw)
+                    .filter(|k| k.sort == "created_at" && k.desc && matches!(k.value, kasir_store::KeyValue::Text(_)));
+                if after.is_none() {
+                    v.add("cursor", "is not a cursor of this list");
+                }
+                after
+            }
+        }
+    });
+    v.finish().map_err(ApiError::Validation)?;
+    Ok(match cursor {
+        Some(_) => Paging::Cursor { after, per_page },
+        None => Paging::Page { page: number, per_page },
+    })
+}
+
+/// The opaque `cursor` of a keyset page's start.
+pub fn encode_cursor(k: &Keyset) -> String {
+    let json = serde_json::to_vec(k).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+/// The start a `cursor` this server issued stands for.
+pub fn decode_cursor(raw: &str) -> Option<Keyset> {
+    let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
+    let k: Keyset = serde_json::from_slice(&bytes).ok()?;
+    (k.id.len() <= 64 && kasir_domain::ids::parse_id(&k.id).is_some()).then_some(k)
 }
 
 /// A record's `name` (1 to 100 characters) and the lower-cased `name_key` that keeps names unique.

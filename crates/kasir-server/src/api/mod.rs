@@ -8,7 +8,7 @@ pub mod openapi;
 pub mod resource;
 pub mod sheet;
 
-pub use envelope::{created, ok, ok_list, ok_page, raw_json, Envelope, ListEnvelope, Pagination};
+pub use envelope::{created, ok, ok_keyset, ok_list, ok_page, raw_json, Envelope, ListEnvelope, Pagination};
 pub use error::{missing, rule, ApiError, ErrorBody, FieldErrorSchema};
 pub use extract::{
     check_query_text, multipart_error, parse_if_match, parse_json, ApiJson, ApiPath, ApiQuery, IdPath, JsonBody,

@@ -21,7 +21,7 @@ use utoipa::{
 
 use crate::{
     api::{
-        created, ok, ok_page,
+        created, ok, ok_keyset, ok_page,
         openapi::{ApiRouter, Method, Op},
         parse_if_match, ApiError, IdPath, JsonBody,
     },
@@ -178,6 +178,14 @@ pub fn list_op(def: &'static ResourceDef, tag: &'static str, summary: String) ->
             "Field to sort by; prefix with - for descending",
             ObjectBuilder::new().schema_type(Type::String).enum_values(Some(sortable)),
         );
+    if def.counted {
+        op = op.query_param(
+            "cursor",
+            "Keyset paging instead of page: empty for the first page, then the next_cursor given; \
+             every page costs the same however deep (not with search)",
+            ObjectBuilder::new().schema_type(Type::String).max_length(Some(1000)),
+        );
+    }
     for col in def.columns.iter().filter(|c| c.filter) {
         let ty = match col.ty {
             ColType::Int => Type::Integer,
@@ -200,6 +208,9 @@ async fn list<R: Resource>(
     q.count_cap = s.config.search_count_cap;
     R::prepare_list(&s.db, &scope, &mut q).await?;
     let page = crud::list::<R::Record>(&s.db, R::DEF, &scope, &q).await?;
+    if q.keyset {
+        return Ok(ok_keyset(page.items, q.per_page, page.next.as_ref()));
+    }
     Ok(ok_page(page, q.page, q.per_page))
 }
 
@@ -275,12 +286,26 @@ pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiEr
         serde_urlencoded::from_str(raw).map_err(|_| ApiError::BadRequest("malformed query string".into()))?;
     let mut q = ListQuery::default();
     let mut errors = Vec::new();
+    let mut numbered = false;
     for (key, value) in pairs {
         match key.as_str() {
             "page" => match value.parse::<i64>() {
-                Ok(n) if (1..=1_000_000).contains(&n) => q.page = n,
+                Ok(n) if (1..=1_000_000).contains(&n) => {
+                    q.page = n;
+                    numbered = true;
+                }
                 _ => errors.push(FieldError::new("page", "must be a number from 1")),
             },
+            // Big lists also page by keyset (see `list_op`).
+            "cursor" if def.counted => {
+                q.keyset = true;
+                if !value.trim().is_empty() {
+                    q.after = crate::api::fields::decode_cursor(&value);
+                    if q.after.is_none() {
+                        errors.push(FieldError::new("cursor", "is not a cursor of this list"));
+                    }
+                }
+            }
             "per_page" => match value.parse::<i64>() {
                 Ok(n) if (1..=200).contains(&n) => q.per_page = n,
                 _ => errors.push(FieldError::new("per_page", "must be a number from 1 to 200")),
@@ -306,6 +331,22 @@ pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiEr
                 },
                 None => errors.push(FieldError::new(name, "is not a known filter")),
             },
+        }
+    }
+    if q.keyset {
+        if numbered {
+            errors.push(FieldError::new("cursor", "cannot be combined with page"));
+        }
+        if def.search_codes && q.search.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            errors.push(FieldError::new("cursor", "cannot be combined with search: a search pages by number"));
+        }
+        let (sort, desc) = q.sort.clone().unwrap_or(("created_at".into(), false));
+        let int_sort = def.column(&sort).is_some_and(|c| c.ty == ColType::Int);
+        let fits = |k: &kasir_store::Keyset| {
+            k.sort == sort && k.desc == desc && matches!(k.value, kasir_store::KeyValue::Int(_)) == int_sort
+        };
+        if q.after.as_ref().is_some_and(|k| !fits(k)) {
+            errors.push(FieldError::new("cursor", "was made for another sort"));
         }
     }
     if errors.is_empty() {

@@ -290,7 +290,7 @@ async fn list(State(s): State<AppState>, p: Principal, ApiQuery(q): ApiQuery<Lis
         return Err(ApiError::field("per_page", "must be a number from 1 to 200"));
     }
     let (items, total) = licenses::list(&s.db, tenant.as_deref(), page, per_page).await?;
-    Ok(ok_page(kasir_store::crud::Page { items, total, total_exact: true }, page, per_page))
+    Ok(ok_page(kasir_store::crud::Page { items, total, total_exact: true, next: None }, page, per_page))
 }
 
 async fn get(State(s): State<AppState>, p: Principal, IdPath(id): IdPath) -> Result<Response, ApiError> {

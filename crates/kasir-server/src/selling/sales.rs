@@ -12,7 +12,8 @@ use utoipa::IntoParams;
 use crate::platform::idempotency::TxKey;
 use crate::{
     api::{
-        ok, ok_list,
+        fields::Paging,
+        ok, ok_keyset, ok_list,
         openapi::{ApiRouter, Method, Op},
         raw_json, ApiError, ApiQuery, IdPath, JsonBody,
     },
@@ -40,6 +41,8 @@ pub struct SalesQuery {
     pub shift_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// Keyset paging instead of `page`: empty for the first page, then the `next_cursor` given.
+    pub cursor: Option<String>,
 }
 
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
@@ -154,10 +157,18 @@ async fn list(
 ) -> Result<Response, ApiError> {
     p.require(Permission::SalesRead)?;
     let scope = p.scope()?;
-    let (page, per_page) = crate::api::fields::paging(q.page, q.per_page)?;
+    let paging = crate::api::fields::paging_newest(q.page, q.per_page, q.cursor.as_deref())?;
     let f = filter(q)?;
-    let (items, total) = sales::list(&s.db, &scope, &f, page, per_page).await?;
-    Ok(ok_list(items, page, per_page, total))
+    match paging {
+        Paging::Page { page, per_page } => {
+            let (items, total) = sales::list(&s.db, &scope, &f, page, per_page).await?;
+            Ok(ok_list(items, page, per_page, total))
+        }
+        Paging::Cursor { after, per_page } => {
+            let (items, next) = sales::list_after(&s.db, &scope, &f, after.as_ref(), per_page).await?;
+            Ok(ok_keyset(items, per_page, next.as_ref()))
+        }
+    }
 }
 
 /// Checks the query's ids, dates and status.

@@ -13,10 +13,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::adjustments::{Adjustment, CreateAdjustment};
-use crate::api::fields::paging;
+use crate::api::fields::{paging, paging_newest, Paging};
 use crate::{
     api::{
-        missing, ok_list,
+        missing, ok_keyset, ok_list,
         openapi::{ApiRouter, Method, Op},
         ApiError, ApiQuery,
     },
@@ -42,6 +42,8 @@ pub struct MovementQuery {
     pub product_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// Keyset paging instead of `page`: empty for the first page, then the `next_cursor` given.
+    pub cursor: Option<String>,
 }
 
 pub fn routes(api: ApiRouter<AppState>) -> ApiRouter<AppState> {
@@ -116,8 +118,16 @@ async fn movements(
 ) -> Result<Response, ApiError> {
     p.require(Permission::StockRead)?;
     let scope = p.scope()?;
-    let (page, per_page) = paging(q.page, q.per_page)?;
+    let paging = paging_newest(q.page, q.per_page, q.cursor.as_deref())?;
     let f = filter(&s, &scope, q.warehouse_id, q.product_id).await?;
-    let (items, total) = levels::movements(&s.db, &scope, &f, page, per_page).await?;
-    Ok(ok_list(items, page, per_page, total))
+    match paging {
+        Paging::Page { page, per_page } => {
+            let (items, total) = levels::movements(&s.db, &scope, &f, page, per_page).await?;
+            Ok(ok_list(items, page, per_page, total))
+        }
+        Paging::Cursor { after, per_page } => {
+            let (items, next) = levels::movements_after(&s.db, &scope, &f, after.as_ref(), per_page).await?;
+            Ok(ok_keyset(items, per_page, next.as_ref()))
+        }
+    }
 }

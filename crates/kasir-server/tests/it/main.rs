@@ -20,6 +20,7 @@ mod files;
 mod idempotency;
 mod integrity;
 mod jobs;
+mod keyset;
 mod licenses;
 mod messages;
 mod metrics;

@@ -3,9 +3,9 @@
 
 use sqlx::{any::AnyRow, FromRow};
 
-use crate::{sql::like_escape, sql::Sql, Backend, Db, Result, Scope, StoreError, Value};
+use crate::{sql::like_escape, sql::Sql, Backend, Db, KeyValue, Keyset, Result, Scope, StoreError, Value};
 
-use super::{Column, ListQuery, OutletScope, Page, Record, ResourceDef};
+use super::{ColType, Column, ListQuery, OutletScope, Page, Record, ResourceDef};
 
 /// Lists visible, live rows matching `q`.
 #[tracing::instrument(skip_all)]
@@ -19,6 +19,9 @@ where
         _ => ("created_at", false),
     };
     if let (true, Some(term)) = (def.search_codes, term) {
+        if q.keyset {
+            return Err(StoreError::Corrupt("a product search pages by number, not by cursor".into()));
+        }
         return list_matching(db, def, scope, q, term, sort_col, desc).await;
     }
     let mut filter = Sql::new(format!(" FROM {}", def.table));
@@ -38,6 +41,9 @@ where
     let dir = if desc { " DESC" } else { " ASC" };
     let table = def.table;
     let order = format!(" ORDER BY {table}.{sort_col}{dir}, {table}.id{dir}");
+    if q.keyset {
+        return list_after(db, def, q, filter, (sort_col, desc)).await;
+    }
     let offset = (q.page - 1) * q.per_page;
     // The page's ids first, then their rows: the inner query can skip `offset` entries of an
     // index (such as ix_products_live_created) without reading the rows it skips.
@@ -67,7 +73,54 @@ where
         let (total,): (i64,) = count.query_as().fetch_one(db.reader()).await?;
         total
     };
-    Ok(Page { items, total, total_exact: true })
+    Ok(Page { items, total, total_exact: true, next: None })
+}
+
+/// A keyset page (`?cursor=`) of the rows `filter` (`FROM … WHERE …`) selects: those after
+/// `q.after` in the order of `sort`, read through the sort column's index however deep, and
+/// where the next page begins. No total: counting would cost what the offset did.
+async fn list_after<R>(
+    db: &Db,
+    def: &ResourceDef,
+    q: &ListQuery,
+    mut filter: Sql,
+    (sort_col, desc): (&str, bool),
+) -> Result<Page<R>>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
+{
+    let table = def.table;
+    let (dir, after) = if desc { (" DESC", "<") } else { (" ASC", ">") };
+    if let Some(k) = &q.after {
+        if k.sort != sort_col || k.desc != desc {
+            return Err(StoreError::Corrupt("the cursor's order was not checked".into()));
+        }
+        filter.push(&format!(" AND ({table}.{sort_col}, {table}.id) {after} (")).bind(k.value.clone());
+        filter.push(", ").bind(k.id.as_str()).push(")");
+    }
+    let mut keys = Sql::new(format!("SELECT {table}.id, {table}.{sort_col}"));
+    keys.push(&filter.text);
+    keys.args = filter.args;
+    keys.push(&format!(" ORDER BY {table}.{sort_col}{dir}, {table}.id{dir} LIMIT ")).bind(q.per_page + 1);
+    let mut found: Vec<(String, KeyValue)> = if def.column(sort_col).is_some_and(|c| c.ty == ColType::Int) {
+        let rows: Vec<(String, i64)> = keys.query_as().fetch_all(db.reader()).await?;
+        rows.into_iter().map(|(id, v)| (id, KeyValue::Int(v))).collect()
+    } else {
+        let rows: Vec<(String, String)> = keys.query_as().fetch_all(db.reader()).await?;
+        rows.into_iter().map(|(id, v)| (id, KeyValue::Text(v))).collect()
+    };
+    let more = found.len() as i64 > q.per_page;
+    found.truncate(q.per_page as usize);
+    let next = match found.last() {
+        Some((id, value)) if more => {
+            Some(Keyset { sort: sort_col.to_string(), desc, value: value.clone(), id: id.clone() })
+        }
+        _ => None,
+    };
+    let ids: Vec<String> = found.into_iter().map(|(id, _)| id).collect();
+    let mut page = rows_by_ids::<R>(db, def, &ids).await?;
+    page.next = next;
+    Ok(page)
 }
 
 /// Appends the scope and the query's filters (a `WHERE` clause) for the rows of `def.table`.
@@ -243,13 +296,13 @@ where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
 {
     if ids.is_empty() {
-        return Ok(Page { items: Vec::new(), total: 0, total_exact: true });
+        return Ok(Page { items: Vec::new(), total: 0, total_exact: true, next: None });
     }
     let mut rows = Sql::new(format!("SELECT {} FROM {} WHERE {}.id IN ", def.select_list(), def.table, def.table));
     rows.bind_list(ids);
     let mut items: Vec<R> = rows.query_as::<R>().fetch_all(db.reader()).await?;
     sort_as(&mut items, ids);
-    Ok(Page { items, total: ids.len() as i64, total_exact: true })
+    Ok(Page { items, total: ids.len() as i64, total_exact: true, next: None })
 }
 
 /// Puts records read by `id IN (…)` back in the order of `ids`.

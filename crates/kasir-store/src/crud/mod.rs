@@ -169,6 +169,9 @@ pub struct ListQuery {
     /// How many matches of each kind a product search counts before it pages in sort order
     /// instead and reports a lower-bound total (see [`SEARCH_COUNT_CAP`]).
     pub count_cap: i64,
+    /// Keyset paging (`?cursor=`) instead of `page`: the first page when `after` is none.
+    pub keyset: bool,
+    pub after: Option<crate::Keyset>,
 }
 
 impl Default for ListQuery {
@@ -181,6 +184,8 @@ impl Default for ListQuery {
             filters: Vec::new(),
             in_filters: Vec::new(),
             count_cap: SEARCH_COUNT_CAP,
+            keyset: false,
+            after: None,
         }
     }
 }
@@ -192,6 +197,9 @@ pub struct Page<T> {
     pub total: i64,
     /// False when `total` is only a lower bound (a search with very many matches).
     pub total_exact: bool,
+    /// Keyset paging: where the next page begins (none on the last page).
+    #[serde(skip)]
+    pub next: Option<crate::Keyset>,
 }
 
 /// Reads one visible, live row, or [`StoreError::NotFound`].

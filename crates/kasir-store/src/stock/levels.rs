@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{sql::Sql, Db, Result, Scope};
+use crate::{sql::Sql, Db, Keyset, Result, Scope};
 
 /// A stock level as `GET /stock` serves it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -133,45 +133,69 @@ pub async fn movements(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<StockMovement>, i64)> {
+    let (raw, total): (Vec<MovementRow>, i64) =
+        movements_matching(scope, f).page(db, MOVEMENT_COLUMNS, "l.created_at DESC, l.id DESC", page, per_page).await?;
+    Ok((raw.into_iter().map(movement).collect(), total))
+}
+
+/// Movements the caller may see, newest first, after `after` (keyset paging), and where the next
+/// page begins.
+#[tracing::instrument(skip_all)]
+pub async fn movements_after(
+    db: &Db,
+    scope: &Scope,
+    f: &StockFilter,
+    after: Option<&Keyset>,
+    per_page: i64,
+) -> Result<(Vec<StockMovement>, Option<Keyset>)> {
+    let (raw, more): (Vec<MovementRow>, bool) = movements_matching(scope, f)
+        .newest_after(db, MOVEMENT_COLUMNS, ("l.created_at", "l.id"), after, per_page)
+        .await?;
+    let items: Vec<StockMovement> = raw.into_iter().map(movement).collect();
+    let next = items.last().filter(|_| more).map(|m| Keyset::newest(&m.created_at, &m.id));
+    Ok((items, next))
+}
+
+const MOVEMENT_COLUMNS: &str = "l.id, l.type, l.warehouse_id, l.product_id, l.variant_id, l.quantity_delta, \
+    l.unit_cost, l.reference_type, l.reference_id, l.actor_id, l.note, l.created_at";
+
+/// `FROM stock_movements … WHERE …`: the movements the caller may see matching `f`.
+fn movements_matching(scope: &Scope, f: &StockFilter) -> Sql {
     let mut filter = Sql::new(" FROM stock_movements l JOIN warehouses w ON w.id = l.warehouse_id");
     push_filter(&mut filter, scope, f);
-    let columns = "l.id, l.type, l.warehouse_id, l.product_id, l.variant_id, l.quantity_delta, l.unit_cost, \
-                   l.reference_type, l.reference_id, l.actor_id, l.note, l.created_at";
-    let (raw, total): (Vec<MovementRow>, i64) =
-        filter.page(db, columns, "l.created_at DESC, l.id DESC", page, per_page).await?;
-    let items = raw
-        .into_iter()
-        .map(
-            |(
-                id,
-                kind,
-                warehouse_id,
-                product_id,
-                variant_id,
-                delta,
-                unit_cost,
-                reference_type,
-                reference_id,
-                actor_id,
-                note,
-                created_at,
-            )| StockMovement {
-                id,
-                kind,
-                warehouse_id,
-                product_id,
-                variant_id: Some(variant_id).filter(|v| !v.is_empty()),
-                quantity_delta: kasir_domain::Quantity(delta),
-                unit_cost,
-                reference_type,
-                reference_id,
-                actor_id,
-                note,
-                created_at,
-            },
-        )
-        .collect();
-    Ok((items, total))
+    filter
+}
+
+fn movement(
+    (
+        id,
+        kind,
+        warehouse_id,
+        product_id,
+        variant_id,
+        delta,
+        unit_cost,
+        reference_type,
+        reference_id,
+        actor_id,
+        note,
+        created_at,
+    ): MovementRow,
+) -> StockMovement {
+    StockMovement {
+        id,
+        kind,
+        warehouse_id,
+        product_id,
+        variant_id: Some(variant_id).filter(|v| !v.is_empty()),
+        quantity_delta: kasir_domain::Quantity(delta),
+        unit_cost,
+        reference_type,
+        reference_id,
+        actor_id,
+        note,
+        created_at,
+    }
 }
 
 /// `(warehouse, product, variant, level, ledger)` of a level that differs from its movements.

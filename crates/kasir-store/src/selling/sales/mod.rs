@@ -12,7 +12,7 @@ use kasir_domain::Quantity;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{sql::Sql, Db, Result, Scope, Scoped, StoreError, Tx};
+use crate::{sql::Sql, Db, Keyset, Result, Scope, Scoped, StoreError, Tx};
 
 /// A modifier option as sold with an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -274,6 +274,31 @@ async fn get_on(conn: &mut sqlx::AnyConnection, scope: &Scope, id: &str) -> Resu
 /// Visible sales matching `f`, newest first, with the total.
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope, f: &SaleFilter, page: i64, per_page: i64) -> Result<(Vec<Sale>, i64)> {
+    let (found, total): (Vec<SaleRow>, i64) =
+        matching(scope, f).page(db, SALE_COLUMNS, "created_at DESC, id DESC", page, per_page).await?;
+    let mut conn = db.reader().acquire().await?;
+    Ok((with_children(&mut conn, found).await?, total))
+}
+
+/// Visible sales matching `f`, newest first, after `after` (keyset paging), and where the next
+/// page begins.
+#[tracing::instrument(skip_all)]
+pub async fn list_after(
+    db: &Db,
+    scope: &Scope,
+    f: &SaleFilter,
+    after: Option<&Keyset>,
+    per_page: i64,
+) -> Result<(Vec<Sale>, Option<Keyset>)> {
+    let (found, more): (Vec<SaleRow>, bool) =
+        matching(scope, f).newest_after(db, SALE_COLUMNS, ("created_at", "id"), after, per_page).await?;
+    let next = found.last().filter(|_| more).map(|r| Keyset::newest(&r.created_at, &r.id));
+    let mut conn = db.reader().acquire().await?;
+    Ok((with_children(&mut conn, found).await?, next))
+}
+
+/// `FROM sales WHERE …`: the visible sales matching `f`.
+fn matching(scope: &Scope, f: &SaleFilter) -> Sql {
     let mut filter = Sql::new(" FROM sales WHERE tenant_id = ");
     filter.bind(scope.tenant_id.as_str());
     if let Some(outlets) = &scope.outlets {
@@ -296,10 +321,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &SaleFilter, page: i64, per_page: i
     if let Some(to) = &f.to {
         filter.push(" AND business_date <= ").bind(to.as_str());
     }
-    let (found, total): (Vec<SaleRow>, i64) =
-        filter.page(db, SALE_COLUMNS, "created_at DESC, id DESC", page, per_page).await?;
-    let mut conn = db.reader().acquire().await?;
-    Ok((with_children(&mut conn, found).await?, total))
+    filter
 }
 
 /// Attaches items, payments and discounts to sale rows (three queries for the lot).
