@@ -9,10 +9,11 @@ use std::{
 };
 
 use anyhow::Context;
+use kasir_server::api::fields::encode_cursor;
 use kasir_store::{
     catalog::products::{self, Product, PRODUCTS},
     crud::{self, ListQuery},
-    Backend, Db, DbOptions, Scope,
+    Backend, Db, DbOptions, KeyValue, Keyset, Scope,
 };
 use serde_json::{json, Value};
 
@@ -132,9 +133,11 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
 
         let page_1 = ListQuery { per_page: o.per_page, ..Default::default() };
         let deep = ListQuery { page: o.deep_page, ..page_1.clone() };
+        let keyset = ListQuery { keyset: true, ..page_1.clone() };
         let lists = [
             (Figure::List, "list_page_1".to_string(), page_1.clone(), String::new()),
             (Figure::List, format!("list_page_{}", o.deep_page), deep, format!("&page={}", o.deep_page)),
+            (Figure::Cursor, "list_cursor_any_depth".into(), keyset, "&cursor=".into()),
             (Figure::SearchName, "search_name".into(), page_1.clone(), "&search=".into()),
             (Figure::SearchSku, "search_sku_prefix".into(), page_1, "&search=".into()),
         ];
@@ -143,28 +146,40 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
                 continue;
             }
             // Searches draw a term per request: a word of the names (it matches 1 product in
-            // NOUNS.len()), or the first 10 characters of a SKU (it matches 10 products).
-            let term = move |pick: &Pick| -> Option<String> {
+            // NOUNS.len()), or the first 10 characters of a SKU (it matches 10 products). Keyset
+            // pages start at one of the sampled depths.
+            let cursors = match figure {
+                Figure::Cursor => Arc::new(depths(&db, &tenant_id, n).await?),
+                _ => Arc::new(Vec::new()),
+            };
+            let term = move |pick: &Pick, cursors: &[Keyset]| -> Option<String> {
                 match figure {
                     Figure::List => None,
+                    Figure::Cursor => None,
                     Figure::SearchName => Some(NOUNS[pick.next(NOUNS.len())].to_lowercase()),
                     Figure::SearchSku => Some(sku(pick.next(n))[..10].to_string()),
                 }
+                .or_else(|| cursors.get(pick.next(cursors.len().max(1))).map(encode_cursor))
             };
             let api = {
-                let (http, token, pick) = (http.clone(), owner.clone(), pick.clone());
+                let (http, token, pick, cursors) = (http.clone(), owner.clone(), pick.clone(), cursors.clone());
                 let base = format!("{}/api/v1/products?per_page={}{params}", s.base, o.per_page);
                 load::run(clients, o.seconds, move || {
-                    let url = format!("{base}{}", term(&pick).unwrap_or_default());
+                    let url = format!("{base}{}", term(&pick, &cursors).unwrap_or_default());
                     api_ok(http.get(url).bearer_auth(&token))
                 })
                 .await
             };
             let direct = {
-                let (db, scope, pick) = (db.clone(), scope.clone(), pick.clone());
+                let (db, scope, pick, cursors) = (db.clone(), scope.clone(), pick.clone(), cursors.clone());
                 load::run(clients, o.seconds, move || {
                     let (db, scope) = (db.clone(), scope.clone());
-                    let q = ListQuery { search: term(&pick), ..query.clone() };
+                    let q = match figure {
+                        Figure::Cursor => {
+                            ListQuery { after: cursors.get(pick.next(cursors.len().max(1))).cloned(), ..query.clone() }
+                        }
+                        _ => ListQuery { search: term(&pick, &cursors), ..query.clone() },
+                    };
                     async move { crud::list::<Product>(&db, &PRODUCTS, &scope, &q).await.is_ok() }
                 })
                 .await
@@ -178,6 +193,26 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Cursors of 256 depths spread evenly over the tenant's `n` products, oldest first (the list's
+/// default order), read in one pass over the index.
+async fn depths(db: &Db, tenant_id: &str, n: usize) -> anyhow::Result<Vec<Keyset>> {
+    use futures::TryStreamExt;
+    let step = (n / 256).max(1);
+    let mut rows = sqlx::query_as::<_, (String, String)>(
+        "SELECT created_at, id FROM products WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY created_at, id",
+    )
+    .bind(tenant_id)
+    .fetch(db.reader());
+    let (mut cursors, mut i) = (Vec::new(), 0usize);
+    while let Some((created_at, id)) = rows.try_next().await? {
+        if i % step == 0 {
+            cursors.push(Keyset { sort: "created_at".into(), desc: false, value: KeyValue::Text(created_at), id });
+        }
+        i += 1;
+    }
+    Ok(cursors)
+}
+
 /// Fails when the server has exited (its figures would be connection errors).
 fn still_running(s: &mut server::Server) -> anyhow::Result<()> {
     match s.child.try_wait()? {
@@ -189,6 +224,8 @@ fn still_running(s: &mut server::Server) -> anyhow::Result<()> {
 #[derive(Clone, Copy)]
 enum Figure {
     List,
+    /// A keyset page (`?cursor=`) at a depth drawn from the whole catalog.
+    Cursor,
     SearchName,
     SearchSku,
 }
