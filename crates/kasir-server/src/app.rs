@@ -53,6 +53,18 @@ pub async fn prepare(db: &Db, config: &Config) -> anyhow::Result<()> {
     ensure_platform_admin(db, config).await.context("creating the platform admin")
 }
 
+/// The OpenAPI document as JSON, made on first use (it is the same for every app of the process):
+/// making its ~300 schemas at start-up would cost every start time and memory for a document
+/// few requests ask for.
+pub fn openapi_json() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| {
+        let doc = routes::all().finish(env!("CARGO_PKG_VERSION")).docs.openapi();
+        // Serializing a document built from typed values cannot fail.
+        doc.to_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    })
+}
+
 /// Connects to the database, migrates it, makes sure a platform admin exists and builds the router.
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let opts = DbOptions {
@@ -72,10 +84,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .context("reading the JWT secret")?,
     };
     let licenses = crate::devices::signing::LicenseKeys::load(&db, config.license_key_file.as_deref()).await?;
-    let crate::api::openapi::Finished { router, doc: openapi, money_routes } =
-        routes::all().finish(env!("CARGO_PKG_VERSION"));
-    let openapi_json = openapi.to_json().context("rendering the OpenAPI document")?;
-    let body_rules = request_bodies::BodyRules::new(&openapi, config.body_timeout);
+    let crate::api::openapi::Finished { router, docs, money_routes } = routes::all().finish(env!("CARGO_PKG_VERSION"));
+    let body_rules = request_bodies::BodyRules::new(&docs.paths, config.body_timeout);
+    drop(docs);
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
     let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
     let files = config.file_store().context("opening the file store")?;
@@ -87,7 +98,6 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         licenses,
         metrics: Metrics::new(),
         started: Instant::now(),
-        openapi_json,
         money_routes,
         inflight: Default::default(),
         jobs: crate::platform::jobs::Jobs::new(),
@@ -112,6 +122,9 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     crate::operations::register_jobs(&state.jobs, &state);
     state.jobs.start(state.db.clone(), state.config.jobs.clone(), state.metrics.clone());
     state.rate_limits.start(state.db.clone());
+    // What building the router freed goes back, and so does what bursts of work free later.
+    crate::platform::memory::trim();
+    crate::platform::memory::start_idle_trim();
     Ok(App { state, router })
 }
 

@@ -45,7 +45,7 @@ pub struct Config {
     /// this many days (default 30); a device whose cursor is older must pull from the start (410).
     pub feed_retention_days: i64,
     /// `KASIR_SEARCH_COUNT_CAP`: product searches count at most this many name matches and
-    /// this many code matches; past it the total is a lower bound (default 50,000).
+    /// this many code matches; past it the total is a lower bound (default 1,000).
     pub search_count_cap: i64,
     /// `KASIR_PUBLIC_URL`: where guests reach the server (the QR codes of table sessions link
     /// there); default `http://` and the bind address.

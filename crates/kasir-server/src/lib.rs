@@ -29,6 +29,6 @@ pub mod sync;
 pub mod tenancy;
 pub mod workforce;
 
-pub use app::{build, prepare, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
+pub use app::{build, openapi_json, prepare, redact, serve, App, BODY_LIMIT, UPLOAD_BODY_LIMIT, UPLOAD_LIMIT};
 pub use config::{Config, ConfigError, LogFormat};
 pub use state::AppState;

@@ -16,8 +16,6 @@ pub struct Inner {
     pub metrics: Metrics,
     pub config: Config,
     pub started: Instant,
-    /// The OpenAPI document, rendered once.
-    pub openapi_json: String,
     /// Delivers committed events to this process's WebSocket clients.
     pub hub: crate::realtime::Hub,
     /// The routes whose Idempotency-Key their own transaction claims, from the router.

@@ -24,7 +24,7 @@ use axum::{
 use futures::StreamExt;
 use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::Paths;
 
 use super::{BODY_LIMIT, UPLOAD_BODY_LIMIT};
 use crate::api::ApiError;
@@ -48,9 +48,9 @@ struct Rules {
 impl BodyRules {
     /// Finds the upload routes in the OpenAPI document: those taking a multipart body, which
     /// `Op::upload` also gives the larger body limit (so the two cannot disagree).
-    pub fn new(doc: &OpenApi, timeout: Duration) -> BodyRules {
+    pub fn new(paths: &Paths, timeout: Duration) -> BodyRules {
         let mut uploads = Vec::new();
-        for (path, item) in &doc.paths.paths {
+        for (path, item) in &paths.paths {
             let ops = [
                 (Method::GET, &item.get),
                 (Method::PUT, &item.put),
@@ -265,8 +265,8 @@ mod tests {
 
     #[test]
     fn uploads_have_the_upload_limit_and_everything_else_the_json_limit() {
-        let doc = crate::app::routes::all().finish("test").doc;
-        let rules = BodyRules::new(&doc, Duration::from_secs(1));
+        let docs = crate::app::routes::all().finish("test").docs;
+        let rules = BodyRules::new(&docs.paths, Duration::from_secs(1));
         let import = rules.limit(&Method::POST, Some("/api/v1/products/import"));
         assert_eq!(import, (UPLOAD_BODY_LIMIT as u64, "20 MiB".to_string()));
         assert_eq!(rules.limit(&Method::POST, Some("/api/v1/outlets")), (BODY_LIMIT as u64, "1 MiB".into()));

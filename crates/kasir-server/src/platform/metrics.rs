@@ -135,8 +135,10 @@ impl Metrics {
         WsGuard(self.ws_connections.clone())
     }
 
-    pub fn event_sent(&self) {
-        self.events_sent.inc();
+    pub fn events_sent(&self, n: u64) {
+        if n > 0 {
+            self.events_sent.inc_by(n);
+        }
     }
 
     /// A pull of `kind` (`feed` or `sync`) served.
@@ -155,6 +157,7 @@ impl Metrics {
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        super::memory::served();
         let labels = RequestLabels { method: method.to_string(), route: route.to_string(), status };
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);

@@ -8,6 +8,7 @@ mod docs;
 pub mod files;
 pub mod idempotency;
 pub mod jobs;
+pub mod memory;
 pub mod messages;
 pub mod metrics;
 pub mod rate_limit;
@@ -139,6 +140,10 @@ async fn metrics(State(s): State<AppState>, headers: axum::http::HeaderMap) -> R
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
-async fn openapi_json(State(s): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], s.openapi_json.clone()).into_response()
+async fn openapi_json() -> Response {
+    // Made once, off the request threads (see `crate::app::openapi_json`).
+    match tokio::task::spawn_blocking(crate::app::openapi_json).await {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => crate::api::ApiError::Internal(format!("making the OpenAPI document: {e}")).into_response(),
+    }
 }

@@ -33,6 +33,8 @@ use crate::{
 };
 
 /// How often the server pings, and how long a client may stay silent before it is dropped.
+/// Frames a socket writes at once when several are queued.
+const MAX_FRAMES_PER_WRITE: usize = 64;
 const PING_EVERY: Duration = Duration::from_secs(30);
 const SILENT_FOR: Duration = Duration::from_secs(75);
 /// Close codes: the client was too slow and should reconnect and `RESUME`; its login ended.
@@ -254,26 +256,36 @@ impl Client {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
                     Some(Ok(_)) => heard = Instant::now(),
                 },
-                frame = sub.frames.recv() => match frame {
-                    Some(f) => {
+                frame = sub.frames.recv() => {
+                    // The hub dropped this client: it fell too far behind.
+                    let Some(first) = frame else {
+                        break Some((CLOSE_RESUME, "too slow: reconnect and RESUME from your last seq"));
+                    };
+                    // Every frame already queued goes out with one write.
+                    let (mut next, mut queued, mut sent) = (Some(first), 0, 0u64);
+                    let mut failed = false;
+                    while let Some(f) = next.take() {
+                        queued += 1;
                         // A feed notice is not an outbox event: it has no number of its own.
-                        if !f.notice {
-                            if f.seq <= last_sent {
-                                continue;
-                            }
+                        let fresh = f.notice || f.seq > last_sent;
+                        if fresh && !f.notice {
                             last_sent = f.seq;
                         }
-                        if self.sees(&f, &outlets) {
-                            if sink.send(Message::Text(f.text.clone())).await.is_err() {
-                                break None;
+                        if fresh && self.sees(&f, &outlets) {
+                            if sink.feed(Message::Text(f.text.clone())).await.is_err() {
+                                failed = true;
+                                break;
                             }
-                            if !f.notice {
-                                self.state.metrics.event_sent();
-                            }
+                            sent += u64::from(!f.notice);
+                        }
+                        if queued < MAX_FRAMES_PER_WRITE {
+                            next = sub.frames.try_recv().ok();
                         }
                     }
-                    // The hub dropped this client: it fell too far behind.
-                    None => break Some((CLOSE_RESUME, "too slow: reconnect and RESUME from your last seq")),
+                    if failed || sink.flush().await.is_err() {
+                        break None;
+                    }
+                    self.state.metrics.events_sent(sent);
                 },
                 _ = ping.tick() => {
                     if heard.elapsed() > SILENT_FOR {

@@ -153,7 +153,7 @@ fn push_filters(def: &ResourceDef, scope: &Scope, q: &ListQuery, sql: &mut Sql) 
 
 /// By default a search counts at most this many matches of each kind (names, codes): past it,
 /// the page is read in sort order instead and `total` is a lower bound (decision 005).
-pub const SEARCH_COUNT_CAP: i64 = 50_000;
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// Products matching `?search=`: the lower-cased name (`name_key`) containing the term, or a SKU
 /// or barcode (`product_codes`) starting with it. Each kind of match is found through its own

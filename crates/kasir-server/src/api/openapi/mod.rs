@@ -3,8 +3,8 @@
 pub mod client;
 mod op;
 
-use op::status_text;
 pub use op::Op;
+use op::{status_text, SchemaFn};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,8 +16,7 @@ use utoipa::{
         request_body::RequestBodyBuilder,
         schema::{ObjectBuilder, SchemaFormat, Type},
         security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme},
-        ComponentsBuilder, Content, InfoBuilder, OpenApi, OpenApiBuilder, Paths, Ref, RefOr, Required, ResponseBuilder,
-        Schema,
+        ComponentsBuilder, Content, InfoBuilder, OpenApi, OpenApiBuilder, Paths, Ref, Required, ResponseBuilder,
     },
     PartialSchema, ToSchema,
 };
@@ -68,7 +67,7 @@ impl Method {
 pub struct ApiRouter<S> {
     router: Router<S>,
     paths: Paths,
-    schemas: BTreeMap<String, RefOr<Schema>>,
+    schemas: Vec<SchemaFn>,
     money_routes: BTreeSet<String>,
 }
 
@@ -86,11 +85,19 @@ impl MoneyRoutes {
     }
 }
 
-/// What [`ApiRouter::finish`] gives: the router, its document and its money-moving routes.
+/// What [`ApiRouter::finish`] gives: the router, what its document is made of and its
+/// money-moving routes.
 pub struct Finished<S> {
     pub router: Router<S>,
-    pub doc: OpenApi,
+    pub docs: Docs,
     pub money_routes: MoneyRoutes,
+}
+
+/// The routes' documentation: their paths, and the schemas they name, made on demand.
+pub struct Docs {
+    pub paths: Paths,
+    schemas: Vec<SchemaFn>,
+    version: String,
 }
 
 impl<S: Clone + Send + Sync + 'static> Default for ApiRouter<S> {
@@ -104,12 +111,7 @@ pub const BODY_LIMIT_EXTENSION: &str = "x-max-body-bytes";
 
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
-        ApiRouter {
-            router: Router::new(),
-            paths: Paths::new(),
-            schemas: BTreeMap::new(),
-            money_routes: BTreeSet::new(),
-        }
+        ApiRouter { router: Router::new(), paths: Paths::new(), schemas: Vec::new(), money_routes: BTreeSet::new() }
     }
 
     /// Serves `handler` at `method path` and documents it with `op`.
@@ -196,9 +198,7 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
             builder = builder.response(status.to_string(), response);
         }
         self.paths.add_path_operation(path, vec![method.http()], builder.build());
-        for (name, schema) in op.schemas {
-            self.schemas.entry(name).or_insert(schema);
-        }
+        self.schemas.extend(op.schemas);
         self
     }
 
@@ -213,9 +213,7 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         self.router = self.router.merge(other.router);
         self.paths.merge(other.paths);
         self.money_routes.extend(other.money_routes);
-        for (name, schema) in other.schemas {
-            self.schemas.entry(name).or_insert(schema);
-        }
+        self.schemas.extend(other.schemas);
         self
     }
 
@@ -231,31 +229,43 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
 
     /// The router, the finished OpenAPI 3.1 document and the money-moving routes.
     pub fn finish(self, version: &str) -> Finished<S> {
+        let docs = Docs { paths: self.paths, schemas: self.schemas, version: version.to_string() };
+        Finished { router: self.router, docs, money_routes: MoneyRoutes(self.money_routes) }
+    }
+}
+
+impl Docs {
+    /// The OpenAPI 3.1 document: the paths and every schema they name, made now.
+    pub fn openapi(mut self) -> OpenApi {
         let mut components = ComponentsBuilder::new()
             .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
             .security_scheme("access_token", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))))
             .security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
-        let mut schemas = self.schemas;
-        schemas.insert("ErrorBody".into(), ErrorBody::schema());
-        let mut nested = Vec::new();
-        ErrorBody::schemas(&mut nested);
-        for (name, schema) in nested {
+        // Each type once, however many operations name it.
+        self.schemas.sort_unstable_by_key(|f| *f as usize);
+        self.schemas.dedup_by_key(|f| *f as usize);
+        let mut made = vec![("ErrorBody".to_string(), ErrorBody::schema())];
+        ErrorBody::schemas(&mut made);
+        for make in self.schemas {
+            make(&mut made);
+        }
+        let mut schemas = BTreeMap::new();
+        for (name, schema) in made {
             schemas.entry(name).or_insert(schema);
         }
         for (name, schema) in schemas {
             components = components.schema(name, schema);
         }
-        let doc = OpenApiBuilder::new()
+        OpenApiBuilder::new()
             .info(
                 InfoBuilder::new()
                     .title("Kasir API")
-                    .version(version)
+                    .version(self.version)
                     .description(Some("Point-of-sale backend: see API.md for the contract.")),
             )
             .paths(self.paths)
             .components(Some(components.build()))
-            .build();
-        Finished { router: self.router, doc, money_routes: MoneyRoutes(self.money_routes) }
+            .build()
     }
 }
 

@@ -12,6 +12,10 @@ use utoipa::{
 use super::binary_schema;
 use crate::api::Pagination;
 
+/// Adds a type's schema (and those it names) to a list. Kept as a function and run only when the
+/// document is made (on the first request for it), so that start-up does not make ~300 schemas.
+pub(super) type SchemaFn = fn(&mut Vec<(String, RefOr<Schema>)>);
+
 /// A success status, its description, and its content types with their schemas (none for empty
 /// bodies; several when `format=` chooses).
 type Success = (u16, String, Vec<(String, RefOr<Schema>)>);
@@ -29,7 +33,7 @@ pub struct Op {
     pub(super) upload_limit: Option<usize>,
     pub(super) success: Option<Success>,
     pub(super) errors: Vec<u16>,
-    pub(super) schemas: Vec<(String, RefOr<Schema>)>,
+    pub(super) schemas: Vec<SchemaFn>,
     /// Moves money or stock: its Idempotency-Key is claimed in the operation's own transaction.
     pub(super) moves_money: bool,
 }
@@ -67,11 +71,13 @@ impl Op {
         self
     }
 
+    /// Refers to `T`'s schema by name; the schema itself is made with the document.
     fn register<T: ToSchema>(&mut self) -> RefOr<Schema> {
-        let name = T::name().to_string();
-        self.schemas.push((name.clone(), T::schema()));
-        T::schemas(&mut self.schemas);
-        RefOr::Ref(Ref::from_schema_name(name))
+        self.schemas.push(|out| {
+            out.push((T::name().to_string(), T::schema()));
+            T::schemas(out);
+        });
+        RefOr::Ref(Ref::from_schema_name(T::name()))
     }
 
     /// Adds `T` to the document's schemas (for a schema only referred to by name).
