@@ -9,8 +9,7 @@ use crate::common::{Backend, TestServer};
 async fn generated_client_is_current() {
     let s = TestServer::start(Backend::Sqlite).await;
     // Made on the first request for it (`kasir_server::openapi_json`).
-    let doc: Value =
-        s.raw().get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
+    let doc: Value = s.raw().get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(doc, serde_json::from_str::<Value>(kasir_server::openapi_json()).unwrap());
     let (js, dts) = kasir_server::api::openapi::client::generate(&doc);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/web");
