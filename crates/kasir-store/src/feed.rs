@@ -386,32 +386,53 @@ pub(crate) enum Followed {
     Events,
 }
 
-/// PostgreSQL: the first `seq` of the tenant's `table` not yet readable (see [`pg_bound`]), and
-/// whether rows already committed wait at or above it (their writers' elders are still running).
-/// With `wait`, first waits a little (up to 2 s) for those rows to become readable, so that a read
-/// right after a write sees it; without, the caller comes back later.
+/// What a tenant's readers may read on PostgreSQL now: for changes and for events, the first
+/// `seq` not yet readable (see [`pg_bound`]), and whether rows already committed wait at or above
+/// it (their writers' elders are still running).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Readable {
+    pub changes: i64,
+    pub events: i64,
+    pub changes_waiting: bool,
+    pub events_waiting: bool,
+}
+
+impl Readable {
+    fn waiting(&self, table: Followed) -> bool {
+        match table {
+            Followed::Changes => self.changes_waiting,
+            Followed::Events => self.events_waiting,
+        }
+    }
+}
+
+/// [`Readable`] for the tenant, one bound serving both tables. With `wait_for`, first waits a
+/// little (up to 2 s) until that table's rows already committed are readable, so that a read right
+/// after a write sees it; without, the caller comes back later.
 pub(crate) async fn pg_readable(
     conn: &mut AnyConnection,
     tenant_id: &str,
-    table: Followed,
-    wait: bool,
-) -> Result<(i64, bool)> {
-    let name = match table {
-        Followed::Changes => "changes",
-        Followed::Events => "events",
-    };
-    let (newest,): (Option<i64>,) = sqlx::query_as(&format!("SELECT MAX(seq) FROM {name} WHERE tenant_id = $1"))
-        .bind(tenant_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    wait_for: Option<Followed>,
+) -> Result<Readable> {
+    let (changes_newest, events_newest): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT MAX(seq) FROM changes WHERE tenant_id = $1), (SELECT MAX(seq) FROM events WHERE tenant_id = $1)",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
     let mut pause = std::time::Duration::from_millis(1);
     loop {
         let (changes, events) = pg_bound(conn, tenant_id).await?;
-        let bound = if table == Followed::Changes { changes } else { events };
-        let waiting = newest.is_some_and(|n| n >= bound);
-        if !waiting || !wait || std::time::Instant::now() >= deadline {
-            return Ok((bound, waiting));
+        let readable = Readable {
+            changes,
+            events,
+            changes_waiting: changes_newest.is_some_and(|n| n >= changes),
+            events_waiting: events_newest.is_some_and(|n| n >= events),
+        };
+        let waiting = wait_for.is_some_and(|t| readable.waiting(t));
+        if !waiting || std::time::Instant::now() >= deadline {
+            return Ok(readable);
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(std::time::Duration::from_millis(20));

@@ -2,7 +2,7 @@
 //! written with the change feed ([`crate::feed`]) when a transaction commits.
 
 use crate::{
-    feed::{Followed, EVENTS_CHANNEL},
+    feed::{Followed, Readable, EVENTS_CHANNEL},
     Backend, Result, StoreError,
 };
 
@@ -58,32 +58,39 @@ pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
 /// The tenant's change-feed head: the newest change readers can read (see [`crate::feed`]).
 #[tracing::instrument(skip_all)]
 pub async fn last_change_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
-    Ok(change_head(db, tenant_id).await?.0)
-}
-
-/// [`last_change_seq`], and whether changes already committed wait to become readable (on
-/// PostgreSQL, behind older transactions still running): ask again shortly.
-#[tracing::instrument(skip_all)]
-pub async fn change_head(db: &crate::Db, tenant_id: &str) -> Result<(i64, bool)> {
     if db.backend() == Backend::Postgres {
         let mut conn = db.reader().acquire().await?;
-        let (bound, waiting) = match crate::feed::pg_readable(&mut conn, tenant_id, Followed::Changes, false).await {
-            Ok(b) => b,
-            Err(StoreError::NotFound) => return Ok((0, false)),
-            Err(e) => return Err(e),
-        };
-        let (head,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM changes WHERE tenant_id = $1 AND seq < $2")
-            .bind(tenant_id)
-            .bind(bound)
-            .fetch_one(&mut *conn)
-            .await?;
-        return Ok((head.unwrap_or(0), waiting));
+        let Some(readable) = pg_readable(&mut conn, tenant_id, None).await? else { return Ok(0) };
+        return pg_change_head(&mut conn, tenant_id, &readable).await;
     }
     let row: Option<(i64,)> = sqlx::query_as("SELECT change_seq FROM feed_heads WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_optional(db.reader())
         .await?;
-    Ok((row.map_or(0, |(n,)| n), false))
+    Ok(row.map_or(0, |(n,)| n))
+}
+
+/// PostgreSQL: the newest change below the readable bound (0 before the first).
+async fn pg_change_head(conn: &mut sqlx::AnyConnection, tenant_id: &str, readable: &Readable) -> Result<i64> {
+    let (head,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM changes WHERE tenant_id = $1 AND seq < $2")
+        .bind(tenant_id)
+        .bind(readable.changes)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(head.unwrap_or(0))
+}
+
+/// [`crate::feed::pg_readable`], none for a tenant without a feed head.
+async fn pg_readable(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+    wait_for: Option<Followed>,
+) -> Result<Option<Readable>> {
+    match crate::feed::pg_readable(conn, tenant_id, wait_for).await {
+        Ok(r) => Ok(Some(r)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The event numbers up to which a tenant's events have been pruned (0 when none were).
@@ -117,40 +124,58 @@ pub async fn prune_events(db: &crate::Db, before: &str) -> Result<u64> {
 /// (on PostgreSQL, once its elders have finished; see [`crate::feed`]).
 #[tracing::instrument(skip_all)]
 pub async fn events_after(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
-    Ok(read_events(db, tenant_id, after_seq, limit, true).await?.0)
-}
-
-/// Events of a tenant after `after_seq` that can be read now without waiting, and whether later
-/// ones already committed wait to become readable (ask again shortly): the realtime hub's read,
-/// which must not stall on one tenant.
-#[tracing::instrument(skip_all)]
-pub async fn readable_events_after(
-    db: &crate::Db,
-    tenant_id: &str,
-    after_seq: i64,
-    limit: i64,
-) -> Result<(Vec<StoredEvent>, bool)> {
-    read_events(db, tenant_id, after_seq, limit, false).await
-}
-
-async fn read_events(
-    db: &crate::Db,
-    tenant_id: &str,
-    after_seq: i64,
-    limit: i64,
-    wait: bool,
-) -> Result<(Vec<StoredEvent>, bool)> {
     let mut conn = db.reader().acquire().await?;
-    let (bound, waiting) = if db.backend() == Backend::Postgres {
-        match crate::feed::pg_readable(&mut conn, tenant_id, Followed::Events, wait).await {
-            Ok(b) => b,
-            Err(StoreError::NotFound) => return Ok((Vec::new(), false)),
-            Err(e) => return Err(e),
+    let bound = if db.backend() == Backend::Postgres {
+        match pg_readable(&mut conn, tenant_id, Some(Followed::Events)).await? {
+            Some(readable) => readable.events,
+            None => return Ok(Vec::new()),
         }
     } else {
-        (i64::MAX, false)
+        i64::MAX
     };
-    let events = sqlx::query_as(
+    events_below(&mut conn, tenant_id, after_seq, bound, limit).await
+}
+
+/// What the realtime hub reads for a tenant in one pass, without waiting (it must not stall on
+/// one tenant): the events after `after_seq` readable now, at most `limit`; the change-feed head;
+/// and whether committed events or changes wait to become readable (ask again shortly). On
+/// PostgreSQL one bound serves both.
+#[derive(Debug, Clone)]
+pub struct News {
+    pub events: Vec<StoredEvent>,
+    pub change_head: i64,
+    pub waiting: bool,
+}
+
+/// See [`News`].
+#[tracing::instrument(skip_all)]
+pub async fn news(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -> Result<News> {
+    let mut conn = db.reader().acquire().await?;
+    if db.backend() == Backend::Postgres {
+        let Some(readable) = pg_readable(&mut conn, tenant_id, None).await? else {
+            return Ok(News { events: Vec::new(), change_head: 0, waiting: false });
+        };
+        let events = events_below(&mut conn, tenant_id, after_seq, readable.events, limit).await?;
+        let change_head = pg_change_head(&mut conn, tenant_id, &readable).await?;
+        return Ok(News { events, change_head, waiting: readable.changes_waiting || readable.events_waiting });
+    }
+    let events = events_below(&mut conn, tenant_id, after_seq, i64::MAX, limit).await?;
+    let head: Option<(i64,)> = sqlx::query_as("SELECT change_seq FROM feed_heads WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(News { events, change_head: head.map_or(0, |(n,)| n), waiting: false })
+}
+
+/// Events of a tenant after `after_seq` and below `bound`, oldest first.
+async fn events_below(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+    after_seq: i64,
+    bound: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>> {
+    Ok(sqlx::query_as(
         "SELECT seq, type, outlet_id, customer_id, audience, payload, created_at FROM events
          WHERE tenant_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4",
     )
@@ -159,6 +184,5 @@ async fn read_events(
     .bind(bound)
     .bind(limit)
     .fetch_all(&mut *conn)
-    .await?;
-    Ok((events, waiting))
+    .await?)
 }

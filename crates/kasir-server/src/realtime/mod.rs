@@ -254,25 +254,24 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
 /// (and so disconnecting) a client whose queue is full. True when committed events or changes
 /// are not readable yet (PostgreSQL, behind older transactions): the hub comes back shortly.
 async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<bool> {
-    let mut behind = loop {
-        let (events, waiting) = kasir_store::realtime::readable_events_after(db, tenant_id, feed.last_seq, 500).await?;
-        for e in &events {
+    let news = loop {
+        let news = kasir_store::realtime::news(db, tenant_id, feed.last_seq, 500).await?;
+        for e in &news.events {
             let frame = Arc::new(Frame::of(e));
             feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
             feed.last_seq = e.seq;
         }
-        if events.len() < 500 {
-            break waiting;
+        if news.events.len() < 500 {
+            break news;
         }
     };
-    let (head, waiting) = kasir_store::realtime::change_head(db, tenant_id).await?;
-    behind |= waiting;
+    let head = news.change_head;
     if head > feed.last_change_seq {
         feed.last_change_seq = head;
         let frame = Arc::new(Frame::sync_changes(feed.last_seq, head));
         feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
     }
-    Ok(behind)
+    Ok(news.waiting)
 }
 
 /// Listens to PostgreSQL's notifications of committed events and wakes the hub, reconnecting

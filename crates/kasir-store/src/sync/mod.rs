@@ -114,9 +114,9 @@ pub async fn pull(
             .await?;
     let (mut head, retained_from) = head.ok_or(StoreError::NotFound)?;
     if db.backend() == crate::Backend::Postgres {
-        let (bound, _) =
-            crate::feed::pg_readable(&mut conn, &scope.tenant_id, crate::feed::Followed::Changes, true).await?;
-        head = bound - 1;
+        let readable =
+            crate::feed::pg_readable(&mut conn, &scope.tenant_id, Some(crate::feed::Followed::Changes)).await?;
+        head = readable.changes - 1;
     }
     // 0 is the start: what the feed retains is every live record's newest change. A cursor
     // before the pruned rows expires, unless its pull began after the pruning (it never held
