@@ -84,9 +84,10 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
             .context("reading the JWT secret")?,
     };
     let licenses = crate::devices::signing::LicenseKeys::load(&db, config.license_key_file.as_deref()).await?;
-    let crate::api::openapi::Finished { router, docs, money_routes } = routes::all().finish(env!("CARGO_PKG_VERSION"));
-    let body_rules = request_bodies::BodyRules::new(&docs.paths, config.body_timeout);
+    let crate::api::openapi::Finished { router, docs, money_routes, uploads } =
+        routes::all().finish(env!("CARGO_PKG_VERSION"));
     drop(docs);
+    let body_rules = request_bodies::BodyRules::new(uploads, config.body_timeout);
     let listen_url = (db.backend() == kasir_store::Backend::Postgres).then(|| config.database_url.clone());
     let hub = crate::realtime::Hub::start(db.clone(), listen_url, config.ws_queue);
     let files = config.file_store().context("opening the file store")?;

@@ -24,9 +24,8 @@ use axum::{
 use futures::StreamExt;
 use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
-use utoipa::openapi::Paths;
 
-use super::{BODY_LIMIT, UPLOAD_BODY_LIMIT};
+use super::BODY_LIMIT;
 use crate::api::ApiError;
 
 /// An unread remainder up to this size is read and discarded after the answer, and the
@@ -46,37 +45,9 @@ struct Rules {
 }
 
 impl BodyRules {
-    /// Finds the upload routes in the OpenAPI document: those taking a multipart body, which
-    /// `Op::upload` also gives the larger body limit (so the two cannot disagree).
-    pub fn new(paths: &Paths, timeout: Duration) -> BodyRules {
-        let mut uploads = Vec::new();
-        for (path, item) in &paths.paths {
-            let ops = [
-                (Method::GET, &item.get),
-                (Method::PUT, &item.put),
-                (Method::POST, &item.post),
-                (Method::DELETE, &item.delete),
-                (Method::OPTIONS, &item.options),
-                (Method::HEAD, &item.head),
-                (Method::PATCH, &item.patch),
-                (Method::TRACE, &item.trace),
-            ];
-            for (method, op) in ops {
-                let Some(op) = op else { continue };
-                let multipart = op
-                    .request_body
-                    .as_ref()
-                    .is_some_and(|body| body.content.keys().any(|t| t.starts_with("multipart/")));
-                if multipart {
-                    let own = op
-                        .extensions
-                        .as_ref()
-                        .and_then(|e| e.get(crate::api::openapi::BODY_LIMIT_EXTENSION))
-                        .and_then(|v| v.as_u64());
-                    uploads.push((method, path.clone(), own.unwrap_or(UPLOAD_BODY_LIMIT as u64)));
-                }
-            }
-        }
+    /// The routes that take uploads (`Op::upload`, which also gives them their larger body
+    /// limit in the router, so that the two cannot disagree), and the body timeout.
+    pub fn new(uploads: Vec<crate::api::openapi::Upload>, timeout: Duration) -> BodyRules {
         BodyRules(Arc::new(Rules { uploads, timeout }))
     }
 
@@ -262,11 +233,12 @@ fn lock(reading: &Mutex<Reading>) -> MutexGuard<'_, Reading> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::UPLOAD_BODY_LIMIT;
 
     #[test]
     fn uploads_have_the_upload_limit_and_everything_else_the_json_limit() {
-        let docs = crate::app::routes::all().finish("test").docs;
-        let rules = BodyRules::new(&docs.paths, Duration::from_secs(1));
+        let uploads = crate::app::routes::all().finish("test").uploads;
+        let rules = BodyRules::new(uploads, Duration::from_secs(1));
         let import = rules.limit(&Method::POST, Some("/api/v1/products/import"));
         assert_eq!(import, (UPLOAD_BODY_LIMIT as u64, "20 MiB".to_string()));
         assert_eq!(rules.limit(&Method::POST, Some("/api/v1/outlets")), (BODY_LIMIT as u64, "1 MiB".into()));

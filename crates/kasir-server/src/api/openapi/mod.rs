@@ -52,6 +52,15 @@ impl Method {
             Method::Delete => HttpMethod::Delete,
         }
     }
+    fn as_http(self) -> axum::http::Method {
+        match self {
+            Method::Get => axum::http::Method::GET,
+            Method::Post => axum::http::Method::POST,
+            Method::Patch => axum::http::Method::PATCH,
+            Method::Put => axum::http::Method::PUT,
+            Method::Delete => axum::http::Method::DELETE,
+        }
+    }
     fn lower(self) -> &'static str {
         match self {
             Method::Get => "get",
@@ -66,10 +75,25 @@ impl Method {
 /// Routes plus their OpenAPI document.
 pub struct ApiRouter<S> {
     router: Router<S>,
-    paths: Paths,
-    schemas: Vec<SchemaFn>,
+    ops: Vec<Documented>,
     money_routes: BTreeSet<String>,
+    uploads: Vec<Upload>,
 }
+
+/// A route's operation as registered, turned into OpenAPI only when the document is made: the
+/// server needs none of it to serve, and building ~400 operations cost most of start-up.
+struct Documented {
+    method: Method,
+    /// The full path (after [`ApiRouter::nest`]).
+    path: String,
+    operation_id: String,
+    /// Rate limits (`platform::rate_limit`) apply to it.
+    rate_limited: bool,
+    op: Op,
+}
+
+/// A route taking a multipart upload: its method, full path and body limit in bytes.
+pub type Upload = (axum::http::Method, String, u64);
 
 /// The routes registered with [`Op::moves_money`], as axum matches them (`/api/v1/sales/{id}/void`).
 #[derive(Debug, Clone, Default)]
@@ -85,18 +109,18 @@ impl MoneyRoutes {
     }
 }
 
-/// What [`ApiRouter::finish`] gives: the router, what its document is made of and its
-/// money-moving routes.
+/// What [`ApiRouter::finish`] gives: the router, what its document is made of, its
+/// money-moving routes and its upload routes.
 pub struct Finished<S> {
     pub router: Router<S>,
     pub docs: Docs,
     pub money_routes: MoneyRoutes,
+    pub uploads: Vec<Upload>,
 }
 
-/// The routes' documentation: their paths, and the schemas they name, made on demand.
+/// The routes' documentation, made into a document on demand.
 pub struct Docs {
-    pub paths: Paths,
-    schemas: Vec<SchemaFn>,
+    ops: Vec<Documented>,
     version: String,
 }
 
@@ -111,7 +135,7 @@ pub const BODY_LIMIT_EXTENSION: &str = "x-max-body-bytes";
 
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
-        ApiRouter { router: Router::new(), paths: Paths::new(), schemas: Vec::new(), money_routes: BTreeSet::new() }
+        ApiRouter { router: Router::new(), ops: Vec::new(), money_routes: BTreeSet::new(), uploads: Vec::new() }
     }
 
     /// Serves `handler` at `method path` and documents it with `op`.
@@ -125,80 +149,20 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         if op.upload {
             let limit = op.upload_limit.unwrap_or(crate::UPLOAD_BODY_LIMIT);
             method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(limit));
+            self.uploads.push((method.as_http(), path.to_string(), limit as u64));
         }
         self.router = self.router.route(path, method_router);
-        // Every authenticated POST honours Idempotency-Key (see crate::platform::idempotency).
-        let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
-        let op_id = format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], ""));
-        let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(op_id));
         if op.moves_money {
             assert!(method == Method::Post, "only a POST can move money: {path}");
             self.money_routes.insert(path.to_string());
-            builder = builder.extensions(Some(ExtensionsBuilder::new().add("x-moves-money", true).build()));
         }
-        if let (true, Some(limit)) = (op.upload, op.upload_limit) {
-            // Read back by the body guard (`app::request_bodies`), so that it and the router agree.
-            builder = builder.extensions(Some(ExtensionsBuilder::new().add(BODY_LIMIT_EXTENSION, limit).build()));
-        }
-        let has_params = !op.params.is_empty();
-        for p in op.params {
-            builder = builder.parameter(p);
-        }
-        let has_body = op.body.is_some();
-        if let Some(body) = op.body {
-            let content_type = if op.upload { "multipart/form-data" } else { "application/json" };
-            builder = builder.request_body(Some(
-                RequestBodyBuilder::new()
-                    .content(content_type, Content::new(Some(body)))
-                    .required(Some(Required::True))
-                    .build(),
-            ));
-        }
-        if let Some((status, description, contents)) = op.success {
-            let mut response = ResponseBuilder::new().description(description);
-            for (content_type, schema) in contents {
-                response = response.content(content_type, Content::new(Some(schema)));
-            }
-            builder = builder.response(status.to_string(), response.build());
-        }
-        // What any operation of this shape may answer: a database that has no connection free
-        // (503); a body that stalls (408) or is too large (413); on writes, references that do
-        // not exist (404), duplicates, stale versions and keys in flight (409), and business
-        // rules, a reused Idempotency-Key included (422).
-        let mut errors = op.errors;
-        errors.extend([400, 500, 503]);
-        // Rate limits (`platform::rate_limit`) spare only these.
-        if !(path == "/health" || path == "/metrics" || path.starts_with("/sync/")) {
-            errors.push(429);
-        }
-        if has_body {
-            errors.extend([408, 413]);
-        }
-        if method != Method::Get {
-            errors.extend([404, 409, 422]);
-        }
-        // A parameter may name a record that does not exist (or is another tenant's).
-        if has_params {
-            errors.push(404);
-        }
-        if op.secured {
-            errors.extend([401, 403]);
-            builder = builder
-                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
-                .security(SecurityRequirement::new("access_token", Vec::<String>::new()))
-                .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
-        }
-        errors.sort_unstable();
-        errors.dedup();
-        for status in errors {
-            let response = ResponseBuilder::new()
-                .description(status_text(status))
-                .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
-                .build();
-            builder = builder.response(status.to_string(), response);
-        }
-        self.paths.add_path_operation(path, vec![method.http()], builder.build());
-        self.schemas.extend(op.schemas);
+        self.ops.push(Documented {
+            method,
+            path: path.to_string(),
+            operation_id: format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")),
+            rate_limited: !(path == "/health" || path == "/metrics" || path.starts_with("/sync/")),
+            op,
+        });
         self
     }
 
@@ -211,43 +175,132 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     /// Adds another router's routes and documentation.
     pub fn merge(mut self, other: ApiRouter<S>) -> Self {
         self.router = self.router.merge(other.router);
-        self.paths.merge(other.paths);
+        self.ops.extend(other.ops);
         self.money_routes.extend(other.money_routes);
-        self.schemas.extend(other.schemas);
+        self.uploads.extend(other.uploads);
         self
     }
 
     /// Mounts every route under `prefix` (for example `/api/v1`).
-    pub fn nest(self, prefix: &str) -> Self {
-        let mut paths = Paths::new();
-        for (path, item) in self.paths.paths {
-            paths.paths.insert(format!("{prefix}{path}"), item);
+    pub fn nest(mut self, prefix: &str) -> Self {
+        for d in &mut self.ops {
+            d.path.insert_str(0, prefix);
+        }
+        for (_, path, _) in &mut self.uploads {
+            path.insert_str(0, prefix);
         }
         let money_routes = self.money_routes.into_iter().map(|p| format!("{prefix}{p}")).collect();
-        ApiRouter { router: Router::new().nest(prefix, self.router), paths, schemas: self.schemas, money_routes }
+        ApiRouter {
+            router: Router::new().nest(prefix, self.router),
+            ops: self.ops,
+            money_routes,
+            uploads: self.uploads,
+        }
     }
 
-    /// The router, the finished OpenAPI 3.1 document and the money-moving routes.
+    /// The router, what its OpenAPI 3.1 document is made of, the money-moving routes and the
+    /// upload routes.
     pub fn finish(self, version: &str) -> Finished<S> {
-        let docs = Docs { paths: self.paths, schemas: self.schemas, version: version.to_string() };
-        Finished { router: self.router, docs, money_routes: MoneyRoutes(self.money_routes) }
+        Finished {
+            router: self.router,
+            docs: Docs { ops: self.ops, version: version.to_string() },
+            money_routes: MoneyRoutes(self.money_routes),
+            uploads: self.uploads,
+        }
     }
+}
+
+/// The OpenAPI operation of a registered route.
+fn operation(d: Documented) -> utoipa::openapi::path::Operation {
+    let Documented { method, operation_id, rate_limited, op, .. } = d;
+    // Every authenticated POST honours Idempotency-Key (see crate::platform::idempotency).
+    let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
+    let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(operation_id));
+    if op.moves_money {
+        builder = builder.extensions(Some(ExtensionsBuilder::new().add("x-moves-money", true).build()));
+    }
+    if let (true, Some(limit)) = (op.upload, op.upload_limit) {
+        builder = builder.extensions(Some(ExtensionsBuilder::new().add(BODY_LIMIT_EXTENSION, limit).build()));
+    }
+    let has_params = !op.params.is_empty();
+    for p in op.params {
+        builder = builder.parameter(p);
+    }
+    let has_body = op.body.is_some();
+    if let Some(body) = op.body {
+        let content_type = if op.upload { "multipart/form-data" } else { "application/json" };
+        builder = builder.request_body(Some(
+            RequestBodyBuilder::new()
+                .content(content_type, Content::new(Some(body)))
+                .required(Some(Required::True))
+                .build(),
+        ));
+    }
+    if let Some((status, description, contents)) = op.success {
+        let mut response = ResponseBuilder::new().description(description);
+        for (content_type, schema) in contents {
+            response = response.content(content_type, Content::new(Some(schema)));
+        }
+        builder = builder.response(status.to_string(), response.build());
+    }
+    // What any operation of this shape may answer: a database that has no connection free
+    // (503); a body that stalls (408) or is too large (413); on writes, references that do
+    // not exist (404), duplicates, stale versions and keys in flight (409), and business
+    // rules, a reused Idempotency-Key included (422).
+    let mut errors = op.errors;
+    errors.extend([400, 500, 503]);
+    if rate_limited {
+        errors.push(429);
+    }
+    if has_body {
+        errors.extend([408, 413]);
+    }
+    if method != Method::Get {
+        errors.extend([404, 409, 422]);
+    }
+    // A parameter may name a record that does not exist (or is another tenant's).
+    if has_params {
+        errors.push(404);
+    }
+    if op.secured {
+        errors.extend([401, 403]);
+        builder = builder
+            .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+            .security(SecurityRequirement::new("access_token", Vec::<String>::new()))
+            .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
+    }
+    errors.sort_unstable();
+    errors.dedup();
+    for status in errors {
+        let response = ResponseBuilder::new()
+            .description(status_text(status))
+            .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+            .build();
+        builder = builder.response(status.to_string(), response);
+    }
+    builder.build()
 }
 
 impl Docs {
     /// The OpenAPI 3.1 document: the paths and every schema they name, made now.
-    pub fn openapi(mut self) -> OpenApi {
+    pub fn openapi(self) -> OpenApi {
         let mut components = ComponentsBuilder::new()
             .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
             .security_scheme("access_token", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-access-token"))))
             .security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
         // Each type once, however many operations name it.
-        self.schemas.sort_unstable_by_key(|f| *f as usize);
-        self.schemas.dedup_by_key(|f| *f as usize);
+        let mut schema_fns: Vec<SchemaFn> = self.ops.iter().flat_map(|d| d.op.schemas.iter().copied()).collect();
+        schema_fns.sort_unstable_by_key(|f| *f as usize);
+        schema_fns.dedup_by_key(|f| *f as usize);
         let mut made = vec![("ErrorBody".to_string(), ErrorBody::schema())];
         ErrorBody::schemas(&mut made);
-        for make in self.schemas {
+        for make in schema_fns {
             make(&mut made);
+        }
+        let mut paths = Paths::new();
+        for d in self.ops {
+            let (path, method) = (d.path.clone(), d.method.http());
+            paths.add_path_operation(path, vec![method], operation(d));
         }
         let mut schemas = BTreeMap::new();
         for (name, schema) in made {
@@ -263,7 +316,7 @@ impl Docs {
                     .version(self.version)
                     .description(Some("Point-of-sale backend: see API.md for the contract.")),
             )
-            .paths(self.paths)
+            .paths(paths)
             .components(Some(components.build()))
             .build()
     }
