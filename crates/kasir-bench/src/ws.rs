@@ -85,7 +85,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
         let (connected, stop_at) = (connected.clone(), stop_at.clone());
         connected.fetch_add(1, Ordering::SeqCst);
         clients.push(tokio::spawn(async move {
-            let (_sink, mut stream) = ws.split();
+            let mut stream = ws;
             let mut seen: Seen = Vec::new();
             loop {
                 let deadline = match stop_at.get() {

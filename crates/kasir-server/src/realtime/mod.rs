@@ -9,15 +9,24 @@
 //! too slow to empty it is cut off (close code 4000, resume) instead of slowing the others.
 //!
 //! Beside events, the hub watches each tenant's change-feed head and, when it has grown, sends
-//! `SYNC_CHANGES {cursor}` so that online devices pull at once. That notice is not stored: a
-//! client that missed one pulls on reconnect anyway.
+//! `SYNC_CHANGES {cursor}` so that online devices pull at once. Notices are coalesced: at most
+//! one per tenant every [`NOTICE_EVERY`], the first at once and a later one when the interval
+//! ends, naming the newest cursor, so that a busy tenant's devices are not told to pull after
+//! every sale. That notice is not stored: a client that missed one pulls on reconnect anyway.
 
 pub mod socket;
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use kasir_store::Db;
 use tokio::sync::{mpsc, oneshot};
+
+/// The least time between two `SYNC_CHANGES` notices to a tenant's clients.
+pub const NOTICE_EVERY: Duration = Duration::from_millis(100);
 
 /// One event as sent to clients, serialized once for all of them.
 #[derive(Debug)]
@@ -115,6 +124,8 @@ enum Command {
     /// A wake-up the hub asked for itself, because committed events or changes were not yet
     /// readable (see `kasir_store::feed`).
     Retry(String),
+    /// A `SYNC_CHANGES` notice held back to coalesce it with later changes is due.
+    Notice(String),
 }
 
 /// The process's hub: cheap to clone.
@@ -127,6 +138,9 @@ struct TenantFeed {
     last_seq: i64,
     /// The feed head last announced with `SYNC_CHANGES`.
     last_change_seq: i64,
+    /// When the last notice went out, and whether a later one is waiting for its turn.
+    noticed_at: Option<Instant>,
+    notice_due: bool,
     clients: Vec<(u64, mpsc::Sender<Arc<Frame>>)>,
 }
 
@@ -202,7 +216,13 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
                                         continue;
                                     }
                                 };
-                                let feed = TenantFeed { last_seq, last_change_seq, clients: Vec::new() };
+                                let feed = TenantFeed {
+                                    last_seq,
+                                    last_change_seq,
+                                    noticed_at: None,
+                                    notice_due: false,
+                                    clients: Vec::new(),
+                                };
                                 tenants.insert(tenant_id.clone(), feed);
                             }
                             let feed = tenants.get_mut(&tenant_id).expect("inserted above");
@@ -224,6 +244,12 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
                             retrying.remove(&tenant_id);
                             woken.push(tenant_id);
                         }
+                        Command::Notice(tenant_id) => {
+                            if let Some(feed) = tenants.get_mut(&tenant_id) {
+                                feed.notice_due = false;
+                            }
+                            woken.push(tenant_id);
+                        }
                     }
                 }
             }
@@ -234,9 +260,16 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
         for tenant_id in woken {
             let Some(feed) = tenants.get_mut(&tenant_id) else { continue };
             match deliver(&db, &tenant_id, feed).await {
-                Ok(false) => {}
-                Ok(true) => {
-                    if retrying.insert(tenant_id.clone()) {
+                Ok(next) => {
+                    if let Some(due) = next.notice_at {
+                        let commands = commands.clone();
+                        let tenant_id = tenant_id.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep_until(due.into()).await;
+                            let _ = commands.send(Command::Notice(tenant_id));
+                        });
+                    }
+                    if next.waiting && retrying.insert(tenant_id.clone()) {
                         let commands = commands.clone();
                         tokio::spawn(async move {
                             tokio::time::sleep(Duration::from_millis(2)).await;
@@ -250,10 +283,18 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
     }
 }
 
+/// What the hub does for a tenant after a delivery.
+struct Next {
+    /// Committed events or changes are not readable yet (PostgreSQL, behind older
+    /// transactions): come back shortly.
+    waiting: bool,
+    /// A `SYNC_CHANGES` notice was held back: come back then.
+    notice_at: Option<Instant>,
+}
+
 /// Reads the tenant's events after the last delivered and queues them for its clients, dropping
-/// (and so disconnecting) a client whose queue is full. True when committed events or changes
-/// are not readable yet (PostgreSQL, behind older transactions): the hub comes back shortly.
-async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<bool> {
+/// (and so disconnecting) a client whose queue is full, then announces a grown change feed.
+async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store::Result<Next> {
     let news = loop {
         let news = kasir_store::realtime::news(db, tenant_id, feed.last_seq, 500).await?;
         for e in &news.events {
@@ -265,13 +306,26 @@ async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store
             break news;
         }
     };
+    let mut next = Next { waiting: news.waiting, notice_at: None };
     let head = news.change_head;
     if head > feed.last_change_seq {
-        feed.last_change_seq = head;
-        let frame = Arc::new(Frame::sync_changes(feed.last_seq, head));
-        feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
+        let now = Instant::now();
+        match feed.noticed_at.map(|at| at + NOTICE_EVERY).filter(|due| *due > now) {
+            Some(due) => {
+                if !feed.notice_due {
+                    feed.notice_due = true;
+                    next.notice_at = Some(due);
+                }
+            }
+            None => {
+                feed.last_change_seq = head;
+                feed.noticed_at = Some(now);
+                let frame = Arc::new(Frame::sync_changes(feed.last_seq, head));
+                feed.clients.retain(|(_, tx)| tx.try_send(frame.clone()).is_ok());
+            }
+        }
     }
-    Ok(news.waiting)
+    Ok(next)
 }
 
 /// Listens to PostgreSQL's notifications of committed events and wakes the hub, reconnecting

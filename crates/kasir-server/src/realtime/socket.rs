@@ -212,10 +212,11 @@ struct Client {
 }
 
 impl Client {
-    async fn run(self, socket: WebSocket) {
+    async fn run(self, mut socket: WebSocket) {
         let Some(mut sub) = self.hub.subscribe(&self.scope.tenant_id).await else { return };
         let _open = self.state.metrics.ws_opened();
-        let (mut sink, mut stream) = socket.split();
+        // One socket read and written in turn, not split in two halves behind a shared lock:
+        // `select!` drops the read it did not finish (cancel-safe) before a branch writes.
         // The last event sent (or known to the client): later duplicates are skipped.
         let mut last_sent = sub.from_seq;
         let mut outlets: Option<Vec<String>> = self.scope.outlets.clone();
@@ -224,7 +225,7 @@ impl Client {
         let mut heard = Instant::now();
         let close = loop {
             tokio::select! {
-                msg = stream.next() => match msg {
+                msg = socket.next() => match msg {
                     Some(Ok(Message::Text(text))) => {
                         heard = Instant::now();
                         let reply = match serde_json::from_str::<ClientMessage>(&text) {
@@ -244,7 +245,7 @@ impl Client {
                         };
                         let mut gone = false;
                         for f in frames {
-                            if sink.send(Message::Text(f.into())).await.is_err() {
+                            if socket.send(Message::Text(f.into())).await.is_err() {
                                 gone = true;
                                 break;
                             }
@@ -272,7 +273,7 @@ impl Client {
                             last_sent = f.seq;
                         }
                         if fresh && self.sees(&f, &outlets) {
-                            if sink.feed(Message::Text(f.text.clone())).await.is_err() {
+                            if socket.feed(Message::Text(f.text.clone())).await.is_err() {
                                 failed = true;
                                 break;
                             }
@@ -282,7 +283,7 @@ impl Client {
                             next = sub.frames.try_recv().ok();
                         }
                     }
-                    if failed || sink.flush().await.is_err() {
+                    if failed || socket.flush().await.is_err() {
                         break None;
                     }
                     self.state.metrics.events_sent(sent);
@@ -294,14 +295,14 @@ impl Client {
                     if !self.still_logged_in().await {
                         break Some((CLOSE_UNAUTHORIZED, "the login ended"));
                     }
-                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
                         break None;
                     }
                 }
             }
         };
         if let Some((code, reason)) = close {
-            let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+            let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
         }
         self.hub.unsubscribe(&self.scope.tenant_id, sub.id);
     }

@@ -14,6 +14,7 @@ crate::backend_tests!(
     resume_replays_exactly_the_missed_events_once,
     subscribe_narrows_the_outlets_followed,
     the_token_may_come_as_a_subprotocol,
+    sync_notices_are_coalesced_and_the_last_names_the_newest_cursor,
 );
 
 mod postgres_nodes {
@@ -33,7 +34,7 @@ pub async fn connect(s: &TestServer, token: &str) -> Ws {
 
 /// The next event frame, within `secs` seconds (at least 15: on a busy 2-core machine running
 /// two tests at once, a frame that normally takes milliseconds has been seen to take over 5 s).
-/// `SYNC_CHANGES` notices, which follow every write, are skipped: [`next_notice`] reads them.
+/// `SYNC_CHANGES` notices, which follow writes, are skipped: [`next_notice`] reads them.
 pub async fn next(ws: &mut Ws, secs: u64) -> Value {
     loop {
         let frame = next_frame(ws, secs).await;
@@ -211,4 +212,31 @@ async fn across_nodes() {
     assert_eq!(e["payload"]["id"], order.data()["id"]);
     eprintln!("node B heard the order after {:?}", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+}
+
+/// A burst of writes is announced by few `SYNC_CHANGES` notices, at most one per
+/// `NOTICE_EVERY` (the first at once), and the last of them names a cursor after which there is
+/// nothing left to pull.
+async fn sync_notices_are_coalesced_and_the_last_names_the_newest_cursor(b: Backend) {
+    let s = TestServer::start(b).await;
+    let t = Till::new(&s).await;
+    let mut ws = connect(&s, &t.cashier).await;
+    registered(&mut ws).await;
+    let started = std::time::Instant::now();
+    let creates = (0..30).map(|i| s.post("/customers", &t.owner, json!({"name": format!("Pelanggan {i}")})));
+    for created in futures::future::join_all(creates).await {
+        assert_eq!(created.status, 201, "{}", created.body);
+    }
+    let mut notices: u128 = 0;
+    loop {
+        let notice = next_notice(&mut ws, 15).await;
+        notices += 1;
+        let cursor = notice["payload"]["cursor"].as_str().expect("a cursor").to_string();
+        let after = s.get(&format!("/sync/pull?cursor={cursor}"), &t.cashier).await;
+        if after.data()["changes"].as_array().expect("changes").is_empty() {
+            break;
+        }
+    }
+    let windows = started.elapsed().as_millis() / kasir_server::realtime::NOTICE_EVERY.as_millis() + 1;
+    assert!(notices <= windows, "{notices} notices in {windows} intervals for 30 writes");
 }
