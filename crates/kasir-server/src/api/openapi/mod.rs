@@ -8,7 +8,11 @@ use op::{status_text, SchemaFn};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::{handler::Handler, routing::MethodFilter, Router};
+use axum::{
+    handler::Handler,
+    routing::{MethodFilter, MethodRouter},
+    Router,
+};
 use utoipa::{
     openapi::{
         extensions::ExtensionsBuilder,
@@ -140,12 +144,16 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
 
     /// Serves `handler` at `method path` and documents it with `op`.
     /// `path` uses `{param}` segments, which axum and OpenAPI share.
-    pub fn route<H, T>(mut self, method: Method, path: &str, handler: H, op: Op) -> Self
+    pub fn route<H, T>(self, method: Method, path: &str, handler: H, op: Op) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
     {
-        let mut method_router = axum::routing::on(method.filter(), handler);
+        // Only this line is made once per handler type; the rest is shared by every route.
+        self.add(method, path, axum::routing::on(method.filter(), handler), op)
+    }
+
+    fn add(mut self, method: Method, path: &str, mut method_router: MethodRouter<S>, op: Op) -> Self {
         if op.upload {
             let limit = op.upload_limit.unwrap_or(crate::UPLOAD_BODY_LIMIT);
             method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(limit));
