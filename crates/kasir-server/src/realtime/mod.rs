@@ -140,7 +140,7 @@ struct TenantFeed {
     last_change_seq: i64,
     /// When the last notice went out, and whether a later one is waiting for its turn.
     noticed_at: Option<Instant>,
-    notice_due: bool,
+    notice_held: bool,
     clients: Vec<(u64, mpsc::Sender<Arc<Frame>>)>,
 }
 
@@ -220,7 +220,7 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
                                     last_seq,
                                     last_change_seq,
                                     noticed_at: None,
-                                    notice_due: false,
+                                    notice_held: false,
                                     clients: Vec::new(),
                                 };
                                 tenants.insert(tenant_id.clone(), feed);
@@ -246,7 +246,7 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
                         }
                         Command::Notice(tenant_id) => {
                             if let Some(feed) = tenants.get_mut(&tenant_id) {
-                                feed.notice_due = false;
+                                feed.notice_held = false;
                             }
                             woken.push(tenant_id);
                         }
@@ -261,11 +261,11 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Command>, commands: mpsc::U
             let Some(feed) = tenants.get_mut(&tenant_id) else { continue };
             match deliver(&db, &tenant_id, feed).await {
                 Ok(next) => {
-                    if let Some(due) = next.notice_at {
+                    if let Some(when) = next.notice_at {
                         let commands = commands.clone();
                         let tenant_id = tenant_id.clone();
                         tokio::spawn(async move {
-                            tokio::time::sleep_until(due.into()).await;
+                            tokio::time::sleep_until(when.into()).await;
                             let _ = commands.send(Command::Notice(tenant_id));
                         });
                     }
@@ -310,11 +310,11 @@ async fn deliver(db: &Db, tenant_id: &str, feed: &mut TenantFeed) -> kasir_store
     let head = news.change_head;
     if head > feed.last_change_seq {
         let now = Instant::now();
-        match feed.noticed_at.map(|at| at + NOTICE_EVERY).filter(|due| *due > now) {
-            Some(due) => {
-                if !feed.notice_due {
-                    feed.notice_due = true;
-                    next.notice_at = Some(due);
+        match feed.noticed_at.map(|at| at + NOTICE_EVERY).filter(|when| *when > now) {
+            Some(when) => {
+                if !feed.notice_held {
+                    feed.notice_held = true;
+                    next.notice_at = Some(when);
                 }
             }
             None => {
