@@ -190,24 +190,43 @@ impl Sql {
     /// `after` (`(created, id)`), and whether more follow. No count and no offset: every page
     /// costs the same however deep.
     pub async fn newest_after<T>(
-        mut self,
+        self,
         db: &crate::Db,
         columns: &str,
-        (created, id): (&str, &str),
+        key: (&str, &str),
         after: Option<&Keyset>,
         per_page: i64,
     ) -> crate::Result<(Vec<T>, bool)>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
+        self.keyset_page(db, columns, key, true, after, per_page).await
+    }
+
+    /// A keyset page: `per_page` rows of `SELECT columns` + this (a `FROM … WHERE …`) ordered by
+    /// `key` (a sort column, then the id that breaks its ties), descending or not, after the row
+    /// of `after`, and whether more follow.
+    pub async fn keyset_page<T>(
+        mut self,
+        db: &crate::Db,
+        columns: &str,
+        (sort, id): (&str, &str),
+        desc: bool,
+        after: Option<&Keyset>,
+        per_page: i64,
+    ) -> crate::Result<(Vec<T>, bool)>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let (dir, beyond) = if desc { (" DESC", "<") } else { (" ASC", ">") };
         if let Some(k) = after {
-            self.push(&format!(" AND ({created}, {id}) < (")).bind(k.value.clone()).push(", ");
+            self.push(&format!(" AND ({sort}, {id}) {beyond} (")).bind(k.value.clone()).push(", ");
             self.bind(k.id.as_str()).push(")");
         }
         let mut rows = Sql::new(format!("SELECT {columns}"));
         rows.push(&self.text);
         rows.args = self.args;
-        rows.push(&format!(" ORDER BY {created} DESC, {id} DESC LIMIT ")).bind(per_page + 1);
+        rows.push(&format!(" ORDER BY {sort}{dir}, {id}{dir} LIMIT ")).bind(per_page + 1);
         let mut found: Vec<T> = rows.query_as().fetch_all(db.reader()).await?;
         let more = found.len() as i64 > per_page;
         found.truncate(per_page as usize);

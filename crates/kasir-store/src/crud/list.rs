@@ -83,34 +83,28 @@ async fn list_after<R>(
     db: &Db,
     def: &ResourceDef,
     q: &ListQuery,
-    mut filter: Sql,
+    filter: Sql,
     (sort_col, desc): (&str, bool),
 ) -> Result<Page<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + Record + Send + Unpin,
 {
     let table = def.table;
-    let (dir, after) = if desc { (" DESC", "<") } else { (" ASC", ">") };
-    if let Some(k) = &q.after {
-        if k.sort != sort_col || k.desc != desc {
-            return Err(StoreError::Corrupt("the cursor's order was not checked".into()));
-        }
-        filter.push(&format!(" AND ({table}.{sort_col}, {table}.id) {after} (")).bind(k.value.clone());
-        filter.push(", ").bind(k.id.as_str()).push(")");
+    if q.after.as_ref().is_some_and(|k| k.sort != sort_col || k.desc != desc) {
+        return Err(StoreError::Corrupt("the cursor's order was not checked".into()));
     }
-    let mut keys = Sql::new(format!("SELECT {table}.id, {table}.{sort_col}"));
-    keys.push(&filter.text);
-    keys.args = filter.args;
-    keys.push(&format!(" ORDER BY {table}.{sort_col}{dir}, {table}.id{dir} LIMIT ")).bind(q.per_page + 1);
-    let mut found: Vec<(String, KeyValue)> = if def.column(sort_col).is_some_and(|c| c.ty == ColType::Int) {
-        let rows: Vec<(String, i64)> = keys.query_as().fetch_all(db.reader()).await?;
-        rows.into_iter().map(|(id, v)| (id, KeyValue::Int(v))).collect()
+    let (columns, sort, id) =
+        (format!("{table}.id, {table}.{sort_col}"), format!("{table}.{sort_col}"), format!("{table}.id"));
+    let key = (sort.as_str(), id.as_str());
+    let (found, more): (Vec<(String, KeyValue)>, bool) = if def.column(sort_col).is_some_and(|c| c.ty == ColType::Int) {
+        let (rows, more) =
+            filter.keyset_page::<(String, i64)>(db, &columns, key, desc, q.after.as_ref(), q.per_page).await?;
+        (rows.into_iter().map(|(id, v)| (id, KeyValue::Int(v))).collect(), more)
     } else {
-        let rows: Vec<(String, String)> = keys.query_as().fetch_all(db.reader()).await?;
-        rows.into_iter().map(|(id, v)| (id, KeyValue::Text(v))).collect()
+        let (rows, more) =
+            filter.keyset_page::<(String, String)>(db, &columns, key, desc, q.after.as_ref(), q.per_page).await?;
+        (rows.into_iter().map(|(id, v)| (id, KeyValue::Text(v))).collect(), more)
     };
-    let more = found.len() as i64 > q.per_page;
-    found.truncate(q.per_page as usize);
     let next = match found.last() {
         Some((id, value)) if more => {
             Some(Keyset { sort: sort_col.to_string(), desc, value: value.clone(), id: id.clone() })
