@@ -80,8 +80,6 @@ impl Method {
 pub struct ApiRouter<S> {
     router: Router<S>,
     ops: Vec<Documented>,
-    money_routes: BTreeSet<String>,
-    uploads: Vec<Upload>,
 }
 
 /// A route's operation as registered, turned into OpenAPI only when the document is made: the
@@ -91,8 +89,6 @@ struct Documented {
     /// The full path (after [`ApiRouter::nest`]).
     path: String,
     operation_id: String,
-    /// Rate limits (`platform::rate_limit`) apply to it.
-    rate_limited: bool,
     op: Op,
 }
 
@@ -139,7 +135,7 @@ pub const BODY_LIMIT_EXTENSION: &str = "x-max-body-bytes";
 
 impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn new() -> Self {
-        ApiRouter { router: Router::new(), ops: Vec::new(), money_routes: BTreeSet::new(), uploads: Vec::new() }
+        ApiRouter { router: Router::new(), ops: Vec::new() }
     }
 
     /// Serves `handler` at `method path` and documents it with `op`.
@@ -154,21 +150,15 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     }
 
     fn add(mut self, method: Method, path: &str, mut method_router: MethodRouter<S>, op: Op) -> Self {
-        if op.upload {
-            let limit = op.upload_limit.unwrap_or(crate::UPLOAD_BODY_LIMIT);
+        if let Some(limit) = op.upload_body_limit() {
             method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(limit));
-            self.uploads.push((method.as_http(), path.to_string(), limit as u64));
         }
         self.router = self.router.route(path, method_router);
-        if op.moves_money {
-            assert!(method == Method::Post, "only a POST can move money: {path}");
-            self.money_routes.insert(path.to_string());
-        }
+        assert!(!op.moves_money || method == Method::Post, "only a POST can move money: {path}");
         self.ops.push(Documented {
             method,
             path: path.to_string(),
             operation_id: format!("{}{}", method.lower(), path.replace(['/', '-', '.'], "_").replace(['{', '}'], "")),
-            rate_limited: !(path == "/health" || path == "/metrics" || path.starts_with("/sync/")),
             op,
         });
         self
@@ -184,8 +174,6 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
     pub fn merge(mut self, other: ApiRouter<S>) -> Self {
         self.router = self.router.merge(other.router);
         self.ops.extend(other.ops);
-        self.money_routes.extend(other.money_routes);
-        self.uploads.extend(other.uploads);
         self
     }
 
@@ -194,33 +182,30 @@ impl<S: Clone + Send + Sync + 'static> ApiRouter<S> {
         for d in &mut self.ops {
             d.path.insert_str(0, prefix);
         }
-        for (_, path, _) in &mut self.uploads {
-            path.insert_str(0, prefix);
-        }
-        let money_routes = self.money_routes.into_iter().map(|p| format!("{prefix}{p}")).collect();
-        ApiRouter {
-            router: Router::new().nest(prefix, self.router),
-            ops: self.ops,
-            money_routes,
-            uploads: self.uploads,
-        }
+        ApiRouter { router: Router::new().nest(prefix, self.router), ops: self.ops }
     }
 
     /// The router, what its OpenAPI 3.1 document is made of, the money-moving routes and the
     /// upload routes.
     pub fn finish(self, version: &str) -> Finished<S> {
+        let money_routes = self.ops.iter().filter(|d| d.op.moves_money).map(|d| d.path.clone()).collect();
+        let uploads = self
+            .ops
+            .iter()
+            .filter_map(|d| d.op.upload_body_limit().map(|limit| (d.method.as_http(), d.path.clone(), limit as u64)))
+            .collect();
         Finished {
             router: self.router,
             docs: Docs { ops: self.ops, version: version.to_string() },
-            money_routes: MoneyRoutes(self.money_routes),
-            uploads: self.uploads,
+            money_routes: MoneyRoutes(money_routes),
+            uploads,
         }
     }
 }
 
 /// The OpenAPI operation of a registered route.
 fn operation(d: Documented) -> utoipa::openapi::path::Operation {
-    let Documented { method, operation_id, rate_limited, op, .. } = d;
+    let Documented { method, path, operation_id, op } = d;
     // Every authenticated POST honours Idempotency-Key (see crate::platform::idempotency).
     let op = if method == Method::Post && op.secured { op.idempotency_key() } else { op };
     let mut builder = OperationBuilder::new().tag(op.tag).summary(Some(op.summary)).operation_id(Some(operation_id));
@@ -257,7 +242,8 @@ fn operation(d: Documented) -> utoipa::openapi::path::Operation {
     // rules, a reused Idempotency-Key included (422).
     let mut errors = op.errors;
     errors.extend([400, 500, 503]);
-    if rate_limited {
+    // Rate limits spare a few paths.
+    if !crate::platform::rate_limit::exempt(&path) {
         errors.push(429);
     }
     if has_body {

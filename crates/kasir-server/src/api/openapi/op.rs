@@ -100,6 +100,12 @@ impl Op {
         self
     }
 
+    /// The body limit of an upload (its own, or [`crate::UPLOAD_BODY_LIMIT`]); none for other
+    /// operations, which have the usual one.
+    pub(super) fn upload_body_limit(&self) -> Option<usize> {
+        self.upload.then(|| self.upload_limit.unwrap_or(crate::UPLOAD_BODY_LIMIT))
+    }
+
     /// An [`Op::upload`] of up to `bytes` (form included) instead of the usual limit.
     pub fn upload_limit(mut self, bytes: usize) -> Op {
         self.upload_limit = Some(bytes);
