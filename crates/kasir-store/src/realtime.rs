@@ -63,9 +63,14 @@ pub async fn last_change_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
         let Some(readable) = pg_readable(&mut conn, tenant_id, None).await? else { return Ok(0) };
         return pg_change_head(&mut conn, tenant_id, &readable).await;
     }
+    sqlite_change_head(&mut *db.reader().acquire().await?, tenant_id).await
+}
+
+/// SQLite: the tenant's change counter (0 before the first change).
+async fn sqlite_change_head(conn: &mut sqlx::AnyConnection, tenant_id: &str) -> Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT change_seq FROM feed_heads WHERE tenant_id = $1")
         .bind(tenant_id)
-        .fetch_optional(db.reader())
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map_or(0, |(n,)| n))
 }
@@ -160,11 +165,8 @@ pub async fn news(db: &crate::Db, tenant_id: &str, after_seq: i64, limit: i64) -
         return Ok(News { events, change_head, waiting: readable.changes_waiting || readable.events_waiting });
     }
     let events = events_below(&mut conn, tenant_id, after_seq, i64::MAX, limit).await?;
-    let head: Option<(i64,)> = sqlx::query_as("SELECT change_seq FROM feed_heads WHERE tenant_id = $1")
-        .bind(tenant_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(News { events, change_head: head.map_or(0, |(n,)| n), waiting: false })
+    let change_head = sqlite_change_head(&mut conn, tenant_id).await?;
+    Ok(News { events, change_head, waiting: false })
 }
 
 /// Events of a tenant after `after_seq` and below `bound`, oldest first.
