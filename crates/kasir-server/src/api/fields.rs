@@ -1,7 +1,7 @@
 //! Small request helpers every area uses: the paging parameters and a record's display name.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use kasir_domain::Violations;
+use kasir_domain::{FieldError, Violations};
 use kasir_store::{Keyset, Value};
 
 use super::ApiError;
@@ -35,17 +35,11 @@ pub fn paging_newest(page: Option<i64>, per_page: Option<i64>, cursor: Option<&s
         if page.is_some() {
             v.add("cursor", "cannot be combined with page");
         }
-        match raw.trim() {
-            "" => None,
-            raw => {
-                let after = decode_cursor(raw)
-                    .filter(|k| k.sort == "created_at" && k.desc && matches!(k.value, kasir_store::KeyValue::Text(_)));
-                if after.is_none() {
-                    v.add("cursor", "is not a cursor of this list");
-                }
-                after
-            }
-        }
+        let newest = |k: &Keyset| k.sort == "created_at" && k.desc && matches!(k.value, kasir_store::KeyValue::Text(_));
+        parse_cursor(raw, newest).unwrap_or_else(|e| {
+            v.add(e.field, e.message);
+            None
+        })
     });
     v.finish().map_err(ApiError::Validation)?;
     Ok(match cursor {
@@ -61,7 +55,19 @@ pub fn encode_cursor(k: &Keyset) -> String {
 }
 
 /// The start a `cursor` this server issued stands for.
-pub fn decode_cursor(raw: &str) -> Option<Keyset> {
+/// A `cursor` parameter: `None` when blank (the first page), an error when it is not a cursor of
+/// this list (one `fits` accepts).
+pub fn parse_cursor(raw: &str, fits: impl Fn(&Keyset) -> bool) -> Result<Option<Keyset>, FieldError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    decode_cursor(raw)
+        .filter(|k| fits(k))
+        .map(Some)
+        .ok_or_else(|| FieldError::new("cursor", "is not a cursor of this list"))
+}
+
+fn decode_cursor(raw: &str) -> Option<Keyset> {
     let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
     let k: Keyset = serde_json::from_slice(&bytes).ok()?;
     (k.id.len() <= 64 && kasir_domain::ids::parse_id(&k.id).is_some()).then_some(k)

@@ -299,11 +299,9 @@ pub fn parse_list_query(def: &ResourceDef, raw: &str) -> Result<ListQuery, ApiEr
             // Big lists also page by keyset (see `list_op`).
             "cursor" if def.counted => {
                 q.keyset = true;
-                if !value.trim().is_empty() {
-                    q.after = crate::api::fields::decode_cursor(&value);
-                    if q.after.is_none() {
-                        errors.push(FieldError::new("cursor", "is not a cursor of this list"));
-                    }
+                match crate::api::fields::parse_cursor(&value, |_| true) {
+                    Ok(after) => q.after = after,
+                    Err(e) => errors.push(e),
                 }
             }
             "per_page" => match value.parse::<i64>() {

@@ -109,20 +109,24 @@ pub struct StockMovement {
     pub created_at: String,
 }
 
-type MovementRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
+/// A movement as its columns read ([`MOVEMENT_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct MovementRow {
+    id: String,
+    #[sqlx(rename = "type")]
+    kind: String,
+    warehouse_id: String,
+    product_id: String,
+    /// `''` for a product without variants.
+    variant_id: String,
+    quantity_delta: i64,
+    unit_cost: Option<i64>,
+    reference_type: Option<String>,
+    reference_id: Option<String>,
+    actor_id: Option<String>,
+    note: Option<String>,
+    created_at: String,
+}
 
 /// Movements the caller may see, newest first, with the total.
 #[tracing::instrument(skip_all)]
@@ -135,7 +139,7 @@ pub async fn movements(
 ) -> Result<(Vec<StockMovement>, i64)> {
     let (raw, total): (Vec<MovementRow>, i64) =
         movements_matching(scope, f).page(db, MOVEMENT_COLUMNS, "l.created_at DESC, l.id DESC", page, per_page).await?;
-    Ok((raw.into_iter().map(movement).collect(), total))
+    Ok((raw.into_iter().map(StockMovement::from).collect(), total))
 }
 
 /// Movements the caller may see, newest first, after `after` (keyset paging), and where the next
@@ -151,7 +155,7 @@ pub async fn movements_after(
     let (raw, more): (Vec<MovementRow>, bool) = movements_matching(scope, f)
         .newest_after(db, MOVEMENT_COLUMNS, ("l.created_at", "l.id"), after, per_page)
         .await?;
-    let items: Vec<StockMovement> = raw.into_iter().map(movement).collect();
+    let items: Vec<StockMovement> = raw.into_iter().map(StockMovement::from).collect();
     let next = items.last().filter(|_| more).map(|m| Keyset::newest(&m.created_at, &m.id));
     Ok((items, next))
 }
@@ -166,35 +170,22 @@ fn movements_matching(scope: &Scope, f: &StockFilter) -> Sql {
     filter
 }
 
-fn movement(
-    (
-        id,
-        kind,
-        warehouse_id,
-        product_id,
-        variant_id,
-        delta,
-        unit_cost,
-        reference_type,
-        reference_id,
-        actor_id,
-        note,
-        created_at,
-    ): MovementRow,
-) -> StockMovement {
-    StockMovement {
-        id,
-        kind,
-        warehouse_id,
-        product_id,
-        variant_id: Some(variant_id).filter(|v| !v.is_empty()),
-        quantity_delta: kasir_domain::Quantity(delta),
-        unit_cost,
-        reference_type,
-        reference_id,
-        actor_id,
-        note,
-        created_at,
+impl From<MovementRow> for StockMovement {
+    fn from(r: MovementRow) -> Self {
+        StockMovement {
+            id: r.id,
+            kind: r.kind,
+            warehouse_id: r.warehouse_id,
+            product_id: r.product_id,
+            variant_id: Some(r.variant_id).filter(|v| !v.is_empty()),
+            quantity_delta: kasir_domain::Quantity(r.quantity_delta),
+            unit_cost: r.unit_cost,
+            reference_type: r.reference_type,
+            reference_id: r.reference_id,
+            actor_id: r.actor_id,
+            note: r.note,
+            created_at: r.created_at,
+        }
     }
 }
 
