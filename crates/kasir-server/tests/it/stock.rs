@@ -9,6 +9,7 @@ crate::backend_tests!(
     concurrent_adjustments_of_one_product_lose_no_update,
     falling_below_the_threshold_writes_one_stock_low_event,
     stock_reads_are_scoped_to_visible_outlets,
+    a_level_changed_behind_the_ledger_is_reported,
 );
 
 fn id(r: &crate::common::Resp) -> String {
@@ -250,4 +251,30 @@ async fn stock_reads_are_scoped_to_visible_outlets(b: Backend) {
         404
     );
     assert_eq!(s.get(&format!("/stock?product_id={cup}"), &other.owner).await.status, 404);
+}
+
+/// `ledger_mismatches` (which the other tests expect empty) finds a level written without its
+/// movement, and only that one, and only in its tenant.
+async fn a_level_changed_behind_the_ledger_is_reported(b: Backend) {
+    let s = TestServer::start(b).await;
+    let shop = shop(&s).await;
+    let beans = product(&s, &shop.owner, "BEANS", json!({"unit": "kg"})).await;
+    let tea = product(&s, &shop.owner, "TEA", json!({})).await;
+    let lines = json!([{"product_id": beans, "quantity_delta": 10.5}, {"product_id": tea, "quantity_delta": 3}]);
+    assert_eq!(adjust(&s, &shop.owner, &shop.warehouse, lines).await.status, 201);
+    let other = s.tenant("other").await;
+    let other_outlet = s.outlet(&other.owner, "K01").await;
+    let wh = s.get(&format!("/warehouses?outlet_id={other_outlet}"), &other.owner).await;
+    let other_beans = product(&s, &other.owner, "BEANS", json!({})).await;
+    let lines = json!([{"product_id": other_beans, "quantity_delta": 2}]);
+    assert_eq!(adjust(&s, &other.owner, wh.data()[0]["id"].as_str().unwrap(), lines).await.status, 201);
+    assert_ledger_matches(&s, &shop.tenant_id).await;
+
+    // 10.5 kg is kept as 10,500 thousandths; the level is set to 11 kg without a movement.
+    // (`beans` is a UUID this test made.)
+    let tamper = format!("UPDATE stock_levels SET quantity = 11000 WHERE product_id = '{beans}'");
+    assert_eq!(kasir_store::raw_execute(&s.state.db, &tamper).await.unwrap(), 1);
+    let mismatches = kasir_store::stock::levels::ledger_mismatches(&s.state.db, &shop.tenant_id).await.unwrap();
+    assert_eq!(mismatches, vec![(shop.warehouse.clone(), beans, String::new(), 11000, 10500)]);
+    assert_ledger_matches(&s, &other.id).await;
 }

@@ -197,12 +197,14 @@ pub type Mismatch = (String, String, String, i64, i64);
 #[tracing::instrument(skip_all)]
 pub async fn ledger_mismatches(db: &Db, tenant_id: &str) -> Result<Vec<Mismatch>> {
     Ok(sqlx::query_as(
-        "SELECT l.warehouse_id, l.product_id, l.variant_id, l.quantity, CAST(COALESCE(SUM(m.quantity_delta), 0) AS BIGINT) AS ledger
-         FROM stock_levels l LEFT JOIN stock_movements m
-           ON m.warehouse_id = l.warehouse_id AND m.product_id = l.product_id AND m.variant_id = l.variant_id
-         WHERE l.tenant_id = $1
-         GROUP BY l.warehouse_id, l.product_id, l.variant_id, l.quantity
-         HAVING l.quantity <> CAST(COALESCE(SUM(m.quantity_delta), 0) AS BIGINT)",
+        // The tenant's movements summed once, then matched to its levels: joining every level to
+        // the movements before grouping made SQLite index every tenant's movements on each call.
+        "SELECT l.warehouse_id, l.product_id, l.variant_id, l.quantity, COALESCE(s.ledger, 0) AS ledger
+         FROM stock_levels l LEFT JOIN (
+             SELECT warehouse_id, product_id, variant_id, CAST(SUM(quantity_delta) AS BIGINT) AS ledger
+             FROM stock_movements WHERE tenant_id = $1 GROUP BY warehouse_id, product_id, variant_id) s
+           ON s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id AND s.variant_id = l.variant_id
+         WHERE l.tenant_id = $1 AND l.quantity <> COALESCE(s.ledger, 0)",
     )
     .bind(tenant_id)
     .fetch_all(db.reader())
