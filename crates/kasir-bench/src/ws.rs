@@ -3,10 +3,7 @@
 //! connection, and whether any client missed an event.
 
 use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -77,13 +74,11 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
     let pid = s.child.id();
     let rss_before = server::rss_mib(pid)?;
     let ws_url = format!("{}/api/v1/ws?token={owner}", s.base.replacen("http", "ws", 1));
-    let connected = Arc::new(AtomicUsize::new(0));
     // Each client only reads and notes what it read; it is stopped from outside, so that reading
     // a frame costs it no timer (2,000 clients share the server's cores).
     let mut clients = Vec::with_capacity(o.clients);
     for _ in 0..o.clients {
         let (ws, _) = tokio_tungstenite::connect_async(&ws_url).await.context("a client connects")?;
-        connected.fetch_add(1, Ordering::SeqCst);
         let seen = Arc::new(Mutex::new(Seen::new()));
         let noted = seen.clone();
         let task = tokio::spawn(async move {
@@ -121,6 +116,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
     let rss_peak = server::peak_rss_mib(pid)?;
     // Give the last events a moment to arrive, then stop every client.
     tokio::time::sleep(Duration::from_secs(3)).await;
+    let clients_connected = clients.len();
     let mut latencies = Vec::new();
     let mut lost = 0u64;
     for (task, seen) in clients {
@@ -138,7 +134,7 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
         "ws {label} clients={} rate={}/s seconds={} events={committed} of {sent} deliveries={} lost={lost} \
          latency_p50_ms={:.1} latency_p99_ms={:.1} rss_idle_mib={rss_before:.1} rss_connected_mib={rss_connected:.1} \
          rss_per_connection_kib={:.1} rss_peak_mib={rss_peak:.1}",
-        connected.load(Ordering::SeqCst),
+        clients_connected,
         o.rate,
         o.seconds,
         latencies.len(),

@@ -54,7 +54,6 @@ pub fn encode_cursor(k: &Keyset) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-/// The start a `cursor` this server issued stands for.
 /// A `cursor` parameter: `None` when blank (the first page), an error when it is not a cursor of
 /// this list (one `fits` accepts).
 pub fn parse_cursor(raw: &str, fits: impl Fn(&Keyset) -> bool) -> Result<Option<Keyset>, FieldError> {
@@ -67,6 +66,7 @@ pub fn parse_cursor(raw: &str, fits: impl Fn(&Keyset) -> bool) -> Result<Option<
         .ok_or_else(|| FieldError::new("cursor", "is not a cursor of this list"))
 }
 
+/// The start a `cursor` this server issued stands for.
 fn decode_cursor(raw: &str) -> Option<Keyset> {
     let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
     let k: Keyset = serde_json::from_slice(&bytes).ok()?;
