@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 
 use sqlx::AnyConnection;
 
-use crate::{sql::Sql, Result, StoreError};
+use crate::{
+    sql::{Batch, Claim, Sql},
+    Result, StoreError,
+};
 
 /// One change to one record, as queued by a write and later served by `GET /sync/pull`.
 #[derive(Debug, Clone)]
@@ -157,8 +160,25 @@ pub(crate) async fn append_all(
     changes: Vec<Change>,
     events: Vec<Event>,
     staged: Staged<'_>,
+    writes: Batch,
+    claim: Option<Claim>,
 ) -> Result<()> {
     let by_xid = is_postgres(conn);
+    // PostgreSQL, a few rows of one tenant and nothing staged (a checkout, an edit): the
+    // transaction's last writes and its feed rows in one statement.
+    if by_xid && staged.is_none() {
+        let mut tenants = changes.iter().map(|c| &c.tenant_id).chain(events.iter().map(|e| &e.tenant_id));
+        if let Some(first) = tenants.next() {
+            if tenants.all(|t| t == first) && changes.len() + events.len() <= 32 {
+                let tenant_id = first.clone();
+                return append_in_one_statement(conn, &tenant_id, &changes, &events, &writes, claim.as_ref()).await;
+            }
+        }
+    }
+    writes.execute_on(&mut *conn).await?;
+    if let Some(claim) = claim {
+        claim.run(&mut *conn).await?;
+    }
     append_rows(conn, changes, events, staged, by_xid, true).await
 }
 
@@ -199,7 +219,7 @@ async fn append_rows(
                 )));
             }
             if fresh && staged_here == 0 && rows.len() + events.len() <= 32 {
-                append_in_one_statement(conn, &tenant_id, &rows, &events).await?;
+                append_in_one_statement(conn, &tenant_id, &rows, &events, &Batch::default(), None).await?;
                 continue;
             }
             pg_bases(conn, &tenant_id).await?
@@ -311,9 +331,19 @@ async fn append_in_one_statement(
     tenant_id: &str,
     rows: &[Change],
     events: &[Event],
+    writes: &Batch,
+    claim: Option<&Claim>,
 ) -> Result<()> {
     let now = kasir_domain::time::now();
-    let mut sql = Sql::new(format!("WITH b AS (SELECT {} WHERE h.tenant_id = ", pg_bases_sql()));
+    let mut sql = Sql::new("WITH ");
+    if !writes.is_empty() {
+        writes.push_parts(&mut sql);
+        sql.push(", ");
+    }
+    if let Some(claim) = claim {
+        sql.push("ck AS (").splice(&claim.sql).push("), ");
+    }
+    sql.push(&format!("b AS (SELECT {} WHERE h.tenant_id = ", pg_bases_sql()));
     sql.bind(tenant_id).push(")");
     if !events.is_empty() {
         sql.push(
@@ -340,18 +370,19 @@ async fn append_in_one_statement(
         }
         sql.push(") AS v (n, en, id, op, ver, o, d, u))");
     }
+    sql.push(if claim.is_some() { " SELECT b.c0, (SELECT COUNT(*) FROM ck)" } else { " SELECT b.c0, 1" });
     if events.is_empty() {
-        sql.push(" SELECT c0 FROM b");
+        sql.push(" FROM b");
     } else {
         // Delivered to every node's listener when (and only if) the transaction commits.
-        sql.push(" SELECT b.c0 FROM b CROSS JOIN (SELECT pg_notify(").bind(EVENTS_CHANNEL).push(", ");
+        sql.push(" FROM b CROSS JOIN (SELECT pg_notify(").bind(EVENTS_CHANNEL).push(", ");
         sql.bind(tenant_id).push(")) AS n");
     }
-    let base: Option<(i64,)> = sql.query_as().fetch_optional(&mut *conn).await?;
-    if base.is_none() {
-        return Err(StoreError::Corrupt(format!("tenant {tenant_id} has no feed head")));
+    match sql.query_as::<(i64, i64)>().fetch_optional(&mut *conn).await? {
+        None => Err(StoreError::Corrupt(format!("tenant {tenant_id} has no feed head"))),
+        Some((_, 0)) => Err(StoreError::Conflict { field: claim.map_or("", |c| c.field).to_string() }),
+        Some(_) => Ok(()),
     }
-    Ok(())
 }
 
 /// The bound of PostgreSQL readers, in transaction ids: every transaction of this database with a

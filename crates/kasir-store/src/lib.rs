@@ -37,7 +37,7 @@ pub mod workforce;
 pub use db::{raw_execute, Backend, Db, DbOptions};
 pub use error::StoreError;
 pub use migrate::{migrate, migrate_to, MIGRATIONS};
-pub use sql::{Flag, JsonText, KeyValue, Keyset, Value};
+pub use sql::{Batch, Flag, JsonText, KeyValue, Keyset, Value};
 pub use sqlx::{any::AnyRow, FromRow};
 pub use tx::{Actor, PushOutcome, Pushed, Tx};
 

@@ -112,7 +112,7 @@ impl From<KeyValue> for Value {
 }
 
 /// A query under construction: SQL text plus its arguments, numbered as they are pushed.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Sql {
     pub text: String,
     pub args: Vec<Value>,
@@ -143,6 +143,33 @@ impl Sql {
         self.args.push(v.into());
         self.text.push('$');
         self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends `other`, its placeholders numbered on after this one's.
+    pub fn splice(&mut self, other: &Sql) -> &mut Self {
+        let (text, offset) = (other.text.as_str(), self.args.len());
+        let bytes = text.as_bytes();
+        let (mut copied, mut i, mut quoted) = (0, 0, false);
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\'' => quoted = !quoted,
+                b'$' if !quoted && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                    let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                    let n: usize = text[i + 1..i + 1 + digits].parse().unwrap_or(0);
+                    self.text.push_str(&text[copied..i]);
+                    self.text.push('$');
+                    self.text.push_str(&(n + offset).to_string());
+                    i += 1 + digits;
+                    copied = i;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.text.push_str(&text[copied..]);
+        self.args.extend(other.args.iter().cloned());
         self
     }
 
@@ -255,6 +282,97 @@ impl Sql {
         rows.args = self.args;
         rows.push(" ORDER BY ").push(order).push(" LIMIT ").bind(per_page).push(" OFFSET ").bind((page - 1) * per_page);
         Ok((rows.query_as().fetch_all(db.reader()).await?, total))
+    }
+}
+
+/// Writes that return nothing, sent together. On PostgreSQL they go as one statement, each a
+/// data-modifying `WITH` part: every part runs once, all on the statement's snapshot, so no part
+/// may depend on another's rows (deferred foreign keys are checked at commit as ever). On SQLite
+/// they go as one call of several statements, run in order.
+#[derive(Debug, Default)]
+pub struct Batch {
+    writes: Vec<Sql>,
+}
+
+impl Batch {
+    pub(crate) fn add(&mut self, sql: Sql) {
+        self.writes.push(sql);
+    }
+
+    pub(crate) fn extend(&mut self, writes: impl IntoIterator<Item = Sql>) {
+        self.writes.extend(writes);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// `w1 AS (…), w2 AS (…)`: the writes as `WITH` parts, for a PostgreSQL statement to begin
+    /// with (after `WITH `) and go on from with `, ` and its own parts.
+    pub(crate) fn push_parts(&self, sql: &mut Sql) {
+        push_parts(&self.writes, sql);
+    }
+
+    /// Sends the writes in `tx`.
+    pub async fn execute(self, tx: &mut crate::Tx) -> crate::Result<()> {
+        self.execute_on(tx).await
+    }
+
+    /// The tables written, for the log: `stock_movements, sale_items`.
+    fn tables(&self) -> String {
+        let table = |w: &Sql| w.text.split_whitespace().nth(2).unwrap_or("?").to_string();
+        self.writes.iter().map(table).collect::<Vec<_>>().join(", ")
+    }
+
+    #[tracing::instrument(name = "write_batch", skip_all, fields(tables = %self.tables()))]
+    pub(crate) async fn execute_on(self, conn: &mut sqlx::AnyConnection) -> crate::Result<()> {
+        let postgres = conn.backend_name().to_ascii_lowercase().starts_with("postgres");
+        match self.writes.split_last() {
+            Some((last, before)) if postgres && !before.is_empty() => {
+                let mut sql = Sql::new("WITH ");
+                push_parts(before, &mut sql);
+                sql.push(" ").splice(last);
+                sql.query().execute(conn).await?;
+            }
+            // SQLite runs the statements of one call in order, each binding its own `$n`: one
+            // trip to the connection's thread instead of one per write.
+            Some((last, before)) if !before.is_empty() => {
+                let mut sql = Sql::new("");
+                for w in before {
+                    sql.splice(w).push("; ");
+                }
+                sql.splice(last);
+                sql.query().execute(conn).await?;
+            }
+            Some((only, _)) => {
+                only.query().execute(conn).await?;
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// A write that must change a row (its statement ends `RETURNING 1`): when it changes none, the
+/// transaction fails with `Conflict { field }` and must be rolled back.
+#[derive(Debug)]
+pub(crate) struct Claim {
+    pub sql: Sql,
+    pub field: &'static str,
+}
+
+impl Claim {
+    pub async fn run(&self, conn: &mut sqlx::AnyConnection) -> crate::Result<()> {
+        match self.sql.query().fetch_optional(conn).await? {
+            Some(_) => Ok(()),
+            None => Err(crate::StoreError::Conflict { field: self.field.to_string() }),
+        }
+    }
+}
+
+fn push_parts(writes: &[Sql], sql: &mut Sql) {
+    for (i, w) in writes.iter().enumerate() {
+        sql.push(if i == 0 { "w" } else { ", w" }).push(&format!("{i} AS (")).splice(w).push(")");
     }
 }
 

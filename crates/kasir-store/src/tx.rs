@@ -103,6 +103,8 @@ pub struct Tx {
     _permit: tokio::sync::OwnedSemaphorePermit,
     committed: tokio::sync::broadcast::Sender<String>,
     push_outcome: PushOutcome,
+    /// A write the commit makes that must change a row (see [`crate::sql::Claim`]).
+    claim: Option<crate::sql::Claim>,
 }
 
 impl Tx {
@@ -123,6 +125,7 @@ impl Tx {
             _permit: permit,
             committed,
             push_outcome: PushOutcome::Applied,
+            claim: None,
         }
     }
 
@@ -172,14 +175,6 @@ impl Tx {
         });
     }
 
-    /// Writes the audit entries queued so far, so that the commit has less to do while it holds
-    /// the locks taken last (checkout does this before taking its sale number).
-    #[tracing::instrument(skip_all)]
-    pub async fn write_audits(&mut self) -> Result<()> {
-        let audits = std::mem::take(&mut self.audits);
-        crate::platform::audit::insert_all(&mut self.inner, &audits).await
-    }
-
     /// Writes what has been queued so far, for long transactions (imports) that call it between
     /// batches to keep memory flat: audit entries go to the log, feed rows to a staging table from
     /// which the commit moves them into the feed, numbered under the head lock like any other.
@@ -195,18 +190,25 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets the write the commit makes that must change a row, or the commit fails (with
+    /// `Conflict`) and the transaction rolls back.
+    pub(crate) fn claim_at_commit(&mut self, claim: crate::sql::Claim) {
+        self.claim = Some(claim);
+    }
+
     /// Records how the pushed change this transaction applies ended (applied unless told).
     pub fn set_push_outcome(&mut self, outcome: PushOutcome) {
         self.push_outcome = outcome;
     }
 
-    /// Writes the queued audit entries and feed rows (and the ledger row of a pushed change),
-    /// then commits. A pushed change whose ledger row another transaction wrote first gives
-    /// `Conflict { field: "client_change_id" }` and commits nothing.
+    /// Writes the queued audit entries and feed rows (and the ledger row of a pushed change, and
+    /// the claim), then commits. A pushed change whose ledger row another transaction wrote first
+    /// gives `Conflict { field: "client_change_id" }` and commits nothing; so does a claim that
+    /// changes no row, with its own field.
     #[tracing::instrument(skip_all)]
     pub async fn commit(mut self) -> Result<()> {
-        let audits = std::mem::take(&mut self.audits);
-        crate::platform::audit::insert_all(&mut self.inner, &audits).await?;
+        let mut writes = crate::sql::Batch::default();
+        writes.extend(crate::platform::audit::insert_sql(&std::mem::take(&mut self.audits)));
         if let Some(pushed) = self.actor.pushed.clone() {
             let version = self.changes.iter().rev().find(|c| c.entity_id == pushed.record_id).map(|c| c.version);
             crate::sync::ledger::insert(&mut self.inner, &pushed, &self.push_outcome, version).await?;
@@ -223,7 +225,8 @@ impl Tx {
         event_tenants.dedup();
         let staged = self.staged.take();
         let staged_ref = staged.as_ref().map(|(token, counts)| (token.as_str(), counts));
-        crate::feed::append_all(&mut self.inner, changes, events, staged_ref).await?;
+        // On PostgreSQL the audit entries, the claim and the feed rows usually go in one statement.
+        crate::feed::append_all(&mut self.inner, changes, events, staged_ref, writes, self.claim.take()).await?;
         // After the feed: the tenant's head lock is already held, so these upserts wait for nothing.
         for ((tenant_id, entity), delta) in std::mem::take(&mut self.counts) {
             if delta != 0 {

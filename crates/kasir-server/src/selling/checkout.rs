@@ -149,6 +149,8 @@ pub async fn checkout_part(
         match write(db, seller, &p, key, part).await? {
             Written::Done(outcome) => return Ok(outcome),
             Written::UsedUp(promotion_id) => p.promotions.retain(|x| x.id != promotion_id),
+            Written::Again => {}
+            Written::IdTaken => return Err(id_taken()),
         }
     }
     Err(ApiError::Busy)
@@ -238,6 +240,19 @@ enum Written {
     Done(Outcome),
     /// This promotion was used up by another sale; price again without it.
     UsedUp(String),
+    /// The sale's id is taken (an offline till's sale sent twice, or a repeat of a request).
+    IdTaken,
+    /// The request's key was found stale after the work was rolled back: do it again.
+    Again,
+}
+
+/// A sale's id that is already in use.
+fn id_taken() -> ApiError {
+    ApiError::Conflict {
+        code: kasir_domain::ErrorCode::Conflict,
+        message: "a sale with this id already exists".into(),
+        errors: vec![FieldError::new("id", "is already in use")],
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -258,13 +273,41 @@ async fn write(
     let (paid, change) = check_payments(&p.payments, priced.total)?;
 
     let mut tx = db.begin(seller.actor.clone()).await?;
-    let written = write_in(&mut tx, seller, p, key, part, &priced, (paid, change)).await?;
-    // A replay commits too: with SQLite's group commit the first request's answer may not be
-    // on disk yet, and the commit waits for it.
-    if matches!(written, Written::Done(_)) {
-        tx.commit().await?;
+    match (write_in(&mut tx, seller, p, key, part, &priced, (paid, change)).await?, key) {
+        (Written::Done(outcome), _) => match tx.commit().await {
+            Ok(()) => Ok(Written::Done(outcome)),
+            // The key is taken: a repeat of a request that committed, or runs now elsewhere.
+            Err(kasir_store::StoreError::Conflict { field }) if field == idempotency::KEY_TAKEN => match key {
+                Some(k) => Ok(answer_repeat(db, seller, k).await?.unwrap_or(Written::Again)),
+                None => Err(ApiError::Internal("a key was claimed without one".into())),
+            },
+            Err(e) => Err(e.into()),
+        },
+        // The id a till made is taken: by this very request's first attempt, or by another sale.
+        (Written::IdTaken, Some(k)) => {
+            drop(tx);
+            answer_repeat(db, seller, k).await?.ok_or_else(id_taken)
+        }
+        (Written::IdTaken, None) => Err(id_taken()),
+        (other, _) => Ok(other),
     }
-    Ok(written)
+}
+
+/// How a request whose key is taken is answered, from what committed under the key: the
+/// stored response again (after a commit, so that on SQLite the first answer is on disk),
+/// or an error; `None` when nothing live is under the key after all.
+async fn answer_repeat(db: &Db, seller: &Seller, k: &TxKey) -> Result<Option<Written>, ApiError> {
+    let mut tx = db.begin(seller.actor.clone()).await?;
+    match idempotency::claim_in(&mut tx, &k.scope, &k.key, &k.hash).await? {
+        TxClaim::Replay { status, body } => {
+            tx.commit().await?;
+            Ok(Some(Written::Done(Outcome::Replay { status, body })))
+        }
+        TxClaim::Mismatch => Err(crate::platform::idempotency::key_reused()),
+        TxClaim::InProgress => Err(crate::platform::idempotency::in_progress()),
+        // Dropping the transaction gives the claim up again.
+        TxClaim::Run => Ok(None),
+    }
 }
 
 /// The writes of [`write`], in the caller's transaction (committed by the caller when the sale
@@ -279,14 +322,6 @@ async fn write_in(
     (paid, change): (kasir_domain::Money, kasir_domain::Money),
 ) -> Result<Written, ApiError> {
     let scope = &seller.scope;
-    if let Some(k) = key {
-        match idempotency::claim_in(tx, &k.scope, &k.key, &k.hash).await? {
-            TxClaim::Run => {}
-            TxClaim::Replay { status, body } => return Ok(Written::Done(Outcome::Replay { status, body })),
-            TxClaim::Mismatch => return Err(crate::platform::idempotency::key_reused()),
-            TxClaim::InProgress => return Err(crate::platform::idempotency::in_progress()),
-        }
-    }
     let shift = match &p.offline {
         None => shifts::open_shift_of(tx, &seller.user_id, &p.outlet.id).await?.ok_or_else(|| {
             rule(kasir_domain::ErrorCode::ShiftNotOpen, "open a shift at this outlet before selling".into())
@@ -323,7 +358,10 @@ async fn write_in(
         .iter()
         .filter_map(|l| l.product.low_stock_threshold.map(|t| (l.product.id.clone(), l.product.name.clone(), t)))
         .collect();
-    let applied = match stock::apply_with(tx, scope, p.allow_negative, moves, Thresholds::Known(&thresholds)).await {
+    // The movements, items and payments go to the database together, after the levels.
+    let mut writes = kasir_store::Batch::default();
+    let known = Thresholds::Known(&thresholds);
+    let applied = match stock::apply_batched(tx, scope, p.allow_negative, moves, known, &mut writes).await {
         Ok(applied) => applied,
         Err(e) => return Err(shortage(e, &p.lines)),
     };
@@ -337,20 +375,13 @@ async fn write_in(
         crate::restaurant::order_payment::record_payment(tx, scope, part).await?;
         sale.order_id = Some(part.order_id.clone());
     }
-    // The outlet's number counter is held from here to commit: the sale's lines and audit entry
-    // are written first, the sale row (which carries the number) last.
-    sales::insert_lines(tx, &sale).await?;
+    // The outlet's number counter is held from here to commit: the sale's lines are written
+    // first, the sale row (which carries the number) last.
+    sales::insert_lines_later(&sale, &mut writes);
+    writes.execute(tx).await?;
     tx.audit(Some(&scope.tenant_id), "sale.create", "sale", Some(&sale.id), serde_json::json!({ "total": sale.total }));
-    tx.write_audits().await?;
     match sales::insert_numbered(tx, &mut sale, &p.outlet.code).await {
-        // The sale's id is taken (an offline till's id sent twice without its key).
-        Err(kasir_store::StoreError::Conflict { field }) if field != "number" => {
-            return Err(ApiError::Conflict {
-                code: kasir_domain::ErrorCode::Conflict,
-                message: "a sale with this id already exists".into(),
-                errors: vec![FieldError::new("id", "is already in use")],
-            })
-        }
+        Err(kasir_store::StoreError::Conflict { field }) if field != "number" => return Ok(Written::IdTaken),
         other => other?,
     }
     // The customer's wallet pays its store credit, the sale earns points, a first purchase
@@ -370,7 +401,7 @@ async fn write_in(
     let body = serde_json::to_string(&Envelope { success: true, data: &sale, message: None })
         .map_err(|e| ApiError::internal("serialising a sale", e))?;
     if let Some(k) = key {
-        idempotency::complete_in(tx, &k.scope, &k.key, 201, &body).await?;
+        idempotency::respond_at_commit(tx, &k.scope, &k.key, &k.hash, 201, &body);
     }
     Ok(Written::Done(Outcome::Created { sale: Box::new(sale), body }))
 }
@@ -410,6 +441,7 @@ pub async fn write_prepaid(
     let paid = check_payments(&p.payments, priced.total)?;
     match write_in(tx, seller, p, None, part, &priced, paid).await? {
         Written::Done(Outcome::Created { sale, .. }) => Ok(*sale),
+        Written::IdTaken => Err(id_taken()),
         _ => Err(ApiError::Internal("a prepaid sale was not written".into())),
     }
 }

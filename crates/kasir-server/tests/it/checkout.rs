@@ -1,7 +1,13 @@
+use kasir_server::platform::idempotency::TxKey;
+use kasir_server::selling::{
+    checkout::{self, CreateSale, Outcome},
+    Seller,
+};
+use kasir_store::{Actor, Scope};
 use serde_json::{json, Value};
 
 use crate::{
-    common::{Backend, TestServer},
+    common::{Backend, Resp, TestServer},
     till::{id, Till},
 };
 
@@ -196,8 +202,47 @@ async fn a_repeated_checkout_with_its_key_is_replayed_not_repeated(b: Backend) {
     offline["id"] = json!(own);
     let r = send(offline.clone(), "till-1-0002").await;
     assert_eq!((r.status, r.data()["id"].as_str()), (201, Some(own.as_str())));
-    let r = send(offline, "till-1-0003").await;
+    let r = send(offline.clone(), "till-1-0003").await;
     assert_eq!((r.status, r.fields()), (409, vec!["id".to_string()]));
+    // The same id with its own key again: the first answer, not a conflict.
+    let r = send(offline, "till-1-0002").await;
+    assert_eq!((r.status, r.data()["id"].as_str()), (201, Some(own.as_str())));
+    assert_eq!(r.header("idempotent-replayed").as_deref(), Some("true"));
+
+    // Repeats sent while the first is in flight: one sale. This node refuses a repeat while the
+    // first runs; once it has committed, a repeat gets its answer.
+    let answers = futures::future::join_all((0..4).map(|_| send(body.clone(), "till-1-0004"))).await;
+    let made: Vec<&Resp> = answers.iter().filter(|r| r.status == 201).collect();
+    assert!(!made.is_empty() && made.iter().all(|r| r.body == made[0].body), "{answers:?}");
+    assert!(answers.iter().all(|r| r.status == 201 || r.code() == "idempotency_in_progress"), "{answers:?}");
+    assert_eq!(t.level(&s, &tea, None).await, 7.0, "stock was taken once more");
+
+    // Repeats reaching the database at once, as from several server processes: the first
+    // commits and every other is rolled back and answered with its response.
+    let seller = Seller {
+        user_id: t.cashier_id.clone(),
+        scope: Scope { tenant_id: t.tenant_id.clone(), outlets: Some(vec![t.outlet.clone()]) },
+        can_override_price: false,
+        can_discount: false,
+        actor: Actor { kind: "user", ..Default::default() },
+    };
+    let key = TxKey { scope: t.tenant_id.clone(), key: "till-1-0005".into(), hash: "same-request".into() };
+    let input: CreateSale = serde_json::from_value(body.clone()).unwrap();
+    let outcomes =
+        futures::future::join_all((0..4).map(|_| checkout::checkout(&s.state.db, &seller, input.clone(), Some(&key))))
+            .await;
+    let bodies: Vec<(bool, String)> = outcomes
+        .into_iter()
+        .map(|o| match o {
+            Ok(Outcome::Created { body, .. }) => (true, body),
+            Ok(Outcome::Replay { status: 201, body }) => (false, body),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(bodies.iter().filter(|(created, _)| *created).count(), 1, "{bodies:?}");
+    assert!(bodies.iter().all(|(_, b)| *b == bodies[0].1));
+    assert_eq!(t.level(&s, &tea, None).await, 6.0, "stock was taken once more");
+    assert_eq!(s.get("/sales", &t.owner).await.body["pagination"]["total"], 4);
     t.assert_ledger_matches(&s).await;
 }
 

@@ -69,7 +69,9 @@ async fn a_database_fault_is_a_500_whose_log_names_its_steps(b: Backend) {
     let failure: Vec<&str> = failure.expect("the 500 is logged").collect();
     let failure = failure.join("\n");
     assert!(failure.contains("sale_payments"), "the database's own message: {failure}");
-    assert!(failure.contains("kasir_store::selling::sales::write::insert_lines"), "the store call: {failure}");
+    // The sale's lines go with its stock movements, in one batch of writes.
+    assert!(failure.contains("kasir_store::sql::write_batch"), "the store call: {failure}");
+    assert!(failure.contains("tables=stock_movements, sale_items, sale_payments"), "what it wrote: {failure}");
     assert!(failure.contains("kasir_server::selling::checkout::write"), "the operation's step: {failure}");
     assert!(failure.contains("kasir_server::selling::checkout::checkout"), "the operation: {failure}");
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{
     backend_tests,
     common::{eventually, Backend, TestServer},
-    realtime::{connect, next},
+    realtime::{connect, next, registered},
     till::Till,
 };
 
@@ -39,6 +39,8 @@ async fn metrics_need_their_token_and_count_sockets_events_pulls_and_jobs(b: Bac
 
     let t = Till::new(&s).await;
     let mut ws = connect(&s, &t.owner).await;
+    // The shift opens once the hub has the socket: an event before that is not the socket's.
+    registered(&mut ws).await;
     t.open_shift(&s, &t.cashier, 0).await;
     assert_eq!(next(&mut ws, 5).await["type"], "SHIFT_OPENED");
     assert_eq!(s.get("/sync/pull", &t.owner).await.status, 200);

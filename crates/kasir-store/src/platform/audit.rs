@@ -22,27 +22,34 @@ pub struct AuditEntry {
 
 #[tracing::instrument(skip_all)]
 pub(crate) async fn insert_all(conn: &mut AnyConnection, entries: &[AuditEntry]) -> Result<()> {
-    if entries.len() == 1 {
-        return insert(&mut *conn, &entries[0]).await;
-    }
-    let now = kasir_domain::time::now();
-    for chunk in entries.chunks(crate::sql::rows_per_statement(11)) {
-        let mut sql = Sql::new(
-            "INSERT INTO audit_logs (id, tenant_id, actor_id, actor_type, action, entity, entity_id, ip, request_id, details, created_at) VALUES ",
-        );
-        for (i, e) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(kasir_domain::ids::new_id()).push(", ").bind(e.tenant_id.clone()).push(", ");
-            sql.bind(e.actor_id.clone()).push(", ").bind(e.actor_type.as_str()).push(", ");
-            sql.bind(e.action.as_str()).push(", ").bind(e.entity.as_str()).push(", ");
-            sql.bind(e.entity_id.clone()).push(", ").bind(e.ip.clone()).push(", ");
-            sql.bind(e.request_id.clone()).push(", ");
-            sql.bind(if e.details.is_null() { None } else { Some(e.details.to_string()) }).push(", ");
-            sql.bind(now.as_str()).push(")");
-        }
+    for sql in insert_sql(entries) {
         sql.query().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The statements that write `entries` (none for none).
+pub(crate) fn insert_sql(entries: &[AuditEntry]) -> Vec<Sql> {
+    let now = kasir_domain::time::now();
+    entries
+        .chunks(crate::sql::rows_per_statement(11))
+        .map(|chunk| {
+            let mut sql = Sql::new(
+                "INSERT INTO audit_logs (id, tenant_id, actor_id, actor_type, action, entity, entity_id, ip, request_id, details, created_at) VALUES ",
+            );
+            for (i, e) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                sql.bind(kasir_domain::ids::new_id()).push(", ").bind(e.tenant_id.clone()).push(", ");
+                sql.bind(e.actor_id.clone()).push(", ").bind(e.actor_type.as_str()).push(", ");
+                sql.bind(e.action.as_str()).push(", ").bind(e.entity.as_str()).push(", ");
+                sql.bind(e.entity_id.clone()).push(", ").bind(e.ip.clone()).push(", ");
+                sql.bind(e.request_id.clone()).push(", ");
+                sql.bind(if e.details.is_null() { None } else { Some(e.details.to_string()) }).push(", ");
+                sql.bind(now.as_str()).push(")");
+            }
+            sql
+        })
+        .collect()
 }
 
 /// Writes one entry on its own: auth events (failed logins, token reuse) outside any other change.

@@ -215,6 +215,35 @@ pub async fn committed(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Op
     }))
 }
 
+/// The field of the `Conflict` a commit fails with when [`respond_at_commit`] finds its key taken.
+pub const KEY_TAKEN: &str = "Idempotency-Key";
+
+/// Stores a request's response under its key with the transaction's commit, without claiming the
+/// key first: the way for a request that is rarely repeated (a checkout) to spend no round trip
+/// on its key. A live row under the key (the request committed before, or runs now elsewhere)
+/// makes the commit fail with `Conflict { field: KEY_TAKEN }`, rolling the work back; on
+/// PostgreSQL a concurrent first attempt is waited for. The caller then answers as
+/// [`claim_in`] says in a transaction of its own.
+pub fn respond_at_commit(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str, status: u16, body: &str) {
+    let now = Timestamp::now();
+    let (now_s, expires_s) = (format_ts(now), format_ts(now + RETAIN));
+    let mut sql = crate::sql::Sql::new(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, locked_until, created_at, expires_at) VALUES (",
+    );
+    sql.bind(scope).push(", ").bind(key).push(", ").bind(hash).push(", ").bind(i64::from(status)).push(", ");
+    sql.bind(body).push(", ").bind(now_s.as_str()).push(", ").bind(now_s.as_str()).push(", ");
+    sql.bind(expires_s.as_str()).push(
+        ") ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+             response = excluded.response, locked_until = excluded.locked_until, created_at = excluded.created_at,
+             expires_at = excluded.expires_at
+         WHERE idempotency_keys.expires_at < ",
+    );
+    // A stale row is taken over, as `claim_in` does.
+    sql.bind(now_s.as_str()).push(" OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until < ");
+    sql.bind(now_s.as_str()).push(") RETURNING 1");
+    tx.claim_at_commit(crate::sql::Claim { sql, field: KEY_TAKEN });
+}
+
 /// Stores the response of a request that claimed its key with [`claim_in`], in its transaction.
 #[tracing::instrument(skip_all)]
 pub async fn complete_in(tx: &mut crate::Tx, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {

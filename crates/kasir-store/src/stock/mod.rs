@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::{
     events::{EventBody, StockLowEvent},
     feed::{Change, Event},
-    sql::Sql,
+    sql::{Batch, Sql},
     Result, Scope, StoreError, Tx,
 };
 
@@ -179,8 +179,25 @@ pub async fn apply_with(
     tx: &mut Tx,
     scope: &Scope,
     allow_negative: bool,
+    moves: Vec<NewMovement>,
+    thresholds: Thresholds<'_>,
+) -> Result<Vec<Applied>, StockError> {
+    let mut later = Batch::default();
+    let applied = apply_batched(tx, scope, allow_negative, moves, thresholds, &mut later).await?;
+    later.execute(tx).await?;
+    Ok(applied)
+}
+
+/// [`apply_with`], leaving the movements' insert in `later` for the caller to send with its own
+/// writes (a checkout sends them with the sale's lines): the levels are changed and locked now.
+#[tracing::instrument(skip_all)]
+pub async fn apply_batched(
+    tx: &mut Tx,
+    scope: &Scope,
+    allow_negative: bool,
     mut moves: Vec<NewMovement>,
     thresholds: Thresholds<'_>,
+    later: &mut Batch,
 ) -> Result<Vec<Applied>, StockError> {
     if moves.is_empty() {
         return Ok(Vec::new());
@@ -199,6 +216,8 @@ pub async fn apply_with(
     let now = kasir_domain::time::now();
     let mut after: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
     let mut versions: std::collections::HashMap<(String, String, String), i64> = std::collections::HashMap::new();
+    // The outlet of each warehouse moved (none for a central warehouse), for the feed rows and events.
+    let mut outlets = Outlets::new();
     for chunk in levels.chunks(crate::sql::rows_per_statement(6)) {
         let mut sql = Sql::new(
             "INSERT INTO stock_levels (tenant_id, warehouse_id, product_id, variant_id, quantity, updated_at) VALUES ",
@@ -213,9 +232,12 @@ pub async fn apply_with(
             " ON CONFLICT (warehouse_id, product_id, variant_id)
               DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity, updated_at = excluded.updated_at,
                  version = stock_levels.version + 1
-              RETURNING warehouse_id, product_id, variant_id, quantity, version",
+              RETURNING warehouse_id, product_id, variant_id, quantity, version,
+                 (SELECT outlet_id FROM warehouses WHERE warehouses.id = stock_levels.warehouse_id)",
         );
-        for (w, p, v, q, version) in sql.query_as::<(String, String, String, i64, i64)>().fetch_all(&mut **tx).await? {
+        type Row = (String, String, String, i64, i64, Option<String>);
+        for (w, p, v, q, version, outlet) in sql.query_as::<Row>().fetch_all(&mut **tx).await? {
+            outlets.insert(w.clone(), outlet);
             versions.insert((w.clone(), p.clone(), v.clone()), version);
             after.insert((w, p, v), q);
         }
@@ -236,7 +258,6 @@ pub async fn apply_with(
         }
         running.insert(k.clone(), end - moved);
     }
-    let outlets = warehouse_outlets(tx, &after).await?;
     feed_levels(tx, scope, &outlets, &after, &versions, &now)?;
     for chunk in moves.chunks(crate::sql::rows_per_statement(13)) {
         let mut sql = Sql::new(
@@ -264,29 +285,16 @@ pub async fn apply_with(
                 after: *level,
             });
         }
-        sql.query().execute(&mut **tx).await?;
+        later.add(sql);
     }
     queue_low_stock_events(tx, scope, &outlets, &applied, thresholds).await?;
     queue_negative_stock_events(tx, scope, &outlets, &applied)?;
     Ok(applied)
 }
 
-/// The outlet of each warehouse moved (none for a central warehouse), read once for the feed
-/// rows and events of one [`apply_with`].
+/// The outlet of each warehouse moved (none for a central warehouse), returned with the levels
+/// for the feed rows and events of one [`apply_with`].
 type Outlets = std::collections::HashMap<String, Option<String>>;
-
-async fn warehouse_outlets(
-    tx: &mut Tx,
-    after: &std::collections::HashMap<(String, String, String), i64>,
-) -> Result<Outlets> {
-    let mut warehouses: Vec<String> = after.keys().map(|(w, _, _)| w.clone()).collect();
-    warehouses.sort();
-    warehouses.dedup();
-    let mut sql = Sql::new("SELECT id, outlet_id FROM warehouses WHERE id IN ");
-    sql.bind_list(&warehouses);
-    let rows: Vec<(String, Option<String>)> = sql.query_as().fetch_all(&mut **tx).await?;
-    Ok(rows.into_iter().collect())
-}
 
 /// Queues the feed rows of the levels just changed, each with its warehouse's outlet (devices
 /// of other outlets do not receive it).

@@ -1,6 +1,6 @@
 //! Writing a sale: numbered per outlet and business date, with its lines; and marking it voided.
 
-use crate::{sql::Sql, Result, Scoped, Tx};
+use crate::{sql::Sql, Batch, Result, Scoped, Tx};
 
 use super::*;
 
@@ -92,6 +92,13 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
 /// Writes a sale's items, payments and discounts (one statement per table).
 #[tracing::instrument(skip_all)]
 pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
+    let mut writes = Batch::default();
+    insert_lines_later(sale, &mut writes);
+    writes.execute(tx).await
+}
+
+/// [`insert_lines`], left in `later` for the caller to send with its other writes.
+pub fn insert_lines_later(sale: &Sale, later: &mut Batch) {
     for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
         let mut sql = Sql::new(
             "INSERT INTO sale_items (id, sale_id, tenant_id, line_no, product_id, variant_id, category_id, name, sku,
@@ -114,7 +121,7 @@ pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
             sql.bind(d.unit_cost).push(", ").bind(i64::from(d.tracks_stock)).push(", ");
             sql.bind(it.refunded_quantity.0).push(", ").bind(it.note.clone()).push(")");
         }
-        sql.query().execute(&mut **tx).await?;
+        later.add(sql);
     }
     if !sale.payments.is_empty() {
         let mut sql = Sql::new(
@@ -127,7 +134,7 @@ pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
             sql.bind(p.kind.as_str()).push(", ").bind(p.name.as_str()).push(", ").bind(p.amount).push(", ");
             sql.bind(p.reference.clone()).push(")");
         }
-        sql.query().execute(&mut **tx).await?;
+        later.add(sql);
     }
     if !sale.discounts.is_empty() {
         let mut sql = Sql::new(
@@ -139,9 +146,8 @@ pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
             sql.push(", ").bind(d.source.as_str()).push(", ").bind(d.source_id.clone()).push(", ");
             sql.bind(d.name.as_str()).push(", ").bind(d.amount).push(")");
         }
-        sql.query().execute(&mut **tx).await?;
+        later.add(sql);
     }
-    Ok(())
 }
 
 /// Marks a completed sale voided (only if it still is completed; false otherwise).
