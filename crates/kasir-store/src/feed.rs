@@ -166,7 +166,7 @@ pub(crate) async fn append_all(
     let by_xid = is_postgres(conn);
     // PostgreSQL, a few rows of one tenant and nothing staged (a checkout, an edit): the
     // transaction's last writes and its feed rows in one statement.
-    if by_xid && staged.is_none() {
+    if by_xid && staged.is_none() && writes.args() <= crate::sql::MAX_BATCH_ARGS {
         let mut tenants = changes.iter().map(|c| &c.tenant_id).chain(events.iter().map(|e| &e.tenant_id));
         if let Some(first) = tenants.next() {
             if tenants.all(|t| t == first) && changes.len() + events.len() <= 32 {

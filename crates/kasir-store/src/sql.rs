@@ -324,33 +324,55 @@ impl Batch {
         self.writes.iter().map(table).collect::<Vec<_>>().join(", ")
     }
 
+    /// The values the writes bind.
+    pub(crate) fn args(&self) -> usize {
+        self.writes.iter().map(|w| w.args.len()).sum()
+    }
+
     #[tracing::instrument(name = "write_batch", skip_all, fields(tables = %self.tables()))]
     pub(crate) async fn execute_on(self, conn: &mut sqlx::AnyConnection) -> crate::Result<()> {
         let postgres = conn.backend_name().to_ascii_lowercase().starts_with("postgres");
-        match self.writes.split_last() {
-            Some((last, before)) if postgres && !before.is_empty() => {
-                let mut sql = Sql::new("WITH ");
-                push_parts(before, &mut sql);
-                sql.push(" ").splice(last);
-                sql.query().execute(conn).await?;
+        // Each call binds at most MAX_BATCH_ARGS values.
+        let mut group: Vec<&Sql> = Vec::new();
+        let mut args = 0;
+        for w in &self.writes {
+            if !group.is_empty() && args + w.args.len() > MAX_BATCH_ARGS {
+                send(conn, &group, postgres).await?;
+                (group, args) = (Vec::new(), 0);
             }
-            // SQLite runs the statements of one call in order, each binding its own `$n`: one
-            // trip to the connection's thread instead of one per write.
-            Some((last, before)) if !before.is_empty() => {
-                let mut sql = Sql::new("");
-                for w in before {
-                    sql.splice(w).push("; ");
-                }
-                sql.splice(last);
-                sql.query().execute(conn).await?;
-            }
-            Some((only, _)) => {
-                only.query().execute(conn).await?;
-            }
-            None => {}
+            args += w.args.len();
+            group.push(w);
         }
-        Ok(())
+        send(conn, &group, postgres).await
     }
+}
+
+/// The most values one call of a [`Batch`] binds: PostgreSQL takes 65,535 per statement, and
+/// SQLite numbers no parameter past 32,766.
+pub(crate) const MAX_BATCH_ARGS: usize = 30_000;
+
+/// Sends `writes` in one call: a statement of `WITH` parts on PostgreSQL; on SQLite, whose
+/// statements of one call run in order each binding its own `$n`, one trip to the connection's
+/// thread instead of one per write.
+async fn send(conn: &mut sqlx::AnyConnection, writes: &[&Sql], postgres: bool) -> crate::Result<()> {
+    let Some((last, before)) = writes.split_last() else { return Ok(()) };
+    if before.is_empty() {
+        last.query().execute(conn).await?;
+        return Ok(());
+    }
+    let mut sql = Sql::new("");
+    if postgres {
+        sql.push("WITH ");
+        push_parts(before.iter().copied(), &mut sql);
+        sql.push(" ");
+    } else {
+        for w in before {
+            sql.splice(w).push("; ");
+        }
+    }
+    sql.splice(last);
+    sql.query().execute(conn).await?;
+    Ok(())
 }
 
 /// A write that must change a row (its statement ends `RETURNING 1`): when it changes none, the
@@ -370,8 +392,8 @@ impl Claim {
     }
 }
 
-fn push_parts(writes: &[Sql], sql: &mut Sql) {
-    for (i, w) in writes.iter().enumerate() {
+fn push_parts<'a>(writes: impl IntoIterator<Item = &'a Sql>, sql: &mut Sql) {
+    for (i, w) in writes.into_iter().enumerate() {
         sql.push(if i == 0 { "w" } else { ", w" }).push(&format!("{i} AS (")).splice(w).push(")");
     }
 }

@@ -143,6 +143,32 @@ pub async fn checkout_part(
     key: Option<&TxKey>,
     part: Option<&OrderPart>,
 ) -> Result<Outcome, ApiError> {
+    let failed = match attempt(db, seller, input, key, part).await {
+        Ok(outcome) => return Ok(outcome),
+        Err(e) => e,
+    };
+    // A repeat of a sale that committed can fail on what the first one did (it took the last
+    // stock, the voucher's last use or the wallet's credit; the shift closed since): the key
+    // is looked up only at commit, so a failure asks it too, and a repeat gets the first answer.
+    let Some(k) = key else { return Err(failed) };
+    match answer_repeat(db, seller, k).await {
+        Ok(Repeat::Replay(outcome)) => Ok(outcome),
+        Ok(Repeat::Refused(refusal)) => Err(refusal),
+        Ok(Repeat::Nothing) => Err(failed),
+        Err(lookup) => {
+            tracing::error!(error = ?lookup, "looking up the key of a failed checkout");
+            Err(failed)
+        }
+    }
+}
+
+async fn attempt(
+    db: &Db,
+    seller: &Seller,
+    input: CreateSale,
+    key: Option<&TxKey>,
+    part: Option<&OrderPart>,
+) -> Result<Outcome, ApiError> {
     let mut p = prepare(db, seller, input, None).await?;
     // A promotion whose last use another sale takes meanwhile is dropped and the sale repriced.
     for _ in 0..4 {
@@ -150,6 +176,7 @@ pub async fn checkout_part(
             Written::Done(outcome) => return Ok(outcome),
             Written::UsedUp(promotion_id) => p.promotions.retain(|x| x.id != promotion_id),
             Written::Again => {}
+            // `write` answers a taken id itself.
             Written::IdTaken => return Err(id_taken()),
         }
     }
@@ -278,7 +305,11 @@ async fn write(
             Ok(()) => Ok(Written::Done(outcome)),
             // The key is taken: a repeat of a request that committed, or runs now elsewhere.
             Err(kasir_store::StoreError::Conflict { field }) if field == idempotency::KEY_TAKEN => match key {
-                Some(k) => Ok(answer_repeat(db, seller, k).await?.unwrap_or(Written::Again)),
+                Some(k) => match answer_repeat(db, seller, k).await? {
+                    Repeat::Replay(outcome) => Ok(Written::Done(outcome)),
+                    Repeat::Refused(refusal) => Err(refusal),
+                    Repeat::Nothing => Ok(Written::Again),
+                },
                 None => Err(ApiError::Internal("a key was claimed without one".into())),
             },
             Err(e) => Err(e.into()),
@@ -286,27 +317,40 @@ async fn write(
         // The id a till made is taken: by this very request's first attempt, or by another sale.
         (Written::IdTaken, Some(k)) => {
             drop(tx);
-            answer_repeat(db, seller, k).await?.ok_or_else(id_taken)
+            match answer_repeat(db, seller, k).await? {
+                Repeat::Replay(outcome) => Ok(Written::Done(outcome)),
+                Repeat::Refused(refusal) => Err(refusal),
+                Repeat::Nothing => Err(id_taken()),
+            }
         }
         (Written::IdTaken, None) => Err(id_taken()),
         (other, _) => Ok(other),
     }
 }
 
-/// How a request whose key is taken is answered, from what committed under the key: the
-/// stored response again (after a commit, so that on SQLite the first answer is on disk),
-/// or an error; `None` when nothing live is under the key after all.
-async fn answer_repeat(db: &Db, seller: &Seller, k: &TxKey) -> Result<Option<Written>, ApiError> {
+/// What is stored under a request's key.
+enum Repeat {
+    /// The first request's response, to give again.
+    Replay(Outcome),
+    /// The key's answer instead: used for another request, or that request still runs.
+    Refused(ApiError),
+    /// Nothing live.
+    Nothing,
+}
+
+/// Looks up a request's key in a transaction of its own. A replay is answered after a commit, so
+/// that on SQLite the first answer is on disk.
+async fn answer_repeat(db: &Db, seller: &Seller, k: &TxKey) -> Result<Repeat, ApiError> {
     let mut tx = db.begin(seller.actor.clone()).await?;
     match idempotency::claim_in(&mut tx, &k.scope, &k.key, &k.hash).await? {
         TxClaim::Replay { status, body } => {
             tx.commit().await?;
-            Ok(Some(Written::Done(Outcome::Replay { status, body })))
+            Ok(Repeat::Replay(Outcome::Replay { status, body }))
         }
-        TxClaim::Mismatch => Err(crate::platform::idempotency::key_reused()),
-        TxClaim::InProgress => Err(crate::platform::idempotency::in_progress()),
+        TxClaim::Mismatch => Ok(Repeat::Refused(crate::platform::idempotency::key_reused())),
+        TxClaim::InProgress => Ok(Repeat::Refused(crate::platform::idempotency::in_progress())),
         // Dropping the transaction gives the claim up again.
-        TxClaim::Run => Ok(None),
+        TxClaim::Run => Ok(Repeat::Nothing),
     }
 }
 

@@ -243,6 +243,25 @@ async fn a_repeated_checkout_with_its_key_is_replayed_not_repeated(b: Backend) {
     assert!(bodies.iter().all(|(_, b)| *b == bodies[0].1));
     assert_eq!(t.level(&s, &tea, None).await, 6.0, "stock was taken once more");
     assert_eq!(s.get("/sales", &t.owner).await.body["pagination"]["total"], 4);
+
+    // A repeat of the sale that took the last unit would itself find none left: it gets the
+    // first answer, and a different request under that key is told the key is used.
+    let last = t.product(&s, "LAST", 5000, json!({})).await;
+    t.stock(&s, &last, None, 1.0).await;
+    let body = t.sale(json!([{"product_id": last, "quantity": 1}]), 5000);
+    let first = send(body.clone(), "till-1-0006").await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = send(body.clone(), "till-1-0006").await;
+    assert_eq!((again.status, again.header("idempotent-replayed").as_deref()), (201, Some("true")), "{:?}", again.body);
+    assert_eq!(again.body, first.body);
+    let mut other = body.clone();
+    other["note"] = json!("another sale");
+    let reused = send(other.clone(), "till-1-0006").await;
+    assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused"));
+    let fresh = send(other, "till-1-0007").await;
+    assert_eq!((fresh.status, fresh.code()), (422, "insufficient_stock"), "{:?}", fresh.body);
+    assert_eq!(t.level(&s, &last, None).await, 0.0);
+    assert_eq!(s.get("/sales", &t.owner).await.body["pagination"]["total"], 5);
     t.assert_ledger_matches(&s).await;
 }
 

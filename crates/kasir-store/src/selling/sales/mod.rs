@@ -4,7 +4,7 @@
 
 mod write;
 
-pub use write::{insert, insert_lines, insert_lines_later, insert_numbered, mark_voided};
+pub use write::{insert_lines_later, insert_numbered, mark_voided};
 
 use std::collections::HashMap;
 

@@ -18,14 +18,6 @@ async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Resul
     Ok(n)
 }
 
-/// Writes a new sale: its items, payments and discounts first ([`insert_lines`]), then the
-/// sale row with its number ([`insert_numbered`]); the lines' references are checked at commit.
-#[tracing::instrument(skip_all)]
-pub async fn insert(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
-    insert_lines(tx, sale).await?;
-    insert_numbered(tx, sale, outlet_code).await
-}
-
 /// Takes the sale's number (`K01-20261121-0001`: the outlet's code, the business date, the
 /// day's count) and writes the sale row with it, setting `sale.number`. The outlet's counter row
 /// is held from here until commit, so checkouts do this last. On PostgreSQL both happen in one
@@ -89,15 +81,9 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
     sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
 }
 
-/// Writes a sale's items, payments and discounts (one statement per table).
-#[tracing::instrument(skip_all)]
-pub async fn insert_lines(tx: &mut Tx, sale: &Sale) -> Result<()> {
-    let mut writes = Batch::default();
-    insert_lines_later(sale, &mut writes);
-    writes.execute(tx).await
-}
-
-/// [`insert_lines`], left in `later` for the caller to send with its other writes.
+/// Leaves the inserts of a sale's items, payments and discounts (one statement per table) in
+/// `later`, for the caller to send with its other writes before the sale row ([`insert_numbered`]);
+/// the lines' references to the sale are checked at commit.
 pub fn insert_lines_later(sale: &Sale, later: &mut Batch) {
     for (chunk_no, chunk) in sale.items.chunks(crate::sql::rows_per_statement(26)).enumerate() {
         let mut sql = Sql::new(
