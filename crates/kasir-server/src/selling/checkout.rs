@@ -14,7 +14,7 @@ use kasir_store::{
     crud,
     customers::{Customer, CUSTOMERS},
     events::{EventBody, SaleEvent},
-    platform::idempotency::{self, TxClaim},
+    platform::idempotency,
     promotions::{self, UsageTable},
     selling::payment_methods::PaymentMethod,
     selling::sales::{self, Sale},
@@ -29,6 +29,7 @@ use utoipa::ToSchema;
 use super::{
     lines::{self, ItemInput, Resolved},
     payments::{check_payments, payment_methods},
+    repeats::{answer_repeat, Repeat},
     sale_rows::{build_sale, shortage, stock_moves},
     DiscountInput, PaymentInput, Seller,
 };
@@ -325,32 +326,6 @@ async fn write(
         }
         (Written::IdTaken, None) => Err(id_taken()),
         (other, _) => Ok(other),
-    }
-}
-
-/// What is stored under a request's key.
-enum Repeat {
-    /// The first request's response, to give again.
-    Replay(Outcome),
-    /// The key's answer instead: used for another request, or that request still runs.
-    Refused(ApiError),
-    /// Nothing live.
-    Nothing,
-}
-
-/// Looks up a request's key in a transaction of its own. A replay is answered after a commit, so
-/// that on SQLite the first answer is on disk.
-async fn answer_repeat(db: &Db, seller: &Seller, k: &TxKey) -> Result<Repeat, ApiError> {
-    let mut tx = db.begin(seller.actor.clone()).await?;
-    match idempotency::claim_in(&mut tx, &k.scope, &k.key, &k.hash).await? {
-        TxClaim::Replay { status, body } => {
-            tx.commit().await?;
-            Ok(Repeat::Replay(Outcome::Replay { status, body }))
-        }
-        TxClaim::Mismatch => Ok(Repeat::Refused(crate::platform::idempotency::key_reused())),
-        TxClaim::InProgress => Ok(Repeat::Refused(crate::platform::idempotency::in_progress())),
-        // Dropping the transaction gives the claim up again.
-        TxClaim::Run => Ok(Repeat::Nothing),
     }
 }
 

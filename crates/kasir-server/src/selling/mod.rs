@@ -7,6 +7,7 @@ pub mod lines;
 pub mod payments;
 pub mod receipt;
 pub mod receipts;
+mod repeats;
 pub mod reversal;
 pub mod sale_rows;
 pub mod sales;
