@@ -313,15 +313,22 @@ impl Batch {
         push_parts(&self.writes, sql);
     }
 
-    /// Sends the writes in `tx`.
-    pub async fn execute(self, tx: &mut crate::Tx) -> crate::Result<()> {
-        self.execute_on(tx).await
+    /// `w1; w2; `: the writes as SQLite statements, for one call to go on from with its own.
+    pub(crate) fn push_statements(&self, sql: &mut Sql) {
+        for w in &self.writes {
+            sql.splice(w).push("; ");
+        }
     }
 
     /// The tables written, for the log: `stock_movements, sale_items`.
-    fn tables(&self) -> String {
+    pub(crate) fn tables(&self) -> String {
         let table = |w: &Sql| w.text.split_whitespace().nth(2).unwrap_or("?").to_string();
         self.writes.iter().map(table).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Sends the writes in `tx`.
+    pub async fn execute(self, tx: &mut crate::Tx) -> crate::Result<()> {
+        self.execute_on(tx).await
     }
 
     /// The values the writes bind.

@@ -394,12 +394,11 @@ async fn write_in(
         crate::restaurant::order_payment::record_payment(tx, scope, part).await?;
         sale.order_id = Some(part.order_id.clone());
     }
-    // The outlet's number counter is held from here to commit: the sale's lines are written
-    // first, the sale row (which carries the number) last.
+    // The outlet's number counter is held from here to commit: the movements and the sale's
+    // lines go with the numbered sale row, in one call, last.
     sales::insert_lines_later(&sale, &mut writes);
-    writes.execute(tx).await?;
     tx.audit(Some(&scope.tenant_id), "sale.create", "sale", Some(&sale.id), serde_json::json!({ "total": sale.total }));
-    match sales::insert_numbered(tx, &mut sale, &p.outlet.code).await {
+    match sales::insert_numbered(tx, &mut sale, &p.outlet.code, writes).await {
         Err(kasir_store::StoreError::Conflict { field }) if field != "number" => return Ok(Written::IdTaken),
         other => other?,
     }

@@ -69,9 +69,9 @@ async fn a_database_fault_is_a_500_whose_log_names_its_steps(b: Backend) {
     let failure: Vec<&str> = failure.expect("the 500 is logged").collect();
     let failure = failure.join("\n");
     assert!(failure.contains("sale_payments"), "the database's own message: {failure}");
-    // The sale's lines go with its stock movements, in one batch of writes.
-    assert!(failure.contains("kasir_store::sql::write_batch"), "the store call: {failure}");
-    assert!(failure.contains("tables=stock_movements, sale_items, sale_payments"), "what it wrote: {failure}");
+    // The sale's lines go with its stock movements and the numbered sale row, in one call.
+    assert!(failure.contains("kasir_store::selling::sales::write::insert_numbered"), "the store call: {failure}");
+    assert!(failure.contains("writes=stock_movements, sale_items, sale_payments"), "what it wrote: {failure}");
     assert!(failure.contains("kasir_server::selling::checkout::write"), "the operation's step: {failure}");
     assert!(failure.contains("kasir_server::selling::checkout::checkout"), "the operation: {failure}");
 

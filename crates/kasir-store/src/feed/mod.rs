@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use sqlx::AnyConnection;
 
 mod read;
+mod sqlite;
 pub(crate) use read::{pg_bound, pg_readable, Followed, Readable};
 
 use crate::{
@@ -176,6 +177,18 @@ pub(crate) async fn append_all(
                 let tenant_id = first.clone();
                 return append_in_one_statement(conn, &tenant_id, &changes, &events, &writes, claim.as_ref()).await;
             }
+        }
+    }
+    if !by_xid && staged.is_none() {
+        if let Some(sql) = sqlite::one_call(&changes, &events, &writes, claim.as_ref()) {
+            let mut tenants: Vec<&str> = changes
+                .iter()
+                .map(|c| c.tenant_id.as_str())
+                .chain(events.iter().map(|e| e.tenant_id.as_str()))
+                .collect();
+            tenants.sort_unstable();
+            tenants.dedup();
+            return sqlite::send(conn, sql, tenants.len(), claim.as_ref()).await;
         }
     }
     writes.execute_on(&mut *conn).await?;

@@ -4,65 +4,71 @@ use crate::{sql::Sql, Batch, Result, Scoped, Tx};
 
 use super::*;
 
-/// Takes the next number of an outlet's business date (1, 2, …), holding the counter row until
-/// commit.
-async fn next_number(tx: &mut Tx, outlet_id: &str, business_date: &str) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES ($1, $2, 1)
-         ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last",
-    )
-    .bind(outlet_id)
-    .bind(business_date)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(n)
-}
-
-/// Takes the sale's number (`K01-20261121-0001`: the outlet's code, the business date, the
-/// day's count) and writes the sale row with it, setting `sale.number`. The outlet's counter row
-/// is held from here until commit, so checkouts do this last. On PostgreSQL both happen in one
-/// statement, which keeps that hold one round trip shorter.
-#[tracing::instrument(skip_all)]
-pub async fn insert_numbered(tx: &mut Tx, sale: &mut Sale, outlet_code: &str) -> Result<()> {
+/// Sends `writes` (the sale's lines, its stock movements), then takes the sale's number
+/// (`K01-20261121-0001`: the outlet's code, the business date, the day's count) and writes the
+/// sale row with it, setting `sale.number`: one call to the database. The outlet's counter row is
+/// held from here until commit, so checkouts do this last. On PostgreSQL the call is one
+/// statement of `WITH` parts; on SQLite a few statements run in order.
+#[tracing::instrument(skip_all, fields(writes = %writes.tables()))]
+pub async fn insert_numbered(tx: &mut Tx, sale: &mut Sale, outlet_code: &str, writes: Batch) -> Result<()> {
     let prefix = format!("{outlet_code}-{}-", sale.business_date.replace('-', ""));
+    // A sale of very many lines: its writes go first, on their own.
+    let writes = if writes.args() + 64 > crate::sql::MAX_BATCH_ARGS {
+        writes.execute(tx).await?;
+        Batch::default()
+    } else {
+        writes
+    };
+    let mut sql;
     if tx.backend() == crate::Backend::Postgres {
-        let mut sql = Sql::new("WITH n AS (INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES (");
+        sql = Sql::new("WITH ");
+        if !writes.is_empty() {
+            writes.push_parts(&mut sql);
+            sql.push(", ");
+        }
+        sql.push("n AS (INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES (");
         sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.business_date.as_str());
         sql.push(
             ", 1) ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1 RETURNING last) ",
         );
-        push_row(&mut sql, sale, Some(&prefix));
-        sql.push(" RETURNING number");
-        let (number,): (String,) = sql.query_as().fetch_one(&mut **tx).await?;
-        sale.number = number;
-        return Ok(());
+        // `lpad` as Rust's `{:04}`, never cutting.
+        let count = "CASE WHEN n.last < 10000 THEN lpad(CAST(n.last AS TEXT), 4, '0') ELSE CAST(n.last AS TEXT) END";
+        push_row(&mut sql, sale, &prefix, count);
+        sql.push(" FROM n");
+    } else {
+        // One writer: the counter just written is the one read back in the same call.
+        sql = Sql::new("");
+        writes.push_statements(&mut sql);
+        sql.push("INSERT INTO sale_numbers (outlet_id, business_date, last) VALUES (");
+        sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.business_date.as_str());
+        sql.push(", 1) ON CONFLICT (outlet_id, business_date) DO UPDATE SET last = sale_numbers.last + 1; ");
+        push_row(&mut sql, sale, &prefix, "printf('%04d', n.last)");
+        sql.push(" FROM sale_numbers n WHERE n.outlet_id = ").bind(sale.outlet_id.as_str());
+        sql.push(" AND n.business_date = ").bind(sale.business_date.as_str());
     }
-    let n = next_number(tx, &sale.outlet_id, &sale.business_date).await?;
-    sale.number = format!("{prefix}{n:04}");
-    let mut sql = Sql::new("");
-    push_row(&mut sql, sale, None);
-    sql.query().execute(&mut **tx).await?;
+    sql.push(" RETURNING number");
+    // `fetch_all`: every statement of an SQLite call runs; only the last returns a row.
+    let rows: Vec<(String,)> = sql.query_as().fetch_all(&mut **tx).await?;
+    let (number,) = rows
+        .into_iter()
+        .last()
+        .ok_or_else(|| crate::StoreError::Corrupt("a sale written without its number".into()))?;
+    sale.number = number;
     Ok(())
 }
 
-/// `INSERT INTO sales …` of the sale row: with `VALUES`, or, given the number's prefix, as a
-/// `SELECT` from the CTE `n` holding the day's count (`lpad` as Rust's `{:04}`, never cutting).
-fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
+/// `INSERT INTO sales … SELECT …` of the sale row, its number `prefix` and then `count`, SQL
+/// over the counter row `n` that the caller's `FROM` names.
+fn push_row(sql: &mut Sql, sale: &Sale, prefix: &str, count: &str) {
     sql.push(
         "INSERT INTO sales (id, tenant_id, outlet_id, shift_id, cashier_id, customer_id, number, business_date, local_hour,
              status, subtotal, discount_total, tax_total, rounding, total, paid, change_given, refunded_total,
-             voucher_id, voucher_code, order_id, note, offline, stock_negative, version, created_at, updated_at) ",
+             voucher_id, voucher_code, order_id, note, offline, stock_negative, version, created_at, updated_at) SELECT ",
     );
-    sql.push(if numbered_from.is_some() { "SELECT " } else { "VALUES (" });
     sql.bind(sale.id.as_str()).push(", ").bind(sale.tenant_id.as_str()).push(", ");
     sql.bind(sale.outlet_id.as_str()).push(", ").bind(sale.shift_id.as_str()).push(", ");
     sql.bind(sale.cashier_id.as_str()).push(", ").bind(sale.customer_id.clone()).push(", ");
-    match numbered_from {
-        Some(prefix) => sql
-            .bind(prefix)
-            .push(" || CASE WHEN n.last < 10000 THEN lpad(CAST(n.last AS TEXT), 4, '0') ELSE CAST(n.last AS TEXT) END"),
-        None => sql.bind(sale.number.as_str()),
-    };
+    sql.bind(prefix).push(" || ").push(count);
     sql.push(", ").bind(sale.business_date.as_str()).push(", ");
     sql.bind(sale.local_hour).push(", ").bind(sale.status.as_str()).push(", ");
     for v in [sale.subtotal, sale.discount_total, sale.tax_total, sale.rounding, sale.total, sale.paid, sale.change] {
@@ -71,14 +77,8 @@ fn push_row(sql: &mut Sql, sale: &Sale, numbered_from: Option<&str>) {
     sql.bind(sale.refunded_total).push(", ").bind(sale.voucher_id.clone()).push(", ");
     sql.bind(sale.voucher_code.clone()).push(", ").bind(sale.order_id.clone()).push(", ");
     sql.bind(sale.note.clone()).push(", ").bind(i64::from(sale.offline)).push(", ");
-    sql.bind(i64::from(sale.stock_negative))
-        .push(", ")
-        .bind(sale.version)
-        .push(", ")
-        .bind(sale.created_at.as_str())
-        .push(", ");
-    sql.bind(sale.updated_at.as_str());
-    sql.push(if numbered_from.is_some() { " FROM n" } else { ")" });
+    sql.bind(i64::from(sale.stock_negative)).push(", ").bind(sale.version).push(", ");
+    sql.bind(sale.created_at.as_str()).push(", ").bind(sale.updated_at.as_str());
 }
 
 /// Leaves the inserts of a sale's items, payments and discounts (one statement per table) in
