@@ -108,11 +108,9 @@ impl Db {
                                 "PRAGMA busy_timeout = 10000",
                                 // A group commit's savepoints journal the pages they change: in
                                 // memory, not in a temporary file made and removed every batch.
+                                // (A larger page cache was quicker too, but an idle server then
+                                // kept its pages: over issue 20's 30 MB.)
                                 "PRAGMA temp_store = MEMORY",
-                                // Room for a batch's pages (16 MiB, not 2): fewer read back from
-                                // the file while a batch is open (issue 20: about 15% more sales a
-                                // second at 16 clients).
-                                "PRAGMA cache_size = -16384",
                             ] {
                                 conn.execute(pragma).await?;
                             }
