@@ -106,11 +106,6 @@ impl Db {
                                 "PRAGMA synchronous = FULL",
                                 "PRAGMA foreign_keys = ON",
                                 "PRAGMA busy_timeout = 10000",
-                                // A group commit's savepoints journal the pages they change: in
-                                // memory, not in a temporary file made and removed every batch.
-                                // (A larger page cache was quicker too, but an idle server then
-                                // kept its pages: over issue 20's 30 MB.)
-                                "PRAGMA temp_store = MEMORY",
                             ] {
                                 conn.execute(pragma).await?;
                             }

@@ -180,6 +180,9 @@ pub(crate) async fn append_all(
         }
     }
     if !by_xid && staged.is_none() {
+        if changes.is_empty() && events.is_empty() && writes.is_empty() && claim.is_none() {
+            return Ok(());
+        }
         if let Some(sql) = sqlite::one_call(&changes, &events, &writes, claim.as_ref()) {
             let mut tenants: Vec<&str> = changes
                 .iter()

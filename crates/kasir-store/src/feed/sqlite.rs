@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use super::{Change, Event};
 use crate::{
-    sql::{Batch, Claim, Sql, MAX_BATCH_ARGS},
+    sql::{rows_per_statement, Batch, Claim, Sql, MAX_BATCH_ARGS},
     Result, StoreError,
 };
 
@@ -37,33 +37,37 @@ pub(super) fn one_call(changes: &[Change], events: &[Event], writes: &Batch, cla
             sql.push(", event_seq = event_seq + ").bind(e);
         }
         sql.push(" WHERE tenant_id = ").bind(*tenant_id).push("; ");
-        if e > 0 {
+        // Statements of a few hundred values each: SQLite looks a `$n` up in a list, so one
+        // statement of thousands would cost the square of its values on the one writer.
+        let per = rows_per_statement(6);
+        for (k, chunk) in events.chunks(per).enumerate() {
             sql.push(
                 "INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at) ",
             );
             sql.push("SELECT h.tenant_id, h.event_seq - ").bind(e);
             sql.push(" + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, ").bind(now.as_str());
             sql.push(" FROM feed_heads h, (VALUES ");
-            for (i, ev) in events.iter().enumerate() {
+            for (i, ev) in chunk.iter().enumerate() {
                 sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind(i as i64 + 1).push(", ").bind(ev.kind).push(", ").bind(ev.outlet_id.clone()).push(", ");
-                sql.bind(ev.customer_id.clone()).push(", ").bind(ev.audience.clone()).push(", ");
+                sql.bind((k * per + i) as i64 + 1).push(", ").bind(ev.kind).push(", ").bind(ev.outlet_id.clone());
+                sql.push(", ").bind(ev.customer_id.clone()).push(", ").bind(ev.audience.clone()).push(", ");
                 sql.bind(ev.payload.to_string()).push(")");
             }
             sql.push(") v WHERE h.tenant_id = ").bind(*tenant_id).push("; ");
         }
-        if c > 0 {
+        let per = rows_per_statement(8);
+        for (k, chunk) in rows.chunks(per).enumerate() {
             sql.push(
                 "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) ",
             );
             sql.push("SELECT h.tenant_id, h.change_seq - ").bind(c);
             sql.push(" + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8");
             sql.push(" FROM feed_heads h, (VALUES ");
-            for (i, ch) in rows.iter().enumerate() {
+            for (i, ch) in chunk.iter().enumerate() {
                 sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind(i as i64 + 1).push(", ").bind(ch.entity).push(", ").bind(ch.entity_id.as_str()).push(", ");
-                sql.bind(ch.op).push(", ").bind(ch.version).push(", ").bind(ch.outlet_id.clone()).push(", ");
-                sql.bind(ch.data.as_str()).push(", ").bind(ch.updated_at.as_str()).push(")");
+                sql.bind((k * per + i) as i64 + 1).push(", ").bind(ch.entity).push(", ").bind(ch.entity_id.as_str());
+                sql.push(", ").bind(ch.op).push(", ").bind(ch.version).push(", ").bind(ch.outlet_id.clone());
+                sql.push(", ").bind(ch.data.as_str()).push(", ").bind(ch.updated_at.as_str()).push(")");
             }
             sql.push(") v WHERE h.tenant_id = ").bind(*tenant_id).push("; ");
         }
