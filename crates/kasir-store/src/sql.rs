@@ -315,9 +315,7 @@ impl Batch {
 
     /// `w1; w2; `: the writes as SQLite statements, for one call to go on from with its own.
     pub(crate) fn push_statements(&self, sql: &mut Sql) {
-        for w in &self.writes {
-            sql.splice(w).push("; ");
-        }
+        push_statements(&self.writes, sql);
     }
 
     /// The tables written, for the log: `stock_movements, sale_items`.
@@ -373,9 +371,7 @@ async fn send(conn: &mut sqlx::AnyConnection, writes: &[&Sql], postgres: bool) -
         push_parts(before.iter().copied(), &mut sql);
         sql.push(" ");
     } else {
-        for w in before {
-            sql.splice(w).push("; ");
-        }
+        push_statements(before.iter().copied(), &mut sql);
     }
     sql.splice(last);
     sql.query().execute(conn).await?;
@@ -396,6 +392,13 @@ impl Claim {
             Some(_) => Ok(()),
             None => Err(crate::StoreError::Conflict { field: self.field.to_string() }),
         }
+    }
+}
+
+/// `w1; w2; `: SQLite runs the statements of one call in order, each binding its own `$n`.
+fn push_statements<'a>(writes: impl IntoIterator<Item = &'a Sql>, sql: &mut Sql) {
+    for w in writes {
+        sql.splice(w).push("; ");
     }
 }
 

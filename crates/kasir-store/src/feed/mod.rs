@@ -183,15 +183,8 @@ pub(crate) async fn append_all(
         if changes.is_empty() && events.is_empty() && writes.is_empty() && claim.is_none() {
             return Ok(());
         }
-        if let Some(sql) = sqlite::one_call(&changes, &events, &writes, claim.as_ref()) {
-            let mut tenants: Vec<&str> = changes
-                .iter()
-                .map(|c| c.tenant_id.as_str())
-                .chain(events.iter().map(|e| e.tenant_id.as_str()))
-                .collect();
-            tenants.sort_unstable();
-            tenants.dedup();
-            return sqlite::send(conn, sql, tenants.len(), claim.as_ref()).await;
+        if let Some((sql, tenants)) = sqlite::one_call(&changes, &events, &writes, claim.as_ref()) {
+            return sqlite::send(conn, sql, tenants, claim.as_ref()).await;
         }
     }
     writes.execute_on(&mut *conn).await?;

@@ -9,13 +9,18 @@ use sqlx::AnyConnection;
 
 use super::{Change, Event};
 use crate::{
-    sql::{rows_per_statement, Batch, Claim, Sql, MAX_BATCH_ARGS},
+    sql::{rows_per_statement, Batch, Claim, Sql, Value, MAX_BATCH_ARGS},
     Result, StoreError,
 };
 
-/// Builds the call, or `None` when it would bind more values than one call may (a large import:
-/// the caller writes row by row).
-pub(super) fn one_call(changes: &[Change], events: &[Event], writes: &Batch, claim: Option<&Claim>) -> Option<Sql> {
+/// Builds the call and counts the tenants it writes for, or `None` when it would bind more values
+/// than one call may (a large import: the caller writes row by row).
+pub(super) fn one_call(
+    changes: &[Change],
+    events: &[Event],
+    writes: &Batch,
+    claim: Option<&Claim>,
+) -> Option<(Sql, usize)> {
     let mut by_tenant: BTreeMap<&str, (Vec<&Change>, Vec<&Event>)> = BTreeMap::new();
     for c in changes {
         by_tenant.entry(c.tenant_id.as_str()).or_default().0.push(c);
@@ -37,40 +42,43 @@ pub(super) fn one_call(changes: &[Change], events: &[Event], writes: &Batch, cla
             sql.push(", event_seq = event_seq + ").bind(e);
         }
         sql.push(" WHERE tenant_id = ").bind(*tenant_id).push("; ");
-        // Statements of a few hundred values each: SQLite looks a `$n` up in a list, so one
-        // statement of thousands would cost the square of its values on the one writer.
-        let per = rows_per_statement(6);
-        for (k, chunk) in events.chunks(per).enumerate() {
-            sql.push(
-                "INSERT INTO events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at) ",
-            );
-            sql.push("SELECT h.tenant_id, h.event_seq - ").bind(e);
-            sql.push(" + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, ").bind(now.as_str());
-            sql.push(" FROM feed_heads h, (VALUES ");
-            for (i, ev) in chunk.iter().enumerate() {
-                sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind((k * per + i) as i64 + 1).push(", ").bind(ev.kind).push(", ").bind(ev.outlet_id.clone());
-                sql.push(", ").bind(ev.customer_id.clone()).push(", ").bind(ev.audience.clone()).push(", ");
-                sql.bind(ev.payload.to_string()).push(")");
-            }
-            sql.push(") v WHERE h.tenant_id = ").bind(*tenant_id).push("; ");
-        }
-        let per = rows_per_statement(8);
-        for (k, chunk) in rows.chunks(per).enumerate() {
-            sql.push(
-                "INSERT INTO changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at) ",
-            );
-            sql.push("SELECT h.tenant_id, h.change_seq - ").bind(c);
-            sql.push(" + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8");
-            sql.push(" FROM feed_heads h, (VALUES ");
-            for (i, ch) in chunk.iter().enumerate() {
-                sql.push(if i == 0 { "(" } else { ", (" });
-                sql.bind((k * per + i) as i64 + 1).push(", ").bind(ch.entity).push(", ").bind(ch.entity_id.as_str());
-                sql.push(", ").bind(ch.op).push(", ").bind(ch.version).push(", ").bind(ch.outlet_id.clone());
-                sql.push(", ").bind(ch.data.as_str()).push(", ").bind(ch.updated_at.as_str()).push(")");
-            }
-            sql.push(") v WHERE h.tenant_id = ").bind(*tenant_id).push("; ");
-        }
+        let events = events.iter().map(|ev| {
+            [
+                Value::from(ev.kind),
+                Value::from(ev.outlet_id.clone()),
+                Value::from(ev.customer_id.clone()),
+                Value::from(ev.audience.clone()),
+                Value::from(ev.payload.to_string()),
+                Value::from(now.as_str()),
+            ]
+        });
+        push_numbered(
+            &mut sql,
+            tenant_id,
+            "events (tenant_id, seq, type, outlet_id, customer_id, audience, payload, created_at)",
+            "event_seq",
+            e,
+            events,
+        );
+        let rows = rows.iter().map(|ch| {
+            [
+                Value::from(ch.entity),
+                Value::from(ch.entity_id.as_str()),
+                Value::from(ch.op),
+                Value::from(ch.version),
+                Value::from(ch.outlet_id.clone()),
+                Value::from(ch.data.as_str()),
+                Value::from(ch.updated_at.as_str()),
+            ]
+        });
+        push_numbered(
+            &mut sql,
+            tenant_id,
+            "changes (tenant_id, seq, entity, entity_id, op, version, outlet_id, data, created_at)",
+            "change_seq",
+            c,
+            rows,
+        );
     }
     if let Some(claim) = claim {
         // Its `RETURNING 1` is a row only when the claim was made.
@@ -82,7 +90,50 @@ pub(super) fn one_call(changes: &[Change], events: &[Event], writes: &Batch, cla
         sql.push(if i == 0 { "" } else { ", " }).bind(*tenant_id);
     }
     sql.push(if by_tenant.is_empty() { "NULL)" } else { ")" });
-    (sql.args.len() <= MAX_BATCH_ARGS).then_some(sql)
+    (sql.args.len() <= MAX_BATCH_ARGS).then_some((sql, by_tenant.len()))
+}
+
+/// `INSERT INTO <into> SELECT h.tenant_id, h.<head> - <count> + v.column1, v.column2, … FROM
+/// feed_heads h, (VALUES …) v`: a tenant's rows, numbered 1, 2, … after the head as it was before
+/// it moved on by `count`. In statements of a few hundred values each: SQLite looks a `$n` up in
+/// a list, so one statement of thousands would cost the square of its values on the one writer.
+fn push_numbered<const N: usize>(
+    sql: &mut Sql,
+    tenant_id: &str,
+    into: &str,
+    head: &str,
+    count: i64,
+    rows: impl Iterator<Item = [Value; N]>,
+) {
+    let per = rows_per_statement(N + 1);
+    let close = |sql: &mut Sql| {
+        sql.push(") v WHERE h.tenant_id = ").bind(tenant_id).push("; ");
+    };
+    let mut n = 0;
+    for row in rows {
+        if n % per == 0 {
+            if n > 0 {
+                close(sql);
+            }
+            sql.push("INSERT INTO ").push(into).push(" SELECT h.tenant_id, h.").push(head).push(" - ").bind(count);
+            sql.push(" + v.column1");
+            for c in 2..=N + 1 {
+                sql.push(&format!(", v.column{c}"));
+            }
+            sql.push(" FROM feed_heads h, (VALUES (");
+        } else {
+            sql.push(", (");
+        }
+        n += 1;
+        sql.bind(n as i64);
+        for v in row {
+            sql.push(", ").bind(v);
+        }
+        sql.push(")");
+    }
+    if n > 0 {
+        close(sql);
+    }
 }
 
 /// Sends a call made by [`one_call`] and checks what it found.
