@@ -280,16 +280,11 @@ async fn lookup_direct(db: &Db, scope: &Scope, outlet_id: &str, code: &str) -> a
 /// entries: the fill stands for a catalog that already exists, not for writes being measured.
 pub(crate) async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usize) -> anyhow::Result<()> {
     let pool = db.writer();
-    // A larger page cache for the fill only: the barcode index fills in random order. The writer
-    // gets its own back after, so that what is measured next runs as the server's writer does.
-    let cache: Option<i64> = match db.backend() {
-        Backend::Sqlite => {
-            let (before,): (i64,) = sqlx::query_as("PRAGMA cache_size").fetch_one(pool).await?;
-            sqlx::query("PRAGMA cache_size = -262144").execute(pool).await?;
-            Some(before)
-        }
-        Backend::Postgres => None,
-    };
+    if db.backend() == Backend::Sqlite {
+        // A larger page cache for the fill only: the barcode index fills in random order. Not a
+        // cached statement: SQLite applies this pragma when it prepares it.
+        sqlx::query("PRAGMA cache_size = -262144").persistent(false).execute(pool).await?;
+    }
     let mut start = 0;
     while start < n {
         let tx_end = (start + ROWS_PER_TX).min(n);
@@ -341,9 +336,10 @@ pub(crate) async fn fill(db: &Db, tenant_id: &str, categories: &[String], n: usi
         }
         tx.commit().await?;
     }
-    if let Some(before) = cache {
-        sqlx::query(&format!("PRAGMA cache_size = {before}")).execute(pool).await?;
-        sqlx::query("PRAGMA shrink_memory").execute(pool).await?;
+    if db.backend() == Backend::Sqlite {
+        // The writer's one connection is closed, so that what is measured next runs on a fresh
+        // one with the server's settings (its cache's hash table, once grown, never shrinks).
+        pool.acquire().await?.close().await?;
     }
     // The list's total of an unfiltered catalog comes from the tenant's live count.
     crud::recount(db, &PRODUCTS, tenant_id).await?;
