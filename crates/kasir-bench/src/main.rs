@@ -27,6 +27,7 @@ mod server;
 mod sync;
 mod workforce;
 mod ws;
+mod ws_reader;
 
 use clap::{Parser, Subcommand};
 

@@ -2,17 +2,12 @@
 //! rate; the latency from each event's commit to its receipt, the server's resident memory per
 //! connection, and whether any client missed an event.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use futures::StreamExt;
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::server;
+use crate::{server, ws_reader};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -39,9 +34,6 @@ pub async fn run(spec: &str, o: &Options) -> anyhow::Result<()> {
 async fn once(spec: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
     server::on_fresh_database(spec, |url, label| async move { measure(&url, label, o).await }).await
 }
-
-/// What one client saw: each event's seq and its latency from commit to receipt (ms).
-type Seen = Vec<(i64, f64)>;
 
 /// Runs the load and prints its line; returns the latency p50 and p99 (ms).
 async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f64)> {
@@ -74,25 +66,17 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
     let pid = s.child.id();
     let rss_before = server::rss_mib(pid)?;
     let ws_url = format!("{}/api/v1/ws?token={owner}", s.base.replacen("http", "ws", 1));
-    // Each client only reads and notes what it read; it is stopped from outside, so that reading
-    // a frame costs it no timer (2,000 clients share the server's cores).
-    let mut clients = Vec::with_capacity(o.clients);
+    // Each client is handshaken here, then read by one thread of its own (`ws_reader`), which
+    // is stopped from outside: 2,000 clients share the server's cores.
+    let mut sockets = Vec::with_capacity(o.clients);
     for _ in 0..o.clients {
         let (ws, _) = tokio_tungstenite::connect_async(&ws_url).await.context("a client connects")?;
-        let seen = Arc::new(Mutex::new(Seen::new()));
-        let noted = seen.clone();
-        let task = tokio::spawn(async move {
-            let mut stream = ws;
-            while let Some(Ok(msg)) = stream.next().await {
-                if let Message::Text(t) = msg {
-                    if let Some(x) = seq_and_latency(&t) {
-                        noted.lock().unwrap_or_else(|e| e.into_inner()).push(x);
-                    }
-                }
-            }
-        });
-        clients.push((task, seen));
+        match ws.into_inner() {
+            tokio_tungstenite::MaybeTlsStream::Plain(tcp) => sockets.push(tcp.into_std()?),
+            _ => anyhow::bail!("the bench's clients speak plain ws://"),
+        }
     }
+    let readers = ws_reader::Readers::start(sockets, 2)?;
     // Let the last handshakes settle, then measure memory with every client connected and idle.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_connected = server::rss_mib(pid)?;
@@ -116,12 +100,11 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
     let rss_peak = server::peak_rss_mib(pid)?;
     // Give the last events a moment to arrive, then stop every client.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let clients_connected = clients.len();
+    let seen_by = readers.stop()?;
+    let clients_connected = seen_by.len();
     let mut latencies = Vec::new();
     let mut lost = 0u64;
-    for (task, seen) in clients {
-        task.abort();
-        let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
+    for seen in seen_by {
         let mut seqs: Vec<i64> = seen.iter().map(|(s, _)| *s).collect();
         seqs.sort_unstable();
         seqs.dedup();
@@ -143,20 +126,4 @@ async fn measure(url: &str, label: &str, o: &Options) -> anyhow::Result<(f64, f6
         (rss_connected - rss_before) * 1024.0 / o.clients.max(1) as f64,
     );
     Ok((pct(0.5), pct(0.99)))
-}
-
-/// The fields of a frame a client here reads; the payload is skipped over, not built, so that
-/// 2,000 clients on the server's own cores cost the machine as little as they can.
-#[derive(serde::Deserialize)]
-struct Head<'a> {
-    seq: i64,
-    at: &'a str,
-}
-
-/// The event's seq, and the milliseconds from its `at` (set as its transaction commits) to now.
-fn seq_and_latency(text: &str) -> Option<(i64, f64)> {
-    let head: Head = serde_json::from_str(text).ok()?;
-    let at: jiff::Timestamp = head.at.parse().ok()?;
-    let ms = (jiff::Timestamp::now() - at).total(jiff::Unit::Millisecond).ok()?;
-    Some((head.seq, ms))
 }
