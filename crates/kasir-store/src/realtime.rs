@@ -2,8 +2,8 @@
 //! written with the change feed ([`crate::feed`]) when a transaction commits.
 
 use crate::{
-    feed::{Followed, Readable, EVENTS_CHANNEL},
-    Backend, Result, StoreError,
+    feed::{pg_readable, Followed, Readable, EVENTS_CHANNEL},
+    Backend, Result,
 };
 
 /// An event read back from the outbox.
@@ -42,11 +42,7 @@ impl EventListener {
 pub async fn last_event_seq(db: &crate::Db, tenant_id: &str) -> Result<i64> {
     if db.backend() == Backend::Postgres {
         let mut conn = db.reader().acquire().await?;
-        return match crate::feed::pg_bound(&mut conn, tenant_id).await {
-            Ok((_, events)) => Ok(events - 1),
-            Err(StoreError::NotFound) => Ok(0),
-            Err(e) => Err(e),
-        };
+        return Ok(crate::feed::pg_bound(&mut conn, tenant_id).await?.map_or(0, |(_, events)| events - 1));
     }
     let row: Option<(i64,)> = sqlx::query_as("SELECT event_seq FROM feed_heads WHERE tenant_id = $1")
         .bind(tenant_id)
@@ -83,19 +79,6 @@ async fn pg_change_head(conn: &mut sqlx::AnyConnection, tenant_id: &str, readabl
         .fetch_one(&mut *conn)
         .await?;
     Ok(head.unwrap_or(0))
-}
-
-/// [`crate::feed::pg_readable`], none for a tenant without a feed head.
-async fn pg_readable(
-    conn: &mut sqlx::AnyConnection,
-    tenant_id: &str,
-    wait_for: Option<Followed>,
-) -> Result<Option<Readable>> {
-    match crate::feed::pg_readable(conn, tenant_id, wait_for).await {
-        Ok(r) => Ok(Some(r)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// The event numbers up to which a tenant's events have been pruned (0 when none were).

@@ -29,7 +29,7 @@ use utoipa::ToSchema;
 use super::{
     lines::{self, ItemInput, Resolved},
     payments::{check_payments, payment_methods},
-    repeats::{answer_repeat, Repeat},
+    repeats::answer_repeat,
     sale_rows::{build_sale, shortage, stock_moves},
     DiscountInput, PaymentInput, Seller,
 };
@@ -153,9 +153,7 @@ pub async fn checkout_part(
     // is looked up only at commit, so a failure asks it too, and a repeat gets the first answer.
     let Some(k) = key else { return Err(failed) };
     match answer_repeat(db, seller, k).await {
-        Ok(Repeat::Replay(outcome)) => Ok(outcome),
-        Ok(Repeat::Refused(refusal)) => Err(refusal),
-        Ok(Repeat::Nothing) => Err(failed),
+        Ok(repeat) => repeat.answer().unwrap_or(Err(failed)),
         Err(lookup) => {
             tracing::error!(error = ?lookup, "looking up the key of a failed checkout");
             Err(failed)
@@ -306,11 +304,9 @@ async fn write(
             Ok(()) => Ok(Written::Done(outcome)),
             // The key is taken: a repeat of a request that committed, or runs now elsewhere.
             Err(kasir_store::StoreError::Conflict { field }) if field == idempotency::KEY_TAKEN => match key {
-                Some(k) => match answer_repeat(db, seller, k).await? {
-                    Repeat::Replay(outcome) => Ok(Written::Done(outcome)),
-                    Repeat::Refused(refusal) => Err(refusal),
-                    Repeat::Nothing => Ok(Written::Again),
-                },
+                Some(k) => {
+                    answer_repeat(db, seller, k).await?.answer().map_or(Ok(Written::Again), |a| a.map(Written::Done))
+                }
                 None => Err(ApiError::Internal("a key was claimed without one".into())),
             },
             Err(e) => Err(e.into()),
@@ -318,11 +314,7 @@ async fn write(
         // The id a till made is taken: by this very request's first attempt, or by another sale.
         (Written::IdTaken, Some(k)) => {
             drop(tx);
-            match answer_repeat(db, seller, k).await? {
-                Repeat::Replay(outcome) => Ok(Written::Done(outcome)),
-                Repeat::Refused(refusal) => Err(refusal),
-                Repeat::Nothing => Err(id_taken()),
-            }
+            answer_repeat(db, seller, k).await?.answer().map_or_else(|| Err(id_taken()), |a| a.map(Written::Done))
         }
         (Written::IdTaken, None) => Err(id_taken()),
         (other, _) => Ok(other),

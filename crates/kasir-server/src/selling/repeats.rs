@@ -19,6 +19,17 @@ pub(super) enum Repeat {
     Nothing,
 }
 
+impl Repeat {
+    /// The answer a repeat gets, or `None` when nothing is stored under the key.
+    pub(super) fn answer(self) -> Option<Result<Outcome, ApiError>> {
+        match self {
+            Repeat::Replay(outcome) => Some(Ok(outcome)),
+            Repeat::Refused(refusal) => Some(Err(refusal)),
+            Repeat::Nothing => None,
+        }
+    }
+}
+
 /// Looks up a request's key in a transaction of its own. A replay is answered after a commit, so
 /// that on SQLite the first answer is on disk.
 pub(super) async fn answer_repeat(db: &Db, seller: &Seller, k: &TxKey) -> Result<Repeat, ApiError> {

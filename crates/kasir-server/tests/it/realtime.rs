@@ -90,6 +90,9 @@ async fn a_socket_hears_its_tenant_and_outlets_only(b: Backend) {
     let mut owner = connect(&s, &t.owner).await;
     let mut cashier = connect(&s, &t.cashier).await;
     let mut theirs = connect(&s, &other.owner).await;
+    for ws in [&mut owner, &mut cashier, &mut theirs] {
+        registered(ws).await;
+    }
 
     let shift = t.open_shift(&s, &t.cashier, 0).await;
     let e = next(&mut owner, 5).await;
@@ -117,6 +120,7 @@ async fn resume_replays_exactly_the_missed_events_once(b: Backend) {
     let s = TestServer::start(b).await;
     let t = Till::new(&s).await;
     let mut ws = connect(&s, &t.owner).await;
+    registered(&mut ws).await;
     let shift = t.open_shift(&s, &t.cashier, 0).await;
     let seen = next(&mut ws, 5).await["seq"].as_i64().unwrap();
     drop(ws);

@@ -7,7 +7,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
     common::{Backend, TestServer, PASSWORD},
-    realtime::{connect, next, Ws},
+    realtime::{connect, next, registered, Ws},
     till::{id, Till},
 };
 
@@ -97,6 +97,8 @@ async fn an_order_goes_through_the_kitchen_and_sockets_hear_it(b: Backend) {
     let other = s.tenant("other").await;
     let mut ws = connect(&s, &kitchen).await;
     let mut theirs = connect(&s, &other.owner).await;
+    registered(&mut ws).await;
+    registered(&mut theirs).await;
 
     let items = json!([
         {"product_id": r.coffee, "quantity": 2, "modifiers": [r.oat], "note": "less sugar"},

@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 
 use super::{CHANGE_SHIFT, EVENT_SHIFT};
-use crate::{Result, StoreError};
+use crate::Result;
 
 /// The bound of PostgreSQL readers, in transaction ids: every transaction of this database with a
 /// lower id has finished, so a read that starts after this statement sees all the rows numbered
@@ -21,14 +21,13 @@ const PG_BOUND: &str = "SELECT COALESCE(
        pg_snapshot_xmax(pg_current_snapshot())::text::bigint)";
 
 /// A tenant's read bounds on PostgreSQL: `(changes, events)`, each the first `seq` not yet
-/// readable (see [`PG_BOUND`]).
-pub(crate) async fn pg_bound(conn: &mut AnyConnection, tenant_id: &str) -> Result<(i64, i64)> {
+/// readable (see [`PG_BOUND`]); `None` for a tenant with no feed head yet.
+pub(crate) async fn pg_bound(conn: &mut AnyConnection, tenant_id: &str) -> Result<Option<(i64, i64)>> {
     let sql = format!(
         "SELECT (b.x + h.change_xid_offset) << {CHANGE_SHIFT}, (b.x + h.event_xid_offset) << {EVENT_SHIFT}
          FROM feed_heads h, ({PG_BOUND} AS x) b WHERE h.tenant_id = $1"
     );
-    let bound: Option<(i64, i64)> = sqlx::query_as(&sql).bind(tenant_id).fetch_optional(&mut *conn).await?;
-    bound.ok_or(StoreError::NotFound)
+    Ok(sqlx::query_as(&sql).bind(tenant_id).fetch_optional(&mut *conn).await?)
 }
 
 /// A table that readers follow by `seq`.
@@ -65,7 +64,7 @@ pub(crate) async fn pg_readable(
     conn: &mut AnyConnection,
     tenant_id: &str,
     wait_for: Option<Followed>,
-) -> Result<Readable> {
+) -> Result<Option<Readable>> {
     let (changes_newest, events_newest): (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT (SELECT MAX(seq) FROM changes WHERE tenant_id = $1), (SELECT MAX(seq) FROM events WHERE tenant_id = $1)",
     )
@@ -75,7 +74,7 @@ pub(crate) async fn pg_readable(
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
     let mut pause = std::time::Duration::from_millis(1);
     loop {
-        let (changes, events) = pg_bound(conn, tenant_id).await?;
+        let Some((changes, events)) = pg_bound(conn, tenant_id).await? else { return Ok(None) };
         let readable = Readable {
             changes,
             events,
@@ -84,7 +83,7 @@ pub(crate) async fn pg_readable(
         };
         let waiting = wait_for.is_some_and(|t| readable.waiting(t));
         if !waiting || std::time::Instant::now() >= deadline {
-            return Ok(readable);
+            return Ok(Some(readable));
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(std::time::Duration::from_millis(20));

@@ -33,6 +33,14 @@ struct Row {
     expires_at: String,
 }
 
+impl Row {
+    /// Whether the row still holds its key at `now`: not expired, and answered or claimed by a
+    /// request still within its claim. [`respond_at_commit`] says the same in SQL.
+    fn live(&self, now: &str) -> bool {
+        self.expires_at.as_str() >= now && (self.status.is_some() || self.locked_until.as_str() >= now)
+    }
+}
+
 /// Claims `key` in `scope` for a request whose method, path and body hash to `hash`.
 #[tracing::instrument(skip_all)]
 pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Claim> {
@@ -65,8 +73,7 @@ pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Claim>
         return Box::pin(claim(db, scope, key, hash)).await;
     };
     // An expired key, or the claim of a request that died, may be taken over.
-    let stale = row.expires_at < now_s || (row.status.is_none() && row.locked_until < now_s);
-    if stale {
+    if !row.live(&now_s) {
         let taken = sqlx::query(
             "UPDATE idempotency_keys SET request_hash = $1, status = NULL, response = NULL, locked_until = $2, created_at = $3, expires_at = $4
              WHERE scope = $5 AND key = $6 AND locked_until = $7",
@@ -168,8 +175,7 @@ pub async fn claim_in(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str) ->
     .bind(key)
     .fetch_one(&mut **tx)
     .await?;
-    let stale = row.expires_at < now_s || (row.status.is_none() && row.locked_until < now_s);
-    if stale {
+    if !row.live(&now_s) {
         sqlx::query(
             "UPDATE idempotency_keys SET request_hash = $1, status = NULL, response = NULL, locked_until = $2, created_at = $3, expires_at = $4
              WHERE scope = $5 AND key = $6",
@@ -207,8 +213,7 @@ pub async fn committed(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Op
     .fetch_optional(db.reader())
     .await?;
     let now = format_ts(Timestamp::now());
-    let live = |r: &Row| r.expires_at >= now && (r.status.is_some() || r.locked_until >= now);
-    Ok(row.filter(live).and_then(|r| match (r.status, r.response) {
+    Ok(row.filter(|r| r.live(&now)).and_then(|r| match (r.status, r.response) {
         _ if r.request_hash != hash => Some(TxClaim::Mismatch),
         (Some(status), Some(body)) => Some(TxClaim::Replay { status: status as u16, body }),
         _ => None,
@@ -238,7 +243,7 @@ pub fn respond_at_commit(tx: &mut crate::Tx, scope: &str, key: &str, hash: &str,
              expires_at = excluded.expires_at
          WHERE idempotency_keys.expires_at < ",
     );
-    // A stale row is taken over, as `claim_in` does.
+    // A stale row (not `Row::live`) is taken over, as `claim_in` does.
     sql.bind(now_s.as_str()).push(" OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until < ");
     sql.bind(now_s.as_str()).push(") RETURNING 1");
     tx.claim_at_commit(crate::sql::Claim { sql, field: KEY_TAKEN });

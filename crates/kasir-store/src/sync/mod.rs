@@ -114,8 +114,9 @@ pub async fn pull(
             .await?;
     let (mut head, retained_from) = head.ok_or(StoreError::NotFound)?;
     if db.backend() == crate::Backend::Postgres {
-        let readable =
-            crate::feed::pg_readable(&mut conn, &scope.tenant_id, Some(crate::feed::Followed::Changes)).await?;
+        let readable = crate::feed::pg_readable(&mut conn, &scope.tenant_id, Some(crate::feed::Followed::Changes))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         head = readable.changes - 1;
     }
     // 0 is the start: what the feed retains is every live record's newest change. A cursor
