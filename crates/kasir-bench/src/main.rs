@@ -27,7 +27,6 @@ mod server;
 mod sync;
 mod workforce;
 mod ws;
-mod ws_reader;
 
 use clap::{Parser, Subcommand};
 

@@ -196,6 +196,7 @@ async fn across_nodes() {
     let b = a.another_node().await;
     let t = Till::new(&a).await;
     let mut on_b = connect(&b, &t.owner).await;
+    registered(&mut on_b).await;
     let started = tokio::time::Instant::now();
     let shift = t.open_shift(&a, &t.cashier, 0).await;
     let e = next(&mut on_b, 1).await;
